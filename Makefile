@@ -1,0 +1,46 @@
+# fogbank — the two commands users need are `make e2e` and `make test`; both install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.fogbank-installed
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+
+.PHONY: install test unit integration e2e lint format bench clean
+
+# Re-installs only when pyproject.toml changed since the last install (the stamp file).
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[cdk,dev]'
+	@touch $(STAMP)
+
+test: install
+	$(BIN)/python -m pytest tests/unit tests/integration -n 2 --dist loadgroup -q
+
+unit: install
+	$(BIN)/python -m pytest tests/unit -q
+
+integration: install
+	$(BIN)/python -m pytest tests/integration -q
+
+e2e: install
+	$(BIN)/fogbank e2e
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: install
+	$(BIN)/python -m pytest benchmarks --benchmark-only -q -p no:xdist
+
+clean:
+	rm -rf cdk.out .pytest_cache

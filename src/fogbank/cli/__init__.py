@@ -1,0 +1,1 @@
+"""The `fogbank` command."""

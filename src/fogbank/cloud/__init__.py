@@ -1,0 +1,11 @@
+"""The local cloud: fogbank's embedded default target.
+
+Example:
+    >>> from fogbank.cloud import LocalCloud
+    >>> with LocalCloud() as cloud:  # doctest: +SKIP
+    ...     print(cloud.endpoint)
+"""
+
+from fogbank.cloud.server import LocalCloud
+
+__all__ = ["LocalCloud"]

@@ -1,0 +1,36 @@
+"""moto's server WSGI application and state reset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MOTO_VERSION = "5.2.5"
+
+
+def create() -> Any:
+    """moto's multi-service WSGI application (the same one `moto_server` runs)."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    return DomainDispatcherApplication(create_backend_app)
+
+
+def request_handler() -> Any:
+    """moto's werkzeug request handler class (it fixes a few header quirks for AWS clients)."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    return MotoRequestHandler
+
+
+def reset() -> None:
+    """Forget every resource in every moto backend (a fresh cloud)."""
+    from moto.core.base_backend import BackendDict
+    from moto.core.model_instances import reset_model_data
+
+    BackendDict.reset()
+    reset_model_data()
+
+
+def installed_version() -> str:
+    import moto
+
+    return str(moto.__version__)

@@ -1,0 +1,191 @@
+"""LocalCloud: an AWS-compatible endpoint on 127.0.0.1 that runs Lambda functions as real processes.
+
+Example:
+    >>> from fogbank.cloud import LocalCloud
+    >>> with LocalCloud() as cloud:  # doctest: +SKIP
+    ...     boto3.client("s3", endpoint_url=cloud.endpoint).list_buckets()
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from fogbank.cloud.aws_state import server_app
+from fogbank.cloud.context import CloudContext
+from fogbank.cloud.router import DEFAULT_REGION, AwsRouter
+from fogbank.errors import CloudError
+
+LOOPBACK = "127.0.0.1"
+_active_lock = threading.Lock()
+_active: LocalCloud | None = None
+
+
+def _quiet_handler(base: Any) -> Any:
+    """moto's request handler without per-request log lines and with Nagle off (~40 ms saved per call)."""
+
+    class QuietHandler(base):  # type: ignore[misc,valid-type]
+        disable_nagle_algorithm = True
+
+        def log_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    return QuietHandler
+
+
+class LocalCloud:
+    """One local cloud: the endpoint, moto's service state and fogbank's components.
+
+    moto keeps its state per process, so one process runs one LocalCloud at a time; starting it resets
+    that state. Every thread, worker process and listener it starts is ended by `stop()`.
+    """
+
+    def __init__(self, port: int = 0, state_dir: Path | str | None = None, region: str = DEFAULT_REGION) -> None:
+        self._requested_port = port
+        self._owns_state_dir = state_dir is None
+        self._state_dir = Path(state_dir) if state_dir is not None else None
+        self.region = region
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._components: list[Any] = []
+        self._ctx: CloudContext | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+    def start(self) -> LocalCloud:
+        """Bind 127.0.0.1, start the components and serve. Returns self."""
+        global _active
+        with _active_lock:
+            if _active is not None:
+                raise CloudError(
+                    f"a LocalCloud is already running in this process at {_active.endpoint}; "
+                    "stop it first, or reuse it (moto's state is per process)"
+                )
+            _active = self
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        server_app.reset()
+        if self._state_dir is None:
+            self._state_dir = Path(tempfile.mkdtemp(prefix="fogbank-cloud-"))
+        self._state_dir.mkdir(parents=True, exist_ok=True)
+        router = AwsRouter(server_app.create())
+        handler = _quiet_handler(server_app.request_handler())
+        try:
+            self._server = make_server(LOOPBACK, self._requested_port, router, threaded=True, request_handler=handler)
+        except OSError as exc:
+            raise CloudError(
+                f"cannot bind {LOOPBACK}:{self._requested_port} for the local cloud ({exc.strerror}); "
+                "choose another --port, or 0 for any free port"
+            ) from exc
+        self._server.daemon_threads = True
+        port = self._server.server_address[1]
+        self._ctx = CloudContext(
+            endpoint=f"http://{LOOPBACK}:{port}", state_dir=self._state_dir, router=router, region=self.region
+        )
+        for attribute, component in self._build_components(self._ctx):
+            setattr(self._ctx, attribute, component)
+            self._components.append(component)
+            component.start()
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fogbank-cloud", daemon=True
+        )
+        self._thread.start()
+
+    @staticmethod
+    def _build_components(ctx: CloudContext) -> list[tuple[str, Any]]:
+        from fogbank.cloud.cloudformation.component import CloudFormationComponent
+        from fogbank.cloud.frontdoors.component import FrontDoorsComponent
+        from fogbank.cloud.lambda_.component import LambdaComponent
+        from fogbank.cloud.telemetry.component import TelemetryComponent
+
+        return [
+            ("telemetry", TelemetryComponent(ctx)),
+            ("lambda_", LambdaComponent(ctx)),
+            ("cloudformation", CloudFormationComponent(ctx)),
+            ("frontdoors", FrontDoorsComponent(ctx)),
+        ]
+
+    def stop(self) -> None:
+        """Stop serving and end every component's threads, processes and listeners. Idempotent."""
+        global _active
+        errors: list[str] = []
+        for component in reversed(self._components):
+            try:
+                component.stop()
+            except Exception as exc:  # keep stopping the rest; report at the end
+                errors.append(f"{type(component).__name__}: {exc!r}")
+        self._components.clear()
+        if self._server is not None:
+            if self._thread is not None and self._thread.is_alive():
+                self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self._owns_state_dir and self._state_dir is not None:
+            shutil.rmtree(self._state_dir, ignore_errors=True)
+            self._state_dir = None
+        with _active_lock:
+            if _active is self:
+                _active = None
+        if errors:
+            raise CloudError("the local cloud stopped, but some components failed to stop: " + "; ".join(errors))
+
+    def __enter__(self) -> LocalCloud:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # -- what users need ---------------------------------------------------------------------------------
+    @property
+    def context(self) -> CloudContext:
+        if self._ctx is None:
+            raise CloudError("the local cloud is not started; call start() or use it as a context manager")
+        return self._ctx
+
+    @property
+    def endpoint(self) -> str:
+        """`http://127.0.0.1:<port>`."""
+        return self.context.endpoint
+
+    @property
+    def port(self) -> int:
+        return int(self.endpoint.rsplit(":", 1)[1])
+
+    def env(self) -> dict[str, str]:
+        """Environment variables that point boto3 and the AWS CLI at this cloud."""
+        return self.context.env()
+
+    def apply_env(self) -> dict[str, str | None]:
+        """Set `env()` in os.environ; returns the previous values for `restore_env`."""
+        previous = {key: os.environ.get(key) for key in self.env()}
+        os.environ.update(self.env())
+        return previous
+
+    @staticmethod
+    def restore_env(previous: dict[str, str | None]) -> None:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for `service` on this cloud."""
+        return self.context.client(service)

@@ -1,0 +1,1 @@
+"""Part of the local cloud; see docs/architecture.md."""
