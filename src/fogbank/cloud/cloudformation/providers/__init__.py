@@ -1,1 +1,26 @@
-"""Part of the local cloud; see docs/architecture.md."""
+"""CloudFormation resource providers of the local cloud: one module per service.
+
+Each module defines `PROVIDERS`, a list of ResourceProvider subclasses. `registry()` maps resource types to
+provider classes; the engine fails any type not in it with "unsupported resource type".
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+
+from fogbank.cloud.cloudformation.providers.base import ResourceProvider
+
+# Modules that define PROVIDERS; add new ones here.
+PROVIDER_MODULES: tuple[str, ...] = ()
+
+
+@cache
+def registry() -> dict[str, type[ResourceProvider]]:
+    """Resource type -> provider class, from every module in PROVIDER_MODULES."""
+    table: dict[str, type[ResourceProvider]] = {}
+    for name in PROVIDER_MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        for provider in module.PROVIDERS:
+            table[provider.resource_type] = provider
+    return table
