@@ -31,7 +31,7 @@ _active: LocalCloud | None = None
 def _quiet_handler(base: Any) -> Any:
     """moto's request handler without per-request log lines and with Nagle off (~40 ms saved per call)."""
 
-    class QuietHandler(base):  # type: ignore[misc,valid-type]
+    class QuietHandler(base):  # type: ignore[misc]
         disable_nagle_algorithm = True
 
         def log_request(self, *args: Any, **kwargs: Any) -> None:
@@ -47,7 +47,9 @@ class LocalCloud:
     that state. Every thread, worker process and listener it starts is ended by `stop()`.
     """
 
-    def __init__(self, port: int = 0, state_dir: Path | str | None = None, region: str = DEFAULT_REGION) -> None:
+    def __init__(
+        self, port: int = 0, state_dir: Path | str | None = None, region: str = DEFAULT_REGION
+    ) -> None:
         self._requested_port = port
         self._owns_state_dir = state_dir is None
         self._state_dir = Path(state_dir) if state_dir is not None else None
@@ -83,13 +85,14 @@ class LocalCloud:
         router = AwsRouter(server_app.create())
         handler = _quiet_handler(server_app.request_handler())
         try:
-            self._server = make_server(LOOPBACK, self._requested_port, router, threaded=True, request_handler=handler)
+            self._server = make_server(
+                LOOPBACK, self._requested_port, router, threaded=True, request_handler=handler
+            )
         except OSError as exc:
             raise CloudError(
                 f"cannot bind {LOOPBACK}:{self._requested_port} for the local cloud ({exc.strerror}); "
                 "choose another --port, or 0 for any free port"
             ) from exc
-        self._server.daemon_threads = True
         port = self._server.server_address[1]
         self._ctx = CloudContext(
             endpoint=f"http://{LOOPBACK}:{port}", state_dir=self._state_dir, router=router, region=self.region
@@ -99,7 +102,10 @@ class LocalCloud:
             self._components.append(component)
             component.start()
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fogbank-cloud", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fogbank-cloud",
+            daemon=True,
         )
         self._thread.start()
 
@@ -142,7 +148,9 @@ class LocalCloud:
             if _active is self:
                 _active = None
         if errors:
-            raise CloudError("the local cloud stopped, but some components failed to stop: " + "; ".join(errors))
+            raise CloudError(
+                "the local cloud stopped, but some components failed to stop: " + "; ".join(errors)
+            )
 
     def __enter__(self) -> LocalCloud:
         return self.start()

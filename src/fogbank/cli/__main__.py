@@ -1,0 +1,5 @@
+"""`python -m fogbank.cli` runs the `fogbank` command."""
+
+from fogbank.cli.main import app
+
+app()

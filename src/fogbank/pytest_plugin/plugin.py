@@ -1,0 +1,1 @@
+"""fogbank pytest plugin (entry point pytest11)."""

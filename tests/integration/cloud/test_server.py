@@ -1,0 +1,126 @@
+"""The local cloud's endpoint: lifecycle, boto3 unmodified, AWS-shaped errors, and the CLI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from fogbank.cloud import LocalCloud
+from fogbank.errors import CloudError
+
+
+def _client(cloud: LocalCloud, service: str):  # type: ignore[no-untyped-def]
+    return boto3.client(
+        service,
+        endpoint_url=cloud.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="any",
+        aws_secret_access_key="any",
+    )
+
+
+def test_boto3_reaches_moto_services_through_the_endpoint() -> None:
+    # GIVEN a running local cloud
+    with LocalCloud() as cloud:
+        # WHEN boto3 uses it with any credentials
+        s3 = _client(cloud, "s3")
+        s3.create_bucket(Bucket="fogbank-test-bucket")
+        s3.put_object(Bucket="fogbank-test-bucket", Key="k", Body=b"v")
+        ssm = _client(cloud, "ssm")
+        ssm.put_parameter(Name="/p", Value="1", Type="String")
+        # THEN the services answer as AWS does
+        assert s3.get_object(Bucket="fogbank-test-bucket", Key="k")["Body"].read() == b"v"
+        assert ssm.get_parameter(Name="/p")["Parameter"]["Value"] == "1"
+        assert cloud.endpoint.startswith("http://127.0.0.1:")
+
+
+def test_errors_keep_aws_codes() -> None:
+    with LocalCloud() as cloud, pytest.raises(ClientError) as caught:
+        _client(cloud, "s3").get_object(Bucket="missing-bucket", Key="k")
+    assert caught.value.response["Error"]["Code"] == "NoSuchBucket"
+
+
+def test_state_is_fresh_for_each_cloud() -> None:
+    # GIVEN a bucket made in one cloud
+    with LocalCloud() as first:
+        _client(first, "s3").create_bucket(Bucket="fogbank-leftover")
+    # WHEN a new cloud starts in the same process
+    with LocalCloud() as second:
+        buckets = _client(second, "s3").list_buckets()["Buckets"]
+    # THEN it starts empty
+    assert buckets == []
+
+
+def test_two_clouds_in_one_process_is_a_clear_error() -> None:
+    with LocalCloud() as cloud:
+        with pytest.raises(CloudError, match="already running"):
+            LocalCloud().start()
+        assert cloud.endpoint
+
+
+def test_stop_releases_the_port_and_state_dir() -> None:
+    # GIVEN a started cloud
+    cloud = LocalCloud().start()
+    port, state_dir = cloud.port, cloud.context.state_dir
+    # WHEN it stops (twice: stop is idempotent)
+    cloud.stop()
+    cloud.stop()
+    # THEN its temporary state is gone and the port can be bound again
+    assert not state_dir.exists()
+    with LocalCloud(port=port) as again:
+        assert again.port == port
+
+
+def test_cli_prints_endpoint_first_and_stops_on_sigterm(tmp_path: Path) -> None:
+    # GIVEN `fogbank cloud start --port 0` in the foreground
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fogbank.cli",
+            "cloud",
+            "start",
+            "--port",
+            "0",
+            "--state-dir",
+            str(tmp_path / "s"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline().strip()
+        # THEN the first line names the endpoint on loopback
+        assert first_line.startswith("endpoint: http://127.0.0.1:")
+        endpoint = first_line.split(" ", 1)[1]
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="a",
+            aws_secret_access_key="b",
+        )
+        assert s3.list_buckets()["Buckets"] == []
+        # WHEN it receives SIGTERM
+        process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        while process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # THEN it exits cleanly
+        assert process.returncode == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -1,0 +1,89 @@
+"""The router identifies the AWS service from the SigV4 scope and gives fogbank handlers the first look."""
+
+from __future__ import annotations
+
+from fogbank.cloud.router import AwsRequest, AwsResponse, AwsRouter, identify, json_error, query_error
+
+SIGNED = (
+    "AWS4-HMAC-SHA256 Credential=testing/20261127/eu-west-1/logs/aws4_request, "
+    "SignedHeaders=host;x-amz-date, Signature=abc"
+)
+
+
+def test_identify_reads_service_and_region_from_the_authorization_header() -> None:
+    # GIVEN a SigV4-signed request for CloudWatch Logs in eu-west-1
+    headers = {"authorization": SIGNED}
+    # WHEN the router identifies it
+    service, region = identify(headers, {})
+    # THEN the signing name and region come from the credential scope
+    assert (service, region) == ("logs", "eu-west-1")
+
+
+def test_identify_reads_a_presigned_url_credential() -> None:
+    # GIVEN a presigned S3 URL's query string
+    query = {"X-Amz-Credential": ["testing%2F20261127%2Fus-west-2%2Fs3%2Faws4_request"]}
+    # WHEN identified
+    # THEN the scope is read from X-Amz-Credential
+    assert identify({}, query) == ("s3", "us-west-2")
+
+
+def test_unsigned_request_has_no_service() -> None:
+    assert identify({}, {}) == ("", "us-east-1")
+
+
+def test_action_comes_from_target_or_form() -> None:
+    # GIVEN a JSON-protocol request and a query-protocol request
+    json_req = AwsRequest.build("POST", "/", {"X-Amz-Target": "Logs_20140328.FilterLogEvents"}, b"{}")
+    form_req = AwsRequest.build(
+        "POST",
+        "/",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        b"Action=ListStacks&Version=2010-05-15",
+    )
+    # THEN both report their operation name
+    assert json_req.action == "FilterLogEvents"
+    assert form_req.action == "ListStacks"
+    assert form_req.form()["Version"] == "2010-05-15"
+
+
+def test_first_handler_that_answers_wins_and_none_falls_through() -> None:
+    # GIVEN a router with a declining handler and an answering handler for "logs"
+    router = AwsRouter(fallback=lambda environ, start_response: [])
+    seen: list[str] = []
+
+    def declines(request: AwsRequest) -> AwsResponse | None:
+        seen.append("declines")
+        return None
+
+    def answers(request: AwsRequest) -> AwsResponse | None:
+        seen.append("answers")
+        return AwsResponse.json({"ok": True})
+
+    router.add("logs", declines)
+    router.add("logs", answers)
+    # WHEN a logs request is dispatched, and a request for another service
+    answer = router.dispatch(AwsRequest.build("POST", "/", {}, b"", service="logs"))
+    other = router.dispatch(AwsRequest.build("POST", "/", {}, b"", service="s3"))
+    # THEN the answering handler's response is used, after the declining one had its look
+    assert answer is not None and answer.status == 200
+    assert seen == ["declines", "answers"]
+    # AND a request no handler claims goes to moto (None)
+    assert other is None
+
+
+def test_path_routes_win_over_service_routes() -> None:
+    router = AwsRouter(fallback=lambda environ, start_response: [])
+    router.add_path("/_fogbank/ping", lambda request: AwsResponse(204))
+    answer = router.dispatch(AwsRequest.build("PUT", "/_fogbank/ping/abc", {}, b""))
+    assert answer is not None and answer.status == 204
+
+
+def test_error_shapes_carry_aws_codes() -> None:
+    # GIVEN the two error shapes
+    rest = json_error("ResourceNotFoundException", "Function not found: x", 404, rest=True)
+    query = query_error("ValidationError", "Stack with id s does not exist")
+    # THEN the code travels in the header and body as AWS sends it
+    assert rest.headers["X-Amzn-ErrorType"] == "ResourceNotFoundException"
+    assert b"Function not found: x" in rest.body
+    assert b"<Code>ValidationError</Code>" in query.body
+    assert b"<Type>Sender</Type>" in query.body
