@@ -1,18 +1,88 @@
-"""TelemetryComponent: see docs/architecture.md (Components)."""
+"""TelemetryComponent: Logs writing + FilterLogEvents, EMF -> metrics, X-Ray daemon + queries.
+
+See docs/architecture.md (Components) and docs/telemetry.md.
+
+Example:
+    >>> ctx.telemetry.put_log_lines("/aws/lambda/f", "2024/01/01/[$LATEST]ab", [LogLine(1, "hi")])  # doctest: +SKIP
+    >>> ctx.telemetry.xray_daemon_address  # doctest: +SKIP
+    '127.0.0.1:40123'
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+
+from fogbank.cloud.aws_state import logs as logs_state
+from fogbank.cloud.aws_state import xray as xray_state
 from fogbank.cloud.context import CloudContext
+from fogbank.cloud.telemetry.lambda_segments import lambda_segment_documents
+from fogbank.cloud.telemetry.records import InvocationRecord, LogLine
+from fogbank.cloud.telemetry.xray_daemon import XRayDaemon
+from fogbank.errors import CloudError
+
+__all__ = ["TelemetryComponent"]
+
+_log = logging.getLogger(__name__)
 
 
 class TelemetryComponent:
-    """Registers this part of the local cloud on the router; nothing is served yet."""
+    """Owns what functions leave behind: their log lines, metrics and traces."""
 
     def __init__(self, ctx: CloudContext) -> None:
         self.ctx = ctx
+        self._daemon: XRayDaemon | None = None
 
     def start(self) -> None:
-        """Register routes and start threads."""
+        """Register the Logs / CloudWatch / X-Ray handlers and start the X-Ray daemon listener."""
+        from fogbank.cloud.telemetry import api
+
+        api.register(self.ctx.router, self)
+        self._daemon = XRayDaemon(on_documents=self.put_segment_documents).start()
 
     def stop(self) -> None:
-        """End every thread, process and listener this component started. Idempotent."""
+        """Stop the X-Ray daemon listener. Idempotent, never raises."""
+        daemon, self._daemon = self._daemon, None
+        if daemon is not None:
+            try:
+                daemon.stop()
+            except Exception:
+                _log.exception("stopping the X-Ray daemon failed")
+
+    # -- contracts used by the Lambda component ---------------------------------------------------------
+    def put_log_lines(self, log_group: str, log_stream: str, lines: Sequence[LogLine]) -> None:
+        """Store `lines` in CloudWatch Logs and turn EMF lines into metrics; queryable on return."""
+        from fogbank.cloud.telemetry.emf import metric_data_from_lines
+
+        logs_state.put_events(
+            self.ctx.region, log_group, log_stream, [(line.timestamp_ms, line.message) for line in lines]
+        )
+        for namespace, data in metric_data_from_lines(lines, log_group=log_group):
+            self.put_metric_data(namespace, data)
+
+    def put_metric_data(self, namespace: str, data: Sequence[dict[str, object]]) -> None:
+        """Store PutMetricData-shaped datums (timestamps as naive UTC datetimes)."""
+        from fogbank.cloud.aws_state import cloudwatch as cloudwatch_state
+
+        cloudwatch_state.put_metric_data(self.ctx.region, namespace, data)
+
+    @property
+    def xray_daemon_address(self) -> str:
+        """`127.0.0.1:<udp port>` of the X-Ray daemon listener, for AWS_XRAY_DAEMON_ADDRESS."""
+        if self._daemon is None:
+            raise CloudError(
+                "the telemetry component is not started, so there is no X-Ray daemon address yet"
+            )
+        return self._daemon.address
+
+    def record_invocation(self, record: InvocationRecord) -> None:
+        """Emit Lambda's own segments for one invocation (nothing unless tracing is Active)."""
+        documents = lambda_segment_documents(record)
+        if documents:
+            self.put_segment_documents(documents, region=record.region)
+
+    def put_segment_documents(self, documents: list[str], region: str | None = None) -> None:
+        """Store raw segment documents (from the daemon, Lambda, or PutTraceSegments)."""
+        rejected = xray_state.put_segment_documents(region or self.ctx.region, documents)
+        for bad in rejected:
+            _log.warning("X-Ray: rejected a segment document: %s", bad)

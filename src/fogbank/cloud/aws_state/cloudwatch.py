@@ -1,0 +1,82 @@
+"""CloudWatch metric datums in moto (pinned 5.2.5): store them, read them back for statistics.
+
+moto compares timestamps with naive UTC datetimes; an aware datetime breaks every later query, so every
+timestamp is normalised here.
+
+Example:
+    >>> put_metric_data("us-east-1", "App", [{"MetricName": "Hits", "Value": 1.0}])  # doctest: +SKIP
+    >>> [d.name for d in stored_datums("us-east-1")]  # doctest: +SKIP
+    ['Hits']
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fogbank.cloud.router import ACCOUNT_ID
+
+__all__ = ["StoredDatum", "naive_utc", "put_metric_data", "stored_datums"]
+
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class StoredDatum:
+    """One stored datum: a single value, or a statistic set (`values` empty, `statistics` filled)."""
+
+    namespace: str
+    name: str
+    dimensions: tuple[tuple[str, str], ...]
+    timestamp: datetime  # naive UTC
+    unit: str | None
+    values: tuple[float, ...]
+    statistics: tuple[float, float, float, float] | None = None  # (sample_count, sum, minimum, maximum)
+
+
+def naive_utc(moment: datetime) -> datetime:
+    """`moment` as a naive UTC datetime (naive input is taken as UTC already)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _backend(region: str, account_id: str) -> Any:
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    return cloudwatch_backends[account_id][region]
+
+
+def put_metric_data(
+    region: str, namespace: str, data: Sequence[dict[str, Any]], account_id: str = ACCOUNT_ID
+) -> None:
+    """Store PutMetricData `MetricData` entries (Value, Values/Counts or StatisticValues)."""
+    prepared = []
+    for datum in data:
+        item = dict(datum)
+        if isinstance(item.get("Timestamp"), datetime):
+            item["Timestamp"] = naive_utc(item["Timestamp"])
+        prepared.append(item)
+    with _lock:
+        _backend(region, account_id).put_metric_data(namespace, prepared)
+
+
+def stored_datums(region: str, account_id: str = ACCOUNT_ID) -> list[StoredDatum]:
+    """Every stored datum (PutMetricData and EMF alike)."""
+    from moto.cloudwatch.models import MetricAggregatedDatum, MetricDatum
+
+    with _lock:
+        raw = list(_backend(region, account_id).metric_data)
+    result: list[StoredDatum] = []
+    for md in raw:
+        dims = tuple((str(d.name), str(d.value)) for d in md.dimensions)
+        timestamp = naive_utc(md.timestamp)
+        if isinstance(md, MetricDatum):
+            result.append(StoredDatum(md.namespace, md.name, dims, timestamp, md.unit, (float(md.value),)))
+        elif isinstance(md, MetricAggregatedDatum):
+            stats = (float(md.sample_count), float(md.sum), float(md.min), float(md.max))
+            result.append(StoredDatum(md.namespace, md.name, dims, timestamp, md.unit, (), stats))
+    return result

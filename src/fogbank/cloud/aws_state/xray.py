@@ -1,0 +1,56 @@
+"""X-Ray's stored segments in moto (pinned 5.2.5): store segment documents, read them back per trace.
+
+Example:
+    >>> put_segment_documents("us-east-1", ['{"id": "a", "name": "n", "trace_id": "1-x-y", ...}'])  # doctest: +SKIP
+    >>> segment_documents("us-east-1")  # doctest: +SKIP
+    {'1-x-y': ['{...}']}
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from fogbank.cloud.router import ACCOUNT_ID
+
+__all__ = ["UnprocessedSegment", "put_segment_documents", "segment_documents"]
+
+_lock = threading.Lock()
+
+UnprocessedSegment = dict[str, str]
+
+
+def _backend(region: str, account_id: str) -> Any:
+    from moto.xray.models import xray_backends
+
+    return xray_backends[account_id][region]
+
+
+def put_segment_documents(
+    region: str, documents: Sequence[str], account_id: str = ACCOUNT_ID
+) -> list[UnprocessedSegment]:
+    """Store raw segment documents; returns the rejected ones as PutTraceSegments' UnprocessedTraceSegments."""
+    from moto.xray.exceptions import BadSegmentException
+
+    backend = _backend(region, account_id)
+    rejected: list[UnprocessedSegment] = []
+    with _lock:
+        for document in documents:
+            try:
+                backend.process_segment(document)
+            except BadSegmentException as bad:
+                rejected.append({k: str(v) for k, v in bad.to_dict().items()})
+    return rejected
+
+
+def segment_documents(region: str, account_id: str = ACCOUNT_ID) -> dict[str, list[str]]:
+    """Every stored raw document, grouped by trace id, in arrival order of their start time."""
+    backend = _backend(region, account_id)
+    with _lock:
+        traces = backend._segment_collection._traces
+        return {
+            trace_id: [segment.raw for segment in trace["segments"]]
+            for trace_id, trace in traces.items()
+            if trace["segments"]
+        }
