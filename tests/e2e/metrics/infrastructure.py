@@ -1,0 +1,10 @@
+"""The metrics feature's stack: one function per handler."""
+
+from __future__ import annotations
+
+from fogbank.infrastructure import BaseInfrastructure
+
+
+class MetricsStack(BaseInfrastructure):
+    def create_resources(self) -> None:
+        self.create_lambda_functions()
