@@ -12,7 +12,10 @@ from functools import cache
 from fogbank.cloud.cloudformation.providers.base import ResourceProvider
 
 # Modules that define PROVIDERS; add new ones here.
-PROVIDER_MODULES: tuple[str, ...] = ()
+PROVIDER_MODULES: tuple[str, ...] = ("messaging",)
+
+
+CUSTOM_RESOURCE_TYPE = "AWS::CloudFormation::CustomResource"
 
 
 @cache
@@ -24,3 +27,11 @@ def registry() -> dict[str, type[ResourceProvider]]:
         for provider in module.PROVIDERS:
             table[provider.resource_type] = provider
     return table
+
+
+def provider_for(resource_type: str) -> type[ResourceProvider] | None:
+    """The provider class for a type (`Custom::*` is a custom resource), or None when unsupported."""
+    table = registry()
+    if resource_type.startswith("Custom::"):
+        return table.get(CUSTOM_RESOURCE_TYPE)
+    return table.get(resource_type)

@@ -69,11 +69,15 @@ class ResourceProvider:
 
     resource_type: ClassVar[str]
     properties: ClassVar[frozenset[str]]
+    # True for types whose properties are free-form (custom resources): no "unsupported property" check.
+    open_properties: ClassVar[bool] = False
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         raise NotImplementedError
 
-    def update(self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]) -> ProviderResult:
+    def update(
+        self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
+    ) -> ProviderResult:
         """Apply changed properties; the default replaces the resource."""
         raise NeedsReplacement(self.resource_type)
 

@@ -1,0 +1,373 @@
+"""The CloudFormation API of the local cloud (query protocol), over the engine.
+
+Every CloudFormation request signed for "cloudformation" is answered here; an operation the local cloud
+does not implement gets an `InvalidAction` error naming it, never moto's partial implementation.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
+
+from botocore.exceptions import ClientError
+
+from fogbank.cloud.cloudformation.errors import AlreadyExistsError, CfnError, TemplateValidationError
+from fogbank.cloud.cloudformation.graph import validate_references
+from fogbank.cloud.cloudformation.prepare import Prepared, StackIdentity, prepare
+from fogbank.cloud.cloudformation.store import Stack, StackResource, now
+from fogbank.cloud.cloudformation.template import Template, parse_template
+from fogbank.cloud.cloudformation.wire import members, response, scalar_members
+from fogbank.cloud.router import AwsRequest, AwsResponse, query_error
+
+if TYPE_CHECKING:
+    from fogbank.cloud.cloudformation.component import CloudFormationComponent
+
+__all__ = ["CloudFormationApi"]
+
+_STACK_NAME = re.compile(r"^[a-zA-Z][-a-zA-Z0-9]{0,127}$")
+_IAM_TYPES = {
+    "AWS::IAM::Role",
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+}
+_IAM_NAMES = {"RoleName", "ManagedPolicyName", "UserName", "GroupName"}
+_UPDATABLE = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"}
+
+
+class InsufficientCapabilities(CfnError):
+    code = "InsufficientCapabilitiesException"
+
+
+class CloudFormationApi:
+    """Query-protocol handler: `handle(request)` answers every CloudFormation action."""
+
+    def __init__(self, component: CloudFormationComponent) -> None:
+        self.component = component
+        self.store = component.store
+        self.actions = {
+            "CreateStack": self.create_stack,
+            "UpdateStack": self.update_stack,
+            "DeleteStack": self.delete_stack,
+            "DescribeStacks": self.describe_stacks,
+            "DescribeStackEvents": self.describe_stack_events,
+            "DescribeStackResource": self.describe_stack_resource,
+            "DescribeStackResources": self.describe_stack_resources,
+            "ListStackResources": self.list_stack_resources,
+            "GetTemplate": self.get_template,
+            "ListStacks": self.list_stacks,
+            "ListExports": self.list_exports,
+            "ValidateTemplate": self.validate_template,
+        }
+
+    def handle(self, request: AwsRequest) -> AwsResponse:
+        form = {**{k: v[-1] for k, v in request.query.items() if v}, **request.form()}
+        action = form.get("Action", "")
+        operation = self.actions.get(action)
+        if operation is None:
+            return query_error(
+                "InvalidAction",
+                f"The local cloud's CloudFormation does not implement {action or 'this request'}; it supports "
+                f"{', '.join(sorted(self.actions))}. Use one of those, or deploy to AWS",
+            )
+        try:
+            result = operation(form, request)
+        except CfnError as exc:
+            return query_error(exc.code, exc.message, exc.status)
+        return response(action, result, str(uuid.uuid4()))
+
+    # -- templates ---------------------------------------------------------------------------------------
+    def _template(self, form: dict[str, str], previous: Stack | None = None) -> Template:
+        if form.get("UsePreviousTemplate", "").lower() == "true":
+            if previous is None or previous.template is None:
+                raise TemplateValidationError("UsePreviousTemplate is set, but the stack has no template")
+            return previous.template
+        if "TemplateBody" in form:
+            return parse_template(form["TemplateBody"])
+        if "TemplateURL" in form:
+            return parse_template(self._fetch_template(form["TemplateURL"]))
+        raise TemplateValidationError("Either Template URL or Template Body must be specified.")
+
+    def _fetch_template(self, url: str) -> str:
+        parsed = urlparse(url)
+        host, path = parsed.hostname or "", unquote(parsed.path.lstrip("/"))
+        if ".s3." in f".{host}" and not host.startswith("s3."):
+            bucket, key = host.split(".s3", 1)[0], path
+        else:
+            bucket, _, key = path.partition("/")
+        try:
+            body = self.component.ctx.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+        except ClientError as exc:
+            raise TemplateValidationError(
+                f"TemplateURL must reference a valid S3 object to which you have access. ({url}: {exc})"
+            ) from exc
+        return str(body.decode("utf-8"))
+
+    def _prepare(self, template: Template, stack: Stack, parameters: dict[str, str]) -> Prepared:
+        identity = StackIdentity(stack.name, stack.stack_id, stack.region, stack.account_id)
+        return prepare(template, parameters, identity, self.component.ssm_parameter)
+
+    @staticmethod
+    def _check_capabilities(template: Template, capabilities: list[str]) -> None:
+        iam = [r for r in template.resources.values() if r.type in _IAM_TYPES]
+        if not iam:
+            return
+        named = any(_IAM_NAMES & set(r.properties) for r in iam)
+        needed = "CAPABILITY_NAMED_IAM" if named else "CAPABILITY_IAM"
+        if needed not in capabilities and "CAPABILITY_NAMED_IAM" not in capabilities:
+            raise InsufficientCapabilities(f"Requires capabilities : [{needed}]")
+
+    # -- writes ------------------------------------------------------------------------------------------
+    def create_stack(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+        name = form.get("StackName", "")
+        if not _STACK_NAME.match(name):
+            raise TemplateValidationError(
+                f"1 validation error detected: Value '{name}' at 'stackName' failed to satisfy constraint: "
+                "Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*"
+            )
+        if self.store.live(name) is not None:
+            raise AlreadyExistsError(name)
+        template = self._template(form)
+        capabilities = scalar_members(form, "Capabilities")
+        self._check_capabilities(template, capabilities)
+        stack = Stack.new(name, request.region, request.account_id)
+        given = {p["ParameterKey"]: p.get("ParameterValue", "") for p in members(form, "Parameters")}
+        prepared = self._prepare(template, stack, given)
+        on_failure = form.get("OnFailure", "ROLLBACK")
+        if form.get("DisableRollback", "").lower() == "true":
+            on_failure = "DO_NOTHING"
+        stack.template, stack.parameters, stack.resolved_parameters = (
+            template,
+            prepared.raw_parameters,
+            prepared.parameters,
+        )
+        stack.prepared = prepared
+        stack.capabilities, stack.disable_rollback = capabilities, on_failure == "DO_NOTHING"
+        stack.tags = {t["Key"]: t.get("Value", "") for t in members(form, "Tags")}
+        if self.store.live(name) is not None:  # a concurrent CreateStack won
+            raise AlreadyExistsError(name)
+        self.store.add(stack)
+        stack.set_stack_status("CREATE_IN_PROGRESS", "User Initiated")
+        self.component.run(stack, lambda: self.component.operations.create(stack, prepared, on_failure))
+        return {"StackId": stack.stack_id}
+
+    def update_stack(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+        stack = self.store.find(form.get("StackName", ""))
+        if stack.status not in _UPDATABLE:
+            raise TemplateValidationError(
+                f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated."
+            )
+        template = self._template(form, stack)
+        capabilities = scalar_members(form, "Capabilities") or stack.capabilities
+        self._check_capabilities(template, capabilities)
+        given: dict[str, str] = {}
+        for parameter in members(form, "Parameters"):
+            key = parameter["ParameterKey"]
+            if parameter.get("UsePreviousValue", "").lower() == "true":
+                if key not in stack.parameters:
+                    raise TemplateValidationError(
+                        f"Invalid input for parameter key {key}. Cannot specify usePreviousValue as true for a parameter key not in the previous template"
+                    )
+                given[key] = stack.parameters[key]
+            else:
+                given[key] = parameter.get("ParameterValue", "")
+        prepared = self._prepare(template, stack, given)
+        previous: Prepared = stack.prepared
+        if template.body == previous.template.body and prepared.raw_parameters == previous.raw_parameters:
+            raise TemplateValidationError("No updates are to be performed.")
+        snapshot = {"outputs": list(stack.outputs)}
+        with stack.lock:
+            stack.updated = now()
+            stack.template, stack.parameters = template, prepared.raw_parameters
+            stack.resolved_parameters, stack.prepared, stack.capabilities = (
+                prepared.parameters,
+                prepared,
+                capabilities,
+            )
+        stack.set_stack_status("UPDATE_IN_PROGRESS", "User Initiated")
+        self.component.run(
+            stack, lambda: self.component.operations.update(stack, prepared, (previous, snapshot))
+        )
+        return {"StackId": stack.stack_id}
+
+    def delete_stack(self, form: dict[str, str], request: AwsRequest) -> None:
+        try:
+            stack = self.store.find(form.get("StackName", ""))
+        except CfnError:
+            return None  # AWS answers success for a stack that does not exist
+        if stack.is_deleted or stack.status == "DELETE_IN_PROGRESS":
+            return None
+        self.component.run(stack, lambda: self.component.operations.delete(stack, stack.prepared))
+        return None
+
+    # -- reads -------------------------------------------------------------------------------------------
+    def describe_stacks(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+        name = form.get("StackName")
+        stacks = [self.store.find(name)] if name else [s for s in self.store.all() if not s.is_deleted]
+        return {"Stacks": [_stack(stack) for stack in stacks]}
+
+    def describe_stack_events(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+        stack = self.store.find(form.get("StackName", ""))
+        with stack.lock:
+            events = list(reversed(stack.events))
+        return {
+            "StackEvents": [
+                {
+                    "StackId": e.stack_id,
+                    "EventId": e.event_id,
+                    "StackName": e.stack_name,
+                    "LogicalResourceId": e.logical_id,
+                    "PhysicalResourceId": e.physical_id,
+                    "ResourceType": e.resource_type,
+                    "Timestamp": e.timestamp,
+                    "ResourceStatus": e.status,
+                    "ResourceStatusReason": e.reason,
+                }
+                for e in events
+            ]
+        }
+
+    def _resources(self, stack: Stack) -> list[StackResource]:
+        with stack.lock:
+            return list(stack.resources.values())
+
+    def describe_stack_resource(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+        stack = self.store.find(form.get("StackName", ""))
+        logical_id = form.get("LogicalResourceId", "")
+        resource = stack.resources.get(logical_id)
+        if resource is None:
+            raise TemplateValidationError(f"Resource {logical_id} does not exist for stack {stack.name}")
+        detail = _resource(stack, resource, "LastUpdatedTimestamp")
+        return {"StackResourceDetail": detail}
+
+    def describe_stack_resources(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+        physical = form.get("PhysicalResourceId")
+        if "StackName" in form:
+            stacks = [self.store.find(form["StackName"])]
+        elif physical:
+            stacks = [
+                s for s in self.store.all() if any(r.physical_id == physical for r in self._resources(s))
+            ]
+            if not stacks:
+                raise TemplateValidationError(f"Stack for {physical} does not exist")
+        else:
+            raise TemplateValidationError("Either StackName or PhysicalResourceId must be specified.")
+        found = [
+            _resource(stack, r, "Timestamp")
+            for stack in stacks
+            for r in self._resources(stack)
+            if form.get("LogicalResourceId") in (None, r.logical_id) and physical in (None, r.physical_id)
+        ]
+        return {"StackResources": found}
+
+    def list_stack_resources(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+        stack = self.store.find(form.get("StackName", ""))
+        summaries = []
+        for r in self._resources(stack):
+            entry = _resource(stack, r, "LastUpdatedTimestamp")
+            for key in ("StackName", "StackId"):
+                entry.pop(key)
+            summaries.append(entry)
+        return {"StackResourceSummaries": summaries}
+
+    def get_template(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+        stack = self.store.find(form.get("StackName", ""))
+        body = stack.template.body if stack.template is not None else ""
+        return {"TemplateBody": body, "StagesAvailable": ["Original", "Processed"]}
+
+    def list_stacks(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+        wanted = set(scalar_members(form, "StackStatusFilter"))
+        summaries = []
+        for stack in self.store.all():
+            if wanted and stack.status not in wanted:
+                continue
+            summaries.append(
+                {
+                    "StackId": stack.stack_id,
+                    "StackName": stack.name,
+                    "TemplateDescription": stack.template.description if stack.template else None,
+                    "CreationTime": stack.created,
+                    "LastUpdatedTime": stack.updated,
+                    "DeletionTime": stack.deleted,
+                    "StackStatus": stack.status,
+                    "StackStatusReason": stack.reason,
+                }
+            )
+        return {"StackSummaries": summaries}
+
+    def list_exports(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+        exports = self.store.exports()
+        return {
+            "Exports": [
+                {"ExportingStackId": owner, "Name": name, "Value": value}
+                for name, (value, owner) in sorted(exports.items())
+            ]
+        }
+
+    def validate_template(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+        template = self._template(form)
+        validate_references(template)
+        capabilities: list[str] = []
+        try:
+            self._check_capabilities(template, [])
+        except InsufficientCapabilities as exc:
+            capabilities = [exc.message.split("[")[1].rstrip("]")]
+        return {
+            "Parameters": [
+                {
+                    "ParameterKey": p.name,
+                    "DefaultValue": p.default,
+                    "NoEcho": p.no_echo,
+                    "Description": p.description or None,
+                }
+                for p in template.parameters.values()
+            ],
+            "Description": template.description,
+            "Capabilities": capabilities or None,
+            "CapabilitiesReason": "The following resource(s) require capabilities: IAM"
+            if capabilities
+            else None,
+        }
+
+
+def _stack(stack: Stack) -> dict[str, Any]:
+    with stack.lock:
+        return {
+            "StackId": stack.stack_id,
+            "StackName": stack.name,
+            "Description": stack.template.description if stack.template else None,
+            "Parameters": [
+                {"ParameterKey": key, "ParameterValue": "****" if _no_echo(stack, key) else value}
+                for key, value in stack.parameters.items()
+            ],
+            "CreationTime": stack.created,
+            "DeletionTime": stack.deleted,
+            "LastUpdatedTime": stack.updated,
+            "StackStatus": stack.status,
+            "StackStatusReason": stack.reason,
+            "DisableRollback": stack.disable_rollback,
+            "Capabilities": stack.capabilities or None,
+            "Outputs": list(stack.outputs) or None,
+            "Tags": [{"Key": k, "Value": v} for k, v in stack.tags.items()] or None,
+        }
+
+
+def _no_echo(stack: Stack, key: str) -> bool:
+    parameter = stack.template.parameters.get(key) if stack.template else None
+    return bool(parameter and parameter.no_echo)
+
+
+def _resource(stack: Stack, resource: StackResource, time_key: str) -> dict[str, Any]:
+    return {
+        "StackName": stack.name,
+        "StackId": stack.stack_id,
+        "LogicalResourceId": resource.logical_id,
+        "PhysicalResourceId": resource.physical_id or None,
+        "ResourceType": resource.resource_type,
+        time_key: resource.updated,
+        "ResourceStatus": resource.status,
+        "ResourceStatusReason": resource.reason,
+    }
