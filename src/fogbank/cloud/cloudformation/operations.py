@@ -6,6 +6,7 @@ Each runs on its own thread (started by the component); resources go through the
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -104,7 +105,7 @@ class StackOperations:
             stack.set_stack_status("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
             removed = {lid: r for lid, r in stack.resources.items() if lid not in prepared.active}
             self._delete_set(stack, prepared, removed, old_prepared)
-            for logical_id, old in replaced.items():
+            for old in replaced.values():
                 old.deletion_policy = old.update_replace_policy
                 self._try_delete(actions, old)
             with stack.lock:
@@ -125,10 +126,8 @@ class StackOperations:
                     stack.resources.pop(logical_id, None)
         for logical_id in reversed(changed):
             if logical_id in stack.resources and logical_id in old_prepared.template.resources:
-                try:
+                with contextlib.suppress(ResourceFailure):  # the event names the resource and the cause
                     old_actions.update(logical_id, {})
-                except ResourceFailure:
-                    pass  # the event already names the resource and the cause
         with stack.lock:
             stack.template, stack.parameters = old_prepared.template, old_prepared.raw_parameters
             stack.resolved_parameters, stack.outputs = old_prepared.parameters, old_snapshot["outputs"]
@@ -196,10 +195,8 @@ class StackOperations:
     def _try_delete(
         actions: ResourceActions, resource: StackResource, rollback_of_create: bool = False
     ) -> None:
-        try:
+        with contextlib.suppress(ResourceFailure):  # recorded as DELETE_FAILED with its cause
             actions.delete(resource, rollback_of_create=rollback_of_create)
-        except ResourceFailure:
-            pass  # recorded as DELETE_FAILED with its cause
 
     # -- outputs -----------------------------------------------------------------------------------------
     def _outputs(self, stack: Stack, actions: ResourceActions) -> str | None:

@@ -60,7 +60,7 @@ class ProviderResult:
         return self.ref if self.ref is not None else self.physical_id
 
 
-class NeedsReplacement(Exception):  # noqa: N818 - a signal, not an error
+class NeedsReplacement(Exception):
     """Raised by `update` when a changed property can only be applied by replacing the resource."""
 
 

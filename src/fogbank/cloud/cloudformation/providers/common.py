@@ -25,7 +25,6 @@ NOT_FOUND_CODES = frozenset(
         "NotFound",
         "NotFoundException",
         "ParameterNotFound",
-        "NotFoundException",
         "404",
     }
 )
