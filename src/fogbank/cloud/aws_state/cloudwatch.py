@@ -80,3 +80,30 @@ def stored_datums(region: str, account_id: str = ACCOUNT_ID) -> list[StoredDatum
             stats = (float(md.sample_count), float(md.sum), float(md.min), float(md.max))
             result.append(StoredDatum(md.namespace, md.name, dims, timestamp, md.unit, (), stats))
     return result
+
+
+_app_lock = threading.Lock()
+_app: Any = None
+
+
+def query_call(region: str, form: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+    """Call moto's CloudWatch in the query protocol in-process: (status, headers, XML body)."""
+    global _app
+    from werkzeug.test import Client
+
+    from fogbank.cloud.aws_state import server_app
+
+    with _app_lock:
+        if _app is None:
+            _app = server_app.create()
+        app = _app
+    authorization = (
+        f"AWS4-HMAC-SHA256 Credential=testing/20240101/{region}/monitoring/aws4_request, "
+        "SignedHeaders=host, Signature=0"
+    )
+    response = Client(app).post(
+        "/",
+        data={k: str(v) for k, v in form.items()},
+        headers={"Authorization": authorization, "Host": f"monitoring.{region}.amazonaws.com"},
+    )
+    return response.status_code, {k.lower(): v for k, v in response.headers.items()}, response.get_data()
