@@ -21,6 +21,7 @@ class InvokeResult:
     executed_version: str = "$LATEST"
     log_result: str | None = None  # base64 tail of the logs, with LogType=Tail
     request_id: str = ""
+    error_code: str | None = None  # the Lambda API's error code when the invoke itself failed (status >= 400)
 
     @property
     def ok(self) -> bool:

@@ -1,0 +1,79 @@
+"""Unpack function code into a task root and layers into an opt directory, once per content hash.
+
+Example:
+    >>> store = CodeStore(Path("/tmp/state"))  # doctest: +SKIP
+    >>> task_root, opt_dir = store.prepare(spec)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+import threading
+import zipfile
+from pathlib import Path
+
+from fogbank.cloud.aws_state.lambda_ import FunctionSpec
+from fogbank.cloud.lambda_.errors import LambdaApiError
+
+__all__ = ["CodeStore"]
+
+
+class CodeStore:
+    """Task roots under `<root>/code/<sha256>` and opt dirs under `<root>/opt/<hash of layer hashes>`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+
+    def prepare(self, spec: FunctionSpec) -> tuple[Path, Path]:
+        """(task root, opt dir) for `spec`, unpacked on first use."""
+        task_root = self._unpack_once(
+            self.root / "code" / _safe_digest(spec.code_sha256, spec.code), [(spec.arn, spec.code)]
+        )
+        layer_key = hashlib.sha256("|".join(layer.code_sha256 for layer in spec.layers).encode()).hexdigest()
+        opt_dir = self._unpack_once(
+            self.root / "opt" / layer_key[:32], [(layer.arn, layer.code) for layer in spec.layers]
+        )
+        return task_root, opt_dir
+
+    def _unpack_once(self, target: Path, archives: list[tuple[str, bytes]]) -> Path:
+        with self._lock:
+            if target.is_dir():
+                return target
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=target.parent))
+            try:
+                for owner, data in archives:
+                    _extract(owner, data, staging)
+                staging.rename(target)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            return target
+
+
+def _safe_digest(declared: str, data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest() if not declared else hashlib.sha256(declared.encode()).hexdigest()
+
+
+def _extract(owner: str, data: bytes, target: Path) -> None:
+    """Unzip `data` into `target`, keeping the executable bits Lambda keeps (a custom `bootstrap`)."""
+    if not data:
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise LambdaApiError(
+            "InvalidParameterValueException",
+            f"the code of {owner} is not a valid zip file ({exc}); upload a .zip with UpdateFunctionCode",
+        ) from exc
+    with archive:
+        for info in archive.infolist():
+            path = Path(archive.extract(info, target))
+            mode = (info.external_attr >> 16) & 0o777
+            if mode and not info.is_dir():
+                os.chmod(path, mode | 0o400)

@@ -1,0 +1,118 @@
+"""How Lambda would start a function's runtime: command line, task root, and the environment it sets.
+
+Example:
+    >>> launch = plan_launch(spec, task_root, opt_dir, cloud_env={}, xray_daemon="127.0.0.1:2000")  # doctest: +SKIP
+    >>> launch.argv[-1]  # doctest: +SKIP
+    'app.handler'
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from fogbank.cloud.aws_state.lambda_ import FunctionSpec
+from fogbank.cloud.lambda_.errors import LambdaApiError
+from fogbank.cloud.lambda_.worker import Launch
+
+__all__ = ["NODE_BOOTSTRAP", "plan_launch"]
+
+NODE_BOOTSTRAP = Path(__file__).with_name("node_bootstrap.js")
+_KEPT_FROM_PARENT = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR")
+_PYTHON_SITE = f"python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def plan_launch(
+    spec: FunctionSpec, task_root: Path, opt_dir: Path, *, cloud_env: dict[str, str], xray_daemon: str
+) -> Launch:
+    """The command and environment for `spec`'s runtime. Unsupported runtimes raise InvalidRuntimeException."""
+    runtime = spec.runtime or ""
+    env = {key: os.environ[key] for key in _KEPT_FROM_PARENT if key in os.environ}
+    env.update(cloud_env)
+    env.update(spec.environment)
+    env.update(_lambda_env(spec, task_root, xray_daemon))
+    if spec.package_type != "Zip":
+        raise _unsupported(spec, f"package type {spec.package_type}", "deploy it as a .zip package")
+    if runtime.startswith("python"):
+        import awslambdaric
+
+        env["LAMBDA_RUNTIME_DIR"] = str(Path(awslambdaric.__file__).parent)
+        env["PYTHONUNBUFFERED"] = "1"
+        env["PYTHONPATH"] = os.pathsep.join(
+            [
+                str(task_root),
+                str(opt_dir / "python" / "lib" / _PYTHON_SITE / "site-packages"),
+                str(opt_dir / "python"),
+            ]
+        )
+        return Launch([sys.executable, "-m", "awslambdaric", _handler(spec)], task_root, env)
+    if runtime.startswith("nodejs"):
+        node = shutil.which("node", path=env.get("PATH"))
+        if node is None:
+            raise _unsupported(spec, runtime, "install Node.js so that `node` is on PATH")
+        major = runtime.removeprefix("nodejs").split(".")[0]
+        env["LAMBDA_RUNTIME_DIR"] = str(NODE_BOOTSTRAP.parent)
+        env["NODE_PATH"] = os.pathsep.join(
+            [
+                str(opt_dir / "nodejs" / f"node{major}" / "node_modules"),
+                str(opt_dir / "nodejs" / "node_modules"),
+                str(task_root / "node_modules"),
+                str(task_root),
+            ]
+        )
+        _handler(spec)
+        return Launch([node, str(NODE_BOOTSTRAP)], task_root, env)
+    if runtime.startswith("provided"):
+        for bootstrap in (task_root / "bootstrap", opt_dir / "bootstrap"):
+            if bootstrap.is_file() and os.access(bootstrap, os.X_OK):
+                env["LAMBDA_RUNTIME_DIR"] = str(bootstrap.parent)
+                return Launch([str(bootstrap)], task_root, env)
+        raise LambdaApiError(
+            "InvalidParameterValueException",
+            f"function {spec.name} uses runtime {runtime} but neither its code nor its layers contain an "
+            "executable `bootstrap`; add one at the root of the .zip",
+        )
+    raise _unsupported(spec, runtime or "no runtime", "use a python3.x, nodejs or provided runtime")
+
+
+def _handler(spec: FunctionSpec) -> str:
+    if not spec.handler:
+        raise LambdaApiError(
+            "InvalidParameterValueException",
+            f"function {spec.name} has no Handler; set one with UpdateFunctionConfiguration (e.g. app.handler)",
+        )
+    return spec.handler
+
+
+def _lambda_env(spec: FunctionSpec, task_root: Path, xray_daemon: str) -> dict[str, str]:
+    runtime = spec.runtime or "provided"
+    env = {
+        "AWS_LAMBDA_FUNCTION_NAME": spec.name,
+        "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
+        "AWS_LAMBDA_LOG_GROUP_NAME": spec.log_group,
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{runtime}",
+        "LAMBDA_TASK_ROOT": str(task_root),
+        "AWS_XRAY_DAEMON_ADDRESS": xray_daemon,
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+        "_AWS_XRAY_DAEMON_ADDRESS": xray_daemon.rsplit(":", 1)[0],
+        "_AWS_XRAY_DAEMON_PORT": xray_daemon.rsplit(":", 1)[-1],
+        "TZ": ":UTC",
+    }
+    if spec.handler:
+        env["_HANDLER"] = spec.handler
+    if spec.log_format == "JSON":
+        env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
+        env["AWS_LAMBDA_LOG_LEVEL"] = spec.application_log_level or "INFO"
+    return env
+
+
+def _unsupported(spec: FunctionSpec, what: str, next_step: str) -> LambdaApiError:
+    return LambdaApiError(
+        "InvalidRuntimeException",
+        f"the local cloud cannot run function {spec.name}: {what} is not supported here; {next_step}",
+        502,
+    )

@@ -1,0 +1,158 @@
+"""Start worker processes so that they die with the local cloud, and capture their output line by line.
+
+Workers are started from one long-lived thread: Linux sends PR_SET_PDEATHSIG when the *thread* that forked
+a child ends, so forking from short-lived request threads would kill warm workers early.
+
+Example:
+    >>> spawner = Spawner()  # doctest: +SKIP
+    >>> proc = spawner.spawn(["python", "-c", "print(1)"], env={}, cwd=Path("/tmp"))  # doctest: +SKIP
+    >>> spawner.close()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import fcntl
+import os
+import queue
+import select
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+
+from fogbank.cloud.telemetry.records import LogLine
+
+__all__ = ["OutputCapture", "Spawner", "kill_process_group"]
+
+_PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+_prctl = _libc.prctl
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec: keep it minimal
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+class Spawner:
+    """Starts processes from one dedicated thread (see module docstring). `close()` ends that thread."""
+
+    def __init__(self) -> None:
+        self._requests: queue.Queue[
+            tuple[list[str], dict[str, str], Path, Future[subprocess.Popen[bytes]]] | None
+        ] = queue.Queue()
+        self._thread = threading.Thread(target=self._serve, name="lambda-spawner", daemon=True)
+        self._thread.start()
+
+    def spawn(self, argv: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+        """Start `argv` in its own process group, stdout and stderr merged into one pipe."""
+        future: Future[subprocess.Popen[bytes]] = Future()
+        self._requests.put((argv, env, cwd, future))
+        return future.result()
+
+    def close(self) -> None:
+        self._requests.put(None)
+        self._thread.join(timeout=5)
+
+    def _serve(self) -> None:
+        while (request := self._requests.get()) is not None:
+            argv, env, cwd, future = request
+            try:
+                process = subprocess.Popen(
+                    argv,
+                    env=env,
+                    cwd=cwd,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    preexec_fn=_die_with_parent,
+                )
+            except BaseException as exc:
+                future.set_exception(exc)
+            else:
+                future.set_result(process)
+
+
+def kill_process_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the worker and everything it started, then reap it. Never raises."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+
+
+class OutputCapture:
+    """Reads a worker's merged stdout/stderr into timestamped lines on a background thread.
+
+    `drain()` returns every complete line written so far *and* whatever is still in the pipe, so lines printed
+    before a response are never lost; a trailing partial line is flushed too.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes], on_eof: Callable[[], None]) -> None:
+        assert process.stdout is not None
+        self._pipe = process.stdout
+        self._fd = self._pipe.fileno()
+        flags = fcntl.fcntl(self._fd, fcntl.F_GETFL)
+        fcntl.fcntl(self._fd, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+        self._lock = threading.Lock()
+        self._lines: list[LogLine] = []
+        self._partial = b""
+        self._eof = False
+        self._on_eof = on_eof
+        self._thread = threading.Thread(target=self._pump, name=f"lambda-output-{process.pid}", daemon=True)
+        self._thread.start()
+
+    def drain(self) -> list[LogLine]:
+        """Every line captured since the last drain (reads the pipe dry first)."""
+        with self._lock:
+            self._read_available()
+            if self._partial:
+                self._append(self._partial)
+                self._partial = b""
+            lines, self._lines = self._lines, []
+            return lines
+
+    def _pump(self) -> None:
+        while True:
+            try:
+                readable, _, _ = select.select([self._fd], [], [], 0.5)
+            except (OSError, ValueError):  # closed under us at shutdown
+                break
+            if readable:
+                with self._lock:
+                    self._read_available()
+                    if self._eof:
+                        break
+        with self._lock:
+            self._eof = True
+            self._pipe.close()
+        self._on_eof()
+
+    def _read_available(self) -> None:
+        # caller holds self._lock
+        while not self._eof:
+            try:
+                chunk = os.read(self._fd, 65536)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._eof = True
+                return
+            data = self._partial + chunk
+            *complete, self._partial = data.split(b"\n")
+            for raw in complete:
+                self._append(raw)
+
+    def _append(self, raw: bytes) -> None:
+        message = raw.decode("utf-8", errors="replace").rstrip("\r")
+        self._lines.append(LogLine(timestamp_ms=int(time.time() * 1000), message=message))

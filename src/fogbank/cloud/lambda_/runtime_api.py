@@ -1,0 +1,265 @@
+"""One worker's Lambda Runtime API server (`/2018-06-01/runtime/...`) on 127.0.0.1:0.
+
+The runtime client in the worker process long-polls `invocation/next`; fogbank hands it one invocation at a
+time with `submit()` and waits for the outcome (`response`, `error`, `init/error`, or the process exiting).
+
+Example:
+    >>> api = RuntimeApi()  # doctest: +SKIP
+    >>> api.address  # doctest: +SKIP
+    '127.0.0.1:40123'
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from fogbank.cloud.lambda_.errors import MAX_SYNC_PAYLOAD
+
+__all__ = ["Invocation", "Outcome", "RuntimeApi"]
+
+_PREFIX = "/2018-06-01/runtime"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How an invocation ended.
+
+    kind: "response" | "error" (the handler raised) | "init_error" | "exit" (the process ended) | "timeout".
+    """
+
+    kind: str
+    payload: bytes
+    error_type: str | None = None
+    at: float = field(default_factory=time.time)
+
+    @property
+    def function_error(self) -> str | None:
+        return None if self.kind == "response" else "Unhandled"
+
+
+@dataclass
+class Invocation:
+    """One event handed to a worker, with the headers the Runtime API sends along."""
+
+    request_id: str
+    payload: bytes
+    invoked_function_arn: str
+    trace_header: str
+    timeout_s: float
+    client_context: str | None = None
+    cognito_identity: str | None = None
+    delivered_at: float | None = None  # epoch seconds when the runtime received it
+    deadline_ms: int = 0
+    outcome: Outcome | None = None
+
+
+class RuntimeApi:
+    """The Runtime API of one execution environment. Thread-safe; `close()` ends the listener."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._pending: Invocation | None = None
+        self._current: Invocation | None = None
+        self._closed = False
+        self.first_poll_at: float | None = None  # init finished: the runtime asked for its first event
+        self.init_error: Outcome | None = None
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="lambda-runtime-api",
+            daemon=True,
+        )
+        self._thread.start()
+
+    @property
+    def address(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"{host!s}:{port}"
+
+    # -- fogbank side ----------------------------------------------------------------------------------------
+    def submit(self, invocation: Invocation) -> None:
+        """Queue `invocation` for the runtime's next poll."""
+        with self._cond:
+            if self._pending is not None or self._current is not None:
+                raise RuntimeError("a worker runs one invocation at a time")
+            self._pending = invocation
+            self._cond.notify_all()
+
+    def wait(self, invocation: Invocation, *, delivered_within: float, finished_within: float) -> Outcome:
+        """Wait for the runtime to take `invocation` and answer it; a missed deadline is a "timeout" outcome."""
+        deadline = time.monotonic() + delivered_within
+        with self._cond:
+            while invocation.outcome is None and invocation.delivered_at is None:
+                if not self._cond.wait(timeout=max(0.0, deadline - time.monotonic())) and (
+                    time.monotonic() >= deadline
+                ):
+                    return self._finish(invocation, Outcome("timeout", b"", "Sandbox.Timedout"))
+            deadline = time.monotonic() + finished_within
+            while invocation.outcome is None:
+                if not self._cond.wait(timeout=max(0.0, deadline - time.monotonic())) and (
+                    time.monotonic() >= deadline
+                ):
+                    return self._finish(invocation, Outcome("timeout", b"", "Sandbox.Timedout"))
+            return invocation.outcome
+
+    def process_exited(self, outcome: Outcome) -> None:
+        """The worker process ended: whatever was running (or waiting to) ends with `outcome`."""
+        with self._cond:
+            for invocation in (self._current, self._pending):
+                if invocation is not None and invocation.outcome is None:
+                    self._finish(invocation, outcome)
+            self._closed = True
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        """Stop serving; a runtime still polling gets an error. Idempotent."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        if self._thread.is_alive():
+            self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=2)
+
+    def _finish(self, invocation: Invocation, outcome: Outcome) -> Outcome:
+        # caller holds self._cond
+        if invocation.outcome is None:
+            invocation.outcome = outcome
+        if self._current is invocation:
+            self._current = None
+        if self._pending is invocation:
+            self._pending = None
+        self._cond.notify_all()
+        return invocation.outcome
+
+    # -- runtime side (called by the HTTP handler) ----------------------------------------------------------
+    def next_invocation(self) -> Invocation | None:
+        with self._cond:
+            if self.first_poll_at is None:
+                self.first_poll_at = time.time()
+                self._cond.notify_all()
+            while self._pending is None and not self._closed:
+                self._cond.wait()
+            if self._closed or self._pending is None:
+                return None
+            invocation, self._pending = self._pending, None
+            invocation.delivered_at = time.time()
+            invocation.deadline_ms = int((invocation.delivered_at + invocation.timeout_s) * 1000)
+            self._current = invocation
+            self._cond.notify_all()
+            return invocation
+
+    def answer(self, request_id: str, outcome: Outcome) -> bool:
+        with self._cond:
+            current = self._current
+            if current is None or current.request_id != request_id:
+                return False
+            self._finish(current, outcome)
+            return True
+
+    def fail_init(self, outcome: Outcome) -> None:
+        with self._cond:
+            self.init_error = outcome
+            for invocation in (self._pending, self._current):
+                if invocation is not None:
+                    self._finish(invocation, outcome)
+
+
+def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
+    class RuntimeApiHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None
+
+        def do_GET(self) -> None:
+            if self.path != f"{_PREFIX}/invocation/next":
+                self._send(404, {"errorMessage": f"unknown path {self.path}", "errorType": "InvalidRequest"})
+                return
+            invocation = api.next_invocation()
+            if invocation is None:
+                self._send(
+                    500, {"errorMessage": "the execution environment is shutting down", "errorType": "Exit"}
+                )
+                return
+            headers = {
+                "Lambda-Runtime-Aws-Request-Id": invocation.request_id,
+                "Lambda-Runtime-Deadline-Ms": str(invocation.deadline_ms),
+                "Lambda-Runtime-Invoked-Function-Arn": invocation.invoked_function_arn,
+                "Lambda-Runtime-Trace-Id": invocation.trace_header,
+            }
+            if invocation.client_context is not None:
+                headers["Lambda-Runtime-Client-Context"] = invocation.client_context
+            if invocation.cognito_identity is not None:
+                headers["Lambda-Runtime-Cognito-Identity"] = invocation.cognito_identity
+            self._send_bytes(200, invocation.payload, headers)
+
+        def do_POST(self) -> None:
+            body = self._read_body()
+            parts = self.path[len(_PREFIX) :].strip("/").split("/") if self.path.startswith(_PREFIX) else []
+            if parts == ["init", "error"]:
+                api.fail_init(
+                    Outcome("init_error", body, self.headers.get("Lambda-Runtime-Function-Error-Type"))
+                )
+                self._send(202, {"status": "OK"})
+                return
+            if len(parts) == 3 and parts[0] == "invocation" and parts[2] in ("response", "error"):
+                outcome = _outcome(parts[2], body, self.headers.get("Lambda-Runtime-Function-Error-Type"))
+                if api.answer(parts[1], outcome):
+                    if outcome.error_type == "Function.ResponseSizeTooLarge":
+                        self._send(413, json.loads(outcome.payload))
+                    else:
+                        self._send(202, {"status": "OK"})
+                else:
+                    self._send(
+                        400,
+                        {"errorMessage": f"Invalid request ID {parts[1]}", "errorType": "InvalidRequestID"},
+                    )
+                return
+            self._send(404, {"errorMessage": f"unknown path {self.path}", "errorType": "InvalidRequest"})
+
+        def _read_body(self) -> bytes:
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                chunks: list[bytes] = []
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                    if size == 0:
+                        self.rfile.readline()
+                        return b"".join(chunks)
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()
+            length = int(self.headers.get("Content-Length") or 0)
+            return self.rfile.read(length) if length else b""
+
+        def _send(self, status: int, body: dict[str, str]) -> None:
+            self._send_bytes(status, json.dumps(body).encode(), {})
+
+        def _send_bytes(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+    return RuntimeApiHandler
+
+
+def _outcome(kind: str, body: bytes, error_type: str | None) -> Outcome:
+    if kind == "response" and len(body) > MAX_SYNC_PAYLOAD:
+        message = f"Response payload size ({len(body)} bytes) exceeded maximum allowed payload size ({MAX_SYNC_PAYLOAD} bytes)."
+        return Outcome(
+            "error",
+            json.dumps({"errorMessage": message, "errorType": "Function.ResponseSizeTooLarge"}).encode(),
+            "Function.ResponseSizeTooLarge",
+        )
+    return Outcome(kind, body, error_type)

@@ -1,0 +1,147 @@
+"""One execution environment: a worker process, its Runtime API server and its captured output.
+
+Example:
+    >>> worker = Worker.start(spec, launch, spawner, env)  # doctest: +SKIP
+    >>> outcome = worker.run(invocation)  # doctest: +SKIP
+    >>> worker.stop()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fogbank.cloud.aws_state.lambda_ import FunctionSpec
+from fogbank.cloud.lambda_.process import OutputCapture, Spawner, kill_process_group
+from fogbank.cloud.lambda_.runtime_api import Invocation, Outcome, RuntimeApi
+from fogbank.cloud.telemetry.records import LogLine
+
+__all__ = ["INIT_TIMEOUT_S", "Launch", "Worker", "log_stream_name"]
+
+INIT_TIMEOUT_S = 10.0  # Lambda's limit for the init phase of an on-demand environment
+
+
+@dataclass(frozen=True)
+class Launch:
+    """How to start a runtime: the command, the directories and the environment Lambda would give it."""
+
+    argv: list[str]
+    cwd: Path
+    env: dict[str, str]
+
+
+def log_stream_name(version: str, started: datetime | None = None) -> str:
+    """A stream name like Lambda's: `2026/11/27/[$LATEST]0123456789abcdef0123456789abcdef`."""
+    day = (started or datetime.now(UTC)).strftime("%Y/%m/%d")
+    return f"{day}/[{version}]{secrets.token_hex(16)}"
+
+
+class Worker:
+    """A warm (or warming) execution environment for one function version. Runs one invocation at a time."""
+
+    def __init__(
+        self, spec: FunctionSpec, api: RuntimeApi, process: subprocess.Popen[bytes], stream: str
+    ) -> None:
+        self.spec = spec
+        self.api = api
+        self.process = process
+        self.log_stream = stream
+        self.spawned_at = time.time()
+        self.invocations = 0
+        self.last_used = time.monotonic()
+        self._stopped = threading.Event()
+        self.output = OutputCapture(process, on_eof=self._on_exit)
+
+    @classmethod
+    def start(cls, spec: FunctionSpec, launch: Launch, spawner: Spawner) -> Worker:
+        """Start the Runtime API server, then the runtime process pointed at it (the cold start begins)."""
+        api = RuntimeApi()
+        stream = log_stream_name(spec.version)
+        env = {
+            **launch.env,
+            "AWS_LAMBDA_RUNTIME_API": api.address,
+            "AWS_LAMBDA_LOG_STREAM_NAME": stream,
+        }
+        try:
+            process = spawner.spawn(launch.argv, env, launch.cwd)
+        except BaseException:
+            api.close()
+            raise
+        return cls(spec, api, process, stream)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def alive(self) -> bool:
+        return not self._stopped.is_set() and self.process.poll() is None
+
+    @property
+    def cold(self) -> bool:
+        return self.invocations == 0
+
+    def run(self, invocation: Invocation) -> Outcome:
+        """Hand `invocation` to the runtime and wait for its outcome; a timeout kills this worker."""
+        self.invocations += 1
+        self.api.submit(invocation)
+        outcome = self.api.wait(
+            invocation,
+            delivered_within=max(INIT_TIMEOUT_S, invocation.timeout_s) if self.cold else invocation.timeout_s,
+            finished_within=invocation.timeout_s,
+        )
+        self.last_used = time.monotonic()
+        if outcome.kind == "timeout":
+            self.stop()
+        return outcome
+
+    @property
+    def init_duration_ms(self) -> float | None:
+        """Process start to first poll of `invocation/next` (None before init finished)."""
+        if self.api.first_poll_at is None:
+            return None
+        return (self.api.first_poll_at - self.spawned_at) * 1000
+
+    def drain_output(self) -> list[LogLine]:
+        return self.output.drain()
+
+    def max_memory_used_mb(self) -> int:
+        """Peak resident memory of the worker process (VmHWM), in MB."""
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return 0
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return max(1, int(line.split()[1]) // 1024)
+        return 0
+
+    def stop(self) -> None:
+        """Kill the process group and close the Runtime API server. Idempotent, never raises."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        kill_process_group(self.process)
+        self.api.close()
+
+    def _on_exit(self) -> None:
+        code = self.process.wait()
+        status = f"signal: {_signal_name(-code)}" if code < 0 else f"exit status {code}"
+        message = f"Runtime exited with error: {status}"
+        payload = {"errorType": "Runtime.ExitError", "errorMessage": message}
+        self.api.process_exited(Outcome("exit", json.dumps(payload).encode(), "Runtime.ExitError"))
+
+
+def _signal_name(number: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(number).name.removeprefix("SIG").lower()
+    except ValueError:
+        return str(number)
