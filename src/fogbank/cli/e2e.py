@@ -1,9 +1,95 @@
-"""`fogbank e2e` commands."""
+"""`fogbank e2e [pytest args]`: run the e2e suites, in parallel, on the local cloud by default.
+
+It runs pytest in this process: `pytest tests/e2e -n auto --dist loadgroup -p fogbank.cli.e2e_progress`,
+plus whatever you pass (pytest's own options and fogbank's, e.g. `--fogbank-target aws`). What you pass wins:
+a path replaces `tests/e2e`, `-n 0` or `-p no:xdist` replaces `-n auto`.
+
+Example:
+    $ fogbank e2e                                   # every feature under tests/e2e, on the local cloud
+    $ fogbank e2e tests/e2e/logger -k cold_start    # one feature, some tests
+    $ fogbank e2e --fogbank-target aws              # the same files against AWS
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
 import typer
+
+__all__ = ["build_pytest_args", "register"]
+
+DEFAULT_SUITE = "tests/e2e"
+PROGRESS_PLUGIN = "fogbank.cli.e2e_progress"
+_JSII_QUIET = {
+    "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
+}
+
+
+def _names_a_path(arg: str) -> bool:
+    return not arg.startswith("-") and Path(arg.split("::", 1)[0]).exists()
+
+
+def _sets_workers(args: Sequence[str]) -> bool:
+    for index, arg in enumerate(args):
+        if arg in ("-n", "--numprocesses", "--dist") or arg.startswith(("-n", "--numprocesses=", "--dist=")):
+            return True
+        if arg == "-p" and index + 1 < len(args) and args[index + 1] == "no:xdist":
+            return True
+        if arg == "-pno:xdist":
+            return True
+    return False
+
+
+def build_pytest_args(user_args: Sequence[str], suite: str = DEFAULT_SUITE) -> list[str]:
+    """The pytest command line `fogbank e2e` runs for `user_args`.
+
+    >>> build_pytest_args([])
+    ['-p', 'fogbank.cli.e2e_progress', '-n', 'auto', '--dist', 'loadgroup', 'tests/e2e']
+    >>> build_pytest_args(["-n", "0", "-x"])
+    ['-p', 'fogbank.cli.e2e_progress', '-n', '0', '-x', 'tests/e2e']
+    """
+    args = ["-p", PROGRESS_PLUGIN]
+    if not _sets_workers(user_args):
+        args += ["-n", "auto", "--dist", "loadgroup"]
+    args += list(user_args)
+    if not any(_names_a_path(arg) for arg in user_args):
+        args.append(suite)
+    return args
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the top-level app."""
+    """Add `fogbank e2e` to the top-level app."""
+
+    @app.command(
+        "e2e",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+        add_help_option=False,
+    )
+    def e2e(ctx: typer.Context) -> None:
+        """Run the e2e suites (tests/e2e) with pytest, in parallel; extra arguments go to pytest.
+
+        Shows each feature's deploy, tests and teardown as they happen, and a summary at the end.
+        `--fogbank-target aws` runs the same files against AWS; `--fogbank-keep-stacks` keeps the stacks.
+        """
+        import pytest
+
+        user_args = list(ctx.args)
+        if any(arg in ("-h", "--help") for arg in user_args):
+            typer.echo((e2e.__doc__ or "").strip())
+            typer.echo("\npytest options follow (fogbank's are under 'fogbank'):\n")
+            raise typer.Exit(pytest.main(["--help", "-p", PROGRESS_PLUGIN]))
+        if not any(_names_a_path(arg) for arg in user_args) and not Path(DEFAULT_SUITE).is_dir():
+            typer.echo(
+                f"fogbank e2e: no {DEFAULT_SUITE}/ under {Path.cwd()}; run it from the project root, "
+                "or pass the folder of your feature folders (e.g. `fogbank e2e path/to/e2e`)",
+                err=True,
+            )
+            raise typer.Exit(4)
+        for key, value in _JSII_QUIET.items():
+            os.environ.setdefault(key, value)
+        args = build_pytest_args(user_args)
+        typer.echo(f"fogbank e2e: pytest {' '.join(args)}", err=True)
+        raise typer.Exit(int(pytest.main(args)))

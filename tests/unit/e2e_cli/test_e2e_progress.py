@@ -1,0 +1,122 @@
+"""`fogbank e2e`'s pytest command line and its per-feature progress reporter, on real pytest sessions."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from fogbank.cli.e2e import build_pytest_args
+from fogbank.cli.e2e_progress import feature_of
+
+pytest_plugins = ["pytester"]
+
+# Two features with a package-scoped fixture that stands in for the stack: its setup and teardown take
+# measurable time, as deploy and delete do. (No cloud: this tests the reporter, not the framework.)
+FEATURE_CONFTEST = """
+import time
+import pytest
+
+@pytest.fixture(scope="package")
+def stack():
+    time.sleep(0.2)
+    yield {"deployed": True}
+    time.sleep(0.1)
+"""
+
+
+def _make_features(pytester: pytest.Pytester, broken_deploy: bool = False) -> None:
+    for feature, body in (
+        (
+            "alpha",
+            "def test_one(stack):\n    assert stack['deployed']\n\ndef test_two(stack):\n    assert False\n",
+        ),
+        ("beta", "def test_three(stack):\n    assert stack['deployed']\n"),
+    ):
+        folder = pytester.path / "e2e" / feature
+        folder.mkdir(parents=True)
+        conftest = FEATURE_CONFTEST
+        if broken_deploy and feature == "beta":
+            conftest = conftest.replace(
+                'yield {"deployed": True}', 'raise RuntimeError("deploy failed")\n    yield'
+            )
+        (folder / "conftest.py").write_text(textwrap.dedent(conftest))
+        (folder / f"test_{feature}.py").write_text(body)
+
+
+def test_default_args_run_the_suite_in_parallel_groups():
+    # GIVEN no arguments
+    # WHEN
+    args = build_pytest_args([])
+
+    # THEN the whole suite runs with xdist's loadgroup distribution and the progress plugin
+    assert args == ["-p", "fogbank.cli.e2e_progress", "-n", "auto", "--dist", "loadgroup", "tests/e2e"]
+
+
+@pytest.mark.parametrize("workers", [["-n", "0"], ["-n4"], ["-p", "no:xdist"], ["--numprocesses=3"]])
+def test_user_worker_choice_wins(workers: list[str]):
+    # GIVEN the user chooses the workers
+    # WHEN
+    args = build_pytest_args([*workers, "--fogbank-target", "aws"])
+
+    # THEN fogbank adds no -n of its own, and passes everything through
+    assert "auto" not in args
+    assert args[2:] == [*workers, "--fogbank-target", "aws", "tests/e2e"]
+
+
+def test_user_path_replaces_the_suite(tmp_path, monkeypatch):
+    # GIVEN a path to one feature folder
+    (tmp_path / "tests" / "e2e" / "logger").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+
+    # WHEN
+    args = build_pytest_args(["tests/e2e/logger", "-k", "cold"])
+
+    # THEN only that folder is run
+    assert "tests/e2e" not in args
+    assert args[-3:] == ["tests/e2e/logger", "-k", "cold"]
+
+
+def test_feature_is_the_test_files_folder():
+    # GIVEN / WHEN / THEN
+    assert feature_of("tests/e2e/event_handler/test_cors.py::test_x[alb-https://a]") == "event_handler"
+    assert feature_of("test_top.py::test_y") == "."
+
+
+@pytest.mark.parametrize("xdist_args", [["-p", "no:xdist"], ["-n", "2", "--dist", "loadgroup"]])
+def test_progress_and_summary_per_feature(pytester: pytest.Pytester, xdist_args: list[str]):
+    # GIVEN two features, one with a failing test
+    _make_features(pytester)
+    report = pytester.path / "report.json"
+
+    # WHEN the suite runs with the progress plugin (without xdist, and with two workers)
+    result = pytester.runpytest_subprocess(
+        "-p", "fogbank.cli.e2e_progress", *xdist_args, f"--fogbank-e2e-report={report}", "e2e"
+    )
+
+    # THEN each feature's deploy and end are shown, and the summary lists both features
+    assert result.ret == 1
+    result.stdout.re_match_lines(
+        [r".*alpha\s+deploying.*", r".*alpha\s+deployed in 0\.\d s; running 2 tests.*"], consecutive=False
+    )
+    result.stdout.re_match_lines([r".*beta\s+ok: 1 passed; tests .* teardown \(stack delete\) 0\.\d s.*"])
+    result.stdout.re_match_lines([r".*alpha\s+FAILED: 1 passed, 1 failed.*"])
+    result.stdout.re_match_lines([r".*fogbank e2e summary.*", r"2 features, wall time .*; failed: alpha"])
+    figures = json.loads(report.read_text())["features"]
+    assert figures["alpha"]["passed"] == 1 and figures["alpha"]["failed"] == 1
+    assert figures["beta"]["ok"] is True
+    assert figures["beta"]["deploy_seconds"] >= 0.2
+    assert figures["beta"]["teardown_seconds"] >= 0.1
+
+
+def test_failing_deploy_is_reported_as_such(pytester: pytest.Pytester):
+    # GIVEN a feature whose stack fixture fails in setup
+    _make_features(pytester, broken_deploy=True)
+
+    # WHEN
+    result = pytester.runpytest_subprocess("-p", "fogbank.cli.e2e_progress", "-p", "no:xdist", "e2e")
+
+    # THEN the progress line says the setup (deploy) failed, and the summary marks the feature
+    result.stdout.re_match_lines([r".*beta\s+setup FAILED after .*"])
+    result.stdout.re_match_lines([r"beta\s+FAILED\s+0 passed, 1 errors.*"])
