@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -128,7 +129,7 @@ class GitHubClient:
         query: dict[str, Any] | None = {"per_page": 100, **(params or {})}
         while next_url is not None:
             target = next_url
-            response = self._call(call_name, lambda: self._gh.request("GET", target, params=query))
+            response = self._call(call_name, partial(self._gh.request, "GET", target, params=query))
             yield from response.json()
             match = _NEXT.search(response.headers.get("link", ""))
             next_url, query = (match.group(1), None) if match else (None, None)
@@ -167,7 +168,7 @@ class GitHubClient:
             variables = {"owner": self.owner, "name": self.name, "number": pull_number, "after": after}
             data = self._call(
                 f"closingIssuesReferences of pull #{pull_number}",
-                lambda: self._gh.graphql.request(_CLOSING_REFS, variables),
+                partial(self._gh.graphql.request, _CLOSING_REFS, variables),
             )
             refs = data["repository"]["pullRequest"]["closingIssuesReferences"]
             own = f"{self.owner}/{self.name}".lower()
