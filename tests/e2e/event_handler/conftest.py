@@ -1,8 +1,10 @@
 """URLs of the four front doors, built from the stack outputs exactly as a client on AWS builds them."""
 
 import pytest
+from requests import HTTPError, Request, Response
+
+from fogbank import data_fetcher
 from fogbank.auth import build_iam_auth
-from requests import Request
 
 # The HTTP API and the Function URL are protected by IAM; their SigV4 signing names
 IAM_SIGNING_SERVICE = {"http": "execute-api", "url": "lambda"}
@@ -63,3 +65,19 @@ def door_request(front_door_urls: dict):
         return Request(method=method, url=url, auth=auth, **kwargs)
 
     return build
+
+
+def get_http_response_any_status(request: Request) -> Response:
+    """`data_fetcher.get_http_response`, returning a 4xx answer instead of raising it (tests assert on it)."""
+    try:
+        return data_fetcher.get_http_response(request)
+    except HTTPError as error:
+        if error.response is None:
+            raise
+        return error.response
+
+
+@pytest.fixture
+def send_any_status():
+    """Sends a request and returns the answer whatever its status (see get_http_response_any_status)."""
+    return get_http_response_any_status

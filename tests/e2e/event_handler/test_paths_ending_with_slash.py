@@ -23,14 +23,13 @@ def test_api_gateway_rest_trailing_slash(apigw_rest_endpoint: str):
     assert response.content == b"Hello World"
 
 
-def test_api_gateway_http_trailing_slash(apigw_http_endpoint: str):
+def test_api_gateway_http_trailing_slash(send_any_status, apigw_http_endpoint: str):
     # GIVEN a URL ending with a slash, and an HTTP API whose only route is "POST /todos"
     url = f"{apigw_http_endpoint}todos/"
 
     # WHEN a signed request is sent
-    response = data_fetcher.get_http_response(
-        Request(method="POST", url=url, json=BODY, auth=build_iam_auth(url=url, aws_service="execute-api")),
-        raise_on_error=False,
+    response = send_any_status(
+        Request(method="POST", url=url, json=BODY, auth=build_iam_auth(url=url, aws_service="execute-api"))
     )
 
     # THEN API Gateway itself answers that no route matches
@@ -38,14 +37,13 @@ def test_api_gateway_http_trailing_slash(apigw_http_endpoint: str):
     assert response.json() == {"message": "Not Found"}
 
 
-def test_lambda_function_url_trailing_slash(lambda_function_url_endpoint: str):
+def test_lambda_function_url_trailing_slash(send_any_status, lambda_function_url_endpoint: str):
     # GIVEN a URL ending with a slash (a Function URL passes every path to the function)
     url = f"{lambda_function_url_endpoint}todos/"
 
     # WHEN a signed request is sent
-    response = data_fetcher.get_http_response(
-        Request(method="POST", url=url, json=BODY, auth=build_iam_auth(url=url, aws_service="lambda")),
-        raise_on_error=False,
+    response = send_any_status(
+        Request(method="POST", url=url, json=BODY, auth=build_iam_auth(url=url, aws_service="lambda"))
     )
 
     # THEN the resolver finds no route for "/todos/" and says so
@@ -53,14 +51,12 @@ def test_lambda_function_url_trailing_slash(lambda_function_url_endpoint: str):
     assert response.json()["message"] == "Not found"
 
 
-def test_alb_trailing_slash(alb_multi_value_header_listener_endpoint: str):
+def test_alb_trailing_slash(send_any_status, alb_multi_value_header_listener_endpoint: str):
     # GIVEN a URL ending with a slash (the listener forwards every path to the function)
     url = f"{alb_multi_value_header_listener_endpoint}/todos/"
 
     # WHEN
-    response = data_fetcher.get_http_response(
-        Request(method="POST", url=url, json=BODY), raise_on_error=False
-    )
+    response = send_any_status(Request(method="POST", url=url, json=BODY))
 
     # THEN the resolver finds no route for "/todos/" and says so
     assert response.status_code == 404
