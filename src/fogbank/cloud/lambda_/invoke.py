@@ -253,8 +253,8 @@ def _validate_payload(request: InvokeRequest) -> None:
         operation = "InvokeAsync" if request.invocation_type == "Event" else "InvokeFunction"
         raise LambdaApiError(
             "RequestEntityTooLargeException",
-            f"{len(request.payload)} byte payload is too large for the {operation} operation "
-            f"({limit} bytes allowed); pass a reference (e.g. an S3 key) instead",
+            f"Request must be smaller than {limit} bytes for the {operation} operation "
+            f"(this one has {len(request.payload)}); pass a reference such as an S3 key instead",
             413,
         )
     if not request.payload.strip():
