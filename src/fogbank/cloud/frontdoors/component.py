@@ -1,18 +1,237 @@
-"""FrontDoorsComponent: see docs/architecture.md (Components)."""
+"""FrontDoorsComponent: the HTTP listeners of ALB, API Gateway REST and HTTP APIs, and Function URLs.
+
+How a URL from stack outputs reaches its listener (see docs/front-doors.md):
+- each load balancer gets a loopback address of its own (`127.a.b.c`, its DNSName) and each listener binds
+  its template port there; a port below 1024 that cannot be bound (no root, no CAP_NET_BIND_SERVICE) is
+  bound to a free port instead and mapped by the in-process connection shim;
+- API Gateway and Function URLs keep their AWS URLs (`https://<id>.execute-api.<region>.amazonaws.com/...`,
+  `https://<id>.lambda-url.<region>.on.aws/`): one TLS "edge" listener serves them by Host header with a
+  certificate from a per-cloud CA, the shim sends connections for those names to it, and REQUESTS_CA_BUNDLE
+  trusts the CA while the cloud runs. A plain-HTTP edge listener serves the same hosts for other processes.
+
+Example:
+    >>> ctx.frontdoors.put_function_url(FunctionUrlModel(...))  # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
-from fogbank.cloud.context import CloudContext
+import contextlib
+import errno
+import os
+import random
+import threading
+from typing import TYPE_CHECKING
+
+from fogbank.cloud.frontdoors.doors.alb import AlbDoor, AlbListener, LambdaTargetGroup
+from fogbank.cloud.frontdoors.doors.function_url import FunctionUrlDoor, FunctionUrlModel
+from fogbank.cloud.frontdoors.doors.http_api import HttpApiDoor, HttpApiModel
+from fogbank.cloud.frontdoors.doors.rest_api import RestApiDoor, RestApiModel
+from fogbank.cloud.frontdoors.http import HttpRequest, HttpResponse
+from fogbank.cloud.frontdoors.invoker import CloudInvoker, Invoker
+from fogbank.cloud.frontdoors.listener import HttpListener
+from fogbank.cloud.frontdoors.shim import ConnectionShim
+from fogbank.cloud.frontdoors.tls import LocalAuthority
+from fogbank.errors import CloudError
+
+if TYPE_CHECKING:
+    from fogbank.cloud.context import CloudContext
+
+__all__ = ["FrontDoorsComponent"]
+
+_CA_ENV = "REQUESTS_CA_BUNDLE"
 
 
 class FrontDoorsComponent:
-    """Registers this part of the local cloud on the router; nothing is served yet."""
+    """Owns every front-door listener of one LocalCloud; providers register what they create here."""
 
-    def __init__(self, ctx: CloudContext) -> None:
+    def __init__(self, ctx: CloudContext, invoker: Invoker | None = None) -> None:
         self.ctx = ctx
+        self._invoker = invoker
+        self._cloud_invoker: CloudInvoker | None = None
+        self._lock = threading.Lock()
+        self.shim = ConnectionShim()
+        self._edge_tls: HttpListener | None = None
+        self._edge_plain: HttpListener | None = None
+        self._previous_ca: str | None = None
+        self._ca_env_set = False
+        self.ca_file: str | None = None
+        self._rest: dict[str, RestApiDoor] = {}
+        self._http: dict[str, HttpApiDoor] = {}
+        self._urls: dict[str, FunctionUrlDoor] = {}
+        self._target_groups: dict[str, LambdaTargetGroup] = {}
+        self._lb_addresses: dict[str, str] = {}
+        self._alb: dict[str, tuple[AlbDoor, HttpListener, str, int]] = {}
 
+    # -- lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> None:
-        """Register routes and start threads."""
+        """Start the edge listeners (TLS and plain), install the connection shim, trust the local CA."""
+        region = self.ctx.region
+        names = [f"*.execute-api.{region}.amazonaws.com", f"*.lambda-url.{region}.on.aws"]
+        files = LocalAuthority.create(names).write(self.ctx.state_dir / "frontdoors-tls")
+        self.ca_file = str(files.ca_cert)
+        self._edge_tls = HttpListener("127.0.0.1", 0, self._edge, tls=files.server_context())
+        self._edge_plain = HttpListener("127.0.0.1", 0, self._edge)
+        for suffix in names:
+            self.shim.map_suffix(suffix[1:], 443, ("127.0.0.1", self._edge_tls.port))
+        self.shim.install()
+        self._previous_ca, self._ca_env_set = os.environ.get(_CA_ENV), True
+        os.environ[_CA_ENV] = str(files.bundle)
 
     def stop(self) -> None:
-        """End every thread, process and listener this component started. Idempotent."""
+        """Close every listener, remove the shim and restore REQUESTS_CA_BUNDLE. Idempotent, never raises."""
+        with self._lock:
+            listeners = [entry[1] for entry in self._alb.values()] + [self._edge_tls, self._edge_plain]
+            self._alb.clear()
+            self._edge_tls = self._edge_plain = None
+        for listener in listeners:
+            if listener is not None:
+                with contextlib.suppress(OSError):
+                    listener.close()
+        self.shim.uninstall()
+        if self._ca_env_set:
+            if self._previous_ca is None:
+                os.environ.pop(_CA_ENV, None)
+            else:
+                os.environ[_CA_ENV] = self._previous_ca
+            self._ca_env_set = False
+
+    @property
+    def invoker(self) -> Invoker:
+        if self._invoker is not None:
+            return self._invoker
+        if self._cloud_invoker is None:
+            self._cloud_invoker = CloudInvoker(self.ctx)
+        return self._cloud_invoker
+
+    @property
+    def edge_port(self) -> int:
+        """The plain-HTTP edge port: `curl -H 'Host: <api host>' http://127.0.0.1:<port>/<stage>/...`."""
+        if self._edge_plain is None:
+            raise CloudError("the front doors are not started")
+        return self._edge_plain.port
+
+    @property
+    def edge_tls_port(self) -> int:
+        """The TLS edge port: `curl --connect-to ::127.0.0.1:<port> --cacert <ca_file> https://<api host>/`."""
+        if self._edge_tls is None:
+            raise CloudError("the front doors are not started")
+        return self._edge_tls.port
+
+    # -- API Gateway and Function URLs -------------------------------------------------------------------
+    def put_rest_api(self, model: RestApiModel) -> None:
+        with self._lock:
+            self._rest[model.api_id] = RestApiDoor(model, self.invoker)
+
+    def remove_rest_api(self, api_id: str) -> None:
+        with self._lock:
+            self._rest.pop(api_id, None)
+
+    def rest_api(self, api_id: str) -> RestApiModel | None:
+        door = self._rest.get(api_id)
+        return door.model if door else None
+
+    def put_http_api(self, model: HttpApiModel) -> None:
+        with self._lock:
+            self._http[model.api_id] = HttpApiDoor(model, self.invoker)
+
+    def remove_http_api(self, api_id: str) -> None:
+        with self._lock:
+            self._http.pop(api_id, None)
+
+    def http_api(self, api_id: str) -> HttpApiModel | None:
+        door = self._http.get(api_id)
+        return door.model if door else None
+
+    def put_function_url(self, model: FunctionUrlModel) -> None:
+        with self._lock:
+            self._urls[model.url_id] = FunctionUrlDoor(model, self.invoker, self._public_url_allowed)
+
+    def remove_function_url(self, url_id: str) -> None:
+        with self._lock:
+            self._urls.pop(url_id, None)
+
+    def _public_url_allowed(self, function_arn: str, auth_type: str) -> bool:
+        if self._invoker is not None:  # an injected invoker (tests) carries no policy store
+            return True
+        invoker = self.invoker
+        assert isinstance(invoker, CloudInvoker)
+        return invoker.allowed(
+            function_arn, "*", "lambda:InvokeFunctionUrl", None, {"lambda:FunctionUrlAuthType": auth_type}
+        )
+
+    def _edge(self, request: HttpRequest) -> HttpResponse:
+        host = request.host.lower()
+        api_id, _, domain = host.partition(".")
+        if domain == f"execute-api.{self.ctx.region}.amazonaws.com":
+            rest, http = self._rest.get(api_id), self._http.get(api_id)
+            if rest is not None:
+                return rest.handle(request)
+            if http is not None:
+                return http.handle(request)
+        elif domain == f"lambda-url.{self.ctx.region}.on.aws" and api_id in self._urls:
+            return self._urls[api_id].handle(request)
+        return HttpResponse.json(
+            {"message": f"no API or function URL named {host!r} on this local cloud; deploy it first"}, 404
+        )
+
+    # -- Application Load Balancers ----------------------------------------------------------------------
+    def allocate_load_balancer(self, arn: str) -> str:
+        """A loopback address of its own for a load balancer (its DNSName)."""
+        with self._lock:
+            used = set(self._lb_addresses.values())
+            while True:
+                address = f"127.{random.randint(1, 254)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+                if address not in used:
+                    self._lb_addresses[arn] = address
+                    return address
+
+    def release_load_balancer(self, arn: str) -> None:
+        with self._lock:
+            self._lb_addresses.pop(arn, None)
+
+    def put_target_group(self, group: LambdaTargetGroup) -> None:
+        with self._lock:
+            self._target_groups[group.arn] = group
+
+    def remove_target_group(self, arn: str) -> None:
+        with self._lock:
+            self._target_groups.pop(arn, None)
+
+    def target_group(self, arn: str) -> LambdaTargetGroup | None:
+        return self._target_groups.get(arn)
+
+    def add_alb_listener(self, load_balancer_arn: str, listener: AlbListener) -> int:
+        """Bind the listener's port on the load balancer's address; returns the port actually bound."""
+        address = self._lb_addresses.get(load_balancer_arn)
+        if address is None:
+            raise CloudError(
+                f"load balancer {load_balancer_arn} has no address on this local cloud; create it first"
+            )
+        door = AlbDoor(listener, self._target_groups, self.invoker)
+        try:
+            bound = HttpListener(address, listener.port, door.handle)
+        except PermissionError:
+            bound = HttpListener(
+                address, 0, door.handle
+            )  # port < 1024 without privileges: map it in the shim
+            self.shim.map_host(address, listener.port, (address, bound.port))
+        except OSError as exc:
+            reason = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc.strerror})"
+            raise CloudError(
+                f"listener port {listener.port} on {address} {reason}; choose another Port"
+            ) from exc
+        with self._lock:
+            self._alb[listener.arn] = (door, bound, address, listener.port)
+        return bound.port
+
+    def alb_listener(self, arn: str) -> AlbListener | None:
+        entry = self._alb.get(arn)
+        return entry[0].listener if entry else None
+
+    def remove_alb_listener(self, arn: str) -> None:
+        with self._lock:
+            entry = self._alb.pop(arn, None)
+        if entry is not None:
+            _, bound, address, port = entry
+            self.shim.unmap_host(address, port)
+            bound.close()

@@ -1,0 +1,109 @@
+"""A certificate authority per local cloud, and a server certificate for the AWS host names it serves.
+
+Example:
+    >>> authority = LocalAuthority.create(["*.execute-api.us-east-1.amazonaws.com"])  # doctest: +SKIP
+    >>> authority.write(Path("/tmp/x"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+
+import certifi
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+__all__ = ["AuthorityFiles", "LocalAuthority"]
+
+
+@dataclass(frozen=True)
+class AuthorityFiles:
+    """Where the CA, the server certificate and the combined trust bundle were written."""
+
+    ca_cert: Path
+    server_cert: Path
+    server_key: Path
+    bundle: Path
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.server_cert, self.server_key)
+        return context
+
+
+@dataclass(frozen=True)
+class LocalAuthority:
+    """A fresh CA (valid for a day) and a server certificate signed by it for `names`."""
+
+    ca_pem: bytes
+    cert_pem: bytes
+    key_pem: bytes
+
+    @classmethod
+    def create(cls, names: list[str]) -> LocalAuthority:
+        now = dt.datetime.now(dt.UTC)
+        ca_key = ec.generate_private_key(ec.SECP256R1())
+        ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "fogbank local cloud CA")])
+        ca_cert = (
+            x509.CertificateBuilder()
+            .subject_name(ca_name)
+            .issuer_name(ca_name)
+            .public_key(ca_key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(
+                x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
+            .issuer_name(ca_name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(name) for name in names]), critical=False
+            )
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+            )
+            .sign(ca_key, hashes.SHA256())
+        )
+        key_pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        return cls(
+            ca_cert.public_bytes(serialization.Encoding.PEM),
+            cert.public_bytes(serialization.Encoding.PEM),
+            key_pem,
+        )
+
+    def write(self, directory: Path) -> AuthorityFiles:
+        """Write the PEM files, and a bundle of certifi's roots plus this CA (for REQUESTS_CA_BUNDLE)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        files = AuthorityFiles(
+            directory / "ca.pem",
+            directory / "server.pem",
+            directory / "server.key",
+            directory / "ca-bundle.pem",
+        )
+        files.ca_cert.write_bytes(self.ca_pem)
+        files.server_cert.write_bytes(self.cert_pem)
+        files.server_key.write_bytes(self.key_pem)
+        files.server_key.chmod(0o600)
+        files.bundle.write_bytes(Path(certifi.where()).read_bytes() + b"\n" + self.ca_pem)
+        return files
