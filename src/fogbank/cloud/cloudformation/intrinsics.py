@@ -111,7 +111,7 @@ class Resolver:
         """The value of a named condition."""
         if name not in self.scope.conditions:
             raise IntrinsicError(f"Template format error: Unresolved condition dependency {name} in Fn::If")
-        return self.scope.conditions[name]
+        return bool(self.scope.conditions[name])
 
     def _string(self, value: Any, function: str) -> str:
         resolved = self.resolve(value)
@@ -225,7 +225,7 @@ class Resolver:
         if not isinstance(argument, list) or len(argument) != 2:
             raise IntrinsicError("Template error: Fn::Equals expects two values")
         left, right = (self.resolve(item) for item in argument)
-        return _comparable(left) == _comparable(right)
+        return bool(_comparable(left) == _comparable(right))
 
     def _condition(self, name: Any) -> bool:
         if not isinstance(name, str):

@@ -180,7 +180,7 @@ class StackOperations:
     ) -> bool:
         """Delete `resources` in reverse dependency order: each waits for its dependants to be gone."""
         graph = build_graph(graph_source.template, set(resources) & set(graph_source.template.resources))
-        waits_for = {lid: set() for lid in resources} | graph.dependants
+        waits_for: dict[str, set[str]] = {lid: set() for lid in resources} | graph.dependants
         waits_for = {lid: needs & set(resources) for lid, needs in waits_for.items() if lid in resources}
         actions = self._actions(stack, prepared)
         outcome = run_graph(

@@ -1,0 +1,122 @@
+"""Custom resources (`Custom::*`, AWS::CloudFormation::CustomResource) with the real protocol.
+
+The service token Lambda is invoked asynchronously with the CloudFormation event; its handler answers by
+PUTting JSON to the ResponseURL, which the local cloud serves. GetAtt reads the response's `Data`.
+
+Example:
+    >>> CustomResourceProvider.resource_type
+    'AWS::CloudFormation::CustomResource'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import uuid
+from typing import Any
+
+from fogbank.cloud.cloudformation.custom_responses import RESPONSE_PATH
+from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
+
+__all__ = ["CUSTOM_RESOURCE_TIMEOUT_ENV", "PROVIDERS", "CustomResourceFailed", "CustomResourceProvider"]
+
+CUSTOM_RESOURCE_TIMEOUT_ENV = "FOGBANK_CUSTOM_RESOURCE_TIMEOUT"
+_DEFAULT_TIMEOUT = 120.0
+
+
+class CustomResourceFailed(Exception):
+    """The handler answered FAILED, or never answered before the deadline."""
+
+
+def _timeout() -> float:
+    return float(os.environ.get(CUSTOM_RESOURCE_TIMEOUT_ENV, _DEFAULT_TIMEOUT))
+
+
+class CustomResourceProvider(ResourceProvider):
+    """Invokes the ServiceToken function for Create, Update and Delete."""
+
+    resource_type = "AWS::CloudFormation::CustomResource"
+    properties = frozenset({"ServiceToken"})
+    open_properties = True
+
+    def _call(
+        self,
+        request: ProviderRequest,
+        request_type: str,
+        physical_id: str | None = None,
+        old_properties: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        token_arn = request.properties.get("ServiceToken")
+        if not isinstance(token_arn, str) or not token_arn.startswith("arn:aws:lambda:"):
+            raise CustomResourceFailed(
+                f"unsupported ServiceToken {token_arn!r} of {request.logical_id}: the local cloud invokes Lambda "
+                "functions only (arn:aws:lambda:...), not SNS topics"
+            )
+        ctx = request.ctx
+        box = ctx.cloudformation.responses
+        token = box.open()
+        event: dict[str, Any] = {
+            "RequestType": request_type,
+            "ServiceToken": token_arn,
+            "ResponseURL": f"{ctx.endpoint}{RESPONSE_PATH}{token}",
+            "StackId": request.stack_id,
+            "RequestId": str(uuid.uuid4()),
+            "ResourceType": request.resource_type,
+            "LogicalResourceId": request.logical_id,
+            "ResourceProperties": request.properties,
+        }
+        if physical_id is not None:
+            event["PhysicalResourceId"] = physical_id
+        if old_properties is not None:
+            event["OldResourceProperties"] = old_properties
+        invoked = ctx.lambda_.invoke(token_arn, json.dumps(event).encode(), invocation_type="Event")
+        if not 200 <= invoked.status < 300:
+            box.wait(token, 0)
+            raise CustomResourceFailed(
+                f"could not invoke the ServiceToken function {token_arn} ({invoked.status}: "
+                f"{invoked.payload.decode(errors='replace')[:500]})"
+            )
+        timeout = _timeout()
+        answer = box.wait(token, timeout)
+        if answer is None:
+            raise CustomResourceFailed(
+                f"CloudFormation did not receive a response from your Custom Resource within {timeout:.0f} s "
+                f"(function {token_arn}, {request_type}); check the function's logs, or raise "
+                f"{CUSTOM_RESOURCE_TIMEOUT_ENV}"
+            )
+        if answer.get("Status") != "SUCCESS":
+            raise CustomResourceFailed(
+                f"Received response status [{answer.get('Status')}] from custom resource. "
+                f"Message returned: {answer.get('Reason', '(none)')}"
+            )
+        return answer
+
+    def _result(self, answer: dict[str, Any], fallback_id: str) -> ProviderResult:
+        data = answer.get("Data") or {}
+        if not isinstance(data, dict):
+            raise CustomResourceFailed(f"the custom resource response's Data must be an object, got {data!r}")
+        return ProviderResult(
+            physical_id=str(answer.get("PhysicalResourceId") or fallback_id), attributes=data
+        )
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        return self._result(self._call(request, "Create"), request.physical_name(64))
+
+    def update(
+        self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
+    ) -> ProviderResult:
+        answer = self._call(request, "Update", current.physical_id, previous_properties)
+        result = self._result(answer, current.physical_id)
+        if (
+            result.physical_id != current.physical_id
+        ):  # a new physical resource: CloudFormation deletes the old one
+            old = dataclasses.replace(request, properties=previous_properties)
+            self.delete(old, current)
+        return result
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        self._call(request, "Delete", current.physical_id)
+
+
+PROVIDERS: list[type[ResourceProvider]] = [CustomResourceProvider]
