@@ -16,7 +16,9 @@ from fogbank.cloud import LocalCloud
 
 ROLE_POLICY = {
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
 }
 
 
@@ -49,7 +51,9 @@ def logs_client(cloud: LocalCloud) -> Any:
 
 @pytest.fixture(scope="module")
 def role_arn(cloud: LocalCloud) -> str:
-    role = cloud.client("iam").create_role(RoleName="lambda-role", AssumeRolePolicyDocument=json.dumps(ROLE_POLICY))
+    role = cloud.client("iam").create_role(
+        RoleName="lambda-role", AssumeRolePolicyDocument=json.dumps(ROLE_POLICY)
+    )
     return str(role["Role"]["Arn"])
 
 
@@ -72,7 +76,9 @@ def make_function(lambda_client: Any, role_arn: str) -> Callable[..., str]:
     return make
 
 
-def invoke_json(lambda_client: Any, name: str, payload: Any = None, **kwargs: Any) -> tuple[dict[str, Any], Any]:
+def invoke_json(
+    lambda_client: Any, name: str, payload: Any = None, **kwargs: Any
+) -> tuple[dict[str, Any], Any]:
     """Invoke and return (raw response, decoded JSON payload)."""
     response = lambda_client.invoke(FunctionName=name, Payload=json.dumps(payload or {}).encode(), **kwargs)
     body = response["Payload"].read()

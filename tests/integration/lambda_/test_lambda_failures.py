@@ -30,7 +30,9 @@ def test_unhandled_exception(lambda_client: Any, make_function: Callable[..., st
 def test_timeout_kills_and_replaces_the_worker(lambda_client: Any, make_function: Callable[..., str]) -> None:
     # GIVEN a 1 s function that sleeps when asked to
     name = make_function(
-        {"app.py": "import os, time\ndef handler(e, c):\n    time.sleep(e.get('sleep', 0))\n    return os.getpid()\n"},
+        {
+            "app.py": "import os, time\ndef handler(e, c):\n    time.sleep(e.get('sleep', 0))\n    return os.getpid()\n"
+        },
         Timeout=1,
     )
     _, first_pid = invoke_json(lambda_client, name)

@@ -100,7 +100,9 @@ def test_warm_worker_is_reused(lambda_client: Any, make_function: Callable[..., 
     assert first == second
 
 
-def test_update_code_and_configuration_recycle_workers(lambda_client: Any, make_function: Callable[..., str]) -> None:
+def test_update_code_and_configuration_recycle_workers(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
     # GIVEN a warm function
     name = make_function(
         {"app.py": "import os\ndef handler(e, c):\n    return ['v1', os.environ.get('MODE')]\n"},
@@ -111,7 +113,9 @@ def test_update_code_and_configuration_recycle_workers(lambda_client: Any, make_
     # WHEN its code is updated, THEN the next invoke runs the new code
     lambda_client.update_function_code(
         FunctionName=name,
-        ZipFile=zip_code({"app.py": "import os\ndef handler(e, c):\n    return ['v2', os.environ.get('MODE')]\n"}),
+        ZipFile=zip_code(
+            {"app.py": "import os\ndef handler(e, c):\n    return ['v2', os.environ.get('MODE')]\n"}
+        ),
     )
     assert invoke_json(lambda_client, name)[1] == ["v2", "a"]
 
@@ -124,7 +128,9 @@ def test_published_version_keeps_its_code(lambda_client: Any, make_function: Cal
     # GIVEN version 1 published, then $LATEST changed
     name = make_function({"app.py": "def handler(e, c):\n    return 'one'\n"})
     version = lambda_client.publish_version(FunctionName=name)["Version"]
-    lambda_client.update_function_code(FunctionName=name, ZipFile=zip_code({"app.py": "def handler(e, c):\n    return 'two'\n"}))
+    lambda_client.update_function_code(
+        FunctionName=name, ZipFile=zip_code({"app.py": "def handler(e, c):\n    return 'two'\n"})
+    )
 
     # WHEN both are invoked
     old, old_body = invoke_json(lambda_client, name, Qualifier=version)
@@ -176,7 +182,9 @@ def test_code_from_s3(cloud: LocalCloud, lambda_client: Any, role_arn: str) -> N
     # GIVEN code uploaded to S3
     s3 = cloud.client("s3")
     s3.create_bucket(Bucket="code-bucket")
-    s3.put_object(Bucket="code-bucket", Key="fn.zip", Body=zip_code({"app.py": "def handler(e, c):\n    return 's3'\n"}))
+    s3.put_object(
+        Bucket="code-bucket", Key="fn.zip", Body=zip_code({"app.py": "def handler(e, c):\n    return 's3'\n"})
+    )
 
     # WHEN a function is created from it and invoked
     lambda_client.create_function(
@@ -192,7 +200,9 @@ def test_code_from_s3(cloud: LocalCloud, lambda_client: Any, role_arn: str) -> N
     assert body == "s3"
 
 
-def test_configuration_round_trips_lambda_settings(lambda_client: Any, make_function: Callable[..., str]) -> None:
+def test_configuration_round_trips_lambda_settings(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
     # GIVEN a function created with tracing, logging config and an architecture
     name = make_function(
         ECHO,
@@ -215,7 +225,9 @@ def test_configuration_round_trips_lambda_settings(lambda_client: Any, make_func
     assert listed and listed[0]["LoggingConfig"]["LogGroup"] == "/custom/group"
 
 
-def test_invocation_types_event_and_dry_run(cloud: LocalCloud, lambda_client: Any, make_function: Callable[..., str]) -> None:
+def test_invocation_types_event_and_dry_run(
+    cloud: LocalCloud, lambda_client: Any, make_function: Callable[..., str]
+) -> None:
     # GIVEN a function that writes its event to S3
     cloud.client("s3").create_bucket(Bucket="events")
     name = make_function(
@@ -237,7 +249,12 @@ def test_invocation_types_event_and_dry_run(cloud: LocalCloud, lambda_client: An
     assert event["StatusCode"] == 202
     from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_fixed
 
-    @retry(stop=stop_after_delay(20), wait=wait_fixed(0.1), retry=retry_if_exception_type(Exception), reraise=True)
+    @retry(
+        stop=stop_after_delay(20),
+        wait=wait_fixed(0.1),
+        retry=retry_if_exception_type(Exception),
+        reraise=True,
+    )
     def read_async() -> Any:
         return json.loads(cloud.client("s3").get_object(Bucket="events", Key="async")["Body"].read())
 
@@ -246,7 +263,9 @@ def test_invocation_types_event_and_dry_run(cloud: LocalCloud, lambda_client: An
     assert "dry" not in keys
 
 
-def test_log_type_tail_returns_the_last_log_lines(lambda_client: Any, make_function: Callable[..., str]) -> None:
+def test_log_type_tail_returns_the_last_log_lines(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
     # GIVEN a function that prints
     name = make_function(ECHO)
 

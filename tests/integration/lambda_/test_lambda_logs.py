@@ -74,7 +74,9 @@ def test_logging_config_log_group_is_used(
 def test_failures_are_logged(lambda_client: Any, logs_client: Any, make_function: Callable[..., str]) -> None:
     # GIVEN a 1 s function that can fail and time out
     name = make_function(
-        {"app.py": "import time\ndef handler(e, c):\n    time.sleep(e['sleep'])\n    raise RuntimeError('kaput')\n"},
+        {
+            "app.py": "import time\ndef handler(e, c):\n    time.sleep(e['sleep'])\n    raise RuntimeError('kaput')\n"
+        },
         Timeout=1,
     )
 
@@ -94,7 +96,9 @@ def test_json_log_format_writes_platform_records(
 ) -> None:
     # GIVEN a function with LogFormat JSON that logs through the logging module
     name = make_function(
-        {"app.py": "import logging\ndef handler(e, c):\n    logging.getLogger().info('structured')\n    return 1\n"},
+        {
+            "app.py": "import logging\ndef handler(e, c):\n    logging.getLogger().info('structured')\n    return 1\n"
+        },
         LoggingConfig={"LogFormat": "JSON"},
     )
 

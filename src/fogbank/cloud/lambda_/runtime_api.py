@@ -68,7 +68,7 @@ class RuntimeApi:
         self._closed = False
         self.first_poll_at: float | None = None  # init finished: the runtime asked for its first event
         self.init_error: Outcome | None = None
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -170,6 +170,13 @@ class RuntimeApi:
             for invocation in (self._pending, self._current):
                 if invocation is not None:
                     self._finish(invocation, outcome)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A runtime that was killed mid-request is expected; don't print its broken pipe."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return None
 
 
 def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
