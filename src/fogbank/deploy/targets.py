@@ -18,20 +18,19 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
-
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+from typing import TYPE_CHECKING, Any
 
 from fogbank.config import TARGETS
 from fogbank.errors import TargetError
+
+if TYPE_CHECKING:
+    import boto3
 
 __all__ = ["Target", "resolve_target", "set_target_factory"]
 
 LOCAL_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 _factory_lock = threading.Lock()
-_target_factory: Callable[[str], Target | None] | None = None
+_target_factory: Callable[[str | None], Target | None] | None = None
 
 
 @dataclass
@@ -63,6 +62,8 @@ class Target:
         """The account id: `known_account`, else STS GetCallerIdentity (which also checks the credentials)."""
         if self.known_account is not None:
             return str(self.known_account)
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
         try:
             return str(self.client("sts").get_caller_identity()["Account"])
         except NoCredentialsError as exc:
@@ -76,15 +77,14 @@ class Target:
     def client(self, service: str) -> Any:
         """A boto3 client for `service`, cached on this target."""
         if service not in self._clients:
-            try:
-                self._clients[service] = self.session.client(
-                    service,
-                    region_name=self.region,
-                    endpoint_url=self.endpoint_url,
-                    config=Config(retries={"max_attempts": 3, "mode": "standard"}, read_timeout=300),
-                )
-            except NoRegionError as exc:  # pragma: no cover - region is checked above
-                raise TargetError(f"no AWS region for the {self.name} target; set AWS_REGION") from exc
+            from botocore.config import Config
+
+            self._clients[service] = self.session.client(
+                service,
+                region_name=self.region,
+                endpoint_url=self.endpoint_url,
+                config=Config(retries={"max_attempts": 3, "mode": "standard"}, read_timeout=300),
+            )
         return self._clients[service]
 
     def describe(self) -> str:
@@ -93,8 +93,12 @@ class Target:
         return f"{self.name} ({where}{self.session.region_name or 'no region'})"
 
 
-def set_target_factory(factory: Callable[[str], Target | None] | None) -> None:
-    """Register a function that supplies a target by name when nothing else names one (the pytest plugin)."""
+def set_target_factory(factory: Callable[[str | None], Target | None] | None) -> None:
+    """Register the function that supplies targets when no endpoint is given (the pytest plugin does).
+
+    It is called with the requested name (None when the caller named none) and returns a Target, or None
+    to fall back to the environment.
+    """
     global _target_factory
     with _factory_lock:
         _target_factory = factory
@@ -110,16 +114,18 @@ def resolve_target(name: str | None = None, endpoint: str | None = None) -> Targ
     Raises:
         TargetError: when no local cloud can be found, or the name is unknown.
     """
+    import boto3
+
+    if endpoint is None and _target_factory is not None:
+        supplied = _target_factory(name)
+        if supplied is not None:
+            return supplied
     name = name or os.environ.get("FOGBANK_TARGET") or "local"
     if name not in TARGETS:
         raise TargetError(f"target {name!r} is unknown; choose one of {', '.join(TARGETS)}")
     if name == "aws":
         return Target(name="aws", session=boto3.session.Session(), endpoint_url=endpoint)
     endpoint = endpoint or os.environ.get("AWS_ENDPOINT_URL")
-    if endpoint is None and _target_factory is not None:
-        supplied = _target_factory(name)
-        if supplied is not None:
-            return supplied
     if endpoint is None:
         raise TargetError(
             "no local cloud to deploy to: run under pytest (the fogbank plugin starts one), or start one with "

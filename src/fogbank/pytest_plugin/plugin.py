@@ -1,1 +1,154 @@
-"""fogbank pytest plugin (entry point pytest11)."""
+"""The pytest plugin: options, the session's target and layer, and a per-feature `infrastructure` fixture.
+
+Options:
+    --fogbank-target=local|aws   where stacks go (default: FOGBANK_TARGET, else local)
+    --fogbank-keep-stacks        do not delete stacks; print how to delete them later
+
+Fixtures:
+    infrastructure   package-scoped, for every test folder holding an `infrastructure.py`: deploys its
+                     BaseInfrastructure subclass, yields the outputs (a Mapping), always deletes. A
+                     conftest.py that defines `infrastructure` itself takes precedence.
+    fogbank_target   the session's deploy target (starts this worker's LocalCloud on first use).
+    fogbank_cloud    the LocalCloud of this worker (target local only).
+    fogbank_layer    the shared layer folder, built once per run across xdist workers (call_once).
+
+Example:
+    $ pytest -n 2 --dist loadgroup tests/e2e --fogbank-target=local
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from fogbank.cloud import LocalCloud
+    from fogbank.deploy.targets import Target
+    from fogbank.pytest_plugin.session import SessionTargets
+
+__all__ = ["build_shared_layer"]
+
+_TARGETS_KEY = pytest.StashKey["SessionTargets"]()
+_REGISTERED_KEY = pytest.StashKey[set[Path]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fogbank", "fogbank end-to-end tests")
+    group.addoption(
+        "--fogbank-target",
+        choices=("local", "aws"),
+        default=None,
+        dest="fogbank_target",
+        help="where feature stacks are deployed: local (a LocalCloud per worker, default) or aws",
+    )
+    group.addoption(
+        "--fogbank-keep-stacks",
+        action="store_true",
+        default=False,
+        dest="fogbank_keep_stacks",
+        help="keep the deployed stacks after the tests, and print how to delete them",
+    )
+
+
+def _target_name(config: pytest.Config) -> str:
+    return str(config.getoption("fogbank_target") or os.environ.get("FOGBANK_TARGET") or "local")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Cheap wiring only: nothing starts until a fixture or a BaseInfrastructure asks for a target."""
+    from fogbank.deploy.targets import set_target_factory
+    from fogbank.pytest_plugin.session import SessionTargets
+
+    config.stash[_REGISTERED_KEY] = set()
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if workerinput is not None and "fogbank_run_id" in workerinput:
+        os.environ["FOGBANK_RUN_ID"] = workerinput["fogbank_run_id"]
+    targets = SessionTargets(default_name=_target_name(config))
+    config.stash[_TARGETS_KEY] = targets
+
+    def factory(name: str | None) -> Target | None:
+        """Hand-written conftests (`X().deploy()`) reach the session's target through this."""
+        return targets.get(name) if name in (None, targets.default_name) else None
+
+    set_target_factory(factory)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist controller: give every worker the same run id, so stack names share it."""
+    from fogbank.infrastructure import current_run_id
+
+    node.workerinput["fogbank_run_id"] = current_run_id()
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    """Give each folder with an `infrastructure.py` its own package-scoped `infrastructure` fixture."""
+    if not isinstance(collector, pytest.Module):
+        return
+    folder = collector.path.parent
+    registered = collector.config.stash[_REGISTERED_KEY]
+    if folder in registered or not (folder / "infrastructure.py").is_file():
+        return
+    if collector.path.name in ("infrastructure.py", "conftest.py"):
+        return
+    registered.add(folder)
+    manager = collector.session._fixturemanager
+    if manager.getfixturedefs("infrastructure", collector):
+        return  # a conftest.py defines it: the user's fixture wins
+    from fogbank.pytest_plugin.features import make_feature_fixture
+
+    assert collector.parent is not None
+    manager.parsefactories(holder=make_feature_fixture(folder / "infrastructure.py"), node=collector.parent)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End the worker's LocalCloud (runs on success, failure and Ctrl-C)."""
+    targets = config.stash.get(_TARGETS_KEY, None)
+    if targets is not None:
+        from fogbank.deploy.targets import set_target_factory
+
+        set_target_factory(None)
+        del config.stash[_TARGETS_KEY]
+        targets.close()
+
+
+def build_shared_layer() -> str:
+    """Build (or reuse) the project's layer; returns its folder. The task `fogbank_layer` runs once."""
+    from fogbank.layer import LayerBuilder
+
+    return str(LayerBuilder().build())
+
+
+@pytest.fixture(scope="session")
+def fogbank_layer(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    """The layer folder, built once per run across xdist workers."""
+    from fogbank.call_once import call_once
+
+    yield from call_once(task=build_shared_layer, tmp_path_factory=tmp_path_factory, worker_id=worker_id)
+
+
+@pytest.fixture(scope="session")
+def fogbank_targets(request: pytest.FixtureRequest) -> SessionTargets:
+    """The session's targets (internal; use fogbank_target)."""
+    return request.config.stash[_TARGETS_KEY]
+
+
+@pytest.fixture(scope="session")
+def fogbank_target(fogbank_targets: SessionTargets) -> Target:
+    """The session's deploy target; for local, this worker's LocalCloud (started on first use)."""
+    return fogbank_targets.get(None)
+
+
+@pytest.fixture(scope="session")
+def fogbank_cloud(fogbank_targets: SessionTargets) -> LocalCloud:
+    """This worker's LocalCloud; only with --fogbank-target=local."""
+    from fogbank.errors import TargetError
+
+    fogbank_targets.get(None)
+    if fogbank_targets.cloud is None:
+        raise TargetError("fogbank_cloud needs --fogbank-target=local; with aws there is no local cloud")
+    return fogbank_targets.cloud

@@ -1,0 +1,83 @@
+"""The per-process deploy target of a pytest session: a LocalCloud started on first use, or AWS.
+
+Example:
+    >>> targets = SessionTargets(default_name="local")  # doctest: +SKIP
+    >>> targets.get(None).endpoint_url  # doctest: +SKIP
+    'http://127.0.0.1:40123'
+    >>> targets.close()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from fogbank.errors import TargetError
+
+if TYPE_CHECKING:
+    from fogbank.cloud import LocalCloud
+    from fogbank.deploy.targets import Target
+
+__all__ = ["SessionTargets"]
+
+
+class SessionTargets:
+    """Hands out the session's target; for `local` it owns one LocalCloud per worker process."""
+
+    def __init__(self, default_name: str) -> None:
+        self.default_name = default_name
+        self._lock = threading.Lock()
+        self._cloud: LocalCloud | None = None
+        self._previous_env: dict[str, str | None] | None = None
+        self._targets: dict[str, Target] = {}
+
+    @property
+    def cloud(self) -> LocalCloud | None:
+        """The LocalCloud, if one was started."""
+        return self._cloud
+
+    def get(self, name: str | None) -> Target:
+        """The target called `name` (default: the session's), starting the local cloud when needed."""
+        name = name or self.default_name
+        with self._lock:
+            if name in self._targets:
+                return self._targets[name]
+            if name == "aws":
+                import boto3
+
+                from fogbank.deploy.targets import Target
+
+                target = Target(name="aws", session=boto3.session.Session())
+            elif name == "local":
+                target = self._start_local()
+            else:
+                raise TargetError(f"target {name!r} is unknown; choose local or aws")
+            self._targets[name] = target
+            return target
+
+    def _start_local(self) -> Target:
+        import boto3
+
+        from fogbank.cloud import LocalCloud
+        from fogbank.deploy.targets import LOCAL_CREDENTIALS, Target
+
+        cloud = LocalCloud().start()
+        self._cloud = cloud
+        self._previous_env = cloud.apply_env()
+        session = boto3.session.Session(region_name=cloud.region, **LOCAL_CREDENTIALS)
+        return Target(
+            name="local", session=session, endpoint_url=cloud.endpoint, known_account=cloud.context.account_id
+        )
+
+    def close(self) -> None:
+        """Stop the local cloud (if started) and restore the environment. Idempotent."""
+        with self._lock:
+            cloud, self._cloud = self._cloud, None
+            previous, self._previous_env = self._previous_env, None
+            self._targets.clear()
+        if cloud is not None:
+            try:
+                cloud.stop()
+            finally:
+                if previous is not None:
+                    cloud.restore_env(previous)
