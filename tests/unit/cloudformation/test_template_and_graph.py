@@ -182,7 +182,7 @@ def test_parameters_conditions_and_rules() -> None:
     assert prepared.conditions == {"IsProd": False, "NotProd": True}
     assert prepared.active == {"B"}
     # AND an old bootstrap version fails the rule with its description
-    with pytest.raises(TemplateValidationError, match="CDK bootstrap stack version 6 required."):
+    with pytest.raises(TemplateValidationError, match=r"CDK bootstrap stack version 6 required\."):
         prepare(parsed, {}, IDENTITY, ssm_lookup={"/cdk-bootstrap/v": "4"}.__getitem__)
     # AND a missing SSM parameter fails as on AWS
     with pytest.raises(TemplateValidationError, match=r"Unable to fetch parameters \[/cdk-bootstrap/v\]"):
