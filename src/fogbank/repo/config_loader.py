@@ -131,12 +131,12 @@ def _toml_line_finder(path: Path) -> Any:
         )
         if start is None or not keys:
             return None if start is None else start + 1
-        pattern = re.compile(
-            rf"^\s*\"?{re.escape(keys[-1])}\"?\s*=|^\s*\[tool\.fogbank\.repo\.{re.escape(keys[0])}"
-        )
-        for number in range(start, len(lines)):
-            if pattern.search(lines[number]):
-                return number + 1
+        key_line = re.compile(rf"^\s*\"?{re.escape(keys[-1])}\"?\s*=")
+        table_line = re.compile(rf"^\s*\[tool\.fogbank\.repo\.{re.escape(keys[0])}\b")
+        for pattern in (key_line, table_line):
+            for number in range(start, len(lines)):
+                if pattern.search(lines[number]):
+                    return number + 1
         return start + 1
 
     return line_of

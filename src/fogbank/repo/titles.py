@@ -109,6 +109,8 @@ def _diagnose(title: str) -> str:
         if not re.fullmatch(r"[^()]*\([^()]*\)", head):
             return "the scope's parentheses are unbalanced or misplaced"
         type_part, _, scope = head.partition("(")
+        if type_part.endswith("!"):
+            return "'!' goes after the scope, right before ':', e.g. 'feat(logger)!: ...'"
         scope = scope.removesuffix(")")
         if not re.fullmatch(r"[a-z0-9][a-z0-9._/-]*", scope):
             return f"the scope {scope!r} must be lower case letters, digits, '.', '_', '/' or '-'"
