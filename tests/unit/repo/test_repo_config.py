@@ -27,7 +27,7 @@ def test_yaml_config_is_loaded_and_overrides_defaults(tmp_path):
     # THEN the values are there and the catalog keeps the seed's labels first
     assert loaded.source.endswith(".github/fogbank.yml")
     assert loaded.config.scopes.aliases == {"logging": "logger"}
-    assert [label.name for label in loaded.config.catalog()][0] == "triage"
+    assert loaded.config.catalog()[0].name == "triage"
     assert loaded.config.catalog()[-1].name == "logger"
 
 
