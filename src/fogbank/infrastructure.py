@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import os
 import re
@@ -39,6 +40,7 @@ __all__ = [
     "StackOutputs",
     "class_file",
     "current_run_id",
+    "find_infrastructure_class",
 ]
 
 RUN_ID_VARIABLE = "FOGBANK_RUN_ID"
@@ -303,6 +305,42 @@ class BaseInfrastructure(InfrastructureProvider):
             "fogbank:feature": self.feature_name,
             "fogbank:run-id": current_run_id(),
         }
+
+
+def _load_module(path: Path) -> Any:
+    path = path.resolve()
+    for module in list(sys.modules.values()):
+        module_file = getattr(module, "__file__", None)
+        if module_file and Path(module_file).resolve() == path:
+            return module
+    name = "fogbank_feature_" + re.sub(r"\W", "_", f"{path.parent.name}_{path.stem}")
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:  # pragma: no cover - only for non-.py paths
+        raise ConfigError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def find_infrastructure_class(path: Path) -> type[BaseInfrastructure]:
+    """The one concrete BaseInfrastructure subclass defined in `path`."""
+    module = _load_module(path)
+    found = [
+        cls
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, BaseInfrastructure)
+        and cls.__module__ == module.__name__
+        and not inspect.isabstract(cls)
+    ]
+    if len(found) != 1:
+        names = ", ".join(cls.__name__ for cls in found) or "none"
+        raise ConfigError(
+            f"{path} must define exactly one BaseInfrastructure subclass (found: {names}); the fogbank plugin "
+            "deploys it for the tests in that folder. Define the `infrastructure` fixture in a conftest.py "
+            "there to choose yourself"
+        )
+    return found[0]
 
 
 def _runtime() -> Any:

@@ -1,69 +1,26 @@
-"""Feature folders: find the BaseInfrastructure subclass of an `infrastructure.py`, and its fixture.
+"""The `infrastructure` fixture of one feature folder.
 
 Example:
-    >>> cls = find_infrastructure_class(Path("tests/e2e/logger/infrastructure.py"))  # doctest: +SKIP
-    >>> cls.__name__  # doctest: +SKIP
-    'LoggerStack'
+    >>> holder = make_feature_fixture(Path("tests/e2e/logger/infrastructure.py"))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import importlib.util
-import inspect
-import re
 import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from fogbank.errors import ConfigError
+from fogbank.infrastructure import find_infrastructure_class
 
 if TYPE_CHECKING:
-    from fogbank.infrastructure import BaseInfrastructure, StackOutputs
+    from fogbank.infrastructure import StackOutputs
     from fogbank.pytest_plugin.session import SessionTargets
 
-__all__ = ["find_infrastructure_class", "make_feature_fixture"]
-
-
-def _load_module(path: Path) -> Any:
-    path = path.resolve()
-    for module in list(sys.modules.values()):
-        module_file = getattr(module, "__file__", None)
-        if module_file and Path(module_file).resolve() == path:
-            return module
-    name = "fogbank_feature_" + re.sub(r"\W", "_", f"{path.parent.name}_{path.stem}")
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:  # pragma: no cover - only for non-.py paths
-        raise ConfigError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def find_infrastructure_class(path: Path) -> type[BaseInfrastructure]:
-    """The one concrete BaseInfrastructure subclass defined in `path`."""
-    from fogbank.infrastructure import BaseInfrastructure
-
-    module = _load_module(path)
-    found = [
-        cls
-        for _, cls in inspect.getmembers(module, inspect.isclass)
-        if issubclass(cls, BaseInfrastructure)
-        and cls.__module__ == module.__name__
-        and not inspect.isabstract(cls)
-    ]
-    if len(found) != 1:
-        names = ", ".join(cls.__name__ for cls in found) or "none"
-        raise ConfigError(
-            f"{path} must define exactly one BaseInfrastructure subclass (found: {names}); the fogbank plugin "
-            "deploys it for the tests in that folder. Define the `infrastructure` fixture in a conftest.py "
-            "there to choose yourself"
-        )
-    return found[0]
+__all__ = ["make_feature_fixture"]
 
 
 def make_feature_fixture(infrastructure_file: Path) -> object:
