@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from fogbank.call_once import call_once
 from fogbank.errors import (
     CloudError,
     ConfigError,
@@ -38,4 +39,5 @@ __all__ = [
     "SynthError",
     "TargetError",
     "__version__",
+    "call_once",
 ]
