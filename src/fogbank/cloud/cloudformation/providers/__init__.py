@@ -12,7 +12,18 @@ from functools import cache
 from fogbank.cloud.cloudformation.providers.base import ResourceProvider
 
 # Modules that define PROVIDERS; add new ones here.
-PROVIDER_MODULES: tuple[str, ...] = ("messaging", "lambda_url")
+PROVIDER_MODULES: tuple[str, ...] = (
+    "messaging",
+    "lambda_",
+    "iam",
+    "storage",
+    "ssm",
+    "kms",
+    "appconfig",
+    "cdk",
+    "custom",
+    "lambda_url",
+)
 
 
 CUSTOM_RESOURCE_TYPE = "AWS::CloudFormation::CustomResource"
