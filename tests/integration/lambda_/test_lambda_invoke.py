@@ -291,3 +291,29 @@ def test_in_process_invoke_matches_the_api(cloud: LocalCloud, make_function: Cal
     assert result.ok
     assert json.loads(result.payload)["event"] == {"a": 1}
     assert (missing.status, missing.error_code) == (404, "ResourceNotFoundException")
+
+
+def test_moto_event_sources_run_the_real_function(cloud: LocalCloud, make_function: Callable[..., str]) -> None:
+    # GIVEN an SNS topic with a Lambda subscription whose handler writes the message to S3
+    s3 = cloud.client("s3")
+    s3.create_bucket(Bucket="from-sns")
+    name = make_function(
+        {
+            "app.py": """
+                import boto3
+                def handler(event, context):
+                    message = event["Records"][0]["Sns"]["Message"]
+                    boto3.client("s3").put_object(Bucket="from-sns", Key="message", Body=message)
+            """
+        }
+    )
+    sns = cloud.client("sns")
+    topic = sns.create_topic(Name="events")["TopicArn"]
+    function_arn = cloud.client("lambda").get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn)
+
+    # WHEN a message is published
+    sns.publish(TopicArn=topic, Message="hello from sns")
+
+    # THEN the function ran for real (not moto's Docker runner)
+    assert s3.get_object(Bucket="from-sns", Key="message")["Body"].read() == b"hello from sns"
