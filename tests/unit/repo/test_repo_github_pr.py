@@ -38,7 +38,11 @@ def test_pr_label_replaces_owned_labels_keeps_human_ones_and_comments_once(githu
         files=[payloads.file("src/tracer.py", 1100, 50), payloads.file("tests/test_tracer.py", 50)],
         closes=[],
     )
-    event = {"action": "synchronize", "number": 7, "pull_request": {"number": 7, "title": "ignored: re-read from API"}}
+    event = {
+        "action": "synchronize",
+        "number": 7,
+        "pull_request": {"number": 7, "title": "ignored: re-read from API"},
+    }
 
     # WHEN the PR is labelled from the event payload, twice
     first = run_cli("pr", "label", event=event)
@@ -74,7 +78,9 @@ def test_pr_label_updates_the_size_comment_in_place(github, run_cli, payloads):
 
 def test_pr_without_linked_issue_gets_need_issue_and_do_not_merge(github, run_cli, payloads):
     # GIVEN (standing in for GitHub) a PR whose body links nothing and which GitHub reports no closing refs for
-    github.add_pull_payload(payloads.pull(9, "docs: typo", "small fix"), files=[payloads.file("docs/a.md", 2, 2)])
+    github.add_pull_payload(
+        payloads.pull(9, "docs: typo", "small fix"), files=[payloads.file("docs/a.md", 2, 2)]
+    )
 
     # WHEN it is labelled
     result = run_cli("pr", "label", "--pr", "9")
@@ -88,7 +94,9 @@ def test_pr_without_linked_issue_gets_need_issue_and_do_not_merge(github, run_cl
 
 def test_pr_label_warns_on_a_bad_title_but_still_sizes(github, run_cli, payloads):
     # GIVEN (standing in for GitHub) a PR with a non-semantic title
-    github.add_pull_payload(payloads.pull(10, "Update things", "closes #2"), files=[payloads.file("x.py", 12)])
+    github.add_pull_payload(
+        payloads.pull(10, "Update things", "closes #2"), files=[payloads.file("x.py", 12)]
+    )
 
     # WHEN it is labelled / THEN only size is applied and the title problem is reported
     result = run_cli("pr", "label", "--pr", "10", "--dry-run")
@@ -136,7 +144,9 @@ def test_check_title_from_event_and_errors(run_cli):
     bad = run_cli("pr", "check-title", "feat(core) split")
 
     # THEN the good one gives its labels, the bad one exits 1 saying what is wrong with an example
-    assert ok.exit_code == 0 and ok.stdout == "ok\ttype=refactor\tscope=core\tlabels=tech-debt,breaking-change\n"
+    assert (
+        ok.exit_code == 0 and ok.stdout == "ok\ttype=refactor\tscope=core\tlabels=tech-debt,breaking-change\n"
+    )
     assert bad.exit_code == 1
     assert "there is no ':' after the type. Example: 'feat(logger): add a sampling rate'" in bad.stderr
 
