@@ -31,7 +31,7 @@ import pytest
 
 from fogbank.cloud import LocalCloud
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(name="e2e_cleanup")]
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[3]
 PYTHON = sys.executable
@@ -280,7 +280,7 @@ def _assert_no_stack_left(cloud: LocalCloud, output: str) -> None:
     assert functions == [], f"functions left after the session: {functions}\n{output}"
 
 
-@pytest.mark.parametrize("workers", [["-p", "no:xdist"], ["-n", "2", "--dist", "loadgroup"]])
+@pytest.mark.parametrize("workers", [["-n", "0"], ["-n", "2", "--dist", "loadgroup"]])
 def test_local_run_leaves_no_process_or_listener(project: Path, workers: list[str]):
     # GIVEN a passing feature, run on the session's own LocalCloud(s)
     # WHEN the session runs to its end
@@ -293,7 +293,7 @@ def test_local_run_leaves_no_process_or_listener(project: Path, workers: list[st
     _assert_nothing_left(watched, output)
 
 
-@pytest.mark.parametrize("workers", [["-p", "no:xdist"], ["-n", "2", "--dist", "loadgroup"]])
+@pytest.mark.parametrize("workers", [["-n", "0"], ["-n", "2", "--dist", "loadgroup"]])
 def test_local_run_interrupted_with_ctrl_c_leaves_nothing(project: Path, tmp_path: Path, workers: list[str]):
     # GIVEN a test that signals when it runs (its function was invoked), then waits
     marker = tmp_path / "running"
@@ -312,7 +312,7 @@ def test_local_run_with_failing_deploy_leaves_nothing(project: Path):
     # GIVEN a feature whose stack cannot be created
     # WHEN the session runs it
     code, output, watched = _run_session(
-        project, ["-p", "no:xdist", "tests/e2e/broken"], _session_env(project)
+        project, ["-n", "0", "tests/e2e/broken"], _session_env(project)
     )
 
     # THEN its test errors in setup, naming the resource, and no process or listener is left
@@ -346,7 +346,7 @@ def test_aws_target_run_leaves_no_stack(
     # WHEN a session runs to its end / is interrupted with Ctrl-C / has a failing deploy
     code, output, _ = _run_session(
         project,
-        ["-p", "no:xdist", "--fogbank-target", "aws", f"tests/e2e/{feature}"],
+        ["-n", "0", "--fogbank-target", "aws", f"tests/e2e/{feature}"],
         env,
         interrupt_marker=marker if interrupt else None,
     )
