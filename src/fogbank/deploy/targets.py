@@ -26,7 +26,7 @@ from fogbank.errors import TargetError
 if TYPE_CHECKING:
     import boto3
 
-__all__ = ["Target", "resolve_target", "set_target_factory"]
+__all__ = ["Target", "aws_target", "resolve_target", "set_target_factory"]
 
 LOCAL_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 _factory_lock = threading.Lock()
@@ -93,6 +93,16 @@ class Target:
         return f"{self.name} ({where}{self.session.region_name or 'no region'})"
 
 
+def aws_target(endpoint: str | None = None) -> Target:
+    """The `aws` target: boto3's default credential chain; region from the chain, else AWS_REGION."""
+    import boto3
+
+    session = boto3.session.Session()
+    if not session.region_name and os.environ.get("AWS_REGION"):
+        session = boto3.session.Session(region_name=os.environ["AWS_REGION"])
+    return Target(name="aws", session=session, endpoint_url=endpoint)
+
+
 def set_target_factory(factory: Callable[[str | None], Target | None] | None) -> None:
     """Register the function that supplies targets when no endpoint is given (the pytest plugin does).
 
@@ -124,7 +134,7 @@ def resolve_target(name: str | None = None, endpoint: str | None = None) -> Targ
     if name not in TARGETS:
         raise TargetError(f"target {name!r} is unknown; choose one of {', '.join(TARGETS)}")
     if name == "aws":
-        return Target(name="aws", session=boto3.session.Session(), endpoint_url=endpoint)
+        return aws_target(endpoint)
     endpoint = endpoint or os.environ.get("AWS_ENDPOINT_URL")
     if endpoint is None:
         raise TargetError(

@@ -43,11 +43,9 @@ class SessionTargets:
             if name in self._targets:
                 return self._targets[name]
             if name == "aws":
-                import boto3
+                from fogbank.deploy.targets import aws_target
 
-                from fogbank.deploy.targets import Target
-
-                target = Target(name="aws", session=boto3.session.Session())
+                target = aws_target()
             elif name == "local":
                 target = self._start_local()
             else:
