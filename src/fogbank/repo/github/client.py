@@ -94,7 +94,9 @@ class GitHubClient:
             try:
                 return action()
             except RateLimitExceeded as error:
-                raise _Retryable(min(error.retry_after.total_seconds(), self._max_wait), error) from error
+                raise _Retryable(
+                    max(0.1, min(error.retry_after.total_seconds(), self._max_wait)), error
+                ) from error
             except RequestFailed as error:
                 if error.response.status_code in (502, 503, 504):
                     raise _Retryable(1.0, error) from error
