@@ -89,11 +89,12 @@ class Worker:
 
     def run(self, invocation: Invocation) -> Outcome:
         """Hand `invocation` to the runtime and wait for its outcome; a timeout kills this worker."""
+        cold = self.cold
         self.invocations += 1
         self.api.submit(invocation)
         outcome = self.api.wait(
             invocation,
-            delivered_within=max(INIT_TIMEOUT_S, invocation.timeout_s) if self.cold else invocation.timeout_s,
+            delivered_within=max(INIT_TIMEOUT_S, invocation.timeout_s) if cold else invocation.timeout_s,
             finished_within=invocation.timeout_s,
         )
         self.last_used = time.monotonic()
