@@ -93,21 +93,31 @@ class RuntimeApi:
             self._cond.notify_all()
 
     def wait(self, invocation: Invocation, *, delivered_within: float, finished_within: float) -> Outcome:
-        """Wait for the runtime to take `invocation` and answer it; a missed deadline is a "timeout" outcome."""
-        deadline = time.monotonic() + delivered_within
+        """Wait for the runtime to take `invocation` and answer it; a missed deadline is a "timeout" outcome.
+
+        `finished_within` counts from the moment the runtime received the event (its Deadline-Ms).
+        """
         with self._cond:
+            deadline = time.monotonic() + delivered_within
             while invocation.outcome is None and invocation.delivered_at is None:
-                if not self._cond.wait(timeout=max(0.0, deadline - time.monotonic())) and (
-                    time.monotonic() >= deadline
-                ):
+                if not self._wait_until(deadline):
                     return self._finish(invocation, Outcome("timeout", b"", "Sandbox.Timedout"))
-            deadline = time.monotonic() + finished_within
+            if invocation.delivered_at is not None:
+                deadline = (
+                    time.monotonic() + finished_within - max(0.0, time.time() - invocation.delivered_at)
+                )
             while invocation.outcome is None:
-                if not self._cond.wait(timeout=max(0.0, deadline - time.monotonic())) and (
-                    time.monotonic() >= deadline
-                ):
+                if not self._wait_until(deadline):
                     return self._finish(invocation, Outcome("timeout", b"", "Sandbox.Timedout"))
             return invocation.outcome
+
+    def _wait_until(self, deadline: float) -> bool:
+        """Wait for a notification (caller holds the lock); False once the deadline has passed."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        self._cond.wait(timeout=remaining)
+        return True
 
     def process_exited(self, outcome: Outcome) -> None:
         """The worker process ended: whatever was running (or waiting to) ends with `outcome`."""
