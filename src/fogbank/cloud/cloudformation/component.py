@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from botocore.exceptions import ClientError
 
+from fogbank.cloud.aws_state.iam import AWS_MANAGED_PREFIX, ensure_aws_managed_policy
 from fogbank.cloud.cloudformation.api import CloudFormationApi
 from fogbank.cloud.cloudformation.custom_responses import RESPONSE_PATH, ResponseBox
 from fogbank.cloud.cloudformation.operations import StackOperations
@@ -51,9 +52,16 @@ class CloudFormationComponent:
         self.ctx.router.add_path(RESPONSE_PATH, self.responses.handle)
         self.ctx.router.add("appconfig", self.appconfig.handle)
         self.ctx.router.add("appconfig", AppConfigData(self.ctx, self.appconfig).handle)
+        self.ctx.router.add("iam", self._aws_managed_policies)
 
     def _handle(self, request: AwsRequest) -> AwsResponse:
         return self.api.handle(request)
+
+    def _aws_managed_policies(self, request: AwsRequest) -> None:
+        """Let AWS managed policies exist (as on AWS) before moto answers a request naming one; never answers."""
+        arn = request.form().get("PolicyArn", "")
+        if arn.startswith(AWS_MANAGED_PREFIX):
+            ensure_aws_managed_policy(request.account_id, arn)
 
     def run(self, stack: Stack, operation: Callable[[], None]) -> None:
         """Run a stack operation on its own thread, after the stack's previous operation has finished."""
