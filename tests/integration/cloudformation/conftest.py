@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import textwrap
@@ -62,10 +63,8 @@ def run_stack(cfn: Any) -> Callable[..., dict[str, Any]]:
         call = cfn.update_stack if update else cfn.create_stack
         call(StackName=name, TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"], **kwargs)
         waiter = cfn.get_waiter("stack_update_complete" if update else "stack_create_complete")
-        try:
+        with contextlib.suppress(WaiterError):
             waiter.wait(StackName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 600})
-        except WaiterError:
-            pass
         return dict(cfn.describe_stacks(StackName=name)["Stacks"][0])
 
     return run

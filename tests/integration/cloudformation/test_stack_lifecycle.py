@@ -210,7 +210,7 @@ def test_create_update_delete(
     # AND the function has every property, and really runs with its layer
     lam = cloud.client("lambda")
     config = lam.get_function_configuration(FunctionName=outputs["FunctionName"])
-    assert [layer["Arn"] for layer in config["Layers"]][0].startswith(
+    assert next(layer["Arn"] for layer in config["Layers"]).startswith(
         "arn:aws:lambda:us-east-1:123456789012:layer:Layer"
     )
     assert config["TracingConfig"]["Mode"] == "Active"
@@ -281,7 +281,7 @@ def test_create_update_delete(
 
     # WHEN the same template and parameters are sent again
     # THEN CloudFormation's "No updates" error comes back
-    with pytest.raises(ClientError, match="No updates are to be performed."):
+    with pytest.raises(ClientError, match=r"No updates are to be performed\."):
         cfn.update_stack(
             StackName="lifecycle",
             TemplateBody=json.dumps(updated),
