@@ -200,6 +200,8 @@ class CloudFormationApi:
             return None  # AWS answers success for a stack that does not exist
         if stack.is_deleted or stack.status == "DELETE_IN_PROGRESS":
             return None
+        if not stack.in_progress:  # waiters polling right away must not see the previous final status
+            stack.set_stack_status("DELETE_IN_PROGRESS", "User Initiated")
         self.component.run(stack, lambda: self.component.operations.delete(stack, stack.prepared))
         return None
 

@@ -137,7 +137,8 @@ class StackOperations:
     # -- delete ------------------------------------------------------------------------------------------
     def delete(self, stack: Stack, prepared: Prepared) -> None:
         """DELETE_IN_PROGRESS -> DELETE_COMPLETE, or DELETE_FAILED naming what could not be deleted."""
-        stack.set_stack_status("DELETE_IN_PROGRESS")
+        if stack.status != "DELETE_IN_PROGRESS":
+            stack.set_stack_status("DELETE_IN_PROGRESS", "User Initiated")
         users = self._importers_of(stack)
         if users:
             stack.set_stack_status("DELETE_FAILED", users)
