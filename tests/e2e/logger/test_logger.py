@@ -73,9 +73,11 @@ def test_basic_lambda_logs_visible(basic_handler_fn: str, basic_handler_fn_arn: 
 def test_lambda_tz_with_and_without_utc(
     tz_handler_fn: str, tz_handler_fn_arn: str, tz: str, utc: bool, expected_offset: str
 ):
-    # GIVEN a time zone for the function's process, and a message unique to this case
+    # GIVEN a time zone for the function's process, and a service and message unique to this case
+    # (Logger configures its handler once per service name in a process, so a warm function would
+    # otherwise keep the utc setting of an earlier case)
     message = f"timezone test {uuid4()}"
-    payload = json.dumps({"tz": tz, "utc": utc, "service": "tz-e2e", "message": message})
+    payload = json.dumps({"tz": tz, "utc": utc, "service": f"tz-{uuid4()}", "message": message})
 
     # WHEN the function logs with Logger(utc=...)
     _, execution_time = data_fetcher.get_lambda_response(lambda_arn=tz_handler_fn_arn, payload=payload)
