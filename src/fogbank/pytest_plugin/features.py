@@ -6,8 +6,8 @@ Example:
 
 from __future__ import annotations
 
-import sys
 import types
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from fogbank.infrastructure import StackOutputs
     from fogbank.pytest_plugin.session import SessionTargets
 
-__all__ = ["make_feature_fixture"]
+__all__ = ["KeptStackWarning", "make_feature_fixture"]
 
 
 def make_feature_fixture(infrastructure_file: Path) -> object:
@@ -37,11 +37,11 @@ def make_feature_fixture(infrastructure_file: Path) -> object:
             yield stack.deploy()
         finally:
             if keep:
+                endpoint = f" --endpoint {stack.target.endpoint_url}" if stack.target.is_local else ""
                 _report(
                     request,
                     f"kept stack {stack.stack_name}; delete it later with "
-                    f"`fogbank destroy {stack.stack_name} --target {stack.target.name}`"
-                    + (" (the local cloud's state ends with this session)" if stack.target.is_local else ""),
+                    f"`fogbank destroy {stack.stack_name} --target {stack.target.name}{endpoint}`",
                 )
             else:
                 stack.delete()
@@ -51,9 +51,13 @@ def make_feature_fixture(infrastructure_file: Path) -> object:
     return holder
 
 
+class KeptStackWarning(UserWarning):
+    """A stack was kept (--fogbank-keep-stacks); the message says how to delete it."""
+
+
 def _report(request: pytest.FixtureRequest, message: str) -> None:
+    """A warning reaches the summary also from xdist workers; the terminal line shows it right away."""
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(f"fogbank: {message}")
-    else:  # pragma: no cover - xdist workers have no terminal reporter
-        sys.stderr.write(f"fogbank: {message}\n")
+    warnings.warn(KeptStackWarning(message), stacklevel=1)

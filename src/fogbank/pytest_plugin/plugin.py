@@ -2,6 +2,7 @@
 
 Options:
     --fogbank-target=local|aws   where stacks go (default: FOGBANK_TARGET, else local)
+    --fogbank-endpoint=URL       use a running local cloud instead of one per worker
     --fogbank-keep-stacks        do not delete stacks; print how to delete them later
 
 Fixtures:
@@ -46,6 +47,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="where feature stacks are deployed: local (a LocalCloud per worker, default) or aws",
     )
     group.addoption(
+        "--fogbank-endpoint",
+        default=None,
+        dest="fogbank_endpoint",
+        help="use a running local cloud (e.g. `fogbank cloud start`) instead of starting one per worker",
+    )
+    group.addoption(
         "--fogbank-keep-stacks",
         action="store_true",
         default=False,
@@ -67,7 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
     if workerinput is not None and "fogbank_run_id" in workerinput:
         os.environ["FOGBANK_RUN_ID"] = workerinput["fogbank_run_id"]
-    targets = SessionTargets(default_name=_target_name(config))
+    targets = SessionTargets(default_name=_target_name(config), endpoint=config.getoption("fogbank_endpoint"))
     config.stash[_TARGETS_KEY] = targets
 
     def factory(name: str | None) -> Target | None:

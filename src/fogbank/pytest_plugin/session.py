@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -24,8 +25,9 @@ __all__ = ["SessionTargets"]
 class SessionTargets:
     """Hands out the session's target; for `local` it owns one LocalCloud per worker process."""
 
-    def __init__(self, default_name: str) -> None:
+    def __init__(self, default_name: str, endpoint: str | None = None) -> None:
         self.default_name = default_name
+        self.endpoint = endpoint
         self._lock = threading.Lock()
         self._cloud: LocalCloud | None = None
         self._previous_env: dict[str, str | None] | None = None
@@ -59,6 +61,14 @@ class SessionTargets:
         from fogbank.cloud import LocalCloud
         from fogbank.deploy.targets import LOCAL_CREDENTIALS, Target
 
+        if self.endpoint is not None:  # a running local cloud (`fogbank cloud start`), shared and kept
+            region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+            env = {"AWS_ENDPOINT_URL": self.endpoint, "AWS_REGION": region, "AWS_DEFAULT_REGION": region}
+            env |= {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+            self._previous_env = {key: os.environ.get(key) for key in env}
+            os.environ.update(env)
+            session = boto3.session.Session(region_name=region, **LOCAL_CREDENTIALS)
+            return Target(name="local", session=session, endpoint_url=self.endpoint)
         cloud = LocalCloud().start()
         self._cloud = cloud
         self._previous_env = cloud.apply_env()
@@ -73,9 +83,12 @@ class SessionTargets:
             cloud, self._cloud = self._cloud, None
             previous, self._previous_env = self._previous_env, None
             self._targets.clear()
-        if cloud is not None:
-            try:
+        try:
+            if cloud is not None:
                 cloud.stop()
-            finally:
-                if previous is not None:
-                    cloud.restore_env(previous)
+        finally:
+            for key, value in (previous or {}).items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value

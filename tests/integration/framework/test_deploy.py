@@ -1,0 +1,127 @@
+"""The deploy layer against a real LocalCloud: assets, create, update, delete, failures, lookups."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fogbank.cloud import LocalCloud
+from fogbank.deploy.assets import publish_assets
+from fogbank.deploy.stacks import stack_status
+from fogbank.deploy.targets import Target
+from fogbank.errors import DeployError
+from fogbank.infrastructure import find_infrastructure_class
+
+pytestmark = pytest.mark.slow
+
+
+def _stack(project: Path, feature: str, target: Target):
+    return find_infrastructure_class(project / feature / "infrastructure.py")(target=target)
+
+
+def test_assets_are_uploaded_once_into_a_bucket_created_on_the_local_cloud(
+    project: Path, local_target: Target
+):
+    # GIVEN a synthesized feature with a layer and a handlers asset, and a cloud without the asset bucket
+    assembly = _stack(project, "two_handlers", local_target).synth()
+    bucket = "cdk-hnb659fds-assets-123456789012-us-east-1"
+    s3 = local_target.client("s3")
+    assert bucket not in [item["Name"] for item in s3.list_buckets()["Buckets"]]
+    # WHEN the assets are published twice
+    first = publish_assets(local_target, assembly)
+    second = publish_assets(local_target, assembly)
+    # THEN the bucket exists, every asset was uploaded once, and the second publish skipped them all
+    keys = sorted(item["Key"] for item in s3.list_objects_v2(Bucket=bucket)["Contents"])
+    assert sorted(first.uploaded) == keys and len(keys) == 3  # layer zip, handlers zip, template json
+    assert first.skipped == [] and sorted(second.skipped) == keys and second.uploaded == []
+
+
+def test_create_update_and_delete_a_stack(project: Path, local_target: Target):
+    # GIVEN a feature with a queue
+    stack = _stack(project, "queue_only", local_target)
+    # WHEN it is deployed
+    outputs = stack.deploy()
+    # THEN its outputs are returned and written to stack_outputs.json, and the queue exists
+    written = json.loads((stack.assembly_dir / "stack_outputs.json").read_text(encoding="utf-8"))
+    assert dict(outputs) == written and set(written) == {"OrdersQueueName", "OrdersQueueNameArn"}
+    sqs = local_target.client("sqs")
+    assert sqs.get_queue_url(QueueName=outputs["OrdersQueueName"])["QueueUrl"]
+    assert stack_status(local_target, stack.stack_name)["StackStatus"] == "CREATE_COMPLETE"
+    tags = {t["Key"]: t["Value"] for t in stack_status(local_target, stack.stack_name)["Tags"]}
+    assert tags["fogbank:feature"] == "queue-only" and tags["fogbank:project"] == "proj"
+    # WHEN it is deployed again unchanged (the update path)
+    again = _stack(project, "queue_only", local_target).deploy()
+    # THEN the same stack answers with the same outputs
+    assert dict(again) == dict(outputs)
+    # WHEN it is deleted
+    stack.delete()
+    # THEN the stack is gone once delete returns, and so is the queue
+    status = stack_status(local_target, stack.stack_name)
+    assert status is None or status["StackStatus"] == "DELETE_COMPLETE"
+    assert outputs["OrdersQueueName"] not in json.dumps(sqs.list_queues())
+
+
+def test_a_failing_deploy_names_the_failing_resource_and_leaves_nothing(project: Path, local_target: Target):
+    # GIVEN a feature with a resource type the cloud does not support
+    stack = _stack(project, "unsupported_type", local_target)
+    queues_before = local_target.client("sqs").list_queues().get("QueueUrls", [])
+    # WHEN it is deployed
+    with pytest.raises(DeployError) as caught:
+        stack.deploy()
+    # THEN the error names the stack, its end state and the failing resource with its type
+    message = str(caught.value)
+    assert f"stack {stack.stack_name} ended in " in message and "instead of CREATE_COMPLETE" in message
+    assert "Mystery (AWS::Mystery::Thing) CREATE_FAILED" in message
+    # AND after delete nothing is left behind
+    stack.delete()
+    assert local_target.client("sqs").list_queues().get("QueueUrls", []) == queues_before
+    status = stack_status(local_target, stack.stack_name)
+    assert status is None or status["StackStatus"] == "DELETE_COMPLETE"
+
+
+def test_vpc_lookup_is_resolved_against_the_target_and_stored(project: Path, local_target: Target):
+    # GIVEN a feature using Vpc.from_lookup(is_default=True), and the region's default VPC on the cloud
+    default_vpc = local_target.client("ec2").describe_vpcs(
+        Filters=[{"Name": "isDefault", "Values": ["true"]}]
+    )
+    vpc_id = default_vpc["Vpcs"][0]["VpcId"]
+    # WHEN it is synthesized
+    assembly = _stack(project, "default_vpc", local_target).synth()
+    # THEN the lookup was answered in cdk.context.json, in the CDK CLI's shape, and used in the template
+    context = json.loads((project / "default_vpc" / "cdk.context.json").read_text(encoding="utf-8"))
+    (key,) = [key for key in context if key.startswith("vpc-provider:")]
+    assert context[key]["vpcId"] == vpc_id
+    groups = context[key]["subnetGroups"]
+    assert groups and groups[0]["type"] == "Public" and all(s["routeTableId"] for s in groups[0]["subnets"])
+    template = json.loads(next(assembly.glob("*.template.json")).read_text(encoding="utf-8"))
+    assert template["Outputs"]["VpcId"]["Value"] == vpc_id
+    assert int(template["Outputs"]["PublicSubnetCount"]["Value"]) == len(groups[0]["subnets"])
+    assert not json.loads((assembly / "manifest.json").read_text(encoding="utf-8")).get("missing")
+
+
+def test_cli_deploy_prints_outputs_and_destroy_removes_the_stack(project: Path, cloud: LocalCloud):
+    # GIVEN the fogbank command and a running local cloud
+    from fogbank.cli.main import app
+
+    runner = CliRunner()
+    # WHEN a feature folder is deployed through it
+    deployed = runner.invoke(app, ["deploy", str(project / "queue_only"), "--endpoint", cloud.endpoint])
+    # THEN the outputs are printed as JSON
+    assert deployed.exit_code == 0, deployed.output
+    outputs = json.loads(deployed.stdout)
+    assert set(outputs) == {"OrdersQueueName", "OrdersQueueNameArn"}
+    # WHEN the feature is destroyed by folder
+    destroyed = runner.invoke(app, ["destroy", str(project / "queue_only"), "--endpoint", cloud.endpoint])
+    # THEN its stack is deleted
+    assert destroyed.exit_code == 0, destroyed.output
+    assert "deleted fogbank-queue-only-" in destroyed.stderr
+    alive = cloud.client("cloudformation").list_stacks(StackStatusFilter=["CREATE_COMPLETE"])[
+        "StackSummaries"
+    ]
+    assert not [s for s in alive if s["StackName"].startswith("fogbank-queue-only-")]
+    for name in [name for name in sys.modules if name.startswith("fogbank_feature_")]:
+        del sys.modules[name]
