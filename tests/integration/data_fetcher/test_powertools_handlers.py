@@ -1,7 +1,7 @@
 """Powertools Logger, Metrics and Tracer handlers run as real Lambda workers; the fetchers read what they left.
 
-Powertools comes from the interpreter's own site-packages (the workers run the project's Python), standing in
-for the layer.
+Powertools reaches the function as on AWS, in a layer (made from the installed distributions, see
+tests/layer_support.py); the workers see no site-packages of their own.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pytest
 
 from fogbank.cloud import LocalCloud
 from fogbank.data_fetcher import get_lambda_response, get_logs, get_metrics, get_traces
+from layer_support import layer_zip
 
 HANDLER = """
     import asyncio
@@ -59,6 +60,9 @@ def deployed() -> Iterator[tuple[LocalCloud, str, str, datetime]]:
     with LocalCloud() as cloud:
         role = cloud.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
         name, namespace = f"fn-{uuid.uuid4().hex[:8]}", f"Shop{uuid.uuid4().hex[:6]}"
+        layer = cloud.client("lambda").publish_layer_version(
+            LayerName="powertools", Content={"ZipFile": layer_zip("aws-lambda-powertools", "aws-xray-sdk")}
+        )["LayerVersionArn"]
         cloud.client("lambda").create_function(
             FunctionName=name,
             Runtime="python3.11",
@@ -66,6 +70,7 @@ def deployed() -> Iterator[tuple[LocalCloud, str, str, datetime]]:
             Handler="app.handler",
             Code={"ZipFile": _zip(HANDLER)},
             Timeout=30,
+            Layers=[layer],
             TracingConfig={"Mode": "Active"},
             Environment={
                 "Variables": {"POWERTOOLS_SERVICE_NAME": "shop", "POWERTOOLS_METRICS_NAMESPACE": namespace}

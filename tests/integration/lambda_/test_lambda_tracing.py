@@ -11,6 +11,8 @@ from typing import Any
 from conftest import invoke_json
 from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
+from layer_support import layer_zip
+
 TRACED = {
     "app.py": """
         from aws_xray_sdk.core import xray_recorder
@@ -26,7 +28,10 @@ def test_active_tracing_records_one_trace(
     cloud: Any, lambda_client: Any, make_function: Callable[..., str]
 ) -> None:
     # GIVEN a function with Active tracing whose handler opens a subsegment
-    name = make_function(TRACED, TracingConfig={"Mode": "Active"})
+    layer = lambda_client.publish_layer_version(
+        LayerName="xray-sdk", Content={"ZipFile": layer_zip("aws-xray-sdk")}
+    )["LayerVersionArn"]
+    name = make_function(TRACED, TracingConfig={"Mode": "Active"}, Layers=[layer])
 
     # WHEN it is invoked
     response, body = invoke_json(lambda_client, name, LogType="Tail")

@@ -26,6 +26,7 @@ from fogbank.cloud.lambda_.invoke import Invoker, InvokeRequest, Telemetry
 from fogbank.cloud.lambda_.launch import plan_launch
 from fogbank.cloud.lambda_.pool import WorkerPools
 from fogbank.cloud.lambda_.process import Spawner
+from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
 from fogbank.cloud.lambda_.worker import Worker
 from fogbank.cloud.telemetry.records import InvocationRecord, LogLine
 from fogbank.errors import CloudError
@@ -138,6 +139,7 @@ class LambdaComponent:
             opt_dir,
             cloud_env=self.ctx.env(),
             xray_daemon=self.ctx.telemetry.xray_daemon_address,
+            runtime_dir=build_runtime_dir(self.ctx.state_dir),
         )
         return Worker.start(spec, launch, self._spawner)
 

@@ -25,7 +25,13 @@ _PYTHON_SITE = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
 
 def plan_launch(
-    spec: FunctionSpec, task_root: Path, opt_dir: Path, *, cloud_env: dict[str, str], xray_daemon: str
+    spec: FunctionSpec,
+    task_root: Path,
+    opt_dir: Path,
+    *,
+    cloud_env: dict[str, str],
+    xray_daemon: str,
+    runtime_dir: Path | None = None,
 ) -> Launch:
     """The command and environment for `spec`'s runtime. Unsupported runtimes raise InvalidRuntimeException."""
     runtime = spec.runtime or ""
@@ -36,18 +42,21 @@ def plan_launch(
     if spec.package_type != "Zip":
         raise _unsupported(spec, f"package type {spec.package_type}", "deploy it as a .zip package")
     if runtime.startswith("python"):
-        import awslambdaric
-
-        env["LAMBDA_RUNTIME_DIR"] = str(Path(awslambdaric.__file__).parent)
+        if runtime_dir is None:
+            raise LambdaApiError("ServiceException", "the Python runtime directory was not prepared", 500)
+        env["LAMBDA_RUNTIME_DIR"] = str(runtime_dir)
         env["PYTHONUNBUFFERED"] = "1"
+        # Lambda's order: task root, layers, then the runtime (whose boto3 a layer may override).
         env["PYTHONPATH"] = os.pathsep.join(
             [
                 str(task_root),
                 str(opt_dir / "python" / "lib" / _PYTHON_SITE / "site-packages"),
                 str(opt_dir / "python"),
+                str(runtime_dir),
             ]
         )
-        return Launch([sys.executable, "-m", "awslambdaric", _handler(spec)], task_root, env)
+        # -S: no site-packages, so fogbank's own virtualenv is invisible to the function.
+        return Launch([sys.executable, "-S", "-m", "awslambdaric", _handler(spec)], task_root, env)
     if runtime.startswith("nodejs"):
         node = shutil.which("node", path=env.get("PATH"))
         if node is None:

@@ -1,0 +1,69 @@
+"""The Python runtime directory a worker sees, like Lambda's /var/runtime: the runtime client and boto3, only.
+
+Workers run the cloud's interpreter with `-S` (no site-packages), so a function sees its own code, its layers
+and this directory — not fogbank's virtualenv. A library missing from the layer fails with
+Runtime.ImportModuleError, as it would on AWS.
+
+Example:
+    >>> runtime_dir = build_runtime_dir(Path("/tmp/state"))  # doctest: +SKIP
+    >>> sorted(p.name for p in runtime_dir.iterdir())[:2]  # doctest: +SKIP
+    ['awslambdaric', 'boto3']
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib.metadata import PackageNotFoundError, distribution
+from pathlib import Path
+
+from fogbank.errors import CloudError
+
+__all__ = ["RUNTIME_DISTRIBUTIONS", "build_runtime_dir"]
+
+# What Lambda's Python runtime provides: its runtime client (with its dependencies) and the AWS SDK.
+RUNTIME_DISTRIBUTIONS = (
+    "awslambdaric",
+    "simplejson",
+    "snapshot-restore-py",
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "python-dateutil",
+    "six",
+    "urllib3",
+)
+_lock = threading.Lock()
+
+
+def build_runtime_dir(state_dir: Path) -> Path:
+    """Create (once) `<state_dir>/runtime/python` with links to the runtime's top-level modules."""
+    target = state_dir / "runtime" / "python"
+    with _lock:
+        if (target / ".complete").exists():
+            return target
+        target.mkdir(parents=True, exist_ok=True)
+        for name in RUNTIME_DISTRIBUTIONS:
+            for source in _top_level_paths(name):
+                link = target / source.name
+                if not link.exists():
+                    link.symlink_to(source)
+        (target / ".complete").touch()
+    return target
+
+
+def _top_level_paths(name: str) -> list[Path]:
+    try:
+        dist = distribution(name)
+    except PackageNotFoundError as exc:
+        raise CloudError(
+            f"the Lambda Python runtime needs the package {name}, which is not installed; "
+            "reinstall fogbank (make install)"
+        ) from exc
+    paths: dict[str, Path] = {}
+    for file in dist.files or []:
+        head = file.parts[0]
+        if head.endswith((".dist-info", ".egg-info")) or head in ("..", "bin", "__pycache__"):
+            continue
+        paths[head] = Path(str(dist.locate_file(head)))
+    return list(paths.values())
