@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import Aws, CfnOutput, Fn
+from aws_cdk import CfnOutput, Fn
 from aws_cdk import aws_appconfig as appconfig
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ssm as ssm
@@ -26,11 +26,11 @@ class ParametersStack(BaseInfrastructure):
     def _create_ssm_parameters(self, function: Function) -> None:
         names = []
         for index, value in enumerate(SSM_PARAMETER_VALUES):
-            # names unique per stack, so that parallel runs in one account don't collide
+            # names unique per stack (the stack name is unique per run), so parallel runs never collide
             parameter = ssm.StringParameter(
                 self.stack,
                 f"Parameter{index}",
-                parameter_name=f"/{Aws.STACK_NAME}/param{index}",
+                parameter_name=f"/{self.stack_name}/param{index}",
                 string_value=value,
             )
             parameter.grant_read(function)
@@ -38,14 +38,14 @@ class ParametersStack(BaseInfrastructure):
         CfnOutput(self.stack, "ParameterNames", value=Fn.join(",", names))
 
     def _create_app_config(self, function: Function) -> None:
-        application = appconfig.CfnApplication(self.stack, "Application", name=f"{Aws.STACK_NAME}-app")
+        application = appconfig.CfnApplication(self.stack, "Application", name=f"{self.stack_name}-app")
         environment = appconfig.CfnEnvironment(
             self.stack, "Environment", application_id=application.ref, name="e2e"
         )
         strategy = appconfig.CfnDeploymentStrategy(
             self.stack,
             "DeploymentStrategy",
-            name=f"{Aws.STACK_NAME}-all-at-once",
+            name=f"{self.stack_name}-all-at-once",
             deployment_duration_in_minutes=0,
             final_bake_time_in_minutes=0,
             growth_factor=100,

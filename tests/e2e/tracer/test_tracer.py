@@ -92,10 +92,12 @@ def test_lambda_handler_trace_multiple_functions_same_name(
 
     assert len(trace.get_subsegment(name=comments_subsegment)) == 1
     assert len(trace.get_subsegment(name=todos_subsegment)) == 1
-    [comments] = trace.get_metadata(key="same_function_name.Comments.get_all response", namespace=service)
-    [todos] = trace.get_metadata(key="same_function_name.Todos.get_all response", namespace=service)
-    assert comments == ["first comment", "second comment"]
-    assert todos == ["first todo", "second todo"]
+    comments_key = "same_function_name.Comments.get_all response"
+    todos_key = "same_function_name.Todos.get_all response"
+    [comments] = trace.get_metadata(key=comments_key, namespace=service)
+    [todos] = trace.get_metadata(key=todos_key, namespace=service)
+    assert comments[comments_key] == ["first comment", "second comment"]
+    assert todos[todos_key] == ["first todo", "second todo"]
 
 
 def test_async_trace_is_visible(async_fn_arn: str, async_fn: str):
@@ -113,5 +115,6 @@ def test_async_trace_is_visible(async_fn_arn: str, async_fn: str):
     trace = data_fetcher.get_traces(start_date=execution_time, filter_expression=trace_query)
 
     assert len(trace.get_subsegment(name=async_subsegment)) == 1
-    [users] = trace.get_metadata(key="async_capture.async_get_users response", namespace=service)
-    assert users == [{"id": 1, "name": "alice"}]
+    users_key = "async_capture.async_get_users response"
+    [users] = trace.get_metadata(key=users_key, namespace=service)
+    assert users[users_key] == [{"id": 1, "name": "alice"}]
