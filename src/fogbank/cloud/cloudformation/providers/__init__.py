@@ -23,6 +23,10 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "cdk",
     "custom",
     "lambda_url",
+    "ec2",
+    "elbv2",
+    "apigateway",
+    "apigatewayv2",
 )
 
 

@@ -64,15 +64,12 @@ class VpcProvider(ResourceProvider):
     """AWS::EC2::VPC; Ref is the VPC id."""
 
     resource_type = "AWS::EC2::VPC"
-    properties = frozenset(
-        {"CidrBlock", "EnableDnsHostnames", "EnableDnsSupport", "InstanceTenancy", "Tags", "Ipv4IpamPoolId"}
-        - {"Ipv4IpamPoolId"}
-    )
+    properties = frozenset({"CidrBlock", "EnableDnsHostnames", "EnableDnsSupport", "InstanceTenancy", "Tags"})
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
         if "CidrBlock" not in props:
-            raise DeployError(f"{request.logical_id}: CidrBlock is required (IPAM pools are not supported)")
+            raise DeployError(f"{request.logical_id}: CidrBlock is required; add it to the VPC")
         ec2 = _ec2(request)
         vpc = ec2.create_vpc(
             CidrBlock=props["CidrBlock"], InstanceTenancy=props.get("InstanceTenancy", "default")

@@ -45,6 +45,7 @@ class RestMethod:
     function_arn: str | None = None
     mock_status: int = 200
     mock_body: str = ""
+    mock_headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ class RestApiModel:
     stages: dict[str, dict[str, str]] = field(default_factory=dict)  # stage name -> stage variables
     binary_media_types: tuple[str, ...] = ()
     api_keys: set[str] = field(default_factory=set)
+    # what each stage serves: the snapshot of the resource tree taken by its deployment (else `resources`)
+    stage_resources: dict[str, list[RestResource]] = field(default_factory=dict)
+    deployments: dict[str, list[RestResource]] = field(default_factory=dict)  # deployment id -> snapshot
 
     @property
     def domain_name(self) -> str:
@@ -73,7 +77,8 @@ class RestApiModel:
     def resolve(
         self, stage: str, method: str, path: str
     ) -> tuple[RestResource, RestMethod, dict[str, str]] | None:
-        for resource in sorted(self.resources, key=lambda r: specificity(r.path)):
+        resources = self.stage_resources.get(stage, self.resources)
+        for resource in sorted(resources, key=lambda r: specificity(r.path)):
             params = match_template(resource.path, path)
             if params is None:
                 continue
@@ -111,9 +116,8 @@ class RestApiDoor:
         if method.api_key_required and api_key not in model.api_keys:
             return _message(403, "Forbidden", "ForbiddenException")
         if method.integration == "MOCK":
-            return HttpResponse(
-                method.mock_status, [("Content-Type", "application/json")], method.mock_body.encode()
-            )
+            headers = [("Content-Type", "application/json"), *method.mock_headers]
+            return HttpResponse(method.mock_status, headers, method.mock_body.encode())
         if method.function_arn is None:
             return _message(500, "Internal server error", "InternalServerErrorException")
         target = V1Target(

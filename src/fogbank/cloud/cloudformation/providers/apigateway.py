@@ -1,0 +1,487 @@
+"""API Gateway REST APIs through the local cloud's API Gateway API, served by the REST API front door.
+
+RestApi registers the API with the doors; Resource and Method (AWS_PROXY to Lambda, or MOCK; NONE or AWS_IAM
+authorization; API keys) build the tree in the API Gateway state; a Deployment snapshots the tree, and each
+Stage serves the snapshot of its deployment at `https://<api id>.execute-api.<region>.amazonaws.com/<stage>/`.
+API keys reach the door through usage plans (ApiKey, UsagePlan, UsagePlanKey). Account stores the CloudWatch
+role. Anything the door would not honour (other integrations, authorizers, mapping templates, throttles)
+fails the resource, naming it.
+
+Example:
+    >>> function_of_uri(
+    ...     "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f/invocations"
+    ... )
+    'arn:aws:lambda:us-east-1:1:function:f'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fogbank.cloud.cloudformation.providers.apigateway_tree import (
+    function_of_uri,
+    mock_answer,
+    snapshot,
+)
+from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
+from fogbank.cloud.cloudformation.providers.common import ignore_missing, tag_list_to_map
+from fogbank.cloud.frontdoors.doors.rest_api import RestApiModel
+from fogbank.errors import DeployError
+
+__all__ = [
+    "PROVIDERS",
+    "AccountProvider",
+    "ApiKeyProvider",
+    "DeploymentProvider",
+    "MethodProvider",
+    "ResourceProvider_",
+    "RestApiProvider",
+    "StageProvider",
+    "UsagePlanKeyProvider",
+    "UsagePlanProvider",
+    "function_of_uri",
+]
+
+
+def _apigw(request: ProviderRequest) -> Any:
+    return request.ctx.client("apigateway", request.region)
+
+
+def _model(request: ProviderRequest, api_id: str) -> RestApiModel:
+    model = request.ctx.frontdoors.rest_api(api_id)
+    if model is None:
+        raise DeployError(
+            f"{request.logical_id}: REST API {api_id} is not served by this local cloud; create it first"
+        )
+    return model
+
+
+class RestApiProvider(ResourceProvider):
+    """AWS::ApiGateway::RestApi; Ref is the API id, GetAtt RootResourceId."""
+
+    resource_type = "AWS::ApiGateway::RestApi"
+    properties = frozenset(
+        {
+            "Name",
+            "Description",
+            "BinaryMediaTypes",
+            "EndpointConfiguration",
+            "ApiKeySourceType",
+            "DisableExecuteApiEndpoint",
+            "Tags",
+        }
+    )
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        if props.get("ApiKeySourceType", "HEADER") != "HEADER":
+            raise DeployError(
+                f"{request.logical_id}: ApiKeySourceType AUTHORIZER needs a Lambda authorizer, unsupported"
+            )
+        if str(props.get("DisableExecuteApiEndpoint", "false")).lower() == "true":
+            raise DeployError(
+                f"{request.logical_id}: DisableExecuteApiEndpoint leaves only custom domains, which the local cloud "
+                "does not serve; remove it for tests"
+            )
+        arguments: dict[str, Any] = {"name": props.get("Name") or request.logical_id}
+        if props.get("Description"):
+            arguments["description"] = props["Description"]
+        if props.get("EndpointConfiguration"):
+            arguments["endpointConfiguration"] = {
+                "types": list(props["EndpointConfiguration"].get("Types", []))
+            }
+        if props.get("Tags"):
+            arguments["tags"] = tag_list_to_map(props["Tags"])
+        binary = tuple(props.get("BinaryMediaTypes") or ())
+        if binary:
+            arguments["binaryMediaTypes"] = list(binary)
+        api = _apigw(request).create_rest_api(**arguments)
+        api_id = api["id"]
+        request.ctx.frontdoors.put_rest_api(
+            RestApiModel(api_id, request.region, request.account_id, binary_media_types=binary)
+        )
+        return ProviderResult(
+            physical_id=api_id, attributes={"RestApiId": api_id, "RootResourceId": api["rootResourceId"]}
+        )
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        request.ctx.frontdoors.remove_rest_api(current.physical_id)
+        with ignore_missing():
+            _apigw(request).delete_rest_api(restApiId=current.physical_id)
+
+
+class ResourceProvider_(ResourceProvider):
+    """AWS::ApiGateway::Resource (the trailing underscore: the base class owns the name); Ref is its id."""
+
+    resource_type = "AWS::ApiGateway::Resource"
+    properties = frozenset({"RestApiId", "ParentId", "PathPart"})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        created = _apigw(request).create_resource(
+            restApiId=props["RestApiId"], parentId=props["ParentId"], pathPart=props["PathPart"]
+        )
+        return ProviderResult(physical_id=created["id"], attributes={"ResourceId": created["id"]})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        with ignore_missing():
+            _apigw(request).delete_resource(
+                restApiId=request.properties["RestApiId"], resourceId=current.physical_id
+            )
+
+
+_INTEGRATION_KEYS = frozenset(
+    {
+        "Type",
+        "Uri",
+        "IntegrationHttpMethod",
+        "RequestTemplates",
+        "IntegrationResponses",
+        "PassthroughBehavior",
+        "TimeoutInMillis",
+        "ContentHandling",
+    }
+)
+
+
+def _check_method(props: dict[str, Any], owner: str) -> None:
+    """Fail early on what the REST API door would not honour."""
+    authorization = props.get("AuthorizationType", "NONE")
+    if authorization not in ("NONE", "AWS_IAM"):
+        raise DeployError(
+            f"{owner}: AuthorizationType {authorization} is not enforced by the local cloud (NONE and AWS_IAM are); "
+            "deploy this stack to AWS to test Lambda or Cognito authorizers"
+        )
+    integration = props.get("Integration") or {}
+    unsupported = sorted(set(integration) - _INTEGRATION_KEYS)
+    if unsupported:
+        raise DeployError(f"{owner}: unsupported Integration properties {unsupported}")
+    kind = integration.get("Type")
+    if kind == "AWS_PROXY":
+        function_of_uri(str(integration.get("Uri", "")), owner)
+    elif kind == "MOCK":
+        mock_answer(
+            integration.get("RequestTemplates") or {},
+            _integration_responses(integration.get("IntegrationResponses") or []),
+            owner,
+        )
+    else:
+        raise DeployError(
+            f"{owner}: Integration Type {kind!r} is not served by the local cloud (AWS_PROXY to Lambda and MOCK "
+            "are); deploy this stack to AWS to test it"
+        )
+
+
+def _integration_responses(responses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """CloudFormation's IntegrationResponses in the API's shape."""
+    shaped = []
+    for response in responses:
+        item: dict[str, Any] = {"statusCode": str(response["StatusCode"])}
+        for source, target in (
+            ("SelectionPattern", "selectionPattern"),
+            ("ResponseTemplates", "responseTemplates"),
+            ("ResponseParameters", "responseParameters"),
+        ):
+            if source in response:
+                item[target] = response[source]
+        shaped.append(item)
+    return shaped
+
+
+class MethodProvider(ResourceProvider):
+    """AWS::ApiGateway::Method with an AWS_PROXY (Lambda) or MOCK integration."""
+
+    resource_type = "AWS::ApiGateway::Method"
+    properties = frozenset(
+        {
+            "RestApiId",
+            "ResourceId",
+            "HttpMethod",
+            "AuthorizationType",
+            "ApiKeyRequired",
+            "Integration",
+            "MethodResponses",
+            "OperationName",
+        }
+    )
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        _check_method(props, request.logical_id)
+        client = _apigw(request)
+        where = {
+            "restApiId": props["RestApiId"],
+            "resourceId": props["ResourceId"],
+            "httpMethod": props["HttpMethod"],
+        }
+        method: dict[str, Any] = {
+            "authorizationType": props.get("AuthorizationType", "NONE"),
+            "apiKeyRequired": str(props.get("ApiKeyRequired", "false")).lower() == "true",
+        }
+        if props.get("OperationName"):
+            method["operationName"] = props["OperationName"]
+        client.put_method(**where, **method)
+        for response in props.get("MethodResponses") or []:
+            client.put_method_response(
+                **where,
+                statusCode=str(response["StatusCode"]),
+                responseParameters={
+                    k: str(v).lower() == "true" for k, v in (response.get("ResponseParameters") or {}).items()
+                },
+            )
+        integration = props["Integration"]
+        arguments: dict[str, Any] = {"type": integration["Type"]}
+        for source, target in (
+            ("Uri", "uri"),
+            ("IntegrationHttpMethod", "integrationHttpMethod"),
+            ("RequestTemplates", "requestTemplates"),
+            ("PassthroughBehavior", "passthroughBehavior"),
+        ):
+            if source in integration:
+                arguments[target] = integration[source]
+        client.put_integration(**where, **arguments)
+        for response in _integration_responses(integration.get("IntegrationResponses") or []):
+            client.put_integration_response(**where, **response)
+        physical = f"{props['RestApiId']}|{props['ResourceId']}|{props['HttpMethod']}"
+        return ProviderResult(physical_id=physical, attributes={})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        props = request.properties
+        with ignore_missing():
+            _apigw(request).delete_method(
+                restApiId=props["RestApiId"], resourceId=props["ResourceId"], httpMethod=props["HttpMethod"]
+            )
+
+
+class DeploymentProvider(ResourceProvider):
+    """AWS::ApiGateway::Deployment: a snapshot of the API's methods; with StageName it also creates that stage."""
+
+    resource_type = "AWS::ApiGateway::Deployment"
+    properties = frozenset({"RestApiId", "Description", "StageName"})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        api_id = props["RestApiId"]
+        model = _model(request, api_id)
+        arguments: dict[str, Any] = {"restApiId": api_id}
+        if props.get("Description"):
+            arguments["description"] = props["Description"]
+        if props.get("StageName"):
+            arguments["stageName"] = props["StageName"]
+        client = _apigw(request)
+        deployment_id = client.create_deployment(**arguments)["id"]
+        tree = snapshot(client, api_id)
+        model.deployments[deployment_id] = tree
+        if props.get("StageName"):
+            model.stages[props["StageName"]] = {}
+            model.stage_resources[props["StageName"]] = tree
+        return ProviderResult(physical_id=deployment_id, attributes={"DeploymentId": deployment_id})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        props = request.properties
+        api_id = props["RestApiId"]
+        model = request.ctx.frontdoors.rest_api(api_id)
+        client = _apigw(request)
+        if props.get("StageName"):
+            if model is not None:
+                model.stages.pop(props["StageName"], None)
+                model.stage_resources.pop(props["StageName"], None)
+            with ignore_missing():
+                client.delete_stage(restApiId=api_id, stageName=props["StageName"])
+        if model is not None:
+            model.deployments.pop(current.physical_id, None)
+        with ignore_missing():
+            client.delete_deployment(restApiId=api_id, deploymentId=current.physical_id)
+
+
+class StageProvider(ResourceProvider):
+    """AWS::ApiGateway::Stage; Ref is the stage name. An update can point it at a new deployment."""
+
+    resource_type = "AWS::ApiGateway::Stage"
+    properties = frozenset({"RestApiId", "DeploymentId", "StageName", "Description", "Variables", "Tags"})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        api_id, name = props["RestApiId"], props["StageName"]
+        model = _model(request, api_id)
+        variables = {k: str(v) for k, v in (props.get("Variables") or {}).items()}
+        arguments: dict[str, Any] = {
+            "restApiId": api_id,
+            "stageName": name,
+            "deploymentId": props["DeploymentId"],
+        }
+        if variables:
+            arguments["variables"] = variables
+        if props.get("Description"):
+            arguments["description"] = props["Description"]
+        if props.get("Tags"):
+            arguments["tags"] = tag_list_to_map(props["Tags"])
+        client = _apigw(request)
+        client.create_stage(**arguments)
+        self._serve(request, model, client, name, props["DeploymentId"], variables)
+        return ProviderResult(physical_id=name, attributes={})
+
+    def update(
+        self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
+    ) -> ProviderResult:
+        props = request.properties
+        if (
+            props["StageName"] != previous_properties["StageName"]
+            or props["RestApiId"] != previous_properties["RestApiId"]
+        ):
+            return super().update(request, current, previous_properties)
+        model = _model(request, props["RestApiId"])
+        client = _apigw(request)
+        client.update_stage(
+            restApiId=props["RestApiId"],
+            stageName=props["StageName"],
+            patchOperations=[{"op": "replace", "path": "/deploymentId", "value": props["DeploymentId"]}],
+        )
+        variables = {k: str(v) for k, v in (props.get("Variables") or {}).items()}
+        self._serve(request, model, client, props["StageName"], props["DeploymentId"], variables)
+        return current
+
+    @staticmethod
+    def _serve(
+        request: ProviderRequest,
+        model: RestApiModel,
+        client: Any,
+        name: str,
+        deployment_id: str,
+        variables: dict[str, str],
+    ) -> None:
+        tree = model.deployments.get(deployment_id)
+        if tree is None:
+            tree = snapshot(client, model.api_id)
+        model.stage_resources[name] = tree
+        model.stages[name] = variables
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        props = request.properties
+        model = request.ctx.frontdoors.rest_api(props["RestApiId"])
+        if model is not None:
+            model.stages.pop(current.physical_id, None)
+            model.stage_resources.pop(current.physical_id, None)
+        with ignore_missing():
+            _apigw(request).delete_stage(restApiId=props["RestApiId"], stageName=current.physical_id)
+
+
+class AccountProvider(ResourceProvider):
+    """AWS::ApiGateway::Account: the region's CloudWatch role for API Gateway (kept when deleted, as on AWS)."""
+
+    resource_type = "AWS::ApiGateway::Account"
+    properties = frozenset({"CloudWatchRoleArn"})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        role = request.properties.get("CloudWatchRoleArn")
+        if role:
+            _apigw(request).update_account(
+                patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": role}]
+            )
+        physical = f"{request.stack_name}-{request.logical_id}"
+        return ProviderResult(physical_id=physical, attributes={"Id": physical})
+
+    def update(
+        self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
+    ) -> ProviderResult:
+        self.create(request)
+        return current
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        """API Gateway's account settings outlive the resource on AWS too: nothing to undo."""
+
+
+class ApiKeyProvider(ResourceProvider):
+    """AWS::ApiGateway::ApiKey; Ref and GetAtt APIKeyId. A usage plan key makes it valid for a stage."""
+
+    resource_type = "AWS::ApiGateway::ApiKey"
+    properties = frozenset({"Name", "Value", "Enabled", "Description", "Tags"})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        arguments: dict[str, Any] = {
+            "name": props.get("Name") or request.physical_name(128),
+            "enabled": str(props.get("Enabled", "false")).lower() == "true",
+        }
+        for source, target in (("Value", "value"), ("Description", "description")):
+            if props.get(source):
+                arguments[target] = props[source]
+        if props.get("Tags"):
+            arguments["tags"] = tag_list_to_map(props["Tags"])
+        key_id = _apigw(request).create_api_key(**arguments)["id"]
+        return ProviderResult(physical_id=key_id, attributes={"APIKeyId": key_id})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        with ignore_missing():
+            _apigw(request).delete_api_key(apiKey=current.physical_id)
+
+
+class UsagePlanProvider(ResourceProvider):
+    """AWS::ApiGateway::UsagePlan (API stages only: throttles and quotas are not enforced, so they are refused)."""
+
+    resource_type = "AWS::ApiGateway::UsagePlan"
+    properties = frozenset({"UsagePlanName", "Description", "ApiStages", "Tags"})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        stages = [{"apiId": s["ApiId"], "stage": s["Stage"]} for s in props.get("ApiStages") or []]
+        arguments: dict[str, Any] = {"name": props.get("UsagePlanName") or request.physical_name(128)}
+        if stages:
+            arguments["apiStages"] = stages
+        if props.get("Description"):
+            arguments["description"] = props["Description"]
+        plan_id = _apigw(request).create_usage_plan(**arguments)["id"]
+        return ProviderResult(physical_id=plan_id, attributes={"Id": plan_id})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        with ignore_missing():
+            _apigw(request).delete_usage_plan(usagePlanId=current.physical_id)
+
+
+class UsagePlanKeyProvider(ResourceProvider):
+    """AWS::ApiGateway::UsagePlanKey: the key's value is accepted by every API stage of the plan."""
+
+    resource_type = "AWS::ApiGateway::UsagePlanKey"
+    properties = frozenset({"KeyId", "KeyType", "UsagePlanId"})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        client = _apigw(request)
+        client.create_usage_plan_key(
+            usagePlanId=props["UsagePlanId"], keyId=props["KeyId"], keyType=props["KeyType"]
+        )
+        key = client.get_api_key(apiKey=props["KeyId"], includeValue=True)
+        if key.get("enabled"):
+            for model in self._models(request, client):
+                model.api_keys.add(key["value"])
+        physical = f"{props['UsagePlanId']}:{props['KeyId']}"
+        return ProviderResult(physical_id=physical, attributes={"Id": physical})
+
+    @staticmethod
+    def _models(request: ProviderRequest, client: Any) -> list[RestApiModel]:
+        plan = client.get_usage_plan(usagePlanId=request.properties["UsagePlanId"])
+        models = [request.ctx.frontdoors.rest_api(stage["apiId"]) for stage in plan.get("apiStages") or []]
+        return [model for model in models if model is not None]
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        props = request.properties
+        client = _apigw(request)
+        with ignore_missing():
+            value = client.get_api_key(apiKey=props["KeyId"], includeValue=True)["value"]
+            for model in self._models(request, client):
+                model.api_keys.discard(value)
+        with ignore_missing():
+            client.delete_usage_plan_key(usagePlanId=props["UsagePlanId"], keyId=props["KeyId"])
+
+
+PROVIDERS: list[type[ResourceProvider]] = [
+    RestApiProvider,
+    ResourceProvider_,
+    MethodProvider,
+    DeploymentProvider,
+    StageProvider,
+    AccountProvider,
+    ApiKeyProvider,
+    UsagePlanProvider,
+    UsagePlanKeyProvider,
+]

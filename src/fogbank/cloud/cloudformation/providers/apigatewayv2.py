@@ -1,0 +1,280 @@
+"""API Gateway HTTP APIs (AWS::ApiGatewayV2::*) through the local cloud's API, served by the HTTP API door.
+
+Api registers the API; Integration (AWS_PROXY to Lambda, payload 1.0 or 2.0) and Route (NONE or AWS_IAM,
+CDK's `HttpIamAuthorizer`) build it; Stage (`$default` or named, with auto-deploy) makes it reachable at
+`https://<api id>.execute-api.<region>.amazonaws.com/[<stage>/]`. Routes serve on every stage as soon as they
+exist, as with auto-deploy. WebSocket APIs, CORS configuration, JWT and Lambda authorizers fail the resource.
+
+Example:
+    >>> RouteProvider.resource_type
+    'AWS::ApiGatewayV2::Route'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fogbank.cloud.cloudformation.providers.apigateway_tree import function_of_uri
+from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
+from fogbank.cloud.cloudformation.providers.common import ignore_missing
+from fogbank.cloud.frontdoors.doors.http_api import HttpApiModel, HttpRoute
+from fogbank.errors import DeployError
+
+__all__ = [
+    "PROVIDERS",
+    "ApiProvider",
+    "AuthorizerProvider",
+    "DeploymentProvider",
+    "IntegrationProvider",
+    "RouteProvider",
+    "StageProvider",
+]
+
+
+def _apigw(request: ProviderRequest) -> Any:
+    return request.ctx.client("apigatewayv2", request.region)
+
+
+def _model(request: ProviderRequest, api_id: str) -> HttpApiModel:
+    model = request.ctx.frontdoors.http_api(api_id)
+    if model is None:
+        raise DeployError(
+            f"{request.logical_id}: HTTP API {api_id} is not served by this local cloud; create it first"
+        )
+    return model
+
+
+class ApiProvider(ResourceProvider):
+    """AWS::ApiGatewayV2::Api (ProtocolType HTTP); Ref is the API id, GetAtt ApiEndpoint its URL."""
+
+    resource_type = "AWS::ApiGatewayV2::Api"
+    properties = frozenset(
+        {"Name", "ProtocolType", "Description", "Tags", "Version", "DisableExecuteApiEndpoint"}
+    )
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        if props.get("ProtocolType") != "HTTP":
+            raise DeployError(
+                f"{request.logical_id}: ProtocolType {props.get('ProtocolType')!r} is not served by the local "
+                "cloud, only HTTP APIs; deploy this stack to AWS to test a WebSocket API"
+            )
+        if str(props.get("DisableExecuteApiEndpoint", "false")).lower() == "true":
+            raise DeployError(
+                f"{request.logical_id}: DisableExecuteApiEndpoint leaves only custom domains, which the local cloud "
+                "does not serve; remove it for tests"
+            )
+        arguments: dict[str, Any] = {"Name": props.get("Name") or request.logical_id, "ProtocolType": "HTTP"}
+        for key in ("Description", "Version"):
+            if props.get(key):
+                arguments[key] = props[key]
+        if props.get("Tags"):
+            arguments["Tags"] = {k: str(v) for k, v in props["Tags"].items()}
+        api = _apigw(request).create_api(**arguments)
+        api_id = api["ApiId"]
+        request.ctx.frontdoors.put_http_api(HttpApiModel(api_id, request.region, request.account_id))
+        endpoint = f"https://{api_id}.execute-api.{request.region}.amazonaws.com"
+        return ProviderResult(physical_id=api_id, attributes={"ApiId": api_id, "ApiEndpoint": endpoint})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        request.ctx.frontdoors.remove_http_api(current.physical_id)
+        with ignore_missing():
+            _apigw(request).delete_api(ApiId=current.physical_id)
+
+
+class IntegrationProvider(ResourceProvider):
+    """AWS::ApiGatewayV2::Integration of type AWS_PROXY to a Lambda function; Ref is the integration id."""
+
+    resource_type = "AWS::ApiGatewayV2::Integration"
+    properties = frozenset(
+        {
+            "ApiId",
+            "IntegrationType",
+            "IntegrationUri",
+            "IntegrationMethod",
+            "PayloadFormatVersion",
+            "TimeoutInMillis",
+            "Description",
+            "ConnectionType",
+        }
+    )
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        if props.get("IntegrationType") != "AWS_PROXY":
+            raise DeployError(
+                f"{request.logical_id}: IntegrationType {props.get('IntegrationType')!r} is not served by the local "
+                "cloud's HTTP APIs, only AWS_PROXY to Lambda; deploy this stack to AWS to test it"
+            )
+        if props.get("ConnectionType", "INTERNET") != "INTERNET":
+            raise DeployError(f"{request.logical_id}: VPC_LINK connections are not served by the local cloud")
+        version = str(props.get("PayloadFormatVersion", ""))
+        if version not in ("1.0", "2.0"):
+            raise DeployError(
+                f"{request.logical_id}: PayloadFormatVersion must be 1.0 or 2.0 for Lambda, got {version!r}"
+            )
+        _function_arn(str(props.get("IntegrationUri", "")), request.logical_id)
+        arguments: dict[str, Any] = {
+            "ApiId": props["ApiId"],
+            "IntegrationType": "AWS_PROXY",
+            "IntegrationUri": props["IntegrationUri"],
+            "PayloadFormatVersion": version,
+        }
+        for key in ("IntegrationMethod", "Description"):
+            if props.get(key):
+                arguments[key] = props[key]
+        if "TimeoutInMillis" in props:
+            arguments["TimeoutInMillis"] = int(str(props["TimeoutInMillis"]))
+        integration_id = _apigw(request).create_integration(**arguments)["IntegrationId"]
+        return ProviderResult(physical_id=integration_id, attributes={"IntegrationId": integration_id})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        with ignore_missing():
+            _apigw(request).delete_integration(
+                ApiId=request.properties["ApiId"], IntegrationId=current.physical_id
+            )
+
+
+def _function_arn(uri: str, owner: str) -> str:
+    """A Lambda integration's URI is the function ARN, or API Gateway's `.../functions/<arn>/invocations`."""
+    if uri.startswith("arn:") and ":lambda:" in uri and ":function:" in uri and "/invocations" not in uri:
+        return uri
+    return function_of_uri(uri, owner)
+
+
+class RouteProvider(ResourceProvider):
+    """AWS::ApiGatewayV2::Route with AuthorizationType NONE or AWS_IAM; Ref is the route id."""
+
+    resource_type = "AWS::ApiGatewayV2::Route"
+    properties = frozenset({"ApiId", "RouteKey", "Target", "AuthorizationType", "OperationName"})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        api_id = props["ApiId"]
+        model = _model(request, api_id)
+        authorization = props.get("AuthorizationType", "NONE")
+        if authorization not in ("NONE", "AWS_IAM"):
+            raise DeployError(
+                f"{request.logical_id}: AuthorizationType {authorization} is not enforced by the local cloud (NONE "
+                "and AWS_IAM are); deploy this stack to AWS to test JWT or Lambda authorizers"
+            )
+        client = _apigw(request)
+        function_arn, version = None, "2.0"
+        target = str(props.get("Target", ""))
+        if target:
+            if not target.startswith("integrations/"):
+                raise DeployError(
+                    f"{request.logical_id}: Target must be integrations/<integration id>, got {target!r}"
+                )
+            integration = client.get_integration(ApiId=api_id, IntegrationId=target.split("/", 1)[1])
+            function_arn = _function_arn(integration["IntegrationUri"], request.logical_id)
+            version = integration.get("PayloadFormatVersion", "2.0")
+        arguments: dict[str, Any] = {
+            "ApiId": api_id,
+            "RouteKey": props["RouteKey"],
+            "AuthorizationType": authorization,
+        }
+        if target:
+            arguments["Target"] = target
+        if props.get("OperationName"):
+            arguments["OperationName"] = props["OperationName"]
+        route_id = client.create_route(**arguments)["RouteId"]
+        model.routes.append(HttpRoute(props["RouteKey"], function_arn, version, authorization))
+        return ProviderResult(physical_id=route_id, attributes={"RouteId": route_id})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        props = request.properties
+        model = request.ctx.frontdoors.http_api(props["ApiId"])
+        if model is not None:
+            model.routes[:] = [route for route in model.routes if route.route_key != props["RouteKey"]]
+        with ignore_missing():
+            _apigw(request).delete_route(ApiId=props["ApiId"], RouteId=current.physical_id)
+
+
+class StageProvider(ResourceProvider):
+    """AWS::ApiGatewayV2::Stage (`$default` serves at the root, a named stage under /<name>); Ref is its name."""
+
+    resource_type = "AWS::ApiGatewayV2::Stage"
+    properties = frozenset(
+        {"ApiId", "StageName", "AutoDeploy", "DeploymentId", "Description", "StageVariables", "Tags"}
+    )
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        api_id, name = props["ApiId"], props["StageName"]
+        model = _model(request, api_id)
+        variables = {k: str(v) for k, v in (props.get("StageVariables") or {}).items()}
+        arguments: dict[str, Any] = {
+            "ApiId": api_id,
+            "StageName": name,
+            "AutoDeploy": str(props.get("AutoDeploy", "false")).lower() == "true",
+        }
+        for key in ("DeploymentId", "Description"):
+            if props.get(key):
+                arguments[key] = props[key]
+        if variables:
+            arguments["StageVariables"] = variables
+        if props.get("Tags"):
+            arguments["Tags"] = {k: str(v) for k, v in props["Tags"].items()}
+        _apigw(request).create_stage(**arguments)
+        model.stages[name] = variables
+        return ProviderResult(physical_id=name, attributes={})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        props = request.properties
+        model = request.ctx.frontdoors.http_api(props["ApiId"])
+        if model is not None:
+            model.stages.pop(current.physical_id, None)
+        with ignore_missing():
+            _apigw(request).delete_stage(ApiId=props["ApiId"], StageName=current.physical_id)
+
+
+class DeploymentProvider(ResourceProvider):
+    """AWS::ApiGatewayV2::Deployment: recorded in the API's state (routes already serve, as with auto-deploy)."""
+
+    resource_type = "AWS::ApiGatewayV2::Deployment"
+    properties = frozenset({"ApiId", "Description", "StageName"})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        arguments = {key: props[key] for key in ("ApiId", "Description", "StageName") if props.get(key)}
+        deployment_id = _apigw(request).create_deployment(**arguments)["DeploymentId"]
+        return ProviderResult(physical_id=deployment_id, attributes={"DeploymentId": deployment_id})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        with ignore_missing():
+            _apigw(request).delete_deployment(
+                ApiId=request.properties["ApiId"], DeploymentId=current.physical_id
+            )
+
+
+class AuthorizerProvider(ResourceProvider):
+    """AWS::ApiGatewayV2::Authorizer: JWT and Lambda (REQUEST) authorizers are refused with a clear error.
+
+    IAM authorization needs no Authorizer resource: CDK's `HttpIamAuthorizer` sets the routes'
+    AuthorizationType to AWS_IAM, which the door verifies.
+    """
+
+    resource_type = "AWS::ApiGatewayV2::Authorizer"
+    open_properties = True
+    properties = frozenset()
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        kind = request.properties.get("AuthorizerType")
+        raise DeployError(
+            f"{request.logical_id}: {kind} authorizers are not enforced by the local cloud's HTTP APIs; use "
+            "AWS_IAM authorization (CDK HttpIamAuthorizer), or deploy this stack to AWS to test it"
+        )
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        """Never created, so nothing to delete."""
+
+
+PROVIDERS: list[type[ResourceProvider]] = [
+    ApiProvider,
+    IntegrationProvider,
+    RouteProvider,
+    StageProvider,
+    DeploymentProvider,
+    AuthorizerProvider,
+]

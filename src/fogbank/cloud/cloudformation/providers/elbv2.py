@@ -1,0 +1,374 @@
+"""Application Load Balancers through the local cloud's ELBv2 API, served by the ALB front door.
+
+A LoadBalancer gets a loopback address of its own (`127.a.b.c`), which is its DNSName in GetAtt and in
+DescribeLoadBalancers; each Listener binds its port there. Target groups forward to one Lambda function, with
+`lambda.multi_value_headers.enabled` from TargetGroupAttributes. Listener rules match path-pattern and
+host-header conditions; actions are forward and fixed-response. Anything else fails the resource, naming it.
+
+Example:
+    >>> ListenerProvider.resource_type
+    'AWS::ElasticLoadBalancingV2::Listener'
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from fogbank.cloud.aws_state.elbv2 import set_dns_name
+from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
+from fogbank.cloud.cloudformation.providers.common import as_int, tags_of
+from fogbank.cloud.frontdoors.doors.alb import (
+    Action,
+    AlbListener,
+    AlbRule,
+    FixedResponse,
+    Forward,
+    LambdaTargetGroup,
+)
+from fogbank.errors import DeployError
+
+__all__ = [
+    "PROVIDERS",
+    "ListenerProvider",
+    "ListenerRuleProvider",
+    "LoadBalancerProvider",
+    "TargetGroupProvider",
+]
+
+MULTI_VALUE_ATTRIBUTE = "lambda.multi_value_headers.enabled"
+
+
+@contextmanager
+def _ignore_missing() -> Iterator[None]:
+    """Deletes: a load balancer, listener, rule or target group that is already gone is deleted."""
+    try:
+        yield
+    except ClientError as exc:
+        if not str(exc.response.get("Error", {}).get("Code", "")).endswith("NotFound"):
+            raise
+
+
+def _elbv2(request: ProviderRequest) -> Any:
+    return request.ctx.client("elbv2", request.region)
+
+
+def _generated_name(request: ProviderRequest) -> str:
+    """A 32-character name like CloudFormation's (`<stack>-<logical>-<random>`), valid for ELBv2."""
+    suffix = "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(12))
+    parts = [part.strip("-") for part in (request.stack_name[:9], request.logical_id[:9])]
+    return "-".join([*[part for part in parts if part], suffix])
+
+
+def _full_name(arn: str, marker: str) -> str:
+    """`app/<name>/<id>` (a load balancer) or `targetgroup/<name>/<id>` from an ARN."""
+    return arn.split(marker, 1)[1] if marker in arn else arn
+
+
+class LoadBalancerProvider(ResourceProvider):
+    """AWS::ElasticLoadBalancingV2::LoadBalancer (application); Ref is the ARN, GetAtt DNSName its address."""
+
+    resource_type = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+    properties = frozenset(
+        {
+            "Name",
+            "Scheme",
+            "Subnets",
+            "SecurityGroups",
+            "Type",
+            "IpAddressType",
+            "LoadBalancerAttributes",
+            "Tags",
+        }
+    )
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        kind = props.get("Type", "application")
+        if kind != "application":
+            raise DeployError(
+                f"{request.logical_id}: load balancer Type {kind!r} is not served by the local cloud, only "
+                "'application' (ALB); deploy this stack to AWS to test a network or gateway load balancer"
+            )
+        arguments: dict[str, Any] = {
+            "Name": props.get("Name") or _generated_name(request),
+            "Type": "application",
+            "Scheme": props.get("Scheme", "internet-facing"),
+            "IpAddressType": props.get("IpAddressType", "ipv4"),
+        }
+        for key in ("Subnets", "SecurityGroups"):
+            if props.get(key):
+                arguments[key] = list(props[key])
+        tags = tags_of(props)
+        if tags:
+            arguments["Tags"] = tags
+        client = _elbv2(request)
+        balancer = client.create_load_balancer(**arguments)["LoadBalancers"][0]
+        arn = balancer["LoadBalancerArn"]
+        try:
+            if props.get("LoadBalancerAttributes"):
+                attributes = [
+                    {"Key": a["Key"], "Value": str(a["Value"])} for a in props["LoadBalancerAttributes"]
+                ]
+                client.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=attributes)
+            address = request.ctx.frontdoors.allocate_load_balancer(arn)
+            set_dns_name(request.region, request.account_id, arn, address)
+        except Exception:
+            request.ctx.frontdoors.release_load_balancer(arn)
+            client.delete_load_balancer(LoadBalancerArn=arn)
+            raise
+        return ProviderResult(
+            physical_id=arn,
+            attributes={
+                "LoadBalancerArn": arn,
+                "DNSName": address,
+                "CanonicalHostedZoneID": balancer.get("CanonicalHostedZoneId", ""),
+                "LoadBalancerFullName": _full_name(arn, ":loadbalancer/"),
+                "LoadBalancerName": balancer["LoadBalancerName"],
+                "SecurityGroups": list(balancer.get("SecurityGroups") or []),
+            },
+        )
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        request.ctx.frontdoors.release_load_balancer(current.physical_id)
+        with _ignore_missing():
+            _elbv2(request).delete_load_balancer(LoadBalancerArn=current.physical_id)
+
+
+class TargetGroupProvider(ResourceProvider):
+    """AWS::ElasticLoadBalancingV2::TargetGroup with TargetType lambda; Ref is the ARN."""
+
+    resource_type = "AWS::ElasticLoadBalancingV2::TargetGroup"
+    properties = frozenset(
+        {
+            "Name",
+            "TargetType",
+            "Targets",
+            "TargetGroupAttributes",
+            "HealthCheckEnabled",
+            "HealthCheckIntervalSeconds",
+            "HealthCheckPath",
+            "HealthCheckTimeoutSeconds",
+            "HealthyThresholdCount",
+            "UnhealthyThresholdCount",
+            "Matcher",
+            "Tags",
+        }
+    )
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        if props.get("TargetType") != "lambda":
+            raise DeployError(
+                f"{request.logical_id}: TargetType {props.get('TargetType', 'instance')!r} is not served by the "
+                "local cloud's ALB, only 'lambda'; deploy this stack to AWS to test instance or ip targets"
+            )
+        targets = [str(target["Id"]) for target in props.get("Targets") or []]
+        if len(targets) > 1:
+            raise DeployError(
+                f"{request.logical_id}: a lambda target group takes one function, got {len(targets)}"
+            )
+        arguments: dict[str, Any] = {
+            "Name": props.get("Name") or _generated_name(request),
+            "TargetType": "lambda",
+        }
+        for key in ("HealthCheckEnabled",):
+            if key in props:
+                arguments[key] = str(props[key]).lower() == "true"
+        for key in (
+            "HealthCheckIntervalSeconds",
+            "HealthCheckTimeoutSeconds",
+            "HealthyThresholdCount",
+            "UnhealthyThresholdCount",
+        ):
+            if key in props:
+                arguments[key] = as_int(props[key])
+        if "HealthCheckPath" in props:
+            arguments["HealthCheckPath"] = props["HealthCheckPath"]
+        if "Matcher" in props:
+            arguments["Matcher"] = dict(props["Matcher"])
+        if tags_of(props):
+            arguments["Tags"] = tags_of(props)
+        client = _elbv2(request)
+        group = client.create_target_group(**arguments)["TargetGroups"][0]
+        arn = group["TargetGroupArn"]
+        attributes = {a["Key"]: str(a["Value"]) for a in props.get("TargetGroupAttributes") or []}
+        try:
+            if targets:
+                client.register_targets(TargetGroupArn=arn, Targets=[{"Id": targets[0]}])
+            if attributes:
+                client.modify_target_group_attributes(
+                    TargetGroupArn=arn, Attributes=[{"Key": k, "Value": v} for k, v in attributes.items()]
+                )
+        except Exception:
+            client.delete_target_group(TargetGroupArn=arn)
+            raise
+        multi_value = attributes.get(MULTI_VALUE_ATTRIBUTE, "false").lower() == "true"
+        request.ctx.frontdoors.put_target_group(
+            LambdaTargetGroup(arn, targets[0] if targets else None, multi_value_headers=multi_value)
+        )
+        return ProviderResult(
+            physical_id=arn,
+            attributes={
+                "TargetGroupArn": arn,
+                "TargetGroupName": group["TargetGroupName"],
+                "TargetGroupFullName": arn.rsplit(":", 1)[1],
+                "LoadBalancerArns": [],
+            },
+        )
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        request.ctx.frontdoors.remove_target_group(current.physical_id)
+        with _ignore_missing():
+            _elbv2(request).delete_target_group(TargetGroupArn=current.physical_id)
+
+
+def _door_actions(actions: list[dict[str, Any]], owner: str) -> list[Action]:
+    """CloudFormation actions (by Order) as the door's forward / fixed-response actions."""
+    result: list[Action] = []
+    for action in sorted(actions, key=lambda item: as_int(item.get("Order", 0))):
+        kind = action.get("Type")
+        if kind == "forward":
+            groups = [
+                g["TargetGroupArn"] for g in (action.get("ForwardConfig") or {}).get("TargetGroups") or []
+            ]
+            if action.get("TargetGroupArn"):
+                groups.insert(0, action["TargetGroupArn"])
+            if len(set(groups)) != 1:
+                raise DeployError(
+                    f"{owner}: a forward action must name one target group (weighted forwarding to "
+                    f"{len(set(groups))} groups is not served by the local cloud)"
+                )
+            result.append(Forward(groups[0]))
+        elif kind == "fixed-response":
+            config = action.get("FixedResponseConfig") or {}
+            result.append(
+                FixedResponse(
+                    as_int(config["StatusCode"]), config.get("ContentType"), config.get("MessageBody", "")
+                )
+            )
+        else:
+            raise DeployError(
+                f"{owner}: action type {kind!r} is not served by the local cloud's ALB (forward and "
+                "fixed-response are); remove it or deploy this stack to AWS"
+            )
+    if not result:
+        raise DeployError(f"{owner}: at least one action is required")
+    return result
+
+
+def _api_actions(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """CloudFormation actions in the ELBv2 API's shape (numbers as numbers)."""
+    shaped = []
+    for action in actions:
+        item = dict(action)
+        if "Order" in item:
+            item["Order"] = as_int(item["Order"])
+        shaped.append(item)
+    return shaped
+
+
+class ListenerProvider(ResourceProvider):
+    """AWS::ElasticLoadBalancingV2::Listener (HTTP): binds its port on the load balancer's address."""
+
+    resource_type = "AWS::ElasticLoadBalancingV2::Listener"
+    properties = frozenset({"LoadBalancerArn", "Port", "Protocol", "DefaultActions"})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        protocol = props.get("Protocol", "HTTP")
+        if protocol != "HTTP":
+            raise DeployError(
+                f"{request.logical_id}: listener protocol {protocol!r} is not served by the local cloud's ALB, "
+                "only HTTP; use an HTTP listener for tests, or deploy this stack to AWS"
+            )
+        port = as_int(props["Port"])
+        door_actions = _door_actions(props["DefaultActions"], request.logical_id)
+        client = _elbv2(request)
+        arn = client.create_listener(
+            LoadBalancerArn=props["LoadBalancerArn"],
+            Protocol="HTTP",
+            Port=port,
+            DefaultActions=_api_actions(props["DefaultActions"]),
+        )["Listeners"][0]["ListenerArn"]
+        try:
+            request.ctx.frontdoors.add_alb_listener(
+                props["LoadBalancerArn"], AlbListener(arn, port, door_actions)
+            )
+        except Exception:
+            client.delete_listener(ListenerArn=arn)
+            raise
+        return ProviderResult(physical_id=arn, attributes={"ListenerArn": arn})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        request.ctx.frontdoors.remove_alb_listener(current.physical_id)
+        with _ignore_missing():
+            _elbv2(request).delete_listener(ListenerArn=current.physical_id)
+
+
+def _condition_values(condition: dict[str, Any], owner: str) -> tuple[str, list[str]]:
+    field = condition.get("Field")
+    config_key = {"path-pattern": "PathPatternConfig", "host-header": "HostHeaderConfig"}.get(str(field))
+    if config_key is None:
+        raise DeployError(
+            f"{owner}: rule condition {field!r} is not served by the local cloud's ALB (path-pattern and "
+            "host-header are); remove it or deploy this stack to AWS"
+        )
+    values = list(condition.get("Values") or []) + list((condition.get(config_key) or {}).get("Values") or [])
+    return str(field), values
+
+
+class ListenerRuleProvider(ResourceProvider):
+    """AWS::ElasticLoadBalancingV2::ListenerRule with path-pattern and host-header conditions."""
+
+    resource_type = "AWS::ElasticLoadBalancingV2::ListenerRule"
+    properties = frozenset({"ListenerArn", "Priority", "Conditions", "Actions"})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        listener = request.ctx.frontdoors.alb_listener(props["ListenerArn"])
+        if listener is None:
+            raise DeployError(
+                f"{request.logical_id}: listener {props['ListenerArn']} is not served here; create it first"
+            )
+        patterns: dict[str, list[str]] = {"path-pattern": [], "host-header": []}
+        for condition in props.get("Conditions") or []:
+            field, values = _condition_values(condition, request.logical_id)
+            patterns[field].extend(values)
+        priority = as_int(props["Priority"])
+        rule = AlbRule(
+            priority,
+            _door_actions(props["Actions"], request.logical_id),
+            path_patterns=tuple(patterns["path-pattern"]),
+            host_patterns=tuple(patterns["host-header"]),
+        )
+        conditions = [{"Field": f, "Values": v} for f, v in patterns.items() if v]
+        arn = _elbv2(request).create_rule(
+            ListenerArn=props["ListenerArn"],
+            Priority=priority,
+            Conditions=conditions,
+            Actions=_api_actions(props["Actions"]),
+        )["Rules"][0]["RuleArn"]
+        listener.rules.append(rule)
+        return ProviderResult(physical_id=arn, attributes={"RuleArn": arn, "IsDefault": False})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        listener = request.ctx.frontdoors.alb_listener(request.properties["ListenerArn"])
+        if listener is not None:
+            priority = as_int(request.properties["Priority"])
+            listener.rules[:] = [rule for rule in listener.rules if rule.priority != priority]
+        with _ignore_missing():
+            _elbv2(request).delete_rule(RuleArn=current.physical_id)
+
+
+PROVIDERS: list[type[ResourceProvider]] = [
+    LoadBalancerProvider,
+    TargetGroupProvider,
+    ListenerProvider,
+    ListenerRuleProvider,
+]
