@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from botocore.exceptions import ClientError
 
@@ -27,6 +28,7 @@ from fogbank.cloud.router import AwsRequest, AwsResponse
 __all__ = ["CloudFormationComponent"]
 
 _STOP_TIMEOUT = 10.0
+_RESOURCE_WORKERS = 6
 
 
 class CloudFormationComponent:
@@ -37,7 +39,9 @@ class CloudFormationComponent:
         self.store = StackStore()
         self.responses = ResponseBox()
         self.cancelled = threading.Event()
-        self.operations = StackOperations(ctx, self.store, self.cancelled)
+        # One pool for every stack operation: its threads keep their boto3 clients (about 0.1 s each to build).
+        self.pool = ThreadPoolExecutor(max_workers=_RESOURCE_WORKERS, thread_name_prefix="fogbank-cfn")
+        self.operations = StackOperations(ctx, self.store, self.cancelled, self.pool)
         self.api = CloudFormationApi(self)
         self._threads: dict[str, threading.Thread] = {}
         self._lock = threading.Lock()
@@ -100,3 +104,4 @@ class CloudFormationComponent:
             self._threads.clear()
         for thread in threads:
             thread.join(_STOP_TIMEOUT)
+        self.pool.shutdown(wait=True, cancel_futures=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 from fogbank.cloud.cloudformation.errors import ResourceFailure
@@ -23,13 +24,14 @@ if TYPE_CHECKING:
 
 __all__ = ["StackOperations"]
 
-WORKERS = 4
-
 
 class StackOperations:
     """The create / update / delete flows for the stacks of one store."""
 
-    def __init__(self, ctx: CloudContext, store: StackStore, cancelled: threading.Event) -> None:
+    def __init__(
+        self, ctx: CloudContext, store: StackStore, cancelled: threading.Event, pool: Executor
+    ) -> None:
+        self.pool = pool
         self.ctx = ctx
         self.store = store
         self.cancelled = cancelled
@@ -53,7 +55,7 @@ class StackOperations:
         """CREATE_IN_PROGRESS -> CREATE_COMPLETE, or CREATE_FAILED / ROLLBACK_COMPLETE / DELETE_COMPLETE."""
         actions = self._actions(stack, prepared)
         outcome = run_graph(
-            prepared.graph.dependencies, actions.create, workers=WORKERS, cancelled=self.cancelled
+            prepared.graph.dependencies, actions.create, cancelled=self.cancelled, pool=self.pool
         )
         failure = _first_failure(outcome.failed, outcome.not_started, self.cancelled)
         if failure is None:
@@ -97,7 +99,7 @@ class StackOperations:
                 actions.create(logical_id)
                 created.append(logical_id)
 
-        outcome = run_graph(prepared.graph.dependencies, apply, workers=WORKERS, cancelled=self.cancelled)
+        outcome = run_graph(prepared.graph.dependencies, apply, cancelled=self.cancelled, pool=self.pool)
         failure = _first_failure(outcome.failed, outcome.not_started, self.cancelled)
         if failure is None:
             failure = self._outputs(stack, actions)
@@ -187,8 +189,8 @@ class StackOperations:
         outcome = run_graph(
             waits_for,
             lambda lid: actions.delete(resources[lid], rollback_of_create=rollback_of_create),
-            workers=WORKERS,
             keep_going=True,
+            pool=self.pool,
         )
         return not outcome.failed and not outcome.not_started
 
