@@ -40,6 +40,32 @@ def test_assets_are_uploaded_once_into_a_bucket_created_on_the_local_cloud(
     assert first.skipped == [] and sorted(second.skipped) == keys and second.uploaded == []
 
 
+def test_a_real_feature_deploys_and_its_functions_run_with_the_layer(project: Path, local_target: Target):
+    # GIVEN the two-handler feature (functions, shared layer of `six`, log groups)
+    stack = _stack(project, "two_handlers", local_target)
+    try:
+        # WHEN it is deployed to the local cloud
+        outputs = stack.deploy()
+        lambda_client = local_target.client("lambda")
+        # THEN the function answers, and the layer's package is importable inside it
+        answer = lambda_client.invoke(FunctionName=outputs["BasicHandler"], Payload=b'{"message": "hi"}')
+        assert json.loads(answer["Payload"].read()) == {"message": "hi", "layer_has_six": True}
+        configuration = lambda_client.get_function(FunctionName=outputs["BasicHandlerArn"])["Configuration"]
+        assert configuration["TracingConfig"] == {"Mode": "Active"} and len(configuration["Layers"]) == 1
+        # AND the second function keeps its state between warm invocations
+        first = lambda_client.invoke(FunctionName=outputs["ColdStart"], Payload=b"{}")["Payload"].read()
+        second = lambda_client.invoke(FunctionName=outputs["ColdStart"], Payload=b"{}")["Payload"].read()
+        assert json.loads(first) == {"cold_start": True} and json.loads(second) == {"cold_start": False}
+        # AND each function's log group exists with a 1-day retention
+        group = f"/aws/lambda/{outputs['BasicHandler']}"
+        groups = local_target.client("logs").describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+        assert [(g["logGroupName"], g.get("retentionInDays")) for g in groups] == [(group, 1)]
+    finally:
+        stack.delete()
+    status = stack_status(local_target, stack.stack_name)
+    assert status is None or status["StackStatus"] == "DELETE_COMPLETE"
+
+
 def test_create_update_and_delete_a_stack(project: Path, local_target: Target):
     # GIVEN a feature with a queue
     stack = _stack(project, "queue_only", local_target)
