@@ -17,9 +17,12 @@ from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.worker import Launch
 
-__all__ = ["NODE_BOOTSTRAP", "plan_launch"]
+__all__ = ["NODE_BOOTSTRAP", "NODE_RESPONSE_SHIM", "plan_launch"]
 
 NODE_BOOTSTRAP = Path(__file__).with_name("node_bootstrap.js")
+# Sends CDK handlers' `https.request({hostname, path})` replies (which drop the URL's scheme and port) to the
+# local cloud's endpoint; every other request is untouched. See the file's header.
+NODE_RESPONSE_SHIM = Path(__file__).with_name("node_response_shim.js")
 _KEPT_FROM_PARENT = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR")
 _PYTHON_SITE = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
@@ -63,6 +66,7 @@ def plan_launch(
             raise _unsupported(spec, runtime, "install Node.js so that `node` is on PATH")
         major = runtime.removeprefix("nodejs").split(".")[0]
         env["LAMBDA_RUNTIME_DIR"] = str(NODE_BOOTSTRAP.parent)
+        env["NODE_OPTIONS"] = f"{env.get('NODE_OPTIONS', '')} --require {NODE_RESPONSE_SHIM}".strip()
         env["NODE_PATH"] = os.pathsep.join(
             [
                 str(opt_dir / "nodejs" / f"node{major}" / "node_modules"),
