@@ -395,7 +395,7 @@ class ApiKeyProvider(ResourceProvider):
     """AWS::ApiGateway::ApiKey; Ref and GetAtt APIKeyId. A usage plan key makes it valid for a stage."""
 
     resource_type = "AWS::ApiGateway::ApiKey"
-    properties = frozenset({"Name", "Value", "Enabled", "Description", "Tags"})
+    properties = frozenset({"Name", "Value", "Enabled", "Description", "StageKeys", "Tags"})
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
@@ -408,12 +408,36 @@ class ApiKeyProvider(ResourceProvider):
                 arguments[target] = props[source]
         if props.get("Tags"):
             arguments["tags"] = tag_list_to_map(props["Tags"])
-        key_id = _apigw(request).create_api_key(**arguments)["id"]
+        stage_keys = [
+            {"restApiId": item["RestApiId"], "stageName": item["StageName"]}
+            for item in props.get("StageKeys") or []
+        ]
+        if stage_keys:
+            arguments["stageKeys"] = stage_keys
+        client = _apigw(request)
+        key_id = client.create_api_key(**arguments)["id"]
+        if arguments["enabled"]:
+            value = client.get_api_key(apiKey=key_id, includeValue=True)["value"]
+            for model in self._models(request):
+                model.api_keys.add(value)
         return ProviderResult(physical_id=key_id, attributes={"APIKeyId": key_id})
 
+    @staticmethod
+    def _models(request: ProviderRequest) -> list[RestApiModel]:
+        """The APIs named in StageKeys (the legacy way to make a key valid for a stage)."""
+        models = [
+            request.ctx.frontdoors.rest_api(item["RestApiId"])
+            for item in request.properties.get("StageKeys") or []
+        ]
+        return [model for model in models if model is not None]
+
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        client = _apigw(request)
         with ignore_missing():
-            _apigw(request).delete_api_key(apiKey=current.physical_id)
+            value = client.get_api_key(apiKey=current.physical_id, includeValue=True)["value"]
+            for model in self._models(request):
+                model.api_keys.discard(value)
+            client.delete_api_key(apiKey=current.physical_id)
 
 
 class UsagePlanProvider(ResourceProvider):

@@ -204,11 +204,14 @@ class PermissionProvider(ResourceProvider):
             "EventSourceToken",
             "PrincipalOrgID",
             "FunctionUrlAuthType",
+            "InvokedViaFunctionUrl",
         }
     )
 
     def create(self, request: ProviderRequest) -> ProviderResult:
-        props = request.properties
+        props = dict(request.properties)
+        if "InvokedViaFunctionUrl" in props:  # CDK adds it beside a NONE function URL's permission
+            props["InvokedViaFunctionUrl"] = str(props["InvokedViaFunctionUrl"]).lower() == "true"
         statement_id = request.physical_name(100)
         request.ctx.client("lambda", request.region).add_permission(
             StatementId=statement_id, **{key: props[key] for key in self.properties if key in props}

@@ -1,0 +1,9 @@
+from aws_lambda_powertools.event_handler import ALBResolver
+
+import routes
+
+app = routes.register(ALBResolver())
+
+
+def handler(event, context):
+    return app.resolve(event, context)

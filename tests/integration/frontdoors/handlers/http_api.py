@@ -1,0 +1,9 @@
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+
+import routes
+
+app = routes.register(APIGatewayHttpResolver())
+
+
+def handler(event, context):
+    return app.resolve(event, context)
