@@ -71,6 +71,9 @@ def pytest_configure(config: pytest.Config) -> None:
     from fogbank.pytest_plugin.session import SessionTargets
 
     config.stash[_REGISTERED_KEY] = set()
+    if not config.pluginmanager.hasplugin("xdist"):
+        # Feature tests carry xdist_group marks for `--dist loadgroup`; keep them valid with -p no:xdist.
+        config.addinivalue_line("markers", "xdist_group(name): group tests on one xdist worker (loadgroup)")
     workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
     if workerinput is not None and "fogbank_run_id" in workerinput:
         os.environ["FOGBANK_RUN_ID"] = workerinput["fogbank_run_id"]

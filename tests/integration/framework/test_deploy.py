@@ -16,7 +16,7 @@ from fogbank.deploy.targets import Target
 from fogbank.errors import DeployError
 from fogbank.infrastructure import find_infrastructure_class
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("framework-test_deploy")]
 
 
 def _stack(project: Path, feature: str, target: Target):

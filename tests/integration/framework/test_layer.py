@@ -10,7 +10,7 @@ from fogbank.config import FogbankConfig
 from fogbank.errors import LayerBuildError
 from fogbank.layer import LayerBuilder
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("framework-test_layer")]
 
 
 def _config(root: Path, *requirements: str) -> FogbankConfig:

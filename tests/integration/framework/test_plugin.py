@@ -11,7 +11,7 @@ import pytest
 from fogbank.cloud import LocalCloud
 
 pytest_plugins = ["pytester"]
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("framework-test_plugin")]
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "features"
 

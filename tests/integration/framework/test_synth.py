@@ -14,7 +14,7 @@ from fogbank.deploy.targets import Target
 from fogbank.errors import ConfigError
 from fogbank.infrastructure import BaseInfrastructure
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("framework-test_synth")]
 
 
 def _template(assembly: Path) -> dict[str, Any]:
