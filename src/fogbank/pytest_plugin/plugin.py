@@ -134,10 +134,11 @@ def build_shared_layer() -> str:
 
 
 @pytest.fixture(scope="session")
-def fogbank_layer(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
-    """The layer folder, built once per run across xdist workers."""
+def fogbank_layer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The layer folder, built once per run across xdist workers (also works with -p no:xdist)."""
     from fogbank.call_once import call_once
 
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "master")
     yield from call_once(task=build_shared_layer, tmp_path_factory=tmp_path_factory, worker_id=worker_id)
 
 
