@@ -85,7 +85,9 @@ def build_stack(app: Any, layer_dir: Path) -> None:
         "Teapot",
         priority=5,
         conditions=[elbv2.ListenerCondition.path_patterns(["/teapot*"])],
-        action=elbv2.ListenerAction.fixed_response(418, content_type="text/plain", message_body="short and stout"),
+        action=elbv2.ListenerAction.fixed_response(
+            418, content_type="text/plain", message_body="short and stout"
+        ),
     )
     multi = alb.add_listener("Multi", port=8081, protocol=elbv2.ApplicationProtocol.HTTP, open=True)
     group = multi.add_targets("MultiTarget", targets=[targets.LambdaTarget(alb_function)])
@@ -100,10 +102,14 @@ def build_stack(app: Any, layer_dir: Path) -> None:
     output("AlbArn", alb.load_balancer_arn)
 
     # REST API: proxy to the function, an IAM method, an API-key method, a MOCK method
-    rest_api = rest.RestApi(stack, "Rest", deploy_options=rest.StageOptions(stage_name="dev"), binary_media_types=["image/png"])
+    rest_api = rest.RestApi(
+        stack, "Rest", deploy_options=rest.StageOptions(stage_name="dev"), binary_media_types=["image/png"]
+    )
     integration = rest.LambdaIntegration(function("RestHandler", "rest"))
     rest_api.root.add_proxy(default_integration=integration, any_method=True)
-    rest_api.root.add_resource("secure").add_method("GET", integration, authorization_type=rest.AuthorizationType.IAM)
+    rest_api.root.add_resource("secure").add_method(
+        "GET", integration, authorization_type=rest.AuthorizationType.IAM
+    )
     rest_api.root.add_resource("keyed").add_method("GET", integration, api_key_required=True)
     rest_api.root.add_resource("mock").add_method(
         "GET",
@@ -117,10 +123,16 @@ def build_stack(app: Any, layer_dir: Path) -> None:
                 )
             ],
         ),
-        method_responses=[rest.MethodResponse(status_code="200", response_parameters={"method.response.header.X-Mock": True})],
+        method_responses=[
+            rest.MethodResponse(
+                status_code="200", response_parameters={"method.response.header.X-Mock": True}
+            )
+        ],
     )
     key = rest_api.add_api_key("Key", value=API_KEY)
-    plan = rest_api.add_usage_plan("Plan", api_stages=[rest.UsagePlanPerApiStage(api=rest_api, stage=rest_api.deployment_stage)])
+    plan = rest_api.add_usage_plan(
+        "Plan", api_stages=[rest.UsagePlanPerApiStage(api=rest_api, stage=rest_api.deployment_stage)]
+    )
     plan.add_api_key(key)
     output("RestUrl", rest_api.url)
 
@@ -134,7 +146,9 @@ def build_stack(app: Any, layer_dir: Path) -> None:
     http_api.add_routes(
         path="/secure",
         methods=[http.HttpMethod.GET],
-        integration=http_integrations.HttpLambdaIntegration("Secure", function("HttpSecureHandler", "http_api")),
+        integration=http_integrations.HttpLambdaIntegration(
+            "Secure", function("HttpSecureHandler", "http_api")
+        ),
         authorizer=http_auth.HttpIamAuthorizer(),
     )
     http_api.add_routes(
@@ -152,7 +166,8 @@ def build_stack(app: Any, layer_dir: Path) -> None:
     public_url = function("UrlHandler", "url").add_function_url(
         auth_type=lambda_.FunctionUrlAuthType.NONE,
         cors=lambda_.FunctionUrlCorsOptions(
-            allowed_origins=["https://app.example"], allowed_methods=[lambda_.HttpMethod.GET, lambda_.HttpMethod.POST]
+            allowed_origins=["https://app.example"],
+            allowed_methods=[lambda_.HttpMethod.GET, lambda_.HttpMethod.POST],
         ),
     )
     iam_url = function("UrlIamHandler", "url").add_function_url(auth_type=lambda_.FunctionUrlAuthType.AWS_IAM)
@@ -204,13 +219,17 @@ def cloud() -> Iterator[LocalCloud]:
 def deployed(cloud: LocalCloud, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The stack's outputs; the stack is deleted afterwards (and a failed delete fails the teardown)."""
     from fogbank.deploy import delete_stack, deploy_stack, resolve_target
+    from fogbank.deploy.stacks import stack_status
 
     layer_dir = _powertools_layer(tmp_path_factory.mktemp("layer"))
     assembly = synthesize(tmp_path_factory.mktemp("cdk"), layer_dir, cloud)
     target = resolve_target("local", endpoint=cloud.endpoint)
     outputs = deploy_stack(target, assembly, STACK_NAME)
     try:
-        yield outputs
+        with pytest.MonkeyPatch.context() as env:  # the credentials build_iam_auth signs with, as on AWS
+            for name, value in cloud.env().items():
+                env.setenv(name, value)
+            yield outputs
     finally:
-        delete_stack(target, STACK_NAME)
-
+        if stack_status(target, STACK_NAME) is not None:  # a test may have deleted it already
+            delete_stack(target, STACK_NAME)

@@ -1,6 +1,5 @@
-from aws_lambda_powertools.event_handler import ALBResolver
-
 import routes
+from aws_lambda_powertools.event_handler import ALBResolver
 
 app = routes.register(ALBResolver())
 

@@ -1,6 +1,5 @@
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-
 import routes
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
 app = routes.register(APIGatewayHttpResolver())
 

@@ -1,5 +1,6 @@
 """Routes shared by every front door's handler: each door wraps them in its own powertools resolver."""
 
+import base64
 import hashlib
 import json
 
@@ -43,8 +44,9 @@ def register(app):
 
     @app.post("/echo")
     def echo():
-        raw = app.current_event.decoded_body or ""
-        data = raw.encode("latin-1") if isinstance(raw, str) else raw
+        event = app.current_event
+        raw = event.body or ""
+        data = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
         return {
             "base64": app.current_event.is_base64_encoded,
             "sha256": hashlib.sha256(data).hexdigest(),

@@ -1,6 +1,5 @@
-from aws_lambda_powertools.event_handler import CORSConfig, LambdaFunctionUrlResolver
-
 import routes
+from aws_lambda_powertools.event_handler import CORSConfig, LambdaFunctionUrlResolver
 
 app = routes.register(LambdaFunctionUrlResolver(cors=CORSConfig(allow_origin="https://app.example")))
 
