@@ -51,7 +51,17 @@ def test_default_args_run_the_suite_in_parallel_groups():
     args = build_pytest_args([])
 
     # THEN the whole suite runs with xdist's loadgroup distribution and the progress plugin
-    assert args == ["-p", "fogbank.cli.e2e_progress", "-n", "auto", "--dist", "loadgroup", "tests/e2e"]
+    assert args == [
+        "-p",
+        "fogbank.cli.e2e_progress",
+        "-p",
+        "fogbank.cli.e2e_groups",
+        "-n",
+        "auto",
+        "--dist",
+        "loadgroup",
+        "tests/e2e",
+    ]
 
 
 @pytest.mark.parametrize("workers", [["-n", "0"], ["-n4"], ["-p", "no:xdist"], ["--numprocesses=3"]])
@@ -62,7 +72,7 @@ def test_user_worker_choice_wins(workers: list[str]):
 
     # THEN fogbank adds no -n of its own, and passes everything through
     assert "auto" not in args
-    assert args[2:] == [*workers, "--fogbank-target", "aws", "tests/e2e"]
+    assert args[4:] == [*workers, "--fogbank-target", "aws", "tests/e2e"]
 
 
 def test_user_path_replaces_the_suite(tmp_path, monkeypatch):
@@ -120,3 +130,37 @@ def test_failing_deploy_is_reported_as_such(pytester: pytest.Pytester):
     # THEN the progress line says the setup (deploy) failed, and the summary marks the feature
     result.stdout.re_match_lines([r".*beta\s+setup FAILED after .*"])
     result.stdout.re_match_lines([r"beta\s+FAILED\s+0 passed, 1 errors.*"])
+
+
+def test_feature_group_scheduler_keeps_each_feature_on_one_worker(pytester: pytest.Pytester):
+    # GIVEN two features of four tests each, every test recording the worker it ran on
+    for feature in ("alpha", "beta"):
+        folder = pytester.path / "e2e" / feature
+        folder.mkdir(parents=True)
+        (folder / f"test_{feature}.py").write_text(
+            textwrap.dedent(
+                f"""
+                import os, time
+                import pytest
+
+                @pytest.mark.parametrize("i", range(4))
+                def test_{feature}(i):
+                    time.sleep(0.1)
+                    with open("{pytester.path}/ran.txt", "a") as ran:
+                        ran.write("{feature} " + os.environ["PYTEST_XDIST_WORKER"] + "\\n")
+                """
+            )
+        )
+
+    # WHEN they run on two workers with --dist loadgroup and fogbank's scheduler
+    result = pytester.runpytest_subprocess(
+        "-p", "fogbank.cli.e2e_groups", "-n", "2", "--dist", "loadgroup", "e2e"
+    )
+
+    # THEN every test ran, and each feature's tests all ran on one worker
+    result.assert_outcomes(passed=8)
+    workers: dict[str, set[str]] = {}
+    for line in (pytester.path / "ran.txt").read_text().splitlines():
+        feature, worker = line.split()
+        workers.setdefault(feature, set()).add(worker)
+    assert {feature: len(seen) for feature, seen in workers.items()} == {"alpha": 1, "beta": 1}
