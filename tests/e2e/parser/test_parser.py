@@ -7,14 +7,8 @@ from fogbank import data_fetcher
 pytestmark = pytest.mark.xdist_group(name="parser")
 
 
-@pytest.fixture
-def handler_with_basic_model_arn(infrastructure: dict) -> str:
-    return infrastructure["HandlerWithBasicModelArn"]
-
-
-@pytest.fixture
-def handler_with_dataclass_arn(infrastructure: dict) -> str:
-    return infrastructure["HandlerWithDataclassArn"]
+# a pydantic model, and a dataclass
+MODEL_HANDLER_OUTPUTS = ["HandlerWithBasicModelArn", "HandlerWithDataclassArn"]
 
 
 @pytest.fixture
@@ -29,10 +23,10 @@ def _invoke(function_arn: str, event: dict) -> tuple[dict, dict]:
     return response, json.loads(response["Payload"].read())
 
 
-@pytest.mark.parametrize("arn_fixture", ["handler_with_basic_model_arn", "handler_with_dataclass_arn"])
-def test_valid_event_is_parsed(request: pytest.FixtureRequest, arn_fixture: str):
+@pytest.mark.parametrize("output", MODEL_HANDLER_OUTPUTS)
+def test_valid_event_is_parsed(infrastructure: dict, output: str):
     # GIVEN an event matching the handler's model (a pydantic model, or a dataclass)
-    function_arn = request.getfixturevalue(arn_fixture)
+    function_arn = infrastructure[output]
     event = {"product": "fogbank", "version": "1.0"}
 
     # WHEN
@@ -43,10 +37,10 @@ def test_valid_event_is_parsed(request: pytest.FixtureRequest, arn_fixture: str)
     assert payload == event
 
 
-@pytest.mark.parametrize("arn_fixture", ["handler_with_basic_model_arn", "handler_with_dataclass_arn"])
-def test_invalid_event_is_rejected(request: pytest.FixtureRequest, arn_fixture: str):
+@pytest.mark.parametrize("output", MODEL_HANDLER_OUTPUTS)
+def test_invalid_event_is_rejected(infrastructure: dict, output: str):
     # GIVEN an event without a required field
-    function_arn = request.getfixturevalue(arn_fixture)
+    function_arn = infrastructure[output]
 
     # WHEN
     response, payload = _invoke(function_arn, {"product": "fogbank"})
