@@ -75,7 +75,8 @@ def test_alb_multi_value_headers_and_host_rule(deployed: dict[str, str]) -> None
 
 def test_alb_rule_not_found_empty_and_binary(deployed: dict[str, str]) -> None:
     base = _alb(deployed, 8080)
-    # WHEN calling the fixed-response path, a path the resolver lacks, a body-less route and binary both ways
+    # WHEN calling the fixed-response path, a path the resolver lacks, a body-less route, binary both ways,
+    # and a route whose handler raises
     teapot = requests.get(base + "/teapot/pot", timeout=TIMEOUT)
     missing = requests.get(base + "/nowhere", timeout=TIMEOUT)
     empty = requests.get(base + "/empty", timeout=TIMEOUT)
@@ -83,6 +84,7 @@ def test_alb_rule_not_found_empty_and_binary(deployed: dict[str, str]) -> None:
     echo = requests.post(
         base + "/echo", data=BINARY, headers={"Content-Type": "application/octet-stream"}, timeout=TIMEOUT
     )
+    failed = requests.get(base + "/boom", timeout=TIMEOUT)
     # THEN each is answered as AWS answers it
     assert (teapot.status_code, teapot.text, teapot.headers["Content-Type"]) == (
         418,
@@ -93,6 +95,7 @@ def test_alb_rule_not_found_empty_and_binary(deployed: dict[str, str]) -> None:
     assert empty.status_code == 204 and empty.content == b""
     assert image.content == PNG and image.headers["Content-Type"] == "image/png"
     assert echo.json() == {"base64": True, "sha256": hashlib.sha256(BINARY).hexdigest()}
+    assert failed.status_code == 502 and "502 Bad Gateway" in failed.text  # a function error is ALB's 502
 
 
 # -- REST API ---------------------------------------------------------------------------------------------------

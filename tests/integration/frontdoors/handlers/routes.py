@@ -52,6 +52,10 @@ def register(app):
             "sha256": hashlib.sha256(data).hexdigest(),
         }
 
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("the function failed")
+
     @app.get("/secure")
     def secure():
         context = app.current_event.raw_event["requestContext"]

@@ -24,6 +24,7 @@ from fogbank.cloud.aws_state.elbv2 import set_dns_name
 from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
 from fogbank.cloud.cloudformation.providers.common import as_int, tags_of
 from fogbank.cloud.frontdoors.doors.alb import (
+    ALB_PRINCIPAL,
     Action,
     AlbListener,
     AlbRule,
@@ -31,6 +32,7 @@ from fogbank.cloud.frontdoors.doors.alb import (
     Forward,
     LambdaTargetGroup,
 )
+from fogbank.cloud.frontdoors.permissions import function_policy, policy_allows
 from fogbank.errors import DeployError
 
 __all__ = [
@@ -200,6 +202,7 @@ class TargetGroupProvider(ResourceProvider):
         attributes = {a["Key"]: str(a["Value"]) for a in props.get("TargetGroupAttributes") or []}
         try:
             if targets:
+                _check_invoke_permission(request, targets[0], arn)
                 client.register_targets(TargetGroupArn=arn, Targets=[{"Id": targets[0]}])
             if attributes:
                 client.modify_target_group_attributes(
@@ -226,6 +229,17 @@ class TargetGroupProvider(ResourceProvider):
         request.ctx.frontdoors.remove_target_group(current.physical_id)
         with _ignore_missing():
             _elbv2(request).delete_target_group(TargetGroupArn=current.physical_id)
+
+
+def _check_invoke_permission(request: ProviderRequest, function_arn: str, group_arn: str) -> None:
+    """RegisterTargets of a Lambda target needs the function's permission for ELB first, as on AWS."""
+    policy = function_policy(request.ctx.client("lambda", request.region), function_arn)
+    if not policy_allows(policy, ALB_PRINCIPAL, "lambda:InvokeFunction", group_arn):
+        raise DeployError(
+            f"{request.logical_id}: AccessDenied: elasticloadbalancing principal does not have permission to "
+            f"invoke {function_arn} from target group {group_arn}; add an AWS::Lambda::Permission for "
+            "elasticloadbalancing.amazonaws.com (CDK's LambdaTarget adds it) and make the target group depend on it"
+        )
 
 
 def _door_actions(actions: list[dict[str, Any]], owner: str) -> list[Action]:
