@@ -1,11 +1,11 @@
 from uuid import uuid4
 
 import pytest
-from aws_lambda_powertools.event_handler.cookies import Cookie
-from fogbank.auth import build_iam_auth
+from aws_lambda_powertools.shared.cookies import Cookie
 from requests import Request
 
 from fogbank import data_fetcher
+from fogbank.auth import build_iam_auth
 
 pytestmark = pytest.mark.xdist_group(name="event_handler")
 
