@@ -148,6 +148,16 @@ def test_rest_api_iam_and_api_key(deployed: dict[str, str]) -> None:
     assert with_key.status_code == 404
 
 
+def test_session_send_trusts_the_local_ca(deployed: dict[str, str]) -> None:
+    # GIVEN a prepared request sent with Session.send, which skips REQUESTS_CA_BUNDLE (the seed's data_fetcher)
+    prepared = requests.Request("GET", deployed["RestUrl"] + "hello").prepare()
+    # WHEN it is sent to the API's AWS URL
+    with requests.Session() as session:
+        response = session.send(prepared, timeout=TIMEOUT)
+    # THEN TLS verifies against the local CA and the API answers
+    assert response.status_code == 200 and response.json()["path"] == "/hello"
+
+
 # -- HTTP API ---------------------------------------------------------------------------------------------------
 def test_http_api_payload_2_cookies_headers_and_binary(deployed: dict[str, str]) -> None:
     base = deployed["HttpUrl"]

@@ -22,6 +22,9 @@ import random
 import threading
 from typing import TYPE_CHECKING
 
+import requests.adapters as requests_adapters
+
+from fogbank.cloud.aws_state.ec2 import ensure_stable_default_vpc
 from fogbank.cloud.frontdoors.doors.alb import AlbDoor, AlbListener, LambdaTargetGroup
 from fogbank.cloud.frontdoors.doors.function_url import FunctionUrlDoor, FunctionUrlModel
 from fogbank.cloud.frontdoors.doors.http_api import HttpApiDoor, HttpApiModel
@@ -54,6 +57,7 @@ class FrontDoorsComponent:
         self._edge_plain: HttpListener | None = None
         self._previous_ca: str | None = None
         self._ca_env_set = False
+        self._previous_default_bundle: str | None = None
         self.ca_file: str | None = None
         self._rest: dict[str, RestApiDoor] = {}
         self._http: dict[str, HttpApiDoor] = {}
@@ -64,8 +68,13 @@ class FrontDoorsComponent:
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the edge listeners (TLS and plain), install the connection shim, trust the local CA."""
+        """Start the edge listeners (TLS and plain), install the connection shim, trust the local CA.
+
+        Also creates the default VPC (where load balancers go) with the same ids in every LocalCloud, so that
+        a `Vpc.from_lookup` cached in cdk.context.json stays valid.
+        """
         region = self.ctx.region
+        ensure_stable_default_vpc(region, self.ctx.account_id)
         names = [f"*.execute-api.{region}.amazonaws.com", f"*.lambda-url.{region}.on.aws"]
         files = LocalAuthority.create(names).write(self.ctx.state_dir / "frontdoors-tls")
         self.ca_file = str(files.ca_cert)
@@ -76,6 +85,10 @@ class FrontDoorsComponent:
         self.shim.install()
         self._previous_ca, self._ca_env_set = os.environ.get(_CA_ENV), True
         os.environ[_CA_ENV] = str(files.bundle)
+        # `Session.send` (no environment merge, as in the seed's data_fetcher) verifies with requests' default
+        # bundle: point that at the same bundle while the cloud runs
+        self._previous_default_bundle = requests_adapters.DEFAULT_CA_BUNDLE_PATH
+        requests_adapters.DEFAULT_CA_BUNDLE_PATH = str(files.bundle)
 
     def stop(self) -> None:
         """Close every listener, remove the shim and restore REQUESTS_CA_BUNDLE. Idempotent, never raises."""
@@ -88,6 +101,9 @@ class FrontDoorsComponent:
                 with contextlib.suppress(OSError):
                     listener.close()
         self.shim.uninstall()
+        if self._previous_default_bundle is not None:
+            requests_adapters.DEFAULT_CA_BUNDLE_PATH = self._previous_default_bundle
+            self._previous_default_bundle = None
         if self._ca_env_set:
             if self._previous_ca is None:
                 os.environ.pop(_CA_ENV, None)
