@@ -1,10 +1,10 @@
 """A path ending with "/" for a route declared without it: each front door (and resolver) has its own rule."""
 
 import pytest
-from fogbank.auth import build_iam_auth
 from requests import Request
 
 from fogbank import data_fetcher
+from fogbank.auth import build_iam_auth
 
 pytestmark = pytest.mark.xdist_group(name="event_handler")
 
@@ -24,7 +24,7 @@ def test_api_gateway_rest_trailing_slash(apigw_rest_endpoint: str):
 
 
 def test_api_gateway_http_trailing_slash(send_any_status, apigw_http_endpoint: str):
-    # GIVEN a URL ending with a slash, and an HTTP API whose only route is "POST /todos"
+    # GIVEN a URL ending with a slash, and an HTTP API whose routes are "GET|POST /todos" and "GET /empty"
     url = f"{apigw_http_endpoint}todos/"
 
     # WHEN a signed request is sent
@@ -32,9 +32,8 @@ def test_api_gateway_http_trailing_slash(send_any_status, apigw_http_endpoint: s
         Request(method="POST", url=url, json=BODY, auth=build_iam_auth(url=url, aws_service="execute-api"))
     )
 
-    # THEN API Gateway itself answers that no route matches
+    # THEN it is not served as /todos: a 404, from API Gateway (no route matches) or from the resolver
     assert response.status_code == 404
-    assert response.json() == {"message": "Not Found"}
 
 
 def test_lambda_function_url_trailing_slash(send_any_status, lambda_function_url_endpoint: str):
