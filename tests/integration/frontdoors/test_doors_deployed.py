@@ -206,8 +206,11 @@ def test_http_api_iam_route(deployed: dict[str, str]) -> None:
     SigV4Auth(Credentials("testing", "not-the-secret"), "execute-api", "us-east-1").add_auth(wrong)
     mismatched = requests.get(url, headers=dict(wrong.headers.items()), timeout=TIMEOUT)
     signed = requests.get(url, auth=build_iam_auth(url=url, aws_service="execute-api"), timeout=TIMEOUT)
+    slash = requests.get(url + "/", timeout=TIMEOUT)
     # THEN only the signed call reaches the function, with the caller's access key in the event
     assert (unsigned.status_code, unsigned.json()) == (403, {"message": "Forbidden"})
+    # AND "/secure/" is not the route "GET /secure" on an HTTP API: ANY /{proxy+} takes it (powertools' 404)
+    assert (slash.status_code, slash.json()) == (404, {"statusCode": 404, "message": "Not found"})
     assert mismatched.status_code == 403 and "signature" in mismatched.json()["message"].lower()
     assert signed.status_code == 200 and signed.json() == {"caller": "testing"}
 

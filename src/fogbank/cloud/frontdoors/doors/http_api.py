@@ -60,11 +60,17 @@ class HttpApiModel:
         for route in sorted(candidates, key=lambda r: (specificity(r.path or ""), r.method == "ANY")):
             if route.method not in (method, "ANY"):
                 continue
+            if _trailing_slash(path) and not (route.path or "").endswith("+}"):
+                continue  # HTTP APIs, unlike REST APIs, do not match "/todos/" to the route "/todos"
             params = match_template(route.path or "", path)
             if params is not None:
                 return route, params
         default = next((route for route in self.routes if route.route_key == "$default"), None)
         return (default, {}) if default else None
+
+
+def _trailing_slash(path: str) -> bool:
+    return len(path) > 1 and path.endswith("/")
 
 
 class HttpApiDoor:
