@@ -14,7 +14,7 @@ Usage:
     .venv/bin/python benchmarks/e2e_timing.py logger metrics    # some features
     .venv/bin/python benchmarks/e2e_timing.py --breakdown-only  # skip the two suite runs
 
-Results are printed and written to benchmarks/results/e2e_timing.json.
+Results are printed and written to .benchmarks/e2e_timing.json.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SUITE = REPO / "tests" / "e2e"
-RESULTS = REPO / "benchmarks" / "results" / "e2e_timing.json"
+RESULTS = REPO / ".benchmarks" / "e2e_timing.json"  # git-ignored, next to pytest-benchmark's results
 FOGBANK = Path(sys.executable).parent / "fogbank"
 
 
