@@ -311,9 +311,7 @@ def test_local_run_interrupted_with_ctrl_c_leaves_nothing(project: Path, tmp_pat
 def test_local_run_with_failing_deploy_leaves_nothing(project: Path):
     # GIVEN a feature whose stack cannot be created
     # WHEN the session runs it
-    code, output, watched = _run_session(
-        project, ["-n", "0", "tests/e2e/broken"], _session_env(project)
-    )
+    code, output, watched = _run_session(project, ["-n", "0", "tests/e2e/broken"], _session_env(project))
 
     # THEN its test errors in setup, naming the resource, and no process or listener is left
     assert code == pytest.ExitCode.TESTS_FAILED, output
