@@ -18,8 +18,13 @@ def get_http_response(request: requests.Request, timeout: float | None = None) -
 
     def attempt() -> requests.Response:
         with requests.Session() as session:
+            prepared = session.prepare_request(request)
+            # As requests.get() does: honour REQUESTS_CA_BUNDLE, proxies and .netrc from the environment.
+            settings = session.merge_environment_settings(prepared.url, {}, None, None, None)
             try:
-                result = session.send(request.prepare(), timeout=30)
+                result = session.send(prepared, timeout=30, **settings)
+            except requests.exceptions.SSLError:
+                raise  # a certificate problem does not go away by waiting
             except requests.ConnectionError as exc:
                 raise NotReady(f"connection error: {exc}") from exc
         if result.status_code >= 500:
