@@ -1,8 +1,8 @@
 """`fogbank e2e [pytest args]`: run the e2e suites, in parallel, on the local cloud by default.
 
-It runs pytest in this process: `pytest tests/e2e -n auto --dist loadgroup` with two plugins of its own
-(fogbank.cli.e2e_progress: per-feature progress and summary; fogbank.cli.e2e_groups: one worker per feature),
-plus whatever you pass (pytest's own options and fogbank's, e.g. `--fogbank-target aws`). What you pass wins:
+It runs pytest in this process: `pytest tests/e2e -n auto --dist loadgroup` with a plugin of its own
+(fogbank.cli.e2e_progress: per-feature progress and summary; fogbank's pytest plugin keeps each feature on one
+worker), plus whatever you pass (pytest's own options and fogbank's, e.g. `--fogbank-target aws`). What you pass wins:
 a path replaces `tests/e2e`, `-n 0` or `-p no:xdist` replaces `-n auto`.
 
 Example:
@@ -23,7 +23,6 @@ __all__ = ["build_pytest_args", "register"]
 
 DEFAULT_SUITE = "tests/e2e"
 PROGRESS_PLUGIN = "fogbank.cli.e2e_progress"
-GROUPS_PLUGIN = "fogbank.cli.e2e_groups"  # keeps each feature on one worker under --dist loadgroup
 _JSII_QUIET = {
     "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
     "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
@@ -48,12 +47,12 @@ def _sets_workers(args: Sequence[str]) -> bool:
 def build_pytest_args(user_args: Sequence[str], suite: str = DEFAULT_SUITE) -> list[str]:
     """The pytest command line `fogbank e2e` runs for `user_args`.
 
-    >>> build_pytest_args([])[4:]
+    >>> build_pytest_args([])[2:]
     ['-n', 'auto', '--dist', 'loadgroup', 'tests/e2e']
-    >>> build_pytest_args(["-n", "0", "-x"])[4:]
+    >>> build_pytest_args(["-n", "0", "-x"])[2:]
     ['-n', '0', '-x', 'tests/e2e']
     """
-    args = ["-p", PROGRESS_PLUGIN, "-p", GROUPS_PLUGIN]
+    args = ["-p", PROGRESS_PLUGIN]
     if not _sets_workers(user_args):
         args += ["-n", "auto", "--dist", "loadgroup"]
     args += list(user_args)

@@ -26,6 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from fogbank.pytest_plugin.groups import pytest_xdist_make_scheduler
+
+__all__ = ["pytest_xdist_make_scheduler"]  # hooks defined below are found by name; this one is imported
+
 if TYPE_CHECKING:
     from fogbank.cloud import LocalCloud
     from fogbank.deploy.targets import Target

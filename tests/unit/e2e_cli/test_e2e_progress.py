@@ -54,8 +54,6 @@ def test_default_args_run_the_suite_in_parallel_groups():
     assert args == [
         "-p",
         "fogbank.cli.e2e_progress",
-        "-p",
-        "fogbank.cli.e2e_groups",
         "-n",
         "auto",
         "--dist",
@@ -72,7 +70,7 @@ def test_user_worker_choice_wins(workers: list[str]):
 
     # THEN fogbank adds no -n of its own, and passes everything through
     assert "auto" not in args
-    assert args[4:] == [*workers, "--fogbank-target", "aws", "tests/e2e"]
+    assert args[2:] == [*workers, "--fogbank-target", "aws", "tests/e2e"]
 
 
 def test_user_path_replaces_the_suite(tmp_path, monkeypatch):
@@ -152,9 +150,9 @@ def test_feature_group_scheduler_keeps_each_feature_on_one_worker(pytester: pyte
             )
         )
 
-    # WHEN they run on two workers with --dist loadgroup and fogbank's scheduler
+    # WHEN they run on two workers with --dist loadgroup (fogbank's plugin supplies the scheduler)
     result = pytester.runpytest_subprocess(
-        "-p", "fogbank.cli.e2e_groups", "-n", "2", "--dist", "loadgroup", "e2e"
+        "-n", "2", "--dist", "loadgroup", "e2e"
     )
 
     # THEN every test ran, and each feature's tests all ran on one worker

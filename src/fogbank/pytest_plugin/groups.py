@@ -4,9 +4,9 @@ With pytest 9.2 and pytest-xdist 3.8 (the pinned pair), `--dist loadgroup` silen
 xdist marks grouped tests by rewriting `item._nodeid`, and pytest 9 no longer reads that attribute. The tests
 of one feature then spread over several workers, and each of them deploys its own copy of the stack.
 
-This plugin restores the seed's grouping for `--dist loadgroup`: a test's group is its `@group` suffix when
-xdist managed to add one, otherwise the folder of its test file, i.e. its feature. `fogbank e2e` loads it;
-with plain pytest add `-p fogbank.cli.e2e_groups`.
+fogbank's pytest plugin restores the seed's grouping for `--dist loadgroup` with this scheduler: a test's group
+is its `@group` suffix when xdist managed to add one, otherwise the folder of its test file, i.e. its feature.
+It applies to every `pytest -n N --dist loadgroup` run in a project with fogbank installed.
 
 Example:
     >>> feature_group("tests/e2e/logger/test_logger.py::test_basic[x]")
