@@ -9,8 +9,10 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
 .PHONY: install test unit integration e2e lint format bench clean
 
-# Re-installs only when pyproject.toml changed since the last install (the stamp file).
+# Re-installs only when pyproject.toml changed since the last install (the stamp file). The Node.js runtime's
+# AWS SDK (for the local cloud's nodejs functions) is installed once into fogbank's cache; later runs only check it.
 install: $(STAMP)
+	@$(BIN)/python -m fogbank.cloud.lambda_.node_runtime >/dev/null
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

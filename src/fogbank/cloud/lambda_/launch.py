@@ -15,7 +15,9 @@ from pathlib import Path
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.errors import LambdaApiError
+from fogbank.cloud.lambda_.node_runtime import ensure_node_runtime
 from fogbank.cloud.lambda_.worker import Launch
+from fogbank.errors import CloudError
 
 __all__ = ["NODE_BOOTSTRAP", "NODE_RESPONSE_SHIM", "plan_launch"]
 
@@ -67,15 +69,22 @@ def plan_launch(
         major = runtime.removeprefix("nodejs").split(".")[0]
         env["LAMBDA_RUNTIME_DIR"] = str(NODE_BOOTSTRAP.parent)
         env["NODE_OPTIONS"] = f"{env.get('NODE_OPTIONS', '')} --require {NODE_RESPONSE_SHIM}".strip()
+        _handler(spec)
+        try:
+            runtime_modules = ensure_node_runtime()
+        except CloudError as exc:
+            raise LambdaApiError("ServiceException", f"function {spec.name}: {exc}", 500) from exc
+        # Lambda's order: layers, then the runtime's AWS SDK (so a layer's SDK wins), then the task root. The
+        # function's own node_modules wins over all of them by Node's usual lookup next to the handler.
         env["NODE_PATH"] = os.pathsep.join(
             [
                 str(opt_dir / "nodejs" / f"node{major}" / "node_modules"),
                 str(opt_dir / "nodejs" / "node_modules"),
+                str(runtime_modules),
                 str(task_root / "node_modules"),
                 str(task_root),
             ]
         )
-        _handler(spec)
         return Launch([node, str(NODE_BOOTSTRAP)], task_root, env)
     if runtime.startswith("provided"):
         for bootstrap in (task_root / "bootstrap", opt_dir / "bootstrap"):
