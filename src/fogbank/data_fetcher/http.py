@@ -14,7 +14,11 @@ __all__ = ["get_http_response"]
 
 
 def get_http_response(request: requests.Request, timeout: float | None = None) -> requests.Response:
-    """Send `request`; retry connection errors and 5xx answers until the deadline, raise for other errors."""
+    """Send `request`, retrying only while the endpoint does not accept connections yet (until the deadline).
+
+    Any HTTP answer is final: 4xx and 5xx raise `requests.HTTPError` at once (the test may expect them, and a
+    POST must not run twice). A certificate error is raised at once too.
+    """
 
     def attempt() -> requests.Response:
         with requests.Session() as session:
@@ -27,8 +31,6 @@ def get_http_response(request: requests.Request, timeout: float | None = None) -
                 raise  # a certificate problem does not go away by waiting
             except requests.ConnectionError as exc:
                 raise NotReady(f"connection error: {exc}") from exc
-        if result.status_code >= 500:
-            raise NotReady(f"HTTP {result.status_code}: {result.text[:200]}")
         result.raise_for_status()
         return result
 
