@@ -29,8 +29,15 @@ _ALIVE = [
 ]  # fmt: skip
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
-TARGET_OPTION = typer.Option("local", "--target", help="local (a fogbank local cloud) or aws.")
-ENDPOINT_OPTION = typer.Option(None, "--endpoint", help="A running local cloud, e.g. http://127.0.0.1:4566.")
+TARGET_OPTION = typer.Option(
+    "local", "--target", envvar="FOGBANK_TARGET", help="local (a fogbank local cloud) or aws."
+)
+ENDPOINT_OPTION = typer.Option(
+    None,
+    "--endpoint",
+    envvar="AWS_ENDPOINT_URL",
+    help="A running local cloud, e.g. http://127.0.0.1:4566 (default: AWS_ENDPOINT_URL, as `fogbank cloud start` prints).",
+)
 
 
 def parse_duration(text: str) -> timedelta:

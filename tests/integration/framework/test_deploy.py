@@ -151,3 +151,22 @@ def test_cli_deploy_prints_outputs_and_destroy_removes_the_stack(project: Path, 
     assert not [s for s in alive if s["StackName"].startswith("fogbank-queue-only-")]
     for name in [name for name in sys.modules if name.startswith("fogbank_feature_")]:
         del sys.modules[name]
+
+
+def test_cli_deploy_uses_the_cloud_named_by_aws_endpoint_url(
+    project: Path, cloud: LocalCloud, monkeypatch: pytest.MonkeyPatch
+):
+    # GIVEN a running local cloud exported as `fogbank cloud start` suggests, and no --endpoint
+    from fogbank.cli.main import app
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", cloud.endpoint)
+    runner = CliRunner()
+    # WHEN a feature folder is deployed
+    deployed = runner.invoke(app, ["deploy", str(project / "queue_only")])
+    # THEN it went to that cloud (no throwaway cloud was started), and it can be destroyed from there
+    assert deployed.exit_code == 0, deployed.output
+    assert "started a local cloud" not in deployed.stderr
+    queue = json.loads(deployed.stdout)["OrdersQueueName"]
+    assert queue in " ".join(cloud.client("sqs").list_queues().get("QueueUrls", []))
+    destroyed = runner.invoke(app, ["destroy", str(project / "queue_only")])
+    assert destroyed.exit_code == 0, destroyed.output
