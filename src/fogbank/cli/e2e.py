@@ -35,7 +35,7 @@ def _names_a_path(arg: str) -> bool:
 
 def _sets_workers(args: Sequence[str]) -> bool:
     for index, arg in enumerate(args):
-        if arg in ("-n", "--numprocesses", "--dist") or arg.startswith(("-n", "--numprocesses=", "--dist=")):
+        if arg in ("-n", "--numprocesses") or arg.startswith(("-n", "--numprocesses=")):
             return True
         if arg == "-p" and index + 1 < len(args) and args[index + 1] == "no:xdist":
             return True

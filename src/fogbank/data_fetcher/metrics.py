@@ -12,29 +12,10 @@ from typing import Any
 
 import boto3
 
+from fogbank.data_builder.metrics import build_metric_query_data
 from fogbank.data_fetcher.retry import NotReady, until_ready
 
 __all__ = ["build_metric_query_data", "get_metrics"]
-
-
-def build_metric_query_data(
-    namespace: str,
-    metric_name: str,
-    period: int = 60,
-    stat: str = "Sum",
-    dimensions: list[dict[str, str]] | None = None,
-) -> list[dict[str, Any]]:
-    """One MetricStat query for GetMetricData."""
-    metric: dict[str, Any] = {"Namespace": namespace, "MetricName": metric_name}
-    if dimensions:
-        metric["Dimensions"] = dimensions
-    return [
-        {
-            "Id": metric_name.lower(),
-            "MetricStat": {"Metric": metric, "Period": period, "Stat": stat},
-            "ReturnData": True,
-        }
-    ]
 
 
 def get_metrics(

@@ -28,14 +28,13 @@ import pytest
 
 from fogbank.pytest_plugin.groups import pytest_xdist_make_scheduler
 
-__all__ = ["pytest_xdist_make_scheduler"]  # hooks defined below are found by name; this one is imported
-
 if TYPE_CHECKING:
     from fogbank.cloud import LocalCloud
     from fogbank.deploy.targets import Target
     from fogbank.pytest_plugin.session import SessionTargets
 
-__all__ = ["build_shared_layer"]
+# pytest finds hooks by name; pytest_xdist_make_scheduler is imported from groups.py.
+__all__ = ["build_shared_layer", "pytest_xdist_make_scheduler"]
 
 _TARGETS_KEY = pytest.StashKey["SessionTargets"]()
 _REGISTERED_KEY = pytest.StashKey[set[Path]]()
