@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from fogbank.cloud.http_body import read_body
 from fogbank.cloud.lambda_.errors import MAX_SYNC_PAYLOAD
 
 __all__ = ["Invocation", "Outcome", "RuntimeApi"]
@@ -244,17 +245,7 @@ def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
             self._send(404, {"errorMessage": f"unknown path {self.path}", "errorType": "InvalidRequest"})
 
         def _read_body(self) -> bytes:
-            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-                chunks: list[bytes] = []
-                while True:
-                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                    if size == 0:
-                        self.rfile.readline()
-                        return b"".join(chunks)
-                    chunks.append(self.rfile.read(size))
-                    self.rfile.readline()
-            length = int(self.headers.get("Content-Length") or 0)
-            return self.rfile.read(length) if length else b""
+            return read_body(self.rfile, self.headers)
 
         def _send(self, status: int, body: dict[str, str]) -> None:
             self._send_bytes(status, json.dumps(body).encode(), {})
