@@ -132,7 +132,15 @@ def pr_check_title(
     settings = _config(root, config)
     if title is None:
         payload = _guard(lambda: github_connect.event_payload(os.environ)) or {}
-        title = str(payload.get("pull_request", {}).get("title", ""))
+        pull_request = payload.get("pull_request")
+        if not isinstance(pull_request, dict) or "title" not in pull_request:
+            typer.echo(
+                "error: no title given and no pull_request in GITHUB_EVENT_PATH; "
+                "pass the title, e.g. fogbank repo pr check-title 'feat(logger): add sampling'",
+                err=True,
+            )
+            raise typer.Exit(2)
+        title = str(pull_request["title"])
     rules = settings.scopes
     try:
         parsed = check_title(
