@@ -7,7 +7,8 @@ Example:
 
 from __future__ import annotations
 
-import fnmatch
+import functools
+import re
 from dataclasses import dataclass, field
 
 from fogbank.cloud.frontdoors.events.alb import alb_bad_gateway, alb_response, build_alb_event
@@ -44,13 +45,29 @@ class AlbRule:
     path_patterns: tuple[str, ...] = ()
     host_patterns: tuple[str, ...] = ()
 
+    arn: str = ""
+
     def matches(self, request: HttpRequest) -> bool:
         if self.path_patterns and not any(
-            fnmatch.fnmatchcase(request.raw_path, p) for p in self.path_patterns
+            _wildcard(pattern, False).fullmatch(request.raw_path) for pattern in self.path_patterns
         ):
             return False
-        host = request.host.lower()
-        return not self.host_patterns or any(fnmatch.fnmatchcase(host, p.lower()) for p in self.host_patterns)
+        return not self.host_patterns or any(
+            _wildcard(pattern, True).fullmatch(request.host) for pattern in self.host_patterns
+        )
+
+
+@functools.lru_cache(maxsize=1024)
+def _wildcard(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    """ALB's pattern language: `*` any characters, `?` one character, everything else literal.
+
+    >>> bool(_wildcard("/a[1]/*", False).fullmatch("/a[1]/x"))
+    True
+    >>> bool(_wildcard("/a[1]/*", False).fullmatch("/a1/x"))
+    False
+    """
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(regex, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
 
 
 @dataclass
