@@ -136,19 +136,30 @@ def _install(target: Path) -> None:
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise _install_failed(command, staging, str(exc)) from exc
+        raise _install_failed(command, target, str(exc)) from exc
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
-        raise _install_failed(command, staging, (result.stderr or result.stdout).strip()[-2000:])
+        raise _install_failed(command, target, _npm_error(result.stderr or result.stdout))
     (staging / _MARKER).write_text(json.dumps(_wanted()))
     shutil.rmtree(target, ignore_errors=True)  # an older, incomplete install of the same version
     os.replace(staging, target)
     print(f"fogbank: the Node.js runtime's AWS SDK is ready in {target}", file=sys.stderr, flush=True)
 
 
-def _install_failed(command: list[str], cwd: Path, detail: str) -> CloudError:
+def _npm_error(output: str) -> str:
+    """npm's error lines without its JavaScript stack trace."""
+    lines = [
+        line
+        for line in output.strip().splitlines()
+        if not line.strip().startswith(("npm error     at", "at "))
+    ]
+    return "\n".join(lines[-20:])
+
+
+def _install_failed(command: list[str], target: Path, detail: str) -> CloudError:
     return CloudError(
-        f"installing the Node.js runtime's AWS SDK failed: `{' '.join(command)}` in {cwd} said: {detail}\n"
+        f"installing the Node.js runtime's AWS SDK into {target} failed: `{' '.join(command)}` "
+        f"(with the package.json that pins the packages) said:\n{detail}\n"
         "Check that the npm registry is reachable (npm config get registry), then run `make install`, "
         "or set FOGBANK_CACHE_DIR to a writable directory"
     )
