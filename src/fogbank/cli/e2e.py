@@ -93,4 +93,7 @@ def register(app: typer.Typer) -> None:
             os.environ.setdefault(key, value)
         args = build_pytest_args(user_args)
         typer.echo(f"fogbank e2e: pytest {' '.join(args)}", err=True)
-        raise typer.Exit(int(pytest.main(args)))
+        # fogbank itself is imported before pytest starts, so pytest cannot rewrite its asserts; that is
+        # expected here and not the user's concern.
+        quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+        raise typer.Exit(int(pytest.main([*quiet, *args])))
