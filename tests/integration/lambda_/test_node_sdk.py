@@ -105,6 +105,44 @@ def test_layer_sdk_wins_over_the_runtime(lambda_client: Any, make_node_function:
     assert body["owner"] == "layer"
 
 
+ES_MODULE = """
+    import { S3Client, ListBucketsCommand } from "@aws-sdk/client-s3";
+    import { WHO } from "layer-lib";
+    export const handler = async () => {
+      const listed = await new S3Client({}).send(new ListBucketsCommand({}));
+      return { buckets: listed.Buckets.map((b) => b.Name), layer: WHO };
+    };
+"""
+
+
+def test_es_module_handler_imports_the_runtime_sdk_and_its_layer(
+    cloud: LocalCloud, lambda_client: Any, make_node_function: Callable[..., str]
+) -> None:
+    # GIVEN a bucket, a layer with a package, and an ES module handler (.mjs) importing it and the SDK
+    bucket = f"node-esm-{uuid.uuid4().hex[:8]}"
+    cloud.client("s3").create_bucket(Bucket=bucket)
+    layer = lambda_client.publish_layer_version(
+        LayerName=f"lib-{uuid.uuid4().hex[:8]}",
+        Content={
+            "ZipFile": zip_code(
+                {
+                    "nodejs/node_modules/layer-lib/package.json": '{"name": "layer-lib", "main": "index.js"}',
+                    "nodejs/node_modules/layer-lib/index.js": 'exports.WHO = "the layer";',
+                }
+            )
+        },
+    )
+    name = make_node_function({"index.mjs": ES_MODULE}, Layers=[layer["LayerVersionArn"]])
+
+    # WHEN it is invoked
+    response, body = invoke_json(lambda_client, name)
+
+    # THEN both imports resolved (Node's ES module loader alone ignores NODE_PATH; Lambda's runtime does not)
+    assert "FunctionError" not in response, body
+    assert bucket in body["buckets"]
+    assert body["layer"] == "the layer"
+
+
 def test_parallel_first_installs_run_npm_once(tmp_path: Path) -> None:
     # GIVEN an empty fogbank cache and two processes that both need the Node.js runtime's SDK
     env = {**os.environ, "FOGBANK_CACHE_DIR": str(tmp_path)}
