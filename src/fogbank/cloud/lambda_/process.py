@@ -27,6 +27,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from fogbank.cloud.telemetry.records import LogLine
+from fogbank.errors import CloudError
 
 __all__ = ["OutputCapture", "Spawner", "kill_process_group"]
 
@@ -40,28 +41,44 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec: keep
 
 
 class Spawner:
-    """Starts processes from one dedicated thread (see module docstring). `close()` ends that thread."""
+    """Starts processes from one dedicated thread (see module docstring). `close()` ends that thread.
+
+    After `close()`, `spawn()` raises CloudError at once, and requests still queued are failed the same way.
+    """
 
     def __init__(self) -> None:
         self._requests: queue.Queue[
             tuple[list[str], dict[str, str], Path, Future[subprocess.Popen[bytes]]] | None
         ] = queue.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
         self._thread = threading.Thread(target=self._serve, name="lambda-spawner", daemon=True)
         self._thread.start()
 
     def spawn(self, argv: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
         """Start `argv` in its own process group, stdout and stderr merged into one pipe."""
         future: Future[subprocess.Popen[bytes]] = Future()
-        self._requests.put((argv, env, cwd, future))
+        with self._lock:
+            if self._closed:
+                raise _stopped_error(argv)
+            self._requests.put((argv, env, cwd, future))
         return future.result()
 
     def close(self) -> None:
-        self._requests.put(None)
+        """Stop the spawner thread; queued and later `spawn()` calls raise CloudError. Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._requests.put(None)
         self._thread.join(timeout=5)
 
     def _serve(self) -> None:
         while (request := self._requests.get()) is not None:
             argv, env, cwd, future = request
+            if self._closed:  # queued before close(): do not start a process nobody will stop
+                future.set_exception(_stopped_error(argv))
+                continue
             try:
                 process = subprocess.Popen(
                     argv,
@@ -77,6 +94,24 @@ class Spawner:
                 future.set_exception(exc)
             else:
                 future.set_result(process)
+        self._fail_queued()
+
+    def _fail_queued(self) -> None:
+        while True:
+            try:
+                request = self._requests.get_nowait()
+            except queue.Empty:
+                return
+            if request is not None:
+                argv, _, _, future = request
+                future.set_exception(_stopped_error(argv))
+
+
+def _stopped_error(argv: list[str]) -> CloudError:
+    program = argv[0] if argv else "a worker"
+    return CloudError(
+        f"cannot start {program}: the local cloud's Lambda spawner is stopped; start the LocalCloud again"
+    )
 
 
 def kill_process_group(process: subprocess.Popen[bytes]) -> None:
