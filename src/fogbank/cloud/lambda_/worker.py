@@ -73,7 +73,12 @@ class Worker:
         except BaseException:
             api.close()
             raise
-        return cls(spec, api, process, stream)
+        try:
+            return cls(spec, api, process, stream)
+        except BaseException:  # e.g. the output pipe could not be set up: leave no process or listener behind
+            kill_process_group(process)
+            api.close()
+            raise
 
     @property
     def pid(self) -> int:
