@@ -98,14 +98,14 @@ class WorkerPools:
                         )
                     self._cond.wait(timeout=remaining)
             except BaseException:
-                self._in_flight[spec.name] -= 1
+                self._leave(spec.name)
                 raise
         try:
             worker = self._start_worker(spec)
         except BaseException:
             with self._cond:
                 pool.starting -= 1
-                self._in_flight[spec.name] -= 1
+                self._leave(spec.name)
                 self._cond.notify_all()
             raise
         with self._cond:
@@ -113,9 +113,22 @@ class WorkerPools:
             if not self._closed:
                 pool.busy.add(worker)
                 return worker, pool
-            self._in_flight[spec.name] -= 1
+            self._leave(spec.name)
         worker.stop()
         raise LambdaApiError("ServiceException", "the local cloud is stopping", 500)
+
+    def _leave(self, function_name: str) -> None:
+        # caller holds self._cond; a function with nothing in flight has no entry, so deleted ones leave none
+        remaining = self._in_flight[function_name] - 1
+        if remaining:
+            self._in_flight[function_name] = remaining
+        else:
+            del self._in_flight[function_name]
+
+    def in_flight(self) -> dict[str, int]:
+        """Invocations holding or awaiting a worker, per function name (functions with none are absent)."""
+        with self._cond:
+            return dict(self._in_flight)
 
     def _pool_for(self, spec: FunctionSpec) -> _Pool:
         # caller holds self._cond
@@ -130,7 +143,7 @@ class WorkerPools:
     def _release(self, spec: FunctionSpec, pool: _Pool, worker: Worker) -> None:
         with self._cond:
             pool.busy.discard(worker)
-            self._in_flight[spec.name] -= 1
+            self._leave(spec.name)
             keep = worker.alive and not pool.retired and not self._closed
             if keep:
                 pool.idle.append(worker)
