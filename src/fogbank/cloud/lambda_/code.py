@@ -30,7 +30,16 @@ class CodeStore:
         self._lock = threading.Lock()
 
     def prepare(self, spec: FunctionSpec) -> tuple[Path, Path]:
-        """(task root, opt dir) for `spec`, unpacked on first use."""
+        """(task root, opt dir) for `spec`, unpacked on first use.
+
+        Raises InvalidParameterValueException when a .zip function has no code at all.
+        """
+        if spec.package_type == "Zip" and not spec.code:
+            raise LambdaApiError(
+                "InvalidParameterValueException",
+                f"function {spec.name} has no code (its .zip package is empty); upload a .zip with "
+                "UpdateFunctionCode, or check the Code property of its template",
+            )
         task_root = self._unpack_once(
             self.root / "code" / _safe_digest(spec.code_sha256, spec.code), [(spec.arn, spec.code)]
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import platform
 import threading
 
 from fogbank.cloud.aws_state import lambda_ as lambda_state
@@ -31,9 +32,38 @@ from fogbank.cloud.lambda_.worker import Worker
 from fogbank.cloud.telemetry.records import InvocationRecord, LogLine
 from fogbank.errors import CloudError
 
-__all__ = ["LambdaComponent"]
+__all__ = ["LambdaComponent", "check_architecture", "host_architecture"]
 
 _log = logging.getLogger(__name__)
+
+
+_ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
+
+
+def host_architecture() -> str:
+    """This machine's architecture in Lambda's words: "x86_64" or "arm64" (else `platform.machine()`)."""
+    machine = platform.machine().lower()
+    return _ARCHITECTURES.get(machine, machine)
+
+
+def check_architecture(spec: FunctionSpec) -> None:
+    """Refuse to run a function built for another architecture than the host's (its wheels would not load).
+
+    Example:
+        >>> check_architecture(arm64_spec)  # doctest: +SKIP
+        Traceback (most recent call last):
+        LambdaApiError: InvalidRuntimeException: ... its architecture is arm64 but this machine is x86_64 ...
+    """
+    wanted = _ARCHITECTURES.get(spec.architecture.lower(), spec.architecture)
+    host = host_architecture()
+    if wanted != host:
+        raise LambdaApiError(
+            "InvalidRuntimeException",
+            f"the local cloud cannot run function {spec.name}: its architecture is {spec.architecture} but this "
+            f"machine is {host}, so its native packages (wheels, layers) would not load; use "
+            f"Architectures: [{host}] for local runs, or run on an {spec.architecture} machine",
+            502,
+        )
 
 
 def _env_number(name: str, default: float) -> float:
@@ -132,6 +162,7 @@ class LambdaComponent:
 
     def _start_worker(self, spec: FunctionSpec, code: CodeStore) -> Worker:
         assert self._spawner is not None
+        check_architecture(spec)
         task_root, opt_dir = code.prepare(spec)
         launch = plan_launch(
             spec,
