@@ -23,6 +23,21 @@ from xml.sax.saxutils import escape
 
 from werkzeug.wrappers import Request, Response
 
+__all__ = [
+    "ACCOUNT_ID",
+    "DEFAULT_REGION",
+    "AwsRequest",
+    "AwsResponse",
+    "AwsRouter",
+    "Handler",
+    "WsgiApp",
+    "error_for",
+    "identify",
+    "json_error",
+    "query_error",
+    "s3_error",
+]
+
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 
@@ -132,6 +147,31 @@ def query_error(code: str, message: str, status: int = 400, sender: bool = True)
     return AwsResponse.xml(text, status)
 
 
+def s3_error(code: str, message: str, status: int = 400) -> AwsResponse:
+    """An error in S3's REST-XML shape: `<Error><Code>..</Code><Message>..</Message></Error>`."""
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+        "<RequestId>00000000-0000-0000-0000-000000000000</RequestId></Error>"
+    )
+    return AwsResponse(status, text.encode(), {"Content-Type": "application/xml"})
+
+
+def error_for(request: AwsRequest, code: str, message: str, status: int = 400) -> AwsResponse:
+    """An error in the shape `request`'s protocol expects: S3 XML, query XML (a form with an Action), or JSON.
+
+    Example:
+        >>> req = AwsRequest.build("GET", "/bucket", {}, b"", service="s3")
+        >>> error_for(req, "InternalFailure", "boom", 500).headers["Content-Type"]
+        'application/xml'
+    """
+    if request.service == "s3":
+        return s3_error(code, message, status)
+    if not request.target and request.action is not None:
+        return query_error(code, message, status, sender=status < 500)
+    return json_error(code, message, status)
+
+
 Handler = Callable[[AwsRequest], AwsResponse | None]
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -188,13 +228,14 @@ class AwsRouter:
         try:
             answer = self.dispatch(request)
         except Exception as exc:  # a handler bug must not take the endpoint down
-            answer = json_error("InternalFailure", f"fogbank handler failed: {exc!r}", 500)
+            answer = error_for(request, "InternalFailure", f"fogbank handler failed: {exc!r}", 500)
         if answer is None:
             environ["wsgi.input"] = io.BytesIO(body)
             try:
                 return self._fallback(environ, start_response)
             except NotImplementedError as exc:
-                answer = json_error(
+                answer = error_for(
+                    request,
                     "NotImplementedError",
                     f"the local cloud does not implement {service or 'this service'} "
                     f"{request.action or request.method + ' ' + request.path} yet ({exc}); "

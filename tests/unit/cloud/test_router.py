@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import botocore.parsers
+import botocore.session
+import pytest
+from werkzeug.test import Client
+
 from fogbank.cloud.router import AwsRequest, AwsResponse, AwsRouter, identify, json_error, query_error
 
 SIGNED = (
@@ -87,3 +95,100 @@ def test_error_shapes_carry_aws_codes() -> None:
     assert b"Function not found: x" in rest.body
     assert b"<Code>ValidationError</Code>" in query.body
     assert b"<Type>Sender</Type>" in query.body
+
+
+def _failing_router() -> AwsRouter:
+    def moto_lacks_it(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        raise NotImplementedError("moto has no such operation")
+
+    def broken(request: AwsRequest) -> AwsResponse | None:
+        if request.path == "/broken" or request.action == "Broken":
+            raise KeyError("a fogbank bug")
+        return None
+
+    router = AwsRouter(fallback=moto_lacks_it)
+    for service in ("s3", "cloudformation", "logs"):
+        router.add(service, broken)
+    return router
+
+
+def _signed(service: str, **headers: str) -> dict[str, str]:
+    scope = f"Credential=testing/20261127/us-east-1/{service}/aws4_request"
+    return {"Authorization": f"AWS4-HMAC-SHA256 {scope}, SignedHeaders=host, Signature=abc", **headers}
+
+
+def _parse(protocol: str, response: Any, operation: str) -> dict[str, Any]:
+    """Parse the response the way boto3 does (botocore's own parser for that protocol)."""
+    model = botocore.session.get_session().get_service_model(
+        {"query": "cloudformation", "rest-xml": "s3", "json": "logs"}[protocol]
+    )
+    parser = botocore.parsers.create_parser(protocol)
+    raw = {"status_code": response.status_code, "headers": dict(response.headers), "body": response.data}
+    return dict(parser.parse(raw, model.operation_model(operation).output_shape))
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "headers", "body", "protocol", "operation"),
+    [
+        ("s3", "/broken", {}, b"", "rest-xml", "ListObjects"),
+        (
+            "cloudformation",
+            "/",
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            b"Action=Broken&Version=2010-05-15",
+            "query",
+            "ListStacks",
+        ),
+        (
+            "logs",
+            "/",
+            {"X-Amz-Target": "Logs_20140328.Broken", "Content-Type": "application/x-amz-json-1.1"},
+            b"{}",
+            "json",
+            "DescribeLogGroups",
+        ),
+    ],
+)
+def test_a_failing_fogbank_handler_answers_in_the_services_protocol(
+    service: str, path: str, headers: dict[str, str], body: bytes, protocol: str, operation: str
+) -> None:
+    # GIVEN a fogbank handler with a bug, for an S3 (REST-XML), a query (XML) and a JSON service
+    client = Client(_failing_router())
+
+    # WHEN a request reaches it
+    response = client.post(path, headers=_signed(service, **headers), data=body)
+
+    # THEN the 500 is in the shape that service's SDK parses, with AWS's InternalFailure code
+    assert response.status_code == 500
+    error = _parse(protocol, response, operation)["Error"]
+    assert error["Code"] == "InternalFailure"
+    assert "a fogbank bug" in error["Message"]
+
+
+@pytest.mark.parametrize(
+    ("service", "headers", "body", "protocol", "operation"),
+    [
+        ("s3", {}, b"", "rest-xml", "ListObjects"),
+        (
+            "cloudformation",
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            b"Action=ListStacks&Version=2010-05-15",
+            "query",
+            "ListStacks",
+        ),
+    ],
+)
+def test_an_operation_moto_lacks_answers_in_the_services_protocol(
+    service: str, headers: dict[str, str], body: bytes, protocol: str, operation: str
+) -> None:
+    # GIVEN moto raising NotImplementedError for an XML service's operation
+    client = Client(_failing_router())
+
+    # WHEN the request falls through to it
+    response = client.post("/bucket", headers=_signed(service, **headers), data=body)
+
+    # THEN the SDK reads NotImplementedError and a message pointing at the docs
+    assert response.status_code == 501
+    error = _parse(protocol, response, operation)["Error"]
+    assert error["Code"] == "NotImplementedError"
+    assert "docs/local-cloud.md" in error["Message"]
