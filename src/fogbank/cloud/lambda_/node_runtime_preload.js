@@ -1,8 +1,8 @@
 // Preload for Node.js Lambda workers (NODE_OPTIONS=--require <this file>): lets an ES module handler (.mjs)
 // import packages from NODE_PATH (layers, then the runtime's AWS SDK), as Lambda's Node.js 18+ runtimes do.
-// CommonJS `require` already honours NODE_PATH. See node_esm_resolve.mjs. Registering the hook costs about
-// 50 ms of cold start, so it is registered only when the handler is an ES module (the bootstrap's rule: no
-// `<module>.js`, but a `<module>.mjs`).
+// CommonJS `require` already honours NODE_PATH. See node_esm_resolve.mjs. The hook costs cold-start time
+// (about 50 ms, more with many imports), so it is registered only when the handler is an ES module (the
+// bootstrap's rule: no `<module>.js`, but a `<module>.mjs`).
 "use strict";
 
 const fs = require("node:fs");
