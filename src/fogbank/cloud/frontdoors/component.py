@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import requests.adapters as requests_adapters
 
 from fogbank.cloud.aws_state.ec2 import ensure_stable_default_vpc
-from fogbank.cloud.frontdoors.doors.alb import AlbDoor, AlbListener, LambdaTargetGroup
+from fogbank.cloud.frontdoors.doors.alb import Action, AlbDoor, AlbListener, LambdaTargetGroup
 from fogbank.cloud.frontdoors.doors.function_url import FunctionUrlDoor, FunctionUrlModel
 from fogbank.cloud.frontdoors.doors.http_api import HttpApiDoor, HttpApiModel
 from fogbank.cloud.frontdoors.doors.rest_api import RestApiDoor, RestApiModel
@@ -224,20 +224,41 @@ class FrontDoorsComponent:
                 f"load balancer {load_balancer_arn} has no address on this local cloud; create it first"
             )
         door = AlbDoor(listener, self._target_groups, self.invoker)
-        try:
-            bound = HttpListener(address, listener.port, door.handle)
-        except PermissionError:
-            bound = HttpListener(
-                address, 0, door.handle
-            )  # port < 1024 without privileges: map it in the shim
-            self.shim.map_host(address, listener.port, (address, bound.port))
-        except OSError as exc:
-            reason = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc.strerror})"
-            raise CloudError(
-                f"listener port {listener.port} on {address} {reason}; choose another Port"
-            ) from exc
+        bound = self._bind(address, listener.port, door)
         with self._lock:
             self._alb[listener.arn] = (door, bound, address, listener.port)
+        return bound.port
+
+    def _bind(self, address: str, port: int, door: AlbDoor) -> HttpListener:
+        """Serve the door on address:port; a port below 1024 without privileges is a free port in the shim."""
+        try:
+            return HttpListener(address, port, door.handle)
+        except PermissionError:
+            bound = HttpListener(address, 0, door.handle)
+            self.shim.map_host(address, port, (address, bound.port))
+            return bound
+        except OSError as exc:
+            reason = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc.strerror})"
+            raise CloudError(f"listener port {port} on {address} {reason}; choose another Port") from exc
+
+    def update_alb_listener(self, arn: str, port: int, default_actions: list[Action]) -> int:
+        """Change a listener in place: new default actions at once; a new port is bound before the old closes.
+
+        Returns the port actually bound. Rules stay as they are (ListenerRule resources own them).
+        """
+        entry = self._alb.get(arn)
+        if entry is None:
+            raise CloudError(f"listener {arn} is not served by this local cloud; create it first")
+        door, bound, address, old_port = entry
+        if port != old_port:
+            new_bound = self._bind(address, port, door)
+            with self._lock:
+                self._alb[arn] = (door, new_bound, address, port)
+            self.shim.unmap_host(address, old_port)
+            bound.close()
+            bound = new_bound
+        door.listener.port = port
+        door.listener.default_actions = list(default_actions)
         return bound.port
 
     def alb_listener(self, arn: str) -> AlbListener | None:

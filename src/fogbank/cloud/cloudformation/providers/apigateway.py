@@ -3,8 +3,7 @@
 RestApi registers the API with the doors; Resource and Method (AWS_PROXY to Lambda, or MOCK; NONE or AWS_IAM
 authorization; API keys) build the tree in the API Gateway state; a Deployment snapshots the tree, and each
 Stage serves the snapshot of its deployment at `https://<api id>.execute-api.<region>.amazonaws.com/<stage>/`.
-API keys reach the door through usage plans (ApiKey, UsagePlan, UsagePlanKey). Account stores the CloudWatch
-role. Anything the door would not honour (other integrations, authorizers, mapping templates, throttles)
+API keys, usage plans and the Account live in apigateway_keys.py. Anything the door would not honour (other integrations, authorizers, mapping templates, throttles)
 fails the resource, naming it.
 
 Example:
@@ -16,8 +15,10 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from fogbank.cloud.aws_state.apigateway import forget_deployment
 from fogbank.cloud.cloudformation.providers.apigateway_tree import (
     function_of_uri,
     mock_answer,
@@ -28,18 +29,17 @@ from fogbank.cloud.cloudformation.providers.common import ignore_missing, tag_li
 from fogbank.cloud.frontdoors.doors.rest_api import RestApiModel
 from fogbank.errors import DeployError
 
+Model = TypeVar("Model")
+
 __all__ = [
     "PROVIDERS",
-    "AccountProvider",
-    "ApiKeyProvider",
     "DeploymentProvider",
     "MethodProvider",
     "ResourceProvider_",
     "RestApiProvider",
     "StageProvider",
-    "UsagePlanKeyProvider",
-    "UsagePlanProvider",
     "function_of_uri",
+    "served_api",
 ]
 
 
@@ -47,13 +47,24 @@ def _apigw(request: ProviderRequest) -> Any:
     return request.ctx.client("apigateway", request.region)
 
 
-def _model(request: ProviderRequest, api_id: str) -> RestApiModel:
-    model = request.ctx.frontdoors.rest_api(api_id)
+def served_api(
+    request: ProviderRequest, api_id: str, lookup: Callable[[str], Model | None], kind: str
+) -> Model:
+    """The door's model of an API (REST or HTTP), or a DeployError naming the resource and the API.
+
+    Example:
+        >>> served_api(request, "abc123", request.ctx.frontdoors.rest_api, "REST API")  # doctest: +SKIP
+    """
+    model = lookup(api_id)
     if model is None:
         raise DeployError(
-            f"{request.logical_id}: REST API {api_id} is not served by this local cloud; create it first"
+            f"{request.logical_id}: {kind} {api_id} is not served by this local cloud; create it first"
         )
     return model
+
+
+def _model(request: ProviderRequest, api_id: str) -> RestApiModel:
+    return served_api(request, api_id, request.ctx.frontdoors.rest_api, "REST API")
 
 
 class RestApiProvider(ResourceProvider):
@@ -245,6 +256,16 @@ class MethodProvider(ResourceProvider):
         physical = f"{props['RestApiId']}|{props['ResourceId']}|{props['HttpMethod']}"
         return ProviderResult(physical_id=physical, attributes={})
 
+    def update(
+        self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
+    ) -> ProviderResult:
+        """PutMethod overwrites the method in place; a replacement (same physical id) would delete its successor."""
+        identity = ("RestApiId", "ResourceId", "HttpMethod")
+        if any(request.properties[key] != previous_properties[key] for key in identity):
+            return super().update(request, current, previous_properties)
+        self.create(request)
+        return current
+
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
         with ignore_missing():
@@ -275,21 +296,28 @@ class DeploymentProvider(ResourceProvider):
         if props.get("StageName"):
             model.stages[props["StageName"]] = {}
             model.stage_resources[props["StageName"]] = tree
+            model.stage_deployments[props["StageName"]] = deployment_id
         return ProviderResult(physical_id=deployment_id, attributes={"DeploymentId": deployment_id})
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        """Delete the deployment, and its StageName stage unless a newer deployment (a replacement) owns it."""
         props = request.properties
-        api_id = props["RestApiId"]
+        api_id, stage = props["RestApiId"], props.get("StageName")
         model = request.ctx.frontdoors.rest_api(api_id)
         client = _apigw(request)
-        if props.get("StageName"):
+        owns_stage = model is None or model.stage_deployments.get(stage or "") == current.physical_id
+        if stage and owns_stage:
             if model is not None:
-                model.stages.pop(props["StageName"], None)
-                model.stage_resources.pop(props["StageName"], None)
+                model.stages.pop(stage, None)
+                model.stage_resources.pop(stage, None)
+                model.stage_deployments.pop(stage, None)
             with ignore_missing():
-                client.delete_stage(restApiId=api_id, stageName=props["StageName"])
+                client.delete_stage(restApiId=api_id, stageName=stage)
         if model is not None:
             model.deployments.pop(current.physical_id, None)
+        if stage and not owns_stage:  # moto refuses by stage name; see fogbank.cloud.aws_state.apigateway
+            forget_deployment(request.region, request.account_id, api_id, current.physical_id)
+            return
         with ignore_missing():
             client.delete_deployment(restApiId=api_id, deploymentId=current.physical_id)
 
@@ -355,6 +383,7 @@ class StageProvider(ResourceProvider):
             tree = snapshot(client, model.api_id)
         model.stage_resources[name] = tree
         model.stages[name] = variables
+        model.stage_deployments[name] = deployment_id
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
@@ -362,140 +391,9 @@ class StageProvider(ResourceProvider):
         if model is not None:
             model.stages.pop(current.physical_id, None)
             model.stage_resources.pop(current.physical_id, None)
+            model.stage_deployments.pop(current.physical_id, None)
         with ignore_missing():
             _apigw(request).delete_stage(restApiId=props["RestApiId"], stageName=current.physical_id)
-
-
-class AccountProvider(ResourceProvider):
-    """AWS::ApiGateway::Account: the region's CloudWatch role for API Gateway (kept when deleted, as on AWS)."""
-
-    resource_type = "AWS::ApiGateway::Account"
-    properties = frozenset({"CloudWatchRoleArn"})
-
-    def create(self, request: ProviderRequest) -> ProviderResult:
-        role = request.properties.get("CloudWatchRoleArn")
-        if role:
-            _apigw(request).update_account(
-                patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": role}]
-            )
-        physical = f"{request.stack_name}-{request.logical_id}"
-        return ProviderResult(physical_id=physical, attributes={"Id": physical})
-
-    def update(
-        self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
-    ) -> ProviderResult:
-        self.create(request)
-        return current
-
-    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        """API Gateway's account settings outlive the resource on AWS too: nothing to undo."""
-
-
-class ApiKeyProvider(ResourceProvider):
-    """AWS::ApiGateway::ApiKey; Ref and GetAtt APIKeyId. A usage plan key makes it valid for a stage."""
-
-    resource_type = "AWS::ApiGateway::ApiKey"
-    properties = frozenset({"Name", "Value", "Enabled", "Description", "StageKeys", "Tags"})
-
-    def create(self, request: ProviderRequest) -> ProviderResult:
-        props = request.properties
-        arguments: dict[str, Any] = {
-            "name": props.get("Name") or request.physical_name(128),
-            "enabled": str(props.get("Enabled", "false")).lower() == "true",
-        }
-        for source, target in (("Value", "value"), ("Description", "description")):
-            if props.get(source):
-                arguments[target] = props[source]
-        if props.get("Tags"):
-            arguments["tags"] = tag_list_to_map(props["Tags"])
-        stage_keys = [
-            {"restApiId": item["RestApiId"], "stageName": item["StageName"]}
-            for item in props.get("StageKeys") or []
-        ]
-        if stage_keys:
-            arguments["stageKeys"] = stage_keys
-        client = _apigw(request)
-        key_id = client.create_api_key(**arguments)["id"]
-        if arguments["enabled"]:
-            value = client.get_api_key(apiKey=key_id, includeValue=True)["value"]
-            for model in self._models(request):
-                model.api_keys.add(value)
-        return ProviderResult(physical_id=key_id, attributes={"APIKeyId": key_id})
-
-    @staticmethod
-    def _models(request: ProviderRequest) -> list[RestApiModel]:
-        """The APIs named in StageKeys (the legacy way to make a key valid for a stage)."""
-        models = [
-            request.ctx.frontdoors.rest_api(item["RestApiId"])
-            for item in request.properties.get("StageKeys") or []
-        ]
-        return [model for model in models if model is not None]
-
-    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        client = _apigw(request)
-        with ignore_missing():
-            value = client.get_api_key(apiKey=current.physical_id, includeValue=True)["value"]
-            for model in self._models(request):
-                model.api_keys.discard(value)
-            client.delete_api_key(apiKey=current.physical_id)
-
-
-class UsagePlanProvider(ResourceProvider):
-    """AWS::ApiGateway::UsagePlan (API stages only: throttles and quotas are not enforced, so they are refused)."""
-
-    resource_type = "AWS::ApiGateway::UsagePlan"
-    properties = frozenset({"UsagePlanName", "Description", "ApiStages", "Tags"})
-
-    def create(self, request: ProviderRequest) -> ProviderResult:
-        props = request.properties
-        stages = [{"apiId": s["ApiId"], "stage": s["Stage"]} for s in props.get("ApiStages") or []]
-        arguments: dict[str, Any] = {"name": props.get("UsagePlanName") or request.physical_name(128)}
-        if stages:
-            arguments["apiStages"] = stages
-        if props.get("Description"):
-            arguments["description"] = props["Description"]
-        plan_id = _apigw(request).create_usage_plan(**arguments)["id"]
-        return ProviderResult(physical_id=plan_id, attributes={"Id": plan_id})
-
-    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        with ignore_missing():
-            _apigw(request).delete_usage_plan(usagePlanId=current.physical_id)
-
-
-class UsagePlanKeyProvider(ResourceProvider):
-    """AWS::ApiGateway::UsagePlanKey: the key's value is accepted by every API stage of the plan."""
-
-    resource_type = "AWS::ApiGateway::UsagePlanKey"
-    properties = frozenset({"KeyId", "KeyType", "UsagePlanId"})
-
-    def create(self, request: ProviderRequest) -> ProviderResult:
-        props = request.properties
-        client = _apigw(request)
-        client.create_usage_plan_key(
-            usagePlanId=props["UsagePlanId"], keyId=props["KeyId"], keyType=props["KeyType"]
-        )
-        key = client.get_api_key(apiKey=props["KeyId"], includeValue=True)
-        if key.get("enabled"):
-            for model in self._models(request, client):
-                model.api_keys.add(key["value"])
-        physical = f"{props['UsagePlanId']}:{props['KeyId']}"
-        return ProviderResult(physical_id=physical, attributes={"Id": physical})
-
-    @staticmethod
-    def _models(request: ProviderRequest, client: Any) -> list[RestApiModel]:
-        plan = client.get_usage_plan(usagePlanId=request.properties["UsagePlanId"])
-        models = [request.ctx.frontdoors.rest_api(stage["apiId"]) for stage in plan.get("apiStages") or []]
-        return [model for model in models if model is not None]
-
-    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        props = request.properties
-        client = _apigw(request)
-        with ignore_missing():
-            value = client.get_api_key(apiKey=props["KeyId"], includeValue=True)["value"]
-            for model in self._models(request, client):
-                model.api_keys.discard(value)
-        with ignore_missing():
-            client.delete_usage_plan_key(usagePlanId=props["UsagePlanId"], keyId=props["KeyId"])
 
 
 PROVIDERS: list[type[ResourceProvider]] = [
@@ -504,8 +402,4 @@ PROVIDERS: list[type[ResourceProvider]] = [
     MethodProvider,
     DeploymentProvider,
     StageProvider,
-    AccountProvider,
-    ApiKeyProvider,
-    UsagePlanProvider,
-    UsagePlanKeyProvider,
 ]

@@ -12,8 +12,10 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from fogbank.cloud.cloudformation.providers.apigateway import served_api
 from fogbank.cloud.cloudformation.providers.apigateway_tree import function_of_uri
 from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
 from fogbank.cloud.cloudformation.providers.common import ignore_missing
@@ -33,15 +35,6 @@ __all__ = [
 
 def _apigw(request: ProviderRequest) -> Any:
     return request.ctx.client("apigatewayv2", request.region)
-
-
-def _model(request: ProviderRequest, api_id: str) -> HttpApiModel:
-    model = request.ctx.frontdoors.http_api(api_id)
-    if model is None:
-        raise DeployError(
-            f"{request.logical_id}: HTTP API {api_id} is not served by this local cloud; create it first"
-        )
-    return model
 
 
 class ApiProvider(ResourceProvider):
@@ -143,22 +136,51 @@ def _function_arn(uri: str, owner: str) -> str:
 
 
 class RouteProvider(ResourceProvider):
-    """AWS::ApiGatewayV2::Route with AuthorizationType NONE or AWS_IAM; Ref is the route id."""
+    """AWS::ApiGatewayV2::Route with AuthorizationType NONE or AWS_IAM; Ref is the route id.
+
+    Changes apply in place (UpdateRoute), as on AWS; a new ApiId replaces the route. The door's entry carries the
+    RouteId, so deleting a replaced route never removes its replacement with the same route key.
+    """
 
     resource_type = "AWS::ApiGatewayV2::Route"
     properties = frozenset({"ApiId", "RouteKey", "Target", "AuthorizationType", "OperationName"})
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        api_id = props["ApiId"]
-        model = _model(request, api_id)
+        model = served_api(request, props["ApiId"], request.ctx.frontdoors.http_api, "HTTP API")
+        arguments, route = self._route(request)
+        route_id = _apigw(request).create_route(ApiId=props["ApiId"], **arguments)["RouteId"]
+        model.routes.append(replace(route, route_id=route_id))
+        return ProviderResult(physical_id=route_id, attributes={"RouteId": route_id})
+
+    def update(
+        self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
+    ) -> ProviderResult:
+        props = request.properties
+        if props["ApiId"] != previous_properties["ApiId"]:
+            return super().update(request, current, previous_properties)
+        model = served_api(request, props["ApiId"], request.ctx.frontdoors.http_api, "HTTP API")
+        arguments, route = self._route(request)
+        if "Target" not in arguments:
+            arguments["Target"] = ""  # UpdateRoute keeps an omitted Target; the template removed it
+        _apigw(request).update_route(ApiId=props["ApiId"], RouteId=current.physical_id, **arguments)
+        updated = replace(route, route_id=current.physical_id)
+        model.routes[:] = [
+            *(entry for entry in model.routes if entry.route_id != current.physical_id),
+            updated,
+        ]
+        return current
+
+    @staticmethod
+    def _route(request: ProviderRequest) -> tuple[dict[str, Any], HttpRoute]:
+        """The CreateRoute / UpdateRoute arguments (without ApiId) and the door's route (without its id)."""
+        props = request.properties
         authorization = props.get("AuthorizationType", "NONE")
         if authorization not in ("NONE", "AWS_IAM"):
             raise DeployError(
                 f"{request.logical_id}: AuthorizationType {authorization} is not enforced by the local cloud (NONE "
                 "and AWS_IAM are); deploy this stack to AWS to test JWT or Lambda authorizers"
             )
-        client = _apigw(request)
         function_arn, version = None, "2.0"
         target = str(props.get("Target", ""))
         if target:
@@ -166,33 +188,33 @@ class RouteProvider(ResourceProvider):
                 raise DeployError(
                     f"{request.logical_id}: Target must be integrations/<integration id>, got {target!r}"
                 )
-            integration = client.get_integration(ApiId=api_id, IntegrationId=target.split("/", 1)[1])
+            integration = _apigw(request).get_integration(
+                ApiId=props["ApiId"], IntegrationId=target.split("/", 1)[1]
+            )
             function_arn = _function_arn(integration["IntegrationUri"], request.logical_id)
             version = integration.get("PayloadFormatVersion", "2.0")
-        arguments: dict[str, Any] = {
-            "ApiId": api_id,
-            "RouteKey": props["RouteKey"],
-            "AuthorizationType": authorization,
-        }
+        arguments: dict[str, Any] = {"RouteKey": props["RouteKey"], "AuthorizationType": authorization}
         if target:
             arguments["Target"] = target
         if props.get("OperationName"):
             arguments["OperationName"] = props["OperationName"]
-        route_id = client.create_route(**arguments)["RouteId"]
-        model.routes.append(HttpRoute(props["RouteKey"], function_arn, version, authorization))
-        return ProviderResult(physical_id=route_id, attributes={"RouteId": route_id})
+        return arguments, HttpRoute(props["RouteKey"], function_arn, version, authorization)
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
         model = request.ctx.frontdoors.http_api(props["ApiId"])
         if model is not None:
-            model.routes[:] = [route for route in model.routes if route.route_key != props["RouteKey"]]
+            model.routes[:] = [route for route in model.routes if route.route_id != current.physical_id]
         with ignore_missing():
             _apigw(request).delete_route(ApiId=props["ApiId"], RouteId=current.physical_id)
 
 
 class StageProvider(ResourceProvider):
-    """AWS::ApiGatewayV2::Stage (`$default` serves at the root, a named stage under /<name>); Ref is its name."""
+    """AWS::ApiGatewayV2::Stage (`$default` serves at the root, a named stage under /<name>); Ref is its name.
+
+    Changes apply in place, as on AWS; a new StageName or ApiId replaces the stage (so a delete by name never
+    removes a replacement).
+    """
 
     resource_type = "AWS::ApiGatewayV2::Stage"
     properties = frozenset(
@@ -201,12 +223,37 @@ class StageProvider(ResourceProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        api_id, name = props["ApiId"], props["StageName"]
-        model = _model(request, api_id)
+        model = served_api(request, props["ApiId"], request.ctx.frontdoors.http_api, "HTTP API")
+        arguments, variables = self._stage(request)
+        _apigw(request).create_stage(**arguments)
+        model.stages[props["StageName"]] = variables
+        return ProviderResult(physical_id=props["StageName"], attributes={})
+
+    def update(
+        self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
+    ) -> ProviderResult:
+        props = request.properties
+        if any(props[key] != previous_properties[key] for key in ("ApiId", "StageName")):
+            return super().update(request, current, previous_properties)
+        model = served_api(request, props["ApiId"], request.ctx.frontdoors.http_api, "HTTP API")
+        arguments, variables = self._stage(request)
+        client = _apigw(request)
+        # moto 5.2.5 has no UpdateStage for HTTP APIs: the stage's state is written again under the same name,
+        # while the door keeps serving it without a gap
+        with ignore_missing():
+            client.delete_stage(ApiId=props["ApiId"], StageName=props["StageName"])
+        client.create_stage(**arguments)
+        model.stages[props["StageName"]] = variables
+        return current
+
+    @staticmethod
+    def _stage(request: ProviderRequest) -> tuple[dict[str, Any], dict[str, str]]:
+        """The CreateStage arguments and the stage variables the door passes to functions."""
+        props = request.properties
         variables = {k: str(v) for k, v in (props.get("StageVariables") or {}).items()}
         arguments: dict[str, Any] = {
-            "ApiId": api_id,
-            "StageName": name,
+            "ApiId": props["ApiId"],
+            "StageName": props["StageName"],
             "AutoDeploy": str(props.get("AutoDeploy", "false")).lower() == "true",
         }
         for key in ("DeploymentId", "Description"):
@@ -216,9 +263,7 @@ class StageProvider(ResourceProvider):
             arguments["StageVariables"] = variables
         if props.get("Tags"):
             arguments["Tags"] = {k: str(v) for k, v in props["Tags"].items()}
-        _apigw(request).create_stage(**arguments)
-        model.stages[name] = variables
-        return ProviderResult(physical_id=name, attributes={})
+        return arguments, variables
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties

@@ -16,6 +16,7 @@ import secrets
 import string
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -295,14 +296,8 @@ class ListenerProvider(ResourceProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        protocol = props.get("Protocol", "HTTP")
-        if protocol != "HTTP":
-            raise DeployError(
-                f"{request.logical_id}: listener protocol {protocol!r} is not served by the local cloud's ALB, "
-                "only HTTP; use an HTTP listener for tests, or deploy this stack to AWS"
-            )
         port = as_int(props["Port"])
-        door_actions = _door_actions(props["DefaultActions"], request.logical_id)
+        door_actions = self._door_actions(request)
         client = _elbv2(request)
         arn = client.create_listener(
             LoadBalancerArn=props["LoadBalancerArn"],
@@ -318,6 +313,34 @@ class ListenerProvider(ResourceProvider):
             client.delete_listener(ListenerArn=arn)
             raise
         return ProviderResult(physical_id=arn, attributes={"ListenerArn": arn})
+
+    def update(
+        self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
+    ) -> ProviderResult:
+        """Port, protocol and default actions change in place (ModifyListener), as on AWS."""
+        props = request.properties
+        if props["LoadBalancerArn"] != previous_properties["LoadBalancerArn"]:
+            return super().update(request, current, previous_properties)
+        port = as_int(props["Port"])
+        door_actions = self._door_actions(request)
+        _elbv2(request).modify_listener(
+            ListenerArn=current.physical_id,
+            Protocol="HTTP",
+            Port=port,
+            DefaultActions=_api_actions(props["DefaultActions"]),
+        )
+        request.ctx.frontdoors.update_alb_listener(current.physical_id, port, door_actions)
+        return current
+
+    @staticmethod
+    def _door_actions(request: ProviderRequest) -> list[Action]:
+        protocol = request.properties.get("Protocol", "HTTP")
+        if protocol != "HTTP":
+            raise DeployError(
+                f"{request.logical_id}: listener protocol {protocol!r} is not served by the local cloud's ALB, "
+                "only HTTP; use an HTTP listener for tests, or deploy this stack to AWS"
+            )
+        return _door_actions(request.properties["DefaultActions"], request.logical_id)
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         request.ctx.frontdoors.remove_alb_listener(current.physical_id)
@@ -338,44 +361,82 @@ def _condition_values(condition: dict[str, Any], owner: str) -> tuple[str, list[
 
 
 class ListenerRuleProvider(ResourceProvider):
-    """AWS::ElasticLoadBalancingV2::ListenerRule with path-pattern and host-header conditions."""
+    """AWS::ElasticLoadBalancingV2::ListenerRule with path-pattern and host-header conditions.
+
+    Conditions, actions and priority change in place (ModifyRule, SetRulePriorities), as on AWS; a new
+    ListenerArn replaces the rule. The door's rule carries the rule ARN, so deleting a replaced rule never
+    removes its replacement.
+    """
 
     resource_type = "AWS::ElasticLoadBalancingV2::ListenerRule"
     properties = frozenset({"ListenerArn", "Priority", "Conditions", "Actions"})
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        listener = request.ctx.frontdoors.alb_listener(props["ListenerArn"])
+        listener = self._listener(request)
+        rule, conditions = self._rule(request)
+        arn = _elbv2(request).create_rule(
+            ListenerArn=props["ListenerArn"],
+            Priority=rule.priority,
+            Conditions=conditions,
+            Actions=_api_actions(props["Actions"]),
+        )["Rules"][0]["RuleArn"]
+        listener.rules.append(replace(rule, arn=arn))
+        return ProviderResult(physical_id=arn, attributes={"RuleArn": arn, "IsDefault": False})
+
+    def update(
+        self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
+    ) -> ProviderResult:
+        props = request.properties
+        if props["ListenerArn"] != previous_properties["ListenerArn"]:
+            return super().update(request, current, previous_properties)
+        listener = self._listener(request)
+        rule, conditions = self._rule(request)
+        client = _elbv2(request)
+        client.modify_rule(
+            RuleArn=current.physical_id, Conditions=conditions, Actions=_api_actions(props["Actions"])
+        )
+        if rule.priority != as_int(previous_properties["Priority"]):
+            client.set_rule_priorities(
+                RulePriorities=[{"RuleArn": current.physical_id, "Priority": rule.priority}]
+            )
+        updated = replace(rule, arn=current.physical_id)
+        listener.rules[:] = [
+            *(entry for entry in listener.rules if entry.arn != current.physical_id),
+            updated,
+        ]
+        return current
+
+    @staticmethod
+    def _listener(request: ProviderRequest) -> AlbListener:
+        listener = request.ctx.frontdoors.alb_listener(request.properties["ListenerArn"])
         if listener is None:
             raise DeployError(
-                f"{request.logical_id}: listener {props['ListenerArn']} is not served here; create it first"
+                f"{request.logical_id}: listener {request.properties['ListenerArn']} is not served here; "
+                "create it first"
             )
+        return listener
+
+    @staticmethod
+    def _rule(request: ProviderRequest) -> tuple[AlbRule, list[dict[str, Any]]]:
+        """The door's rule (without its ARN) and the conditions in the ELBv2 API's shape."""
+        props = request.properties
         patterns: dict[str, list[str]] = {"path-pattern": [], "host-header": []}
         for condition in props.get("Conditions") or []:
             field, values = _condition_values(condition, request.logical_id)
             patterns[field].extend(values)
-        priority = as_int(props["Priority"])
         rule = AlbRule(
-            priority,
+            as_int(props["Priority"]),
             _door_actions(props["Actions"], request.logical_id),
             path_patterns=tuple(patterns["path-pattern"]),
             host_patterns=tuple(patterns["host-header"]),
         )
-        conditions = [{"Field": f, "Values": v} for f, v in patterns.items() if v]
-        arn = _elbv2(request).create_rule(
-            ListenerArn=props["ListenerArn"],
-            Priority=priority,
-            Conditions=conditions,
-            Actions=_api_actions(props["Actions"]),
-        )["Rules"][0]["RuleArn"]
-        listener.rules.append(rule)
-        return ProviderResult(physical_id=arn, attributes={"RuleArn": arn, "IsDefault": False})
+        return rule, [{"Field": f, "Values": v} for f, v in patterns.items() if v]
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         listener = request.ctx.frontdoors.alb_listener(request.properties["ListenerArn"])
         if listener is not None:
-            priority = as_int(request.properties["Priority"])
-            listener.rules[:] = [rule for rule in listener.rules if rule.priority != priority]
+            listener.rules[:] = [rule for rule in listener.rules if rule.arn != current.physical_id]
         with _ignore_missing():
             _elbv2(request).delete_rule(RuleArn=current.physical_id)
 

@@ -29,10 +29,13 @@ __all__ = ["HttpApiDoor", "HttpApiModel", "HttpRoute"]
 
 @dataclass(frozen=True)
 class HttpRoute:
+    """One route; `route_id` is the RouteId (the provider's physical id) that a delete removes it by."""
+
     route_key: str
     function_arn: str | None = None
     payload_version: str = "2.0"
     authorization: str = "NONE"  # NONE | AWS_IAM
+    route_id: str = ""
 
     @property
     def method(self) -> str:

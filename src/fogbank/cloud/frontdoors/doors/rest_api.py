@@ -69,6 +69,8 @@ class RestApiModel:
     # what each stage serves: the snapshot of the resource tree taken by its deployment (else `resources`)
     stage_resources: dict[str, list[RestResource]] = field(default_factory=dict)
     deployments: dict[str, list[RestResource]] = field(default_factory=dict)  # deployment id -> snapshot
+    # which deployment each stage serves: a replaced Deployment removes its stage only while it still owns it
+    stage_deployments: dict[str, str] = field(default_factory=dict)
 
     @property
     def domain_name(self) -> str:
