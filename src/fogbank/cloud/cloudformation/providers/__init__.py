@@ -26,6 +26,7 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "ec2",
     "elbv2",
     "apigateway",
+    "apigateway_keys",
     "apigatewayv2",
 )
 
