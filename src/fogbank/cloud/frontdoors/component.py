@@ -33,7 +33,7 @@ from fogbank.cloud.frontdoors.http import HttpRequest, HttpResponse
 from fogbank.cloud.frontdoors.invoker import CloudInvoker, Invoker
 from fogbank.cloud.frontdoors.listener import HttpListener
 from fogbank.cloud.frontdoors.shim import ConnectionShim
-from fogbank.cloud.frontdoors.tls import LocalAuthority
+from fogbank.cloud.frontdoors.tls import LocalAuthority, configured_bundle
 from fogbank.errors import CloudError
 
 if TYPE_CHECKING:
@@ -76,7 +76,9 @@ class FrontDoorsComponent:
         region = self.ctx.region
         ensure_stable_default_vpc(region, self.ctx.account_id)
         names = [f"*.execute-api.{region}.amazonaws.com", f"*.lambda-url.{region}.on.aws"]
-        files = LocalAuthority.create(names).write(self.ctx.state_dir / "frontdoors-tls")
+        files = LocalAuthority.create(names).write(
+            self.ctx.state_dir / "frontdoors-tls", trusted=configured_bundle(os.environ)
+        )
         self.ca_file = str(files.ca_cert)
         self._edge_tls = HttpListener("127.0.0.1", 0, self._edge, tls=files.server_context())
         self._edge_plain = HttpListener("127.0.0.1", 0, self._edge)
@@ -86,7 +88,9 @@ class FrontDoorsComponent:
         self._previous_ca, self._ca_env_set = os.environ.get(_CA_ENV), True
         os.environ[_CA_ENV] = str(files.bundle)
         # `Session.send` (no environment merge, as in the seed's data_fetcher) verifies with requests' default
-        # bundle: point that at the same bundle while the cloud runs
+        # bundle: point that at the same bundle while the cloud runs. requests (pinned 2.34.2) reads the module
+        # attribute `requests.adapters.DEFAULT_CA_BUNDLE_PATH` in HTTPAdapter.cert_verify on every request;
+        # tests/unit/frontdoors/test_tls_bundle.py fails if a new version stops doing so.
         self._previous_default_bundle = requests_adapters.DEFAULT_CA_BUNDLE_PATH
         requests_adapters.DEFAULT_CA_BUNDLE_PATH = str(files.bundle)
 
@@ -135,34 +139,42 @@ class FrontDoorsComponent:
 
     # -- API Gateway and Function URLs -------------------------------------------------------------------
     def put_rest_api(self, model: RestApiModel) -> None:
+        """Serve a REST API at its execute-api host (replacing any door with the same id)."""
         with self._lock:
             self._rest[model.api_id] = RestApiDoor(model, self.invoker)
 
     def remove_rest_api(self, api_id: str) -> None:
+        """Stop serving a REST API; unknown ids are ignored (deletes are idempotent)."""
         with self._lock:
             self._rest.pop(api_id, None)
 
     def rest_api(self, api_id: str) -> RestApiModel | None:
+        """The served REST API's model (providers add stages and deployments to it), or None."""
         door = self._rest.get(api_id)
         return door.model if door else None
 
     def put_http_api(self, model: HttpApiModel) -> None:
+        """Serve an HTTP API at its execute-api host (replacing any door with the same id)."""
         with self._lock:
             self._http[model.api_id] = HttpApiDoor(model, self.invoker)
 
     def remove_http_api(self, api_id: str) -> None:
+        """Stop serving an HTTP API; unknown ids are ignored."""
         with self._lock:
             self._http.pop(api_id, None)
 
     def http_api(self, api_id: str) -> HttpApiModel | None:
+        """The served HTTP API's model (providers add routes and stages to it), or None."""
         door = self._http.get(api_id)
         return door.model if door else None
 
     def put_function_url(self, model: FunctionUrlModel) -> None:
+        """Serve a function URL at `<url id>.lambda-url.<region>.on.aws`."""
         with self._lock:
             self._urls[model.url_id] = FunctionUrlDoor(model, self.invoker, self._public_url_allowed)
 
     def remove_function_url(self, url_id: str) -> None:
+        """Stop serving a function URL; unknown ids are ignored."""
         with self._lock:
             self._urls.pop(url_id, None)
 
@@ -202,19 +214,19 @@ class FrontDoorsComponent:
                     return address
 
     def release_load_balancer(self, arn: str) -> None:
+        """Give a deleted load balancer's loopback address back."""
         with self._lock:
             self._lb_addresses.pop(arn, None)
 
     def put_target_group(self, group: LambdaTargetGroup) -> None:
+        """Make a Lambda target group available to every listener's forward actions."""
         with self._lock:
             self._target_groups[group.arn] = group
 
     def remove_target_group(self, arn: str) -> None:
+        """Forget a target group; a forward to it then answers 503, as ALB does without targets."""
         with self._lock:
             self._target_groups.pop(arn, None)
-
-    def target_group(self, arn: str) -> LambdaTargetGroup | None:
-        return self._target_groups.get(arn)
 
     def add_alb_listener(self, load_balancer_arn: str, listener: AlbListener) -> int:
         """Bind the listener's port on the load balancer's address; returns the port actually bound."""
@@ -262,10 +274,12 @@ class FrontDoorsComponent:
         return bound.port
 
     def alb_listener(self, arn: str) -> AlbListener | None:
+        """The served listener (providers add and remove its rules), or None."""
         entry = self._alb.get(arn)
         return entry[0].listener if entry else None
 
     def remove_alb_listener(self, arn: str) -> None:
+        """Close a listener: its port is released and its open connections are ended."""
         with self._lock:
             entry = self._alb.pop(arn, None)
         if entry is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-__all__ = ["AuthorityFiles", "LocalAuthority"]
+__all__ = ["AuthorityFiles", "LocalAuthority", "configured_bundle"]
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,12 @@ class LocalAuthority:
             key_pem,
         )
 
-    def write(self, directory: Path) -> AuthorityFiles:
-        """Write the PEM files, and a bundle of certifi's roots plus this CA (for REQUESTS_CA_BUNDLE)."""
+    def write(self, directory: Path, trusted: Path | None = None) -> AuthorityFiles:
+        """Write the PEM files, and a trust bundle: `trusted` (else certifi's roots) plus this CA.
+
+        `trusted` is the bundle the process already used (REQUESTS_CA_BUNDLE or SSL_CERT_FILE: a corporate
+        proxy's CA, say), so that pointing REQUESTS_CA_BUNDLE at the new bundle keeps trusting it.
+        """
         directory.mkdir(parents=True, exist_ok=True)
         files = AuthorityFiles(
             directory / "ca.pem",
@@ -105,5 +110,34 @@ class LocalAuthority:
         files.server_cert.write_bytes(self.cert_pem)
         files.server_key.write_bytes(self.key_pem)
         files.server_key.chmod(0o600)
-        files.bundle.write_bytes(Path(certifi.where()).read_bytes() + b"\n" + self.ca_pem)
+        files.bundle.write_bytes(_bundle_text(trusted) + b"\n" + self.ca_pem)
         return files
+
+
+def configured_bundle(environ: Mapping[str, str]) -> Path | None:
+    """The CA bundle a process was told to trust (REQUESTS_CA_BUNDLE, else SSL_CERT_FILE), when one is set.
+
+    >>> configured_bundle({}) is None
+    True
+    """
+    for name in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"):
+        value = environ.get(name)
+        if value:
+            return Path(value)
+    return None
+
+
+def _bundle_text(trusted: Path | None) -> bytes:
+    """The PEM text of `trusted` (a file, or every file of a directory), else certifi's roots."""
+    if trusted is None:
+        return Path(certifi.where()).read_bytes()
+    if trusted.is_dir():
+        files = sorted(path for path in trusted.iterdir() if path.is_file())
+        return b"\n".join(
+            path.read_bytes() for path in files if b"-----BEGIN CERTIFICATE-----" in path.read_bytes()
+        )
+    if not trusted.is_file():
+        raise FileNotFoundError(
+            f"the configured CA bundle {trusted} does not exist; fix REQUESTS_CA_BUNDLE / SSL_CERT_FILE or unset it"
+        )
+    return trusted.read_bytes()
