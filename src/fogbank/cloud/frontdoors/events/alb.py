@@ -17,7 +17,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from http import HTTPStatus
 from typing import Any
 
@@ -26,6 +25,7 @@ from fogbank.cloud.frontdoors.events.common import (
     decode_response_body,
     encode_body,
     list_map,
+    parse_object,
     status_code,
     string_map,
 )
@@ -76,12 +76,7 @@ def alb_response(payload: bytes, *, multi_value: bool) -> HttpResponse:
     """Map a function's answer to the HTTP response; raises InvalidIntegrationResponse (-> 502)."""
     if len(payload) > MAX_RESPONSE_BYTES:
         raise InvalidIntegrationResponse(f"the response is {len(payload)} bytes; ALB accepts at most 1 MB")
-    try:
-        answer = json.loads(payload)
-    except ValueError as exc:
-        raise InvalidIntegrationResponse(f"the response is not JSON: {exc}") from exc
-    if not isinstance(answer, dict):
-        raise InvalidIntegrationResponse(f"the response must be an object, got {type(answer).__name__}")
+    answer = parse_object(payload)
     status = status_code(answer.get("statusCode"))
     headers: list[tuple[str, str]] = []
     if multi_value:

@@ -20,7 +20,6 @@ Example:
 from __future__ import annotations
 
 import fnmatch
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +29,7 @@ from fogbank.cloud.frontdoors.events.common import (
     decode_response_body,
     encode_body,
     list_map,
+    parse_object,
     status_code,
     string_map,
 )
@@ -119,12 +119,7 @@ def build_v1_event(request: HttpRequest, target: V1Target, *, stamp: RequestStam
 
 def v1_response(payload: bytes, request: HttpRequest, target: V1Target) -> HttpResponse:
     """Map a function's payload-1.0 answer to HTTP; raises InvalidIntegrationResponse."""
-    try:
-        answer = json.loads(payload)
-    except ValueError as exc:
-        raise InvalidIntegrationResponse(f"the response is not JSON: {exc}") from exc
-    if not isinstance(answer, dict):
-        raise InvalidIntegrationResponse(f"the response must be an object, got {type(answer).__name__}")
+    answer = parse_object(payload)
     unexpected = sorted(set(answer) - _RESPONSE_KEYS)
     if unexpected and not target.http_api:
         raise InvalidIntegrationResponse(f"unexpected fields in the response: {', '.join(unexpected)}")

@@ -18,7 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +26,7 @@ from fogbank.cloud.frontdoors.events.common import (
     RequestStamp,
     decode_response_body,
     encode_body,
+    parse_json,
     status_code,
     string_map,
 )
@@ -135,10 +135,7 @@ def build_v2_event(request: HttpRequest, target: V2Target, *, stamp: RequestStam
 
 def v2_response(payload: bytes) -> HttpResponse:
     """Map a function's payload-2.0 answer to HTTP; raises InvalidIntegrationResponse."""
-    try:
-        answer = json.loads(payload)
-    except ValueError as exc:
-        raise InvalidIntegrationResponse(f"the response is not JSON: {exc}") from exc
+    answer = parse_json(payload)
     if not isinstance(answer, dict) or "statusCode" not in answer:
         # the simplified format: any JSON without a statusCode is the body of a 200
         return HttpResponse(200, [("Content-Type", "application/json")], payload)

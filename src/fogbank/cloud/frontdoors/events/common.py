@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import secrets
 import time
 import uuid
@@ -23,6 +24,8 @@ __all__ = [
     "decode_response_body",
     "encode_body",
     "is_text_body",
+    "parse_json",
+    "parse_object",
 ]
 
 _TEXT_TYPES = (
@@ -37,6 +40,26 @@ _TEXT_TYPES = (
 
 class InvalidIntegrationResponse(Exception):
     """The function's answer does not fit the front door's response format (AWS answers 502 or 500)."""
+
+
+def parse_json(payload: bytes) -> Any:
+    """A function's answer as JSON; InvalidIntegrationResponse when it is not JSON."""
+    try:
+        return json.loads(payload)
+    except ValueError as exc:
+        raise InvalidIntegrationResponse(f"the response is not JSON: {exc}") from exc
+
+
+def parse_object(payload: bytes) -> dict[str, Any]:
+    """A function's answer as a JSON object; InvalidIntegrationResponse when it is not JSON, or not an object.
+
+    >>> parse_object(b'{"statusCode": 200}')
+    {'statusCode': 200}
+    """
+    answer = parse_json(payload)
+    if not isinstance(answer, dict):
+        raise InvalidIntegrationResponse(f"the response must be an object, got {type(answer).__name__}")
+    return answer
 
 
 def is_text_body(content_type: str | None, content_encoding: str | None) -> bool:
