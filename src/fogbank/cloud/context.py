@@ -23,11 +23,16 @@ if TYPE_CHECKING:
     from fogbank.cloud.lambda_.component import LambdaComponent
     from fogbank.cloud.telemetry.component import TelemetryComponent
 
+__all__ = ["DUMMY_CREDENTIALS", "CloudContext", "Component"]
+
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
 class Component(Protocol):
-    """A part of the local cloud with a lifecycle."""
+    """A part of the local cloud with a lifecycle (LocalCloud keeps its components as these).
+
+    `start()` registers routes and starts threads; `stop()` ends them, is idempotent and never raises.
+    """
 
     def start(self) -> None: ...
 

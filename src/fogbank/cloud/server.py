@@ -19,9 +19,11 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from fogbank.cloud.aws_state import server_app
-from fogbank.cloud.context import CloudContext
+from fogbank.cloud.context import CloudContext, Component
 from fogbank.cloud.router import DEFAULT_REGION, AwsRouter
 from fogbank.errors import CloudError
+
+__all__ = ["LOOPBACK", "LocalCloud"]
 
 LOOPBACK = "127.0.0.1"
 _active_lock = threading.Lock()
@@ -56,7 +58,7 @@ class LocalCloud:
         self.region = region
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
-        self._components: list[Any] = []
+        self._components: list[Component] = []
         self._ctx: CloudContext | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------------
@@ -110,7 +112,7 @@ class LocalCloud:
         self._thread.start()
 
     @staticmethod
-    def _build_components(ctx: CloudContext) -> list[tuple[str, Any]]:
+    def _build_components(ctx: CloudContext) -> list[tuple[str, Component]]:
         from fogbank.cloud.cloudformation.component import CloudFormationComponent
         from fogbank.cloud.frontdoors.component import FrontDoorsComponent
         from fogbank.cloud.lambda_.component import LambdaComponent
@@ -124,16 +126,10 @@ class LocalCloud:
         ]
 
     def stop(self) -> None:
-        """Stop serving and end every component's threads, processes and listeners. Idempotent."""
+        """Stop accepting requests, then end every component's threads, processes and listeners. Idempotent."""
         global _active
         errors: list[str] = []
-        for component in reversed(self._components):
-            try:
-                component.stop()
-            except Exception as exc:  # keep stopping the rest; report at the end
-                errors.append(f"{type(component).__name__}: {exc!r}")
-        self._components.clear()
-        if self._server is not None:
+        if self._server is not None:  # first: no new request may reach a component that is stopping
             if self._thread is not None and self._thread.is_alive():
                 self._server.shutdown()
             self._server.server_close()
@@ -141,6 +137,12 @@ class LocalCloud:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        for component in reversed(self._components):
+            try:
+                component.stop()
+            except Exception as exc:  # keep stopping the rest; report at the end
+                errors.append(f"{type(component).__name__}: {exc!r}")
+        self._components.clear()
         if self._owns_state_dir and self._state_dir is not None:
             shutil.rmtree(self._state_dir, ignore_errors=True)
             self._state_dir = None
@@ -163,6 +165,7 @@ class LocalCloud:
     # -- what users need ---------------------------------------------------------------------------------
     @property
     def context(self) -> CloudContext:
+        """What the components share (endpoint, region, clients, each other); CloudError before start()."""
         if self._ctx is None:
             raise CloudError("the local cloud is not started; call start() or use it as a context manager")
         return self._ctx
@@ -174,6 +177,7 @@ class LocalCloud:
 
     @property
     def port(self) -> int:
+        """The TCP port the endpoint listens on (the one the OS chose when started with port 0)."""
         return int(self.endpoint.rsplit(":", 1)[1])
 
     def env(self) -> dict[str, str]:
@@ -188,6 +192,12 @@ class LocalCloud:
 
     @staticmethod
     def restore_env(previous: dict[str, str | None]) -> None:
+        """Undo `apply_env`: put back each variable's previous value, or remove it if it was unset.
+
+        Example:
+            >>> previous = cloud.apply_env()  # doctest: +SKIP
+            >>> LocalCloud.restore_env(previous)  # doctest: +SKIP
+        """
         for key, value in previous.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from fogbank.cloud import LocalCloud
+from fogbank.cloud.context import CloudContext, Component
 from fogbank.errors import CloudError
 
 
@@ -124,3 +126,44 @@ def test_cli_prints_endpoint_first_and_stops_on_sigterm(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+class _EndpointProbe:
+    """A component that records, when it is stopped, whether the endpoint still accepts connections."""
+
+    def __init__(self, ctx: CloudContext) -> None:
+        self.ctx = ctx
+        self.accepting_at_stop: bool | None = None
+
+    def start(self) -> None:
+        return None
+
+    def stop(self) -> None:
+        host, port = self.ctx.endpoint.removeprefix("http://").rsplit(":", 1)
+        try:
+            socket.create_connection((host, int(port)), timeout=2).close()
+            self.accepting_at_stop = True
+        except OSError:
+            self.accepting_at_stop = False
+
+
+class _ProbedCloud(LocalCloud):
+    probes: list[_EndpointProbe] = []
+
+    @staticmethod
+    def _build_components(ctx: CloudContext) -> list[tuple[str, Component]]:
+        probe = _EndpointProbe(ctx)
+        _ProbedCloud.probes.append(probe)
+        return [*LocalCloud._build_components(ctx), ("probe", probe)]
+
+
+def test_stop_closes_the_endpoint_before_stopping_components() -> None:
+    # GIVEN a running cloud with a component that checks the endpoint when it is stopped
+    cloud = _ProbedCloud().start()
+    probe = _ProbedCloud.probes[-1]
+
+    # WHEN the cloud stops
+    cloud.stop()
+
+    # THEN the endpoint no longer accepted connections by the time components were stopped
+    assert probe.accepting_at_stop is False
