@@ -11,7 +11,9 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -27,6 +29,7 @@ from fogbank.cloud.router import AwsRequest, AwsResponse
 
 __all__ = ["CloudFormationComponent"]
 
+_log = logging.getLogger(__name__)
 _STOP_TIMEOUT = 10.0
 _RESOURCE_WORKERS = 6
 
@@ -96,12 +99,22 @@ class CloudFormationComponent:
         return value
 
     def stop(self) -> None:
-        """Cancel running operations (no new resource starts), wake custom-resource waits, join threads."""
+        """Cancel running operations (no new resource starts), wake custom-resource waits, join threads.
+
+        Waits at most `_STOP_TIMEOUT` seconds in all; a resource call still running after that is left to
+        finish on its (daemon) thread, and the cancelled flag keeps it from starting anything new.
+        """
+        deadline = time.monotonic() + _STOP_TIMEOUT
         self.cancelled.set()
         self.responses.close()
         with self._lock:
             threads = list(self._threads.values())
             self._threads.clear()
-        for thread in threads:
-            thread.join(_STOP_TIMEOUT)
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for thread in [*threads, *self.pool._threads]:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        stuck = [thread.name for thread in [*threads, *self.pool._threads] if thread.is_alive()]
+        if stuck:
+            _log.warning(
+                "CloudFormation threads still running after %.0f s at stop: %s", _STOP_TIMEOUT, stuck
+            )
