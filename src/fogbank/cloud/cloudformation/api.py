@@ -147,9 +147,7 @@ class CloudFormationApi:
         stack.prepared = prepared
         stack.capabilities, stack.disable_rollback = capabilities, on_failure == "DO_NOTHING"
         stack.tags = {t["Key"]: t.get("Value", "") for t in members(form, "Tags")}
-        if self.store.live(name) is not None:  # a concurrent CreateStack won
-            raise AlreadyExistsError(name)
-        self.store.add(stack)
+        self.store.add(stack)  # AlreadyExistsError if a concurrent CreateStack of the name won
         stack.set_stack_status("CREATE_IN_PROGRESS", "User Initiated")
         self.component.run(stack, lambda: self.component.operations.create(stack, prepared, on_failure))
         return {"StackId": stack.stack_id}

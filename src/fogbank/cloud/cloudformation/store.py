@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from fogbank.cloud.cloudformation.errors import StackNotFoundError
+from fogbank.cloud.cloudformation.errors import AlreadyExistsError, StackNotFoundError
 from fogbank.cloud.cloudformation.providers.base import ProviderResult
 from fogbank.cloud.cloudformation.template import Template
 
@@ -142,7 +142,10 @@ class StackStore:
         self._stacks: dict[str, Stack] = {}
 
     def add(self, stack: Stack) -> Stack:
+        """Insert `stack`; AlreadyExistsError if a live stack has its name (checked and inserted atomically)."""
         with self._lock:
+            if self.live(stack.name) is not None:
+                raise AlreadyExistsError(stack.name)
             self._stacks[stack.stack_id] = stack
         return stack
 
