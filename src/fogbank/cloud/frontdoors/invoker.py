@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from fogbank.cloud.frontdoors.permissions import function_policy, policy_allows
+from fogbank.cloud.aws_state.lambda_policy import resource_policy
+from fogbank.cloud.frontdoors.permissions import policy_allows
 
 if TYPE_CHECKING:
     from fogbank.cloud.context import CloudContext
@@ -48,7 +49,9 @@ class CloudInvoker:
         source_arn: str | None,
         context: dict[str, str] | None = None,
     ) -> bool:
-        policy = function_policy(self._ctx.client("lambda"), function)
+        # read in-process (the same backend call as GetPolicy): a signed HTTP round trip per request cost a
+        # third of a Function URL's throughput
+        policy = resource_policy(self._ctx.region, self._ctx.account_id, function)
         return policy_allows(policy, principal, action, source_arn, context)
 
     def __call__(

@@ -1,0 +1,39 @@
+"""A Lambda function's resource policy read in-process from moto (pinned 5.2.5), for the front doors.
+
+The same backend call as the GetPolicy API (`LambdaBackend.get_policy`), without the signed HTTP round trip
+through the local cloud that every front-door request used to pay. No cache: every call sees the policy as
+AddPermission / RemovePermission left it.
+
+Example:
+    >>> resource_policy("us-east-1", "123456789012", "arn:aws:lambda:us-east-1:123456789012:function:f")  # doctest: +SKIP
+    {'Version': '2012-10-17', 'Id': 'default', 'Statement': [...]}
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["resource_policy"]
+
+
+def resource_policy(region: str, account_id: str, function: str) -> dict[str, Any]:
+    """The function's policy document; `{"Statement": []}` when the function or its policy does not exist.
+
+    `function` is a name or an ARN (with a qualifier, as GetPolicy takes it); an ARN's own region and account
+    win over the defaults given.
+    """
+    from moto.awslambda.exceptions import LambdaClientError
+    from moto.awslambda.models import lambda_backends
+
+    parts = function.split(":")
+    if function.startswith("arn:") and len(parts) >= 7:
+        region, account_id = parts[3], parts[4]
+    try:
+        wire = lambda_backends[account_id][region].get_policy(function, None)
+    except LambdaClientError as exc:
+        if exc.code != 404:  # only "no such function" and "no policy" mean: nothing is allowed
+            raise
+        return {"Statement": []}
+    policy = json.loads(json.loads(wire)["Policy"])
+    return policy if isinstance(policy, dict) else {"Statement": []}
