@@ -174,3 +174,74 @@ def test_node_custom_resource_answers_like_cdk_handlers(
     assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
     assert _outputs(stack) == {"Ref": "node-Thing", "Data": "QUIET"}
     delete_stack("custom-node")
+
+
+# Answers a physical id made from the Name property, so that changing Name replaces the resource.
+REPLACING_HANDLER = PYTHON_HANDLER.replace(
+    'physical = event.get("PhysicalResourceId") or "greeter-" + props.get("Name", "")',
+    'physical = "replacing-" + props.get("Name", "")',
+).replace(
+    'if props.get("Fail") == "yes"',
+    'if event["RequestType"] == "Delete": physical = event["PhysicalResourceId"]\n    if props.get("Fail") == "yes"',
+)
+
+
+def _deleted(cloud: LocalCloud) -> set[str]:
+    pages = cloud.client("ssm").get_paginator("get_parameters_by_path").paginate(Path="/deleted")
+    return {p["Name"].removeprefix("/deleted/") for page in pages for p in page["Parameters"]}
+
+
+def test_custom_resource_replacement_deletes_the_old_one_in_cleanup(
+    cloud: LocalCloud,
+    cfn: Any,
+    run_stack: Callable[..., dict[str, Any]],
+    upload_zip: Callable[[str, dict[str, str]], dict[str, str]],
+) -> None:
+    # GIVEN a custom resource whose physical id follows its Name property
+    code = upload_zip("custom/replacing.zip", {"index.py": REPLACING_HANDLER})
+    template = _template(code, "python3.11", "index.handler", {"Name": "first"})
+    assert run_stack("custom-replace", template)["StackStatus"] == "CREATE_COMPLETE"
+
+    # WHEN an update changes Name, so the handler answers a new physical id
+    template["Resources"]["Thing"]["Properties"]["Name"] = "second"
+    stack = run_stack("custom-replace", template, update=True)
+
+    # THEN the stack uses the new resource, and the old one got Delete during cleanup, after the update
+    assert stack["StackStatus"] == "UPDATE_COMPLETE", stack.get("StackStatusReason")
+    assert _outputs(stack)["Ref"] == "replacing-second"
+    assert "replacing-first" in _deleted(cloud) and "replacing-second" not in _deleted(cloud)
+    events = list(reversed(cfn.describe_stack_events(StackName="custom-replace")["StackEvents"]))
+    statuses = [(e["LogicalResourceId"], e["ResourceStatus"], e.get("PhysicalResourceId")) for e in events]
+    cleanup = statuses.index(("custom-replace", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", stack["StackId"]))
+    old_deleted = statuses.index(("Thing", "DELETE_COMPLETE", "replacing-first"))
+    assert cleanup < old_deleted
+
+
+def test_failed_update_keeps_the_old_custom_resource_and_deletes_the_new_one(
+    cloud: LocalCloud,
+    run_stack: Callable[..., dict[str, Any]],
+    upload_zip: Callable[[str, dict[str, str]], dict[str, str]],
+) -> None:
+    # GIVEN a custom resource whose physical id follows its Name property
+    code = upload_zip("custom/replacing-rollback.zip", {"index.py": REPLACING_HANDLER})
+    template = _template(code, "python3.11", "index.handler", {"Name": "kept"})
+    assert run_stack("custom-replace-fails", template)["StackStatus"] == "CREATE_COMPLETE"
+
+    # WHEN an update replaces it, and a resource created after it fails
+    template["Resources"]["Thing"]["Properties"]["Name"] = "discarded"
+    template["Resources"]["Later"] = {
+        "Type": "Custom::Thing",
+        "DependsOn": "Thing",
+        "Properties": {
+            "ServiceToken": {"Fn::GetAtt": ["Handler", "Arn"]},
+            "Name": "later",
+            "Fail": "yes",
+        },
+    }
+    stack = run_stack("custom-replace-fails", template, update=True)
+
+    # THEN the update rolls back to the old resource, which was never deleted; the new one was
+    assert stack["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE", stack.get("StackStatusReason")
+    assert _outputs(stack)["Ref"] == "replacing-kept"
+    assert "replacing-discarded" in _deleted(cloud)
+    assert "replacing-kept" not in _deleted(cloud)

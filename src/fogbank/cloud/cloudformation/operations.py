@@ -127,6 +127,12 @@ class StackOperations:
                 else:
                     stack.resources.pop(logical_id, None)
         for logical_id in reversed(changed):
+            if logical_id in replaced:  # updated into a new physical resource: delete it, keep the old one
+                self._try_delete(actions, stack.resources[logical_id], rollback_of_create=True)
+                with stack.lock:
+                    stack.resources[logical_id] = restored = replaced.pop(logical_id)
+                stack.set_resource_status(restored, "UPDATE_COMPLETE")
+                continue
             if logical_id in stack.resources and logical_id in old_prepared.template.resources:
                 with contextlib.suppress(ResourceFailure):  # the event names the resource and the cause
                     old_actions.update(logical_id, {})

@@ -6,6 +6,7 @@ logical id, the type and the cause.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -179,6 +180,8 @@ class ResourceActions:
             return self._replace(definition, current, replaced, "a changed property requires it")
         except Exception as exc:
             raise self.fail(current, "UPDATE_FAILED", exc) from exc
+        if provider.replaced_when_physical_id_changes and result.physical_id != current.physical_id:
+            replaced[logical_id] = dataclasses.replace(current)  # the old resource, deleted at cleanup
         current.result, current.properties = result, properties
         self.stack.set_resource_status(current, "UPDATE_COMPLETE")
         return True

@@ -71,6 +71,9 @@ class ResourceProvider:
     properties: ClassVar[frozenset[str]]
     # True for types whose properties are free-form (custom resources): no "unsupported property" check.
     open_properties: ClassVar[bool] = False
+    # True for custom resources: an update that answers a new physical id made a new resource, and the engine
+    # deletes the old one in the cleanup phase, after the whole update succeeded (as CloudFormation does).
+    replaced_when_physical_id_changes: ClassVar[bool] = False
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         raise NotImplementedError

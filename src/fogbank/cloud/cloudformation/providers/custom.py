@@ -10,7 +10,6 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import uuid
@@ -39,6 +38,7 @@ class CustomResourceProvider(ResourceProvider):
     resource_type = "AWS::CloudFormation::CustomResource"
     properties = frozenset({"ServiceToken"})
     open_properties = True
+    replaced_when_physical_id_changes = True
 
     def _call(
         self,
@@ -106,14 +106,10 @@ class CustomResourceProvider(ResourceProvider):
     def update(
         self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
     ) -> ProviderResult:
+        # A new PhysicalResourceId means a new resource: the engine deletes the old one during cleanup, after
+        # the update completed (see replaced_when_physical_id_changes), never before.
         answer = self._call(request, "Update", current.physical_id, previous_properties)
-        result = self._result(answer, current.physical_id)
-        if (
-            result.physical_id != current.physical_id
-        ):  # a new physical resource: CloudFormation deletes the old one
-            old = dataclasses.replace(request, properties=previous_properties)
-            self.delete(old, current)
-        return result
+        return self._result(answer, current.physical_id)
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         self._call(request, "Delete", current.physical_id)
