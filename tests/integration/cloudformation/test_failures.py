@@ -224,3 +224,65 @@ def test_export_in_use_blocks_delete(
     assert reason == "Export shared-queue cannot be deleted as it is in use by importer"
     delete_stack("importer")
     delete_stack("exporter")
+
+
+def _function_with(logical_id: str, **properties: Any) -> dict[str, Any]:
+    return {
+        "Resources": {
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": "lambda.amazonaws.com"},
+                                "Action": "sts:AssumeRole",
+                            }
+                        ],
+                    }
+                },
+            },
+            logical_id: {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {
+                    "Code": {"ZipFile": "def handler(event, context):\n    return 1\n"},
+                    "Handler": "index.handler",
+                    "Runtime": "python3.11",
+                    "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+                    **properties,
+                },
+            },
+        }
+    }
+
+
+def test_dead_letter_config_is_refused_not_ignored(
+    run_stack: Callable[..., dict[str, Any]], stack_events: Events
+) -> None:
+    # GIVEN a function with a dead-letter queue, which the local cloud would never use
+    template = _function_with("Fn", DeadLetterConfig={"TargetArn": "arn:aws:sqs:us-east-1:123456789012:dlq"})
+
+    # WHEN it is created
+    stack = run_stack("dead-letter", template)
+
+    # THEN it fails naming the property, the resource, what the local cloud does not do, and the next step
+    assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
+    (reason,) = [e[3] for e in stack_events("dead-letter") if e[0] == "Fn" and e[2] == "CREATE_FAILED"]
+    assert "unsupported property DeadLetterConfig of AWS::Lambda::Function (resource Fn)" in reason
+    assert "dead-letter queue" in reason
+    assert "remove DeadLetterConfig for local runs" in reason
+
+
+def test_empty_dead_letter_config_and_runtime_management_are_accepted(
+    run_stack: Callable[..., dict[str, Any]],
+) -> None:
+    # GIVEN a function with an empty DeadLetterConfig and a RuntimeManagementConfig
+    template = _function_with("Fn", DeadLetterConfig={}, RuntimeManagementConfig={"UpdateRuntimeOn": "Auto"})
+
+    # WHEN it is created
+    stack = run_stack("dead-letter-empty", template)
+
+    # THEN it is created (neither changes what runs locally)
+    assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")

@@ -29,7 +29,6 @@ _CONFIGURATION = (
     "MemorySize",
     "Environment",
     "Runtime",
-    "DeadLetterConfig",
     "KMSKeyArn",
     "TracingConfig",
     "Layers",
@@ -60,6 +59,16 @@ def _code(code: dict[str, Any], runtime: str, owner: str) -> dict[str, Any]:
     return {key: code[key] for key in ("S3Bucket", "S3Key", "S3ObjectVersion") if key in code}
 
 
+def _refuse_dead_letter_config(props: dict[str, Any], logical_id: str) -> None:
+    """A DeadLetterConfig with a target would be accepted with no effect: say so instead (an empty one is fine)."""
+    if props.get("DeadLetterConfig"):
+        raise ValueError(
+            f"unsupported property DeadLetterConfig of AWS::Lambda::Function (resource {logical_id}): the local "
+            "cloud neither retries failed asynchronous (Event) invocations nor sends them to a dead-letter "
+            "queue; remove DeadLetterConfig for local runs, or deploy this stack to AWS"
+        )
+
+
 def _configuration(props: dict[str, Any]) -> dict[str, Any]:
     config: dict[str, Any] = {}
     for key in _CONFIGURATION:
@@ -87,12 +96,16 @@ class FunctionProvider(ResourceProvider):
             "ReservedConcurrentExecutions",
             "Tags",
             "PackageType",
+            "DeadLetterConfig",  # refused unless empty (_refuse_dead_letter_config)
+            # Harmless here: it only chooses when AWS moves a function to a new runtime version; locally the
+            # runtime is the one installed on the machine (see docs/local-cloud-lambda.md).
             "RuntimeManagementConfig",
         }
     )
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
+        _refuse_dead_letter_config(props, request.logical_id)
         if props.get("PackageType", "Zip") != "Zip":
             raise ValueError(
                 f"unsupported PackageType {props['PackageType']} of {request.logical_id}: use Zip"
@@ -122,6 +135,7 @@ class FunctionProvider(ResourceProvider):
         self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
     ) -> ProviderResult:
         props = request.properties
+        _refuse_dead_letter_config(props, request.logical_id)
         if props.get("FunctionName") != previous_properties.get("FunctionName"):
             raise NeedsReplacement("FunctionName")
         client = request.ctx.client("lambda", request.region)
