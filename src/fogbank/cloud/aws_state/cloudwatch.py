@@ -19,9 +19,18 @@ from typing import Any
 
 from fogbank.cloud.router import ACCOUNT_ID
 
-__all__ = ["StoredDatum", "naive_utc", "put_metric_data", "stored_datums"]
+__all__ = ["MetricDataRejected", "StoredDatum", "naive_utc", "put_metric_data", "stored_datums"]
 
 _lock = threading.Lock()
+
+
+class MetricDataRejected(Exception):
+    """moto's validation refused PutMetricData input (NaN, Values and Counts of different sizes, ...)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,12 @@ def _backend(region: str, account_id: str) -> Any:
 def put_metric_data(
     region: str, namespace: str, data: Sequence[dict[str, Any]], account_id: str = ACCOUNT_ID
 ) -> None:
-    """Store PutMetricData `MetricData` entries (Value, Values/Counts or StatisticValues)."""
+    """Store PutMetricData `MetricData` entries (Value, Values/Counts or StatisticValues).
+
+    Raises MetricDataRejected (AWS's code and message) when moto's validation refuses them.
+    """
+    from moto.cloudwatch.exceptions import CloudWatchException
+
     prepared = []
     for datum in data:
         item = dict(datum)
@@ -61,7 +75,10 @@ def put_metric_data(
             item["Timestamp"] = naive_utc(item["Timestamp"])
         prepared.append(item)
     with _lock:
-        _backend(region, account_id).put_metric_data(namespace, prepared)
+        try:
+            _backend(region, account_id).put_metric_data(namespace, prepared)
+        except CloudWatchException as exc:
+            raise MetricDataRejected(str(exc.code), str(exc.message)) from exc
 
 
 def stored_datums(region: str, account_id: str = ACCOUNT_ID) -> list[StoredDatum]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,8 @@ from fogbank.cloud.telemetry.metric_stats import (
 )
 
 __all__ = ["CloudWatchApi"]
+
+_log = logging.getLogger(__name__)
 
 _LIST_PAGE = 500
 
@@ -92,6 +95,12 @@ class CloudWatchApi:
             return protocol.encode_error(call, exc.code, str(exc))
         except StatisticError as exc:
             return protocol.encode_error(call, "InvalidParameterValue", str(exc))
+        except Exception as exc:  # a fogbank bug: never disguised as the caller's mistake
+            _log.exception("CloudWatch %s failed in the local cloud", call.operation)
+            message = (
+                f"the local cloud failed on {call.operation} ({exc!r}); please report it as a fogbank bug"
+            )
+            return protocol.encode_error(call, "InternalFailure", message, 500)
 
     def _bridge(self, region: str, call: protocol.CloudWatchCall) -> AwsResponse:
         form = protocol.to_query_form(call)
@@ -121,8 +130,8 @@ class CloudWatchApi:
                 )
         try:
             cloudwatch_state.put_metric_data(region, str(namespace), data)
-        except Exception as exc:  # moto's validation errors (NaN values, mismatched Counts, ...)
-            raise InvalidParameter(str(getattr(exc, "message", exc))) from exc
+        except cloudwatch_state.MetricDataRejected as exc:  # NaN values, mismatched Counts, ...
+            raise InvalidParameter(exc.message, exc.code) from exc
         return {}
 
     def get_metric_data(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
