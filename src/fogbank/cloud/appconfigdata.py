@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from fogbank.cloud.context import CloudContext
 
 __all__ = ["AppConfigData"]
+
+_REQUIRED_SESSION_KEYS = ("ApplicationIdentifier", "EnvironmentIdentifier", "ConfigurationProfileIdentifier")
 
 
 @dataclass(frozen=True)
@@ -61,20 +64,36 @@ class AppConfigData:
         return token
 
     def _start_session(self, request: AwsRequest) -> AwsResponse:
-        body = request.json()
+        try:
+            body = request.json()
+        except ValueError as exc:
+            return _bad_request(f"The request body is not JSON ({exc}); send a JSON object")
+        if not isinstance(body, dict):
+            return _bad_request("The request body must be a JSON object")
+        missing = [
+            key for key in _REQUIRED_SESSION_KEYS if not body.get(key) or not isinstance(body[key], str)
+        ]
+        if missing:
+            return _bad_request(
+                f"Missing required parameters: {', '.join(missing)}; pass each as an id or a name"
+            )
+        interval = body.get("RequiredMinimumPollIntervalInSeconds", 60)
+        if isinstance(interval, bool) or not isinstance(interval, int) or not 15 <= interval <= 86400:
+            return _bad_request(
+                f"RequiredMinimumPollIntervalInSeconds {interval!r} is invalid; use an integer from 15 to 86400"
+            )
         account, region = self.ctx.account_id, request.region
-        app_id = moto_appconfig.find_application(account, region, body.get("ApplicationIdentifier", ""))
+        app_id = moto_appconfig.find_application(account, region, body["ApplicationIdentifier"])
         if app_id is None:
-            return _not_found("Application", body.get("ApplicationIdentifier"))
-        env_id = self.control.find_environment(app_id, body.get("EnvironmentIdentifier", ""))
+            return _not_found("Application", body["ApplicationIdentifier"])
+        env_id = self.control.find_environment(app_id, body["EnvironmentIdentifier"])
         if env_id is None:
-            return _not_found("Environment", body.get("EnvironmentIdentifier"))
+            return _not_found("Environment", body["EnvironmentIdentifier"])
         profile_id = moto_appconfig.find_profile(
-            account, region, app_id, body.get("ConfigurationProfileIdentifier", "")
+            account, region, app_id, body["ConfigurationProfileIdentifier"]
         )
         if profile_id is None:
-            return _not_found("ConfigurationProfile", body.get("ConfigurationProfileIdentifier"))
-        interval = int(body.get("RequiredMinimumPollIntervalInSeconds") or 60)
+            return _not_found("ConfigurationProfile", body["ConfigurationProfileIdentifier"])
         token = self._issue(_Session(app_id, env_id, profile_id, region, interval, None))
         return AwsResponse.json({"InitialConfigurationToken": token}, 201)
 
@@ -119,6 +138,15 @@ class AppConfigData:
         if content.version_label:
             headers["Version-Label"] = content.version_label
         return AwsResponse(200, b"" if unchanged else content.content, headers)
+
+
+def _bad_request(message: str) -> AwsResponse:
+    """appconfigdata's BadRequestException, with `Reason: InvalidParameters` as AWS sends it."""
+    response = json_error("BadRequestException", message, 400, rest=True)
+    body = json.loads(response.body)
+    body["Reason"] = "InvalidParameters"
+    response.body = json.dumps(body).encode()
+    return response
 
 
 def _not_found(kind: str, identifier: object) -> AwsResponse:

@@ -6,7 +6,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 
 from fogbank.cloud import LocalCloud
 
@@ -82,3 +84,43 @@ def test_deployed_configuration_is_served(
             EnvironmentIdentifier="dev",
             ConfigurationProfileIdentifier="features",
         )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        ({"ApplicationIdentifier": "shop", "EnvironmentIdentifier": "dev"}, "ConfigurationProfileIdentifier"),
+        ({"ConfigurationProfileIdentifier": "features"}, "ApplicationIdentifier, EnvironmentIdentifier"),
+        (
+            {
+                "ApplicationIdentifier": "shop",
+                "EnvironmentIdentifier": "dev",
+                "ConfigurationProfileIdentifier": "features",
+                "RequiredMinimumPollIntervalInSeconds": 5,
+            },
+            "RequiredMinimumPollIntervalInSeconds 5",
+        ),
+    ],
+)
+def test_start_session_with_missing_or_bad_parameters_is_a_bad_request(
+    cloud: LocalCloud, arguments: dict[str, Any], named: str
+) -> None:
+    # GIVEN an appconfigdata client that skips boto3's own parameter checks, as a hand-written call would
+    client = boto3.client(
+        "appconfigdata",
+        endpoint_url=cloud.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(parameter_validation=False, retries={"max_attempts": 1}),
+    )
+
+    # WHEN a session is started with required parameters missing, or an out-of-range poll interval
+    with pytest.raises(client.exceptions.BadRequestException) as raised:
+        client.start_configuration_session(**arguments)
+
+    # THEN AWS's BadRequestException names what is wrong (not a "not found")
+    error = raised.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert error["Reason"] == "InvalidParameters"
+    assert named in error["Error"]["Message"]
