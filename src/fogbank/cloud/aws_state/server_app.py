@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["MOTO_VERSION", "create", "installed_version", "request_handler", "reset"]
+
 MOTO_VERSION = "5.2.5"
 
 
@@ -31,6 +33,12 @@ def reset() -> None:
 
 
 def installed_version() -> str:
+    """The moto version importable here; fogbank's moto adapters are written against MOTO_VERSION.
+
+    Example:
+        >>> installed_version() == MOTO_VERSION
+        True
+    """
     import moto
 
     return str(moto.__version__)
