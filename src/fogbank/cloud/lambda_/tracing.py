@@ -53,10 +53,6 @@ class TraceContext:
         """What the function sees in `_X_AMZN_TRACE_ID` (Lambda-Runtime-Trace-Id)."""
         return f"Root={self.root};Parent={self.function_segment_id};Sampled={1 if self.sampled else 0}"
 
-    @property
-    def response_header(self) -> str:
-        return f"Root={self.root};Parent={self.service_segment_id};Sampled={1 if self.sampled else 0}"
-
 
 def _parse(header: str) -> dict[str, str]:
     fields: dict[str, str] = {}
