@@ -20,6 +20,18 @@ Example:
 
 from __future__ import annotations
 
+__all__ = [
+    "CloudError",
+    "ConfigError",
+    "DeployError",
+    "FetchTimeoutError",
+    "FogbankError",
+    "LayerBuildError",
+    "RepoError",
+    "SynthError",
+    "TargetError",
+]
+
 
 class FogbankError(Exception):
     """Root of every error fogbank raises on purpose."""

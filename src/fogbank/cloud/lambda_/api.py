@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["InvokeResult"]
+
 
 @dataclass(frozen=True)
 class InvokeResult:

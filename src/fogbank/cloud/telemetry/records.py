@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["InvocationRecord", "LogLine"]
+
 
 @dataclass(frozen=True)
 class LogLine:

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     from fogbank.cloud.context import CloudContext
 
+__all__ = ["NeedsReplacement", "ProviderRequest", "ProviderResult", "ResourceProvider"]
+
 
 @dataclass(frozen=True)
 class ProviderRequest:
