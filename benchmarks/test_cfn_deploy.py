@@ -18,7 +18,9 @@ from fogbank.cloud import LocalCloud
 
 ASSUME = {
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
 }
 
 
@@ -53,10 +55,15 @@ def _template() -> str:
                     "Type": "AWS::IAM::Role",
                     "Properties": {
                         "AssumeRolePolicyDocument": ASSUME,
-                        "ManagedPolicyArns": ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
+                        "ManagedPolicyArns": [
+                            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+                        ],
                     },
                 },
-                "Layer": {"Type": "AWS::Lambda::LayerVersion", "Properties": {"Content": {"S3Bucket": "bench", "S3Key": "layer.zip"}}},
+                "Layer": {
+                    "Type": "AWS::Lambda::LayerVersion",
+                    "Properties": {"Content": {"S3Bucket": "bench", "S3Key": "layer.zip"}},
+                },
                 "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 7}},
                 **functions,
             },
@@ -70,7 +77,9 @@ def cloud() -> Iterator[LocalCloud]:
     with LocalCloud() as running:
         s3 = running.client("s3")
         s3.create_bucket(Bucket="bench")
-        s3.put_object(Bucket="bench", Key="app.zip", Body=_zip({"app.py": "def handler(e, c):\n    return 1\n"}))
+        s3.put_object(
+            Bucket="bench", Key="app.zip", Body=_zip({"app.py": "def handler(e, c):\n    return 1\n"})
+        )
         s3.put_object(Bucket="bench", Key="layer.zip", Body=_zip({"python/mod.py": "X = 1\n"}))
         yield running
 
@@ -80,12 +89,16 @@ _names = itertools.count()
 
 def _deploy(cfn: Any, name: str, template: str) -> None:
     cfn.create_stack(StackName=name, TemplateBody=template, Capabilities=["CAPABILITY_IAM"])
-    cfn.get_waiter("stack_create_complete").wait(StackName=name, WaiterConfig={"Delay": 0.02, "MaxAttempts": 5000})
+    cfn.get_waiter("stack_create_complete").wait(
+        StackName=name, WaiterConfig={"Delay": 0.02, "MaxAttempts": 5000}
+    )
 
 
 def _delete(cfn: Any, name: str) -> None:
     cfn.delete_stack(StackName=name)
-    cfn.get_waiter("stack_delete_complete").wait(StackName=name, WaiterConfig={"Delay": 0.02, "MaxAttempts": 5000})
+    cfn.get_waiter("stack_delete_complete").wait(
+        StackName=name, WaiterConfig={"Delay": 0.02, "MaxAttempts": 5000}
+    )
 
 
 def test_deploy_two_function_stack(benchmark: Any, cloud: LocalCloud) -> None:

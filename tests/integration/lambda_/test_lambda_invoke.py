@@ -293,7 +293,9 @@ def test_in_process_invoke_matches_the_api(cloud: LocalCloud, make_function: Cal
     assert (missing.status, missing.error_code) == (404, "ResourceNotFoundException")
 
 
-def test_moto_event_sources_run_the_real_function(cloud: LocalCloud, make_function: Callable[..., str]) -> None:
+def test_moto_event_sources_run_the_real_function(
+    cloud: LocalCloud, make_function: Callable[..., str]
+) -> None:
     # GIVEN an SNS topic with a Lambda subscription whose handler writes the message to S3
     s3 = cloud.client("s3")
     s3.create_bucket(Bucket="from-sns")

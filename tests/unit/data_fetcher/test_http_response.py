@@ -50,7 +50,9 @@ def test_a_5xx_answer_is_final_and_sent_once(free_port: int) -> None:
     try:
         # WHEN a POST is sent through get_http_response
         with pytest.raises(requests.HTTPError) as caught:
-            get_http_response(requests.Request("POST", f"http://127.0.0.1:{free_port}/", data=b"x"), timeout=5)
+            get_http_response(
+                requests.Request("POST", f"http://127.0.0.1:{free_port}/", data=b"x"), timeout=5
+            )
         # THEN the 502 is raised at once, and the handler ran exactly once
         assert caught.value.response.status_code == 502
         assert server.RequestHandlerClass.hits == 1  # type: ignore[attr-defined]

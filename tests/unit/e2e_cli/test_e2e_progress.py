@@ -151,9 +151,7 @@ def test_feature_group_scheduler_keeps_each_feature_on_one_worker(pytester: pyte
         )
 
     # WHEN they run on two workers with --dist loadgroup (fogbank's plugin supplies the scheduler)
-    result = pytester.runpytest_subprocess(
-        "-n", "2", "--dist", "loadgroup", "e2e"
-    )
+    result = pytester.runpytest_subprocess("-n", "2", "--dist", "loadgroup", "e2e")
 
     # THEN every test ran, and each feature's tests all ran on one worker
     result.assert_outcomes(passed=8)
