@@ -20,6 +20,7 @@ import errno
 import os
 import random
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import requests.adapters as requests_adapters
@@ -34,14 +35,18 @@ from fogbank.cloud.frontdoors.invoker import CloudInvoker, Invoker
 from fogbank.cloud.frontdoors.listener import HttpListener
 from fogbank.cloud.frontdoors.shim import ConnectionShim
 from fogbank.cloud.frontdoors.tls import LocalAuthority, configured_bundle
+from fogbank.cloud.router import AwsRequest, AwsResponse
 from fogbank.errors import CloudError
 
 if TYPE_CHECKING:
     from fogbank.cloud.context import CloudContext
 
-__all__ = ["FrontDoorsComponent"]
+__all__ = ["DOOR_MAP_PATH", "FrontDoorsComponent"]
 
 _CA_ENV = "REQUESTS_CA_BUNDLE"
+# GET <endpoint>/_fogbank/frontdoors: how other processes (Lambda workers, tests using `--fogbank-endpoint`)
+# reach the doors: the connection shim's table, the edge listeners and the CA (see docs/front-doors.md).
+DOOR_MAP_PATH = "/_fogbank/frontdoors"
 
 
 class FrontDoorsComponent:
@@ -59,6 +64,7 @@ class FrontDoorsComponent:
         self._ca_env_set = False
         self._previous_default_bundle: str | None = None
         self.ca_file: str | None = None
+        self.bundle_file: str | None = None
         self._rest: dict[str, RestApiDoor] = {}
         self._http: dict[str, HttpApiDoor] = {}
         self._urls: dict[str, FunctionUrlDoor] = {}
@@ -79,7 +85,7 @@ class FrontDoorsComponent:
         files = LocalAuthority.create(names).write(
             self.ctx.state_dir / "frontdoors-tls", trusted=configured_bundle(os.environ)
         )
-        self.ca_file = str(files.ca_cert)
+        self.ca_file, self.bundle_file = str(files.ca_cert), str(files.bundle)
         self._edge_tls = HttpListener("127.0.0.1", 0, self._edge, tls=files.server_context())
         self._edge_plain = HttpListener("127.0.0.1", 0, self._edge)
         for suffix in names:
@@ -93,6 +99,7 @@ class FrontDoorsComponent:
         # tests/unit/frontdoors/test_tls_bundle.py fails if a new version stops doing so.
         self._previous_default_bundle = requests_adapters.DEFAULT_CA_BUNDLE_PATH
         requests_adapters.DEFAULT_CA_BUNDLE_PATH = str(files.bundle)
+        self.ctx.router.add_path(DOOR_MAP_PATH, self._door_map)
 
     def stop(self) -> None:
         """Close every listener, remove the shim and restore REQUESTS_CA_BUNDLE. Idempotent, never raises."""
@@ -136,6 +143,26 @@ class FrontDoorsComponent:
         if self._edge_tls is None:
             raise CloudError("the front doors are not started")
         return self._edge_tls.port
+
+    def _door_map(self, request: AwsRequest) -> AwsResponse:
+        """GET /_fogbank/frontdoors: the shim table, edge listeners and CA, for other processes."""
+        if request.method != "GET":
+            return AwsResponse(405, b"the front-door map is read with GET")
+        with self._lock:
+            tls, plain = self._edge_tls, self._edge_plain
+        if tls is None or plain is None or self.ca_file is None:
+            return AwsResponse.json({"message": "the front doors are not started"}, 503)
+        return AwsResponse.json(
+            {
+                "region": self.ctx.region,
+                "edge_tls": ["127.0.0.1", tls.port],
+                "edge_plain": ["127.0.0.1", plain.port],
+                "ca_file": self.ca_file,
+                "ca_bundle_file": self.bundle_file,
+                "ca_pem": Path(self.ca_file).read_text(),
+                "shim": self.shim.table(),
+            }
+        )
 
     # -- API Gateway and Function URLs -------------------------------------------------------------------
     def put_rest_api(self, model: RestApiModel) -> None:

@@ -1,9 +1,14 @@
 """Make AWS host names of the front doors reachable from this process, with no rewriting in the test.
 
-`ConnectionShim` replaces `socket.create_connection` and urllib3's `create_connection` (used by requests)
-while installed: a connection to a mapped (host, port) goes to the listener that serves it; every other
-connection is untouched. Host names match exactly or by suffix (`.execute-api.us-east-1.amazonaws.com`).
+`ConnectionShim` replaces `socket.getaddrinfo`, `socket.create_connection` and urllib3's
+`create_connection` (used by requests) while installed: a connection to a mapped (host, port) goes to the
+listener that serves it (for getaddrinfo: the answer is the listener's address and port, so any client that
+resolves before connecting, asyncio's included, lands there); every other connection is untouched. Host names match exactly or by suffix (`.execute-api.us-east-1.amazonaws.com`).
 TLS still runs end to end with the original host name (SNI and certificate checks are the client's own).
+
+The module needs only the standard library (urllib3 is patched when importable), so Lambda workers load it
+standalone from their runtime directory (see `lambda_/worker_boot.py`); `table()` / `from_table()` carry a
+shim's mapping to another process as JSON.
 
 Example:
     >>> shim = ConnectionShim()
@@ -20,11 +25,18 @@ import socket
 import threading
 from typing import Any
 
-import urllib3.util.connection as urllib3_connection
-
 __all__ = ["ConnectionShim"]
 
 Address = tuple[str, int]
+
+
+def _urllib3_connection() -> Any:
+    """urllib3's connection module, or None when urllib3 is not importable (a bare Lambda worker)."""
+    try:
+        import urllib3.util.connection as urllib3_connection
+    except ImportError:
+        return None
+    return urllib3_connection
 
 
 class ConnectionShim:
@@ -34,7 +46,7 @@ class ConnectionShim:
         self._exact: dict[Address, Address] = {}
         self._suffixes: dict[tuple[str, int], Address] = {}
         self._lock = threading.Lock()
-        self._originals: tuple[Any, Any] | None = None
+        self._originals: tuple[Any, Any, Any, Any] | None = None
 
     def map_host(self, host: str, port: int, target: Address) -> None:
         with self._lock:
@@ -48,6 +60,30 @@ class ConnectionShim:
         with self._lock:
             self._exact.pop((host.lower(), port), None)
 
+    def table(self) -> dict[str, list[list[Any]]]:
+        """The mapping as JSON-ready lists: `{"hosts": [[host, port, [addr, port]]], "suffixes": [...]}`."""
+        with self._lock:
+            return {
+                "hosts": [[host, port, list(target)] for (host, port), target in self._exact.items()],
+                "suffixes": [
+                    [suffix, port, list(target)] for (suffix, port), target in self._suffixes.items()
+                ],
+            }
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any]) -> ConnectionShim:
+        """A shim with the mapping of another process's `table()`.
+
+        >>> ConnectionShim.from_table({"suffixes": [[".on.aws", 443, ["127.0.0.1", 9]]]}).target("a.on.aws", 443)
+        ('127.0.0.1', 9)
+        """
+        shim = cls()
+        for host, port, (address, target_port) in table.get("hosts", []):
+            shim.map_host(str(host), int(port), (str(address), int(target_port)))
+        for suffix, port, (address, target_port) in table.get("suffixes", []):
+            shim.map_suffix(str(suffix), int(port), (str(address), int(target_port)))
+        return shim
+
     def target(self, host: str, port: int) -> Address | None:
         """Where a connection to (host, port) goes, or None to leave it alone."""
         key = (host.lower().rstrip("."), port)
@@ -59,24 +95,46 @@ class ConnectionShim:
                     return target
         return None
 
-    def install(self) -> None:
-        """Patch the connection functions (once); `uninstall` puts the originals back."""
+    def install(self, *, patch_urllib3: bool = True) -> None:
+        """Patch the connection functions (once); `uninstall` puts the originals back.
+
+        `patch_urllib3=False` leaves urllib3 unimported (it resolves through `socket.getaddrinfo` anyway).
+        """
         if self._originals is not None:
             return
-        original_socket, original_urllib3 = socket.create_connection, urllib3_connection.create_connection
+        urllib3_connection = _urllib3_connection() if patch_urllib3 else None
+        original_socket, original_getaddrinfo = socket.create_connection, socket.getaddrinfo
+        original_urllib3: Any = urllib3_connection.create_connection if urllib3_connection else None
 
         def socket_create_connection(address: Address, *args: Any, **kwargs: Any) -> socket.socket:
-            return original_socket(self.target(*address) or address, *args, **kwargs)
+            return original_socket(self._mapped(address), *args, **kwargs)
 
         def urllib3_create_connection(address: Address, *args: Any, **kwargs: Any) -> socket.socket:
-            return original_urllib3(self.target(*address) or address, *args, **kwargs)
+            connected: socket.socket = original_urllib3(self._mapped(address), *args, **kwargs)
+            return connected
 
-        self._originals = (original_socket, original_urllib3)
+        def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(host, str | bytes) and isinstance(port, int | str) and str(port).isdigit():
+                name = host.decode() if isinstance(host, bytes) else host
+                target = self.target(name, int(port))
+                if target is not None:
+                    host, port = target
+            return original_getaddrinfo(host, port, *args, **kwargs)
+
+        self._originals = (original_socket, original_getaddrinfo, urllib3_connection, original_urllib3)
         socket.create_connection = socket_create_connection  # type: ignore[assignment]
-        urllib3_connection.create_connection = urllib3_create_connection
+        socket.getaddrinfo = getaddrinfo
+        if urllib3_connection is not None:
+            urllib3_connection.create_connection = urllib3_create_connection
+
+    def _mapped(self, address: Address) -> Address:
+        return self.target(*address) or address if isinstance(address[0], str) else address
 
     def uninstall(self) -> None:
         if self._originals is None:
             return
-        socket.create_connection, urllib3_connection.create_connection = self._originals
+        original_socket, original_getaddrinfo, urllib3_connection, original_urllib3 = self._originals
+        socket.create_connection, socket.getaddrinfo = original_socket, original_getaddrinfo
+        if urllib3_connection is not None:
+            urllib3_connection.create_connection = original_urllib3
         self._originals = None

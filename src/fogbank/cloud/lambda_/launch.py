@@ -16,6 +16,7 @@ from pathlib import Path
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.node_runtime import ensure_node_runtime
+from fogbank.cloud.lambda_.python_runtime import BOOT_MODULE
 from fogbank.cloud.lambda_.worker import Launch
 from fogbank.errors import CloudError
 
@@ -62,8 +63,9 @@ def plan_launch(
                 str(runtime_dir),
             ]
         )
-        # -S: no site-packages, so fogbank's own virtualenv is invisible to the function.
-        return Launch([sys.executable, "-S", "-m", "awslambdaric", _handler(spec)], task_root, env)
+        # -S: no site-packages, so fogbank's own virtualenv is invisible to the function. The boot module
+        # installs the front-door shim (docs/front-doors.md), then runs awslambdaric's main.
+        return Launch([sys.executable, "-S", "-m", BOOT_MODULE, _handler(spec)], task_root, env)
     if runtime.startswith("nodejs"):
         node = shutil.which("node", path=env.get("PATH"))
         if node is None:

@@ -1,6 +1,7 @@
 """The Python runtime directory a worker sees, like Lambda's /var/runtime: the runtime client and boto3, only.
 
-Workers run the cloud's interpreter with `-S` (no site-packages), so a function sees its own code, its layers
+It also holds `fogbank_worker_boot` (the worker's first module, which makes the front doors reachable) and
+the connection shim it installs. Workers run the cloud's interpreter with `-S` (no site-packages), so a function sees its own code, its layers
 and this directory — not fogbank's virtualenv. A library missing from the layer fails with
 Runtime.ImportModuleError, as it would on AWS.
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from fogbank.errors import CloudError
 
-__all__ = ["RUNTIME_DISTRIBUTIONS", "build_runtime_dir"]
+__all__ = ["BOOT_MODULE", "RUNTIME_DISTRIBUTIONS", "build_runtime_dir"]
 
 # What Lambda's Python runtime provides: its runtime client (with its dependencies) and the AWS SDK.
 RUNTIME_DISTRIBUTIONS = (
@@ -33,6 +34,12 @@ RUNTIME_DISTRIBUTIONS = (
     "six",
     "urllib3",
 )
+# fogbank's own modules a worker starts with (module name -> source): the boot installs the front-door shim.
+BOOT_MODULE = "fogbank_worker_boot"
+_FOGBANK_MODULES = {
+    f"{BOOT_MODULE}.py": Path(__file__).with_name("worker_boot.py"),
+    "fogbank_connection_shim.py": Path(__file__).parent.parent / "frontdoors" / "shim.py",
+}
 _lock = threading.Lock()
 
 
@@ -40,9 +47,12 @@ def build_runtime_dir(state_dir: Path) -> Path:
     """Create (once) `<state_dir>/runtime/python` with links to the runtime's top-level modules."""
     target = state_dir / "runtime" / "python"
     with _lock:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, source in _FOGBANK_MODULES.items():
+            if not (target / name).exists():
+                (target / name).symlink_to(source)
         if (target / ".complete").exists():
             return target
-        target.mkdir(parents=True, exist_ok=True)
         for name in RUNTIME_DISTRIBUTIONS:
             for source in _top_level_paths(name):
                 link = target / source.name

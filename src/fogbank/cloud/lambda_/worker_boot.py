@@ -1,0 +1,82 @@
+"""A Python Lambda worker's first module: make the cloud's front doors reachable, then run awslambdaric.
+
+Workers start as `python -S -m fogbank_worker_boot <handler>` (this file, linked into the runtime directory
+with the connection shim as `fogbank_connection_shim`). Before the handler loads, it reads the front-door map
+from `$AWS_ENDPOINT_URL/_fogbank/frontdoors` and installs the same connection shim as the cloud's own
+process: `https://<id>.execute-api.<region>.amazonaws.com/...`, `https://<id>.lambda-url.<region>.on.aws/`
+and ALB ports below 1024 go to the local listeners, so nothing leaves the machine. SSL_CERT_FILE and
+REQUESTS_CA_BUNDLE point at the cloud's trust bundle (certifi's roots plus the local CA) unless the function
+sets them itself. Standard library only: the function's own imports decide everything else.
+
+Example (what the worker does):
+    >>> install_front_doors({"AWS_ENDPOINT_URL": "http://127.0.0.1:4566"})  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import runpy
+import sys
+import urllib.parse
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fogbank.cloud.frontdoors.shim import ConnectionShim
+else:
+    from fogbank_connection_shim import ConnectionShim
+
+__all__ = ["DOOR_MAP_PATH", "fetch_door_map", "install_front_doors"]
+
+DOOR_MAP_PATH = "/_fogbank/frontdoors"
+_CA_VARIABLES = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+
+
+def fetch_door_map(endpoint: str, timeout: float = 10.0) -> dict[str, Any]:
+    """GET `<endpoint>/_fogbank/frontdoors` (plain HTTP on loopback, no proxy) and parse the JSON."""
+    url = urllib.parse.urlsplit(endpoint)
+    if url.scheme != "http" or not url.hostname:
+        raise RuntimeError(f"AWS_ENDPOINT_URL={endpoint!r} is not the local cloud's http://127.0.0.1:<port>")
+    connection = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=timeout)
+    try:
+        connection.request("GET", DOOR_MAP_PATH)
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"{endpoint}{DOOR_MAP_PATH} answered {response.status}: {body[:200]!r}")
+    door_map: dict[str, Any] = json.loads(body)
+    return door_map
+
+
+def install_front_doors(environ: MutableMapping[str, str]) -> ConnectionShim | None:
+    """Install the shim for the cloud at AWS_ENDPOINT_URL and trust its CA; None when there is no endpoint."""
+    endpoint = environ.get("AWS_ENDPOINT_URL")
+    if not endpoint:
+        return None
+    door_map = fetch_door_map(endpoint)
+    shim = ConnectionShim.from_table(door_map["shim"])
+    shim.install(patch_urllib3=False)
+    for name in _CA_VARIABLES:
+        environ.setdefault(name, door_map["ca_bundle_file"])
+    return shim
+
+
+def main() -> None:
+    """Install the front doors, then hand over to awslambdaric's main with the handler argument."""
+    try:
+        install_front_doors(os.environ)
+    except (OSError, RuntimeError, ValueError, KeyError) as exc:
+        sys.stderr.write(
+            f"fogbank: cannot read the local cloud's front-door map ({exc}); the worker stops rather than "
+            "let API Gateway and Function URL requests leave the machine. Is the local cloud still running?\n"
+        )
+        raise SystemExit(1) from exc
+    runpy.run_module("awslambdaric", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main()
