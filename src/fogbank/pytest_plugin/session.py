@@ -17,6 +17,7 @@ from fogbank.errors import TargetError
 
 if TYPE_CHECKING:
     from fogbank.cloud import LocalCloud
+    from fogbank.cloud.frontdoors.remote import RemoteFrontDoors
     from fogbank.deploy.targets import Target
 
 __all__ = ["SessionTargets"]
@@ -31,6 +32,7 @@ class SessionTargets:
         self._lock = threading.Lock()
         self._cloud: LocalCloud | None = None
         self._previous_env: dict[str, str | None] | None = None
+        self._remote_doors: RemoteFrontDoors | None = None
         self._targets: dict[str, Target] = {}
 
     @property
@@ -62,6 +64,10 @@ class SessionTargets:
         from fogbank.deploy.targets import LOCAL_CREDENTIALS, Target
 
         if self.endpoint is not None:  # a running local cloud (`fogbank cloud start`), shared and kept
+            from fogbank.cloud.frontdoors.remote import RemoteFrontDoors
+
+            # its API Gateway and Function URLs (AWS host names) reach its listeners, not the internet
+            self._remote_doors = RemoteFrontDoors.attach(self.endpoint)
             region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
             env = {"AWS_ENDPOINT_URL": self.endpoint, "AWS_REGION": region, "AWS_DEFAULT_REGION": region}
             env |= {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -82,11 +88,14 @@ class SessionTargets:
         with self._lock:
             cloud, self._cloud = self._cloud, None
             previous, self._previous_env = self._previous_env, None
+            doors, self._remote_doors = self._remote_doors, None
             self._targets.clear()
         try:
             if cloud is not None:
                 cloud.stop()
         finally:
+            if doors is not None:
+                doors.detach()
             for key, value in (previous or {}).items():
                 if value is None:
                     os.environ.pop(key, None)
