@@ -34,16 +34,26 @@ def handler(event, context):
     except urllib.error.HTTPError as exc:
         return {"status": exc.code, "body": exc.read().decode(), "ca": os.environ.get("SSL_CERT_FILE")}
 """
+NODE_CALLER = b"""
+exports.handler = async (event) => {
+  try {
+    const response = await fetch(event.url);
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    return { error: String(error.cause || error) };
+  }
+};
+"""
 TRUST = (
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},'
     '"Action":"sts:AssumeRole"}]}'
 )
 
 
-def _zip(source: bytes) -> bytes:
+def _zip(source: bytes, name: str = "app.py") -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", source)
+        archive.writestr(name, source)
     return buffer.getvalue()
 
 
@@ -67,6 +77,14 @@ def target_url(cloud: LocalCloud) -> str:
             Code={"ZipFile": _zip(source)},
             Timeout=30,
         )
+    lam.create_function(
+        FunctionName="door-node-caller",
+        Runtime="nodejs20.x",
+        Role=role["Role"]["Arn"],
+        Handler="index.handler",
+        Code={"ZipFile": _zip(NODE_CALLER, "index.js")},
+        Timeout=30,
+    )
     arn = lam.get_function(FunctionName="door-target")["Configuration"]["FunctionArn"]
     ctx = cloud.context
     request = ProviderRequest(
@@ -90,8 +108,8 @@ def target_url(cloud: LocalCloud) -> str:
     return str(url)
 
 
-def _call_from_worker(cloud: LocalCloud, url: str) -> dict[str, str]:
-    answer = cloud.client("lambda").invoke(FunctionName="door-caller", Payload=json.dumps({"url": url}))
+def _call_from_worker(cloud: LocalCloud, url: str, function: str = "door-caller") -> dict[str, str]:
+    answer = cloud.client("lambda").invoke(FunctionName=function, Payload=json.dumps({"url": url}))
     payload = json.loads(answer["Payload"].read())
     assert "FunctionError" not in answer, payload
     return dict(payload)
@@ -116,3 +134,16 @@ def test_unknown_api_host_is_answered_locally(cloud: LocalCloud, target_url: str
     # THEN the local edge listener answers (the request never resolved through real DNS)
     assert result["status"] == 404
     assert "no API or function URL named 'nosuchapi.execute-api.us-east-1.amazonaws.com'" in result["body"]
+
+
+def test_node_function_calls_a_function_url_by_its_aws_url(cloud: LocalCloud, target_url: str) -> None:
+    # GIVEN a Node.js function that calls URLs with fetch
+    # WHEN it calls the Function URL, then an execute-api host no API has
+    found = _call_from_worker(cloud, target_url + "from-node", "door-node-caller")
+    unknown = _call_from_worker(
+        cloud, "https://nosuchapi.execute-api.us-east-1.amazonaws.com/", "door-node-caller"
+    )
+    # THEN both were answered by the local edge listener, over TLS checked against the local CA
+    assert found["status"] == 200, found
+    assert json.loads(found["body"]) == {"path": "/from-node", "from": "target"}
+    assert unknown["status"] == 404, unknown

@@ -20,7 +20,13 @@ from fogbank.cloud.lambda_.python_runtime import BOOT_MODULE
 from fogbank.cloud.lambda_.worker import Launch
 from fogbank.errors import CloudError
 
-__all__ = ["NODE_BOOTSTRAP", "NODE_RESPONSE_SHIM", "NODE_RUNTIME_PRELOAD", "plan_launch"]
+__all__ = [
+    "NODE_BOOTSTRAP",
+    "NODE_FRONTDOORS_PRELOAD",
+    "NODE_RESPONSE_SHIM",
+    "NODE_RUNTIME_PRELOAD",
+    "plan_launch",
+]
 
 NODE_BOOTSTRAP = Path(__file__).with_name("node_bootstrap.js")
 # Sends CDK handlers' `https.request({hostname, path})` replies (which drop the URL's scheme and port) to the
@@ -28,6 +34,8 @@ NODE_BOOTSTRAP = Path(__file__).with_name("node_bootstrap.js")
 NODE_RESPONSE_SHIM = Path(__file__).with_name("node_response_shim.js")
 # Lets ES module handlers import from NODE_PATH (layers, the runtime's AWS SDK), as Lambda's nodejs18.x+ do.
 NODE_RUNTIME_PRELOAD = Path(__file__).with_name("node_runtime_preload.js")
+# Sends API Gateway and Function URL host names to the local listeners (docs/front-doors.md).
+NODE_FRONTDOORS_PRELOAD = Path(__file__).with_name("node_frontdoors_preload.js")
 _KEPT_FROM_PARENT = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR")
 _PYTHON_SITE = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
@@ -72,7 +80,7 @@ def plan_launch(
             raise _unsupported(spec, runtime, "install Node.js so that `node` is on PATH")
         major = runtime.removeprefix("nodejs").split(".")[0]
         env["LAMBDA_RUNTIME_DIR"] = str(NODE_BOOTSTRAP.parent)
-        preloads = f"--require {NODE_RESPONSE_SHIM} --require {NODE_RUNTIME_PRELOAD}"
+        preloads = f"--require {NODE_RESPONSE_SHIM} --require {NODE_RUNTIME_PRELOAD} --require {NODE_FRONTDOORS_PRELOAD}"
         env["NODE_OPTIONS"] = f"{env.get('NODE_OPTIONS', '')} {preloads}".strip()
         _handler(spec)
         try:
