@@ -23,7 +23,7 @@ from fogbank.cloud.lambda_.api import InvokeResult
 from fogbank.cloud.lambda_.code import CodeStore
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.http_api import LambdaHttpApi
-from fogbank.cloud.lambda_.invoke import Invoker, InvokeRequest, Telemetry
+from fogbank.cloud.lambda_.invoke import EventOutcome, Invoker, InvokeRequest, Telemetry
 from fogbank.cloud.lambda_.launch import plan_launch
 from fogbank.cloud.lambda_.pool import WorkerPools
 from fogbank.cloud.lambda_.process import Spawner
@@ -141,13 +141,18 @@ class LambdaComponent:
         invocation_type: str = "RequestResponse",
         trace_header: str | None = None,
         qualifier: str | None = None,
+        on_event_outcome: EventOutcome | None = None,
     ) -> InvokeResult:
-        """Invoke in-process, as the Lambda API would; API errors come back as a non-2xx InvokeResult."""
+        """Invoke in-process, as the Lambda API would; API errors come back as a non-2xx InvokeResult.
+
+        With invocation_type="Event", `on_event_outcome` (if given) learns how the invocation ended, e.g.
+        `result.function_error == "Unhandled"` with the errorType/errorMessage payload (custom resources).
+        """
         if self._invoker is None:
             raise CloudError("the Lambda component is not started; start the LocalCloud first")
         request = InvokeRequest(function, payload, invocation_type, qualifier, trace_header)
         try:
-            return self._invoker.invoke(request)
+            return self._invoker.invoke(request, on_event_outcome)
         except LambdaApiError as exc:
             body = json.dumps({"errorType": exc.code, "errorMessage": exc.message}).encode()
             return InvokeResult(exc.status, body, error_code=exc.code)

@@ -29,7 +29,7 @@ from fogbank.cloud.lambda_.tracing import TraceContext
 from fogbank.cloud.lambda_.worker import Worker
 from fogbank.cloud.telemetry.records import InvocationRecord, LogLine
 
-__all__ = ["InvokeRequest", "Invoker", "Telemetry"]
+__all__ = ["EventOutcome", "InvokeRequest", "Invoker", "Telemetry"]
 
 _log = logging.getLogger(__name__)
 _INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
@@ -48,6 +48,10 @@ class InvokeRequest:
     trace_header: str | None = None
     client_context: str | None = None  # base64 JSON, as X-Amz-Client-Context
     log_type: str | None = None  # "Tail" for the last 4 KB of logs in the response
+
+
+EventOutcome = Callable[[InvokeResult], None]
+"""Told how an Event invocation ended (a non-2xx result when it could not run at all); in-process callers only."""
 
 
 class Telemetry:
@@ -79,8 +83,11 @@ class Invoker:
         self._events = ThreadPoolExecutor(max_workers=event_workers, thread_name_prefix="lambda-event")
         self._closed = threading.Event()
 
-    def invoke(self, request: InvokeRequest) -> InvokeResult:
-        """Invoke as the Lambda API does. Raises LambdaApiError for what AWS answers with an error."""
+    def invoke(self, request: InvokeRequest, on_event_outcome: EventOutcome | None = None) -> InvokeResult:
+        """Invoke as the Lambda API does. Raises LambdaApiError for what AWS answers with an error.
+
+        `on_event_outcome` is called once, on the event thread, when an Event invocation has ended.
+        """
         if request.invocation_type not in _INVOCATION_TYPES:
             raise LambdaApiError(
                 "InvalidParameterValueException",
@@ -100,7 +107,7 @@ class Invoker:
                     429,
                     reason="ReservedFunctionConcurrentInvocationLimitExceeded",
                 )
-            self._events.submit(self._run_event, spec, request, request_id)
+            self._events.submit(self._run_event, spec, request, request_id, on_event_outcome)
             return InvokeResult(202, b"", executed_version=spec.version, request_id=request_id)
         return self.run(spec, request, str(uuid.uuid4()))
 
@@ -117,7 +124,13 @@ class Invoker:
         except LambdaStateError as exc:
             raise LambdaApiError(exc.code, exc.message, exc.status) from exc
 
-    def _run_event(self, spec: FunctionSpec, request: InvokeRequest, request_id: str) -> None:
+    def _run_event(
+        self,
+        spec: FunctionSpec,
+        request: InvokeRequest,
+        request_id: str,
+        on_event_outcome: EventOutcome | None = None,
+    ) -> None:
         """Run an Event invocation; throttled ones are retried (AWS keeps them for up to 6 hours)."""
         retrying = Retrying(
             retry=retry_if_exception(lambda exc: isinstance(exc, LambdaApiError) and exc.code == _THROTTLED),
@@ -127,9 +140,15 @@ class Invoker:
             reraise=True,
         )
         try:
-            retrying(self.run, spec, request, request_id)
-        except Exception:
+            result = retrying(self.run, spec, request, request_id)
+        except Exception as exc:
             _log.warning("event invocation %s of %s failed", request_id, spec.name, exc_info=True)
+            result = _could_not_run(exc, request_id)
+        if on_event_outcome is not None:
+            try:
+                on_event_outcome(result)
+            except Exception:
+                _log.exception("the outcome callback of event invocation %s failed", request_id)
 
     def run(self, spec: FunctionSpec, request: InvokeRequest, request_id: str) -> InvokeResult:
         """One synchronous invocation on a leased worker, with logs written before it returns."""
@@ -295,6 +314,16 @@ def _payload(outcome: Outcome, request_id: str, timeout_s: int) -> bytes:
         body["errorMessage"] = f"RequestId: {request_id} Error: {body['errorMessage']}"
         return json.dumps(body).encode()
     return outcome.payload
+
+
+def _could_not_run(exc: Exception, request_id: str) -> InvokeResult:
+    """An Event invocation that never ran to an outcome (no worker, throttled to the end, a start failure)."""
+    if isinstance(exc, LambdaApiError):
+        code, message, status = exc.code, exc.message, exc.status
+    else:
+        code, message, status = "ServiceException", f"{type(exc).__name__}: {exc}", 500
+    body = json.dumps({"errorType": code, "errorMessage": message}).encode()
+    return InvokeResult(status, body, request_id=request_id, error_code=code)
 
 
 def _tail(lines: list[LogLine]) -> str:
