@@ -2,6 +2,9 @@
 
 The service token Lambda is invoked asynchronously with the CloudFormation event; its handler answers by
 PUTting JSON to the ResponseURL, which the local cloud serves. GetAtt reads the response's `Data`.
+When the invocation itself fails (the module cannot load, the handler raises, it times out) and no response
+arrives, the resource fails at once with the function's errorType and errorMessage, instead of waiting for
+the deadline as AWS does (the local cloud knows how the invocation ended).
 
 Example:
     >>> CustomResourceProvider.resource_type
@@ -15,8 +18,9 @@ import os
 import uuid
 from typing import Any
 
-from fogbank.cloud.cloudformation.custom_responses import RESPONSE_PATH
+from fogbank.cloud.cloudformation.custom_responses import RESPONSE_PATH, FailedWithoutResponse
 from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
+from fogbank.cloud.lambda_.api import InvokeResult
 
 __all__ = ["CUSTOM_RESOURCE_TIMEOUT_ENV", "PROVIDERS", "CustomResourceFailed", "CustomResourceProvider"]
 
@@ -70,7 +74,14 @@ class CustomResourceProvider(ResourceProvider):
             event["PhysicalResourceId"] = physical_id
         if old_properties is not None:
             event["OldResourceProperties"] = old_properties
-        invoked = ctx.lambda_.invoke(token_arn, json.dumps(event).encode(), invocation_type="Event")
+
+        def on_outcome(result: InvokeResult) -> None:
+            if not result.ok:
+                box.fail(token, _failure_reason(request, token_arn, result))
+
+        invoked = ctx.lambda_.invoke(
+            token_arn, json.dumps(event).encode(), invocation_type="Event", on_event_outcome=on_outcome
+        )
         if not 200 <= invoked.status < 300:
             box.wait(token, 0)
             raise CustomResourceFailed(
@@ -78,12 +89,17 @@ class CustomResourceProvider(ResourceProvider):
                 f"{invoked.payload.decode(errors='replace')[:500]})"
             )
         timeout = _timeout()
-        answer = box.wait(token, timeout)
+        try:
+            answer = box.wait(token, timeout)
+        except FailedWithoutResponse as exc:
+            raise CustomResourceFailed(str(exc)) from None
         if answer is None:
             raise CustomResourceFailed(
-                f"CloudFormation did not receive a response from your Custom Resource within {timeout:.0f} s "
-                f"(function {token_arn}, {request_type}); check the function's logs, or raise "
-                f"{CUSTOM_RESOURCE_TIMEOUT_ENV}"
+                f"{request.resource_type} ({request.logical_id}): CloudFormation did not receive a response "
+                f"from your Custom Resource within {timeout:g} s: the function {_function_name(token_arn)} "
+                f"ran ({request_type}) without error but never sent the PUT to its ResponseURL. Make the "
+                f"handler PUT its result (e.g. with cfn-response), check its log group "
+                f"{_log_group(token_arn)}, or change the deadline with {CUSTOM_RESOURCE_TIMEOUT_ENV}=<seconds>"
             )
         if answer.get("Status") != "SUCCESS":
             raise CustomResourceFailed(
@@ -113,6 +129,35 @@ class CustomResourceProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         self._call(request, "Delete", current.physical_id)
+
+
+def _function_name(arn: str) -> str:
+    """`arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]` -> `<name>`."""
+    return arn.split(":function:", 1)[-1].split(":", 1)[0]
+
+
+def _log_group(arn: str) -> str:
+    return f"/aws/lambda/{_function_name(arn)}"
+
+
+def _failure_reason(request: ProviderRequest, arn: str, result: InvokeResult) -> str:
+    """AWS-style reason naming the resource, the function and its errorType/errorMessage."""
+    try:
+        body = json.loads(result.payload)
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and ("errorType" in body or "errorMessage" in body):
+        error = f"{body.get('errorType', 'Error')}: {str(body.get('errorMessage', ''))[:1000]}"
+    else:
+        error = (
+            f"{result.function_error or result.error_code}: {result.payload.decode(errors='replace')[:1000]}"
+        )
+    what = "could not be run" if result.error_code is not None else "failed without responding"
+    return (
+        f"{request.resource_type} ({request.logical_id}): the custom resource function "
+        f"{_function_name(arn)} {what}: {error}. See its log group {_log_group(arn)} (or its LoggingConfig "
+        "log group) for the full error"
+    )
 
 
 PROVIDERS: list[type[ResourceProvider]] = [CustomResourceProvider]
