@@ -18,6 +18,7 @@ import pytest
 
 from fogbank.cloud import LocalCloud
 from fogbank.data_fetcher import get_lambda_response, get_logs, get_metrics, get_traces
+from layer_support import layer_zip
 
 HANDLER = """
     from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -42,6 +43,9 @@ def function() -> Iterator[tuple[LocalCloud, str, str]]:
     with LocalCloud() as cloud:
         name, namespace = f"fn-{uuid.uuid4().hex[:8]}", "Bench"
         role = cloud.client("iam").create_role(RoleName="bench", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        layer = cloud.client("lambda").publish_layer_version(
+            LayerName="powertools", Content={"ZipFile": layer_zip("aws-lambda-powertools", "aws-xray-sdk")}
+        )["LayerVersionArn"]
         cloud.client("lambda").create_function(
             FunctionName=name,
             Runtime="python3.11",
@@ -49,6 +53,7 @@ def function() -> Iterator[tuple[LocalCloud, str, str]]:
             Handler="app.handler",
             Code={"ZipFile": buffer.getvalue()},
             TracingConfig={"Mode": "Active"},
+            Layers=[layer],
             Timeout=30,
             Environment={
                 "Variables": {"POWERTOOLS_SERVICE_NAME": "bench", "POWERTOOLS_METRICS_NAMESPACE": namespace}
