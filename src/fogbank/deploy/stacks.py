@@ -143,7 +143,16 @@ def deploy_stack(
             except ClientError as exc:
                 if "No updates are to be performed" not in str(exc):
                     raise
-            final = _wait(target, existing["StackId"], stack_name, "UPDATE_COMPLETE", started, timeout)
+                # Nothing changed: the stack as it stands is the deployment, including one whose earlier
+                # update rolled back to this very template.
+                if existing["StackStatus"] in _USABLE_WITHOUT_UPDATE:
+                    final = existing
+                else:
+                    final = _wait(
+                        target, existing["StackId"], stack_name, "UPDATE_COMPLETE", started, timeout
+                    )
+            else:
+                final = _wait(target, existing["StackId"], stack_name, "UPDATE_COMPLETE", started, timeout)
     except ClientError as exc:
         raise DeployError(f"CloudFormation refused stack {stack_name} on {target.describe()}: {exc}") from exc
     outputs = {item["OutputKey"]: item["OutputValue"] for item in final.get("Outputs", [])}
@@ -211,6 +220,7 @@ def _wait(
 
 
 _SETTLED_OK = {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
+_USABLE_WITHOUT_UPDATE = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"}
 
 
 def failing_events(target: Target, stack_id: str, since: datetime) -> list[str]:

@@ -170,3 +170,31 @@ def test_cli_deploy_uses_the_cloud_named_by_aws_endpoint_url(
     assert queue in " ".join(cloud.client("sqs").list_queues().get("QueueUrls", []))
     destroyed = runner.invoke(app, ["destroy", str(project / "queue_only")])
     assert destroyed.exit_code == 0, destroyed.output
+
+
+def test_redeploying_the_template_an_update_rolled_back_to_succeeds(project: Path, local_target: Target):
+    # GIVEN a deployed feature whose next update failed and rolled back to the deployed template
+    stack = _stack(project, "queue_only", local_target)
+    try:
+        outputs = stack.deploy()
+        cloudformation = local_target.client("cloudformation")
+        body = cloudformation.get_template(StackName=stack.stack_name)["TemplateBody"]
+        template = dict(body) if not isinstance(body, str) else json.loads(body)  # boto3 parses JSON bodies
+        template["Resources"]["Broken"] = {"Type": "AWS::Mystery::Thing"}
+        tags = cloudformation.describe_stacks(StackName=stack.stack_name)["Stacks"][0]["Tags"]
+        cloudformation.update_stack(
+            StackName=stack.stack_name,
+            TemplateBody=json.dumps(template),
+            Tags=tags,
+            Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
+        )
+        with pytest.raises(Exception, match="UPDATE_ROLLBACK_COMPLETE"):
+            cloudformation.get_waiter("stack_update_complete").wait(
+                StackName=stack.stack_name, WaiterConfig={"Delay": 0.1, "MaxAttempts": 300}
+            )
+        # WHEN the unchanged feature is deployed again ("No updates are to be performed")
+        again = stack.deploy()
+        # THEN the deploy succeeds with the stack's outputs
+        assert dict(again) == dict(outputs)
+    finally:
+        stack.delete()

@@ -137,6 +137,7 @@ class StackOperations:
                 with contextlib.suppress(ResourceFailure):  # the event names the resource and the cause
                     old_actions.update(logical_id, {})
         with stack.lock:
+            stack.prepared = old_prepared  # the next UpdateStack compares against what is deployed again
             stack.template, stack.parameters = old_prepared.template, old_prepared.raw_parameters
             stack.resolved_parameters, stack.outputs = old_prepared.parameters, old_snapshot["outputs"]
         stack.set_stack_status("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
