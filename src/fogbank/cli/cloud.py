@@ -40,3 +40,28 @@ def start(
     finally:
         cloud.stop()
         typer.echo("local cloud stopped", err=True)
+
+
+@app.command("bootstrap")
+def bootstrap(
+    endpoint: str | None = typer.Option(
+        None,
+        "--endpoint",
+        envvar="AWS_ENDPOINT_URL",
+        help="The running local cloud (default: AWS_ENDPOINT_URL).",
+    ),
+    qualifier: str = typer.Option("hnb659fds", "--qualifier", help="The CDK bootstrap qualifier."),
+) -> None:
+    """Make a running local cloud look CDK-bootstrapped (asset bucket + version parameter), for `npx cdk deploy`."""
+    from fogbank.deploy.bootstrap import bootstrap_local
+    from fogbank.deploy.targets import resolve_target
+
+    if endpoint is None:
+        typer.echo(
+            "fogbank cloud bootstrap: no --endpoint and no AWS_ENDPOINT_URL; start one with `fogbank cloud start`",
+            err=True,
+        )
+        raise typer.Exit(2)
+    result = bootstrap_local(resolve_target("local", endpoint=endpoint), qualifier)
+    typer.echo(f"asset bucket: {result.bucket}")
+    typer.echo(f"bootstrap version parameter: {result.version_parameter}")

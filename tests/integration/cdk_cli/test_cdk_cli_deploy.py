@@ -14,9 +14,10 @@ from pathlib import Path
 
 import boto3
 import pytest
+from typer.testing import CliRunner
 
+from fogbank.cli.main import app
 from fogbank.cloud import LocalCloud
-from fogbank.deploy.assets import ensure_bucket
 from fogbank.deploy.targets import LOCAL_CREDENTIALS, Target
 from fogbank.infrastructure import find_infrastructure_class
 
@@ -43,13 +44,15 @@ def test_cdk_cli_deploys_a_synthesized_feature_to_the_local_cloud(cdk_cli: Path,
     project = tmp_path / "proj"
     shutil.copytree(FIXTURES, project, ignore=shutil.ignore_patterns("cdk.out", "__pycache__"))
     with LocalCloud() as cloud:
-        # GIVEN a feature synthesized by fogbank into cdk.out/<feature>, and the asset bucket `cdk bootstrap`
-        # would have made
+        # GIVEN a feature synthesized by fogbank into cdk.out/<feature>, and the cloud bootstrapped for the CDK
+        # with `fogbank cloud bootstrap`
         session = boto3.session.Session(region_name=cloud.region, **LOCAL_CREDENTIALS)
         target = Target("local", session, cloud.endpoint, known_account=cloud.context.account_id)
         stack = find_infrastructure_class(project / "two_handlers" / "infrastructure.py")(target=target)
         assembly = stack.synth()
-        ensure_bucket(target, f"cdk-hnb659fds-assets-{cloud.context.account_id}-{cloud.region}")
+        bootstrapped = CliRunner().invoke(app, ["cloud", "bootstrap", "--endpoint", cloud.endpoint])
+        assert bootstrapped.exit_code == 0, bootstrapped.output
+        assert "cdk-hnb659fds-assets-123456789012-us-east-1" in bootstrapped.output
 
         # WHEN the CDK CLI deploys the assembly directly through the CloudFormation API
         env = {**os.environ, **cloud.env(), "CDK_DISABLE_VERSION_CHECK": "1"}

@@ -1,0 +1,32 @@
+"""`fogbank cloud bootstrap` refuses what it cannot do, and says what to do instead."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from typer.testing import CliRunner
+
+from fogbank.cli.main import app
+from fogbank.deploy.bootstrap import bootstrap_local
+from fogbank.deploy.targets import Target
+from fogbank.errors import TargetError
+
+
+def test_without_an_endpoint_it_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN no AWS_ENDPOINT_URL
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    # WHEN bootstrap runs without --endpoint
+    result = CliRunner().invoke(app, ["cloud", "bootstrap"])
+    # THEN it exits 2 and names the way to start a cloud
+    assert result.exit_code == 2
+    assert "fogbank cloud start" in result.output
+
+
+def test_an_aws_target_is_refused_with_the_cdk_command() -> None:
+    # GIVEN the aws target (nothing is called: the account is known up front)
+    session = boto3.session.Session(region_name="eu-west-1", aws_access_key_id="a", aws_secret_access_key="b")
+    target = Target("aws", session, None, known_account="111122223333")
+    # WHEN fogbank is asked to bootstrap it
+    # THEN it refuses and names `cdk bootstrap` for that account and region
+    with pytest.raises(TargetError, match=r"npx cdk bootstrap aws://111122223333/eu-west-1"):
+        bootstrap_local(target)
