@@ -57,6 +57,13 @@ REPO = typer.Option(None, "--repo", help="owner/name on GitHub (default: GITHUB_
 DRY_RUN = typer.Option(False, "--dry-run", help="Print the changes without applying them.")
 
 
+def _pr_number(pr: int | None) -> int:
+    """The PR given with --pr, else the one in the GITHUB_EVENT_PATH payload."""
+    if pr is not None:
+        return pr
+    return _guard(lambda: github_connect.number_from_event(os.environ, "pull_request"))
+
+
 def open_github(repository: str | None) -> GitHubPort:
     """The GitHub repository to work on; tests replace this function with one returning a fake."""
     env = os.environ
@@ -175,9 +182,7 @@ def pr_label(
         _pr_label_offline(settings, root, base or "HEAD", head or "HEAD", title, body)
         return
     github = _guard(lambda: open_github(repo))
-    number = (
-        pr if pr is not None else _guard(lambda: github_connect.number_from_event(os.environ, "pull_request"))
-    )
+    number = _pr_number(pr)
     decision, changes = _guard(lambda: plan_pr_label(github, number, settings))
     if decision.title_problem:
         typer.echo(f"warning: {decision.title_problem}", err=True)
@@ -216,9 +221,7 @@ def pr_merged(
     """Label the linked issues pending-release, or comment on the PR when it links none."""
     settings = _config(root, config)
     github = _guard(lambda: open_github(repo))
-    number = (
-        pr if pr is not None else _guard(lambda: github_connect.number_from_event(os.environ, "pull_request"))
-    )
+    number = _pr_number(pr)
     _run(_guard(lambda: plan_pr_merged(github, number, settings)), github, dry_run)
 
 
