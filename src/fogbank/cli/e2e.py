@@ -9,6 +9,8 @@ Example:
     $ fogbank e2e                                   # every feature under tests/e2e, on the local cloud
     $ fogbank e2e tests/e2e/logger -k cold_start    # one feature, some tests
     $ fogbank e2e --fogbank-target aws              # the same files against AWS
+    $ fogbank e2e --shard-plan 4                    # how 4 CI machines would split the features
+    $ fogbank e2e --shard 2/4                       # run the second of those four shards
 """
 
 from __future__ import annotations
@@ -61,6 +63,41 @@ def build_pytest_args(user_args: Sequence[str], suite: str = DEFAULT_SUITE) -> l
     return args
 
 
+def _apply_shard_options(user_args: list[str]) -> list[str]:
+    """Handle --shard-plan (print, exit) and --shard (the shard's feature folders replace the suite)."""
+    from fogbank.cli.e2e_shard import split_shard_options, suite_paths
+    from fogbank.errors import ConfigError
+    from fogbank.sharding import default_durations_path, format_plan, plan_for
+
+    try:
+        options = split_shard_options(user_args)
+        if options.plan is None and options.shard is None:
+            return user_args
+        folders, rest = suite_paths(options.pytest_args, DEFAULT_SUITE)
+        durations = default_durations_path()
+        if options.plan is not None:
+            for line in format_plan(plan_for(folders, options.plan, durations)):
+                typer.echo(line)
+            typer.echo(
+                f"durations from {durations}" + ("" if durations.is_file() else " (absent: all estimated)")
+            )
+            raise typer.Exit(0)
+        assert options.shard is not None
+        index, count = options.shard
+        shard = plan_for(folders, count, durations).shard(index)
+    except ConfigError as exc:
+        typer.echo(f"fogbank e2e: {exc}", err=True)
+        raise typer.Exit(4) from exc
+    if not shard.features:
+        typer.echo(
+            f"fogbank e2e: shard {index}/{count} has no features (fewer features than shards); nothing to run"
+        )
+        raise typer.Exit(0)
+    names = ", ".join(feature.name for feature in shard.features)
+    typer.echo(f"fogbank e2e: shard {index}/{count}: {names} (expected {shard.seconds:.0f} s)", err=True)
+    return [*rest, *(str(feature.path) for feature in shard.features)]
+
+
 def register(app: typer.Typer) -> None:
     """Add `fogbank e2e` to the top-level app."""
 
@@ -74,6 +111,8 @@ def register(app: typer.Typer) -> None:
 
         Shows each feature's deploy, tests and teardown as they happen, and a summary at the end.
         `--fogbank-target aws` runs the same files against AWS; `--fogbank-keep-stacks` keeps the stacks.
+        `--shard I/N` runs shard I of N (whole features, balanced by .fogbank/durations.json);
+        `--shard-plan N` prints which features each of N shards runs and its expected time.
         """
         import pytest
 
@@ -89,6 +128,7 @@ def register(app: typer.Typer) -> None:
                 err=True,
             )
             raise typer.Exit(4)
+        user_args = _apply_shard_options(user_args)
         for key, value in _JSII_QUIET.items():
             os.environ.setdefault(key, value)
         args = build_pytest_args(user_args)

@@ -13,16 +13,21 @@ Example:
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from fogbank.sharding import FeatureDuration
 
 __all__ = ["FeatureProgress", "ProgressReporter", "feature_of"]
 
 REPORT_OPTION = "--fogbank-e2e-report"
+DURATIONS_OPTION = "--fogbank-durations"
 
 
 def feature_of(nodeid: str) -> str:
@@ -164,6 +169,43 @@ class ProgressReporter:
         report_path = self.config.getoption(REPORT_OPTION, None)
         if report_path:
             self.write_report(Path(report_path), wall)
+        self.record_durations(terminalreporter)
+
+    def measured_durations(self) -> dict[str, FeatureDuration]:
+        """Per feature that ran all its tests after a successful deploy: deploy, tests, teardown seconds."""
+        from fogbank.sharding import FeatureDuration
+
+        measured = {}
+        for name, feature in self.features.items():
+            if feature.finished_at is None or feature.deploy_failed or feature.deploy_seconds is None:
+                continue
+            measured[name] = FeatureDuration(
+                deploy=feature.deploy_seconds,
+                tests=feature.tests_seconds,
+                teardown=feature.teardown_seconds or 0.0,
+                test_count=feature.total,
+            )
+        return measured
+
+    def _partial_run(self) -> bool:
+        option = self.config.option
+        selected = getattr(option, "keyword", "") or getattr(option, "markexpr", "")
+        filtered = getattr(option, "lf", False) or getattr(option, "deselect", None)
+        return bool(selected or filtered or any("::" in str(arg) for arg in self.config.args))
+
+    def record_durations(self, terminalreporter: Any) -> None:
+        """Update the durations file with this run's figures (not for runs of some tests only)."""
+        from fogbank.sharding import Durations, default_durations_path
+
+        setting = self.config.getoption(DURATIONS_OPTION, None) or os.environ.get("FOGBANK_DURATIONS")
+        if setting == "none" or self._partial_run():
+            return
+        path = Path(setting) if setting else default_durations_path(self.config.rootpath)
+        measured = self.measured_durations()
+        if not measured:
+            return
+        if Durations.load(path).updated(measured).save(path):
+            terminalreporter.write_line(f"fogbank: durations of {len(measured)} features recorded in {path}")
 
     def write_report(self, path: Path, wall_seconds: float) -> None:
         """Write the per-feature figures as JSON (used by benchmarks/e2e_timing.py)."""
@@ -214,6 +256,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="PATH",
         help="fogbank e2e: write per-feature timings (deploy, tests, teardown) as JSON to PATH.",
+    )
+    parser.addoption(
+        DURATIONS_OPTION,
+        default=None,
+        metavar="PATH",
+        help="fogbank e2e: the durations file this run updates (default: FOGBANK_DURATIONS, else "
+        ".fogbank/durations.json in the project root; `none`: do not record).",
     )
 
 

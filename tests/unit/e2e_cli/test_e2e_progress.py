@@ -160,3 +160,25 @@ def test_feature_group_scheduler_keeps_each_feature_on_one_worker(pytester: pyte
         feature, worker = line.split()
         workers.setdefault(feature, set()).add(worker)
     assert {feature: len(seen) for feature, seen in workers.items()} == {"alpha": 1, "beta": 1}
+
+
+def test_a_run_records_durations_and_a_partial_run_does_not(pytester: pytest.Pytester):
+    # GIVEN two features (alpha has a failing test, but its deploy works) and no durations file yet
+    _make_features(pytester)
+    durations = pytester.path / ".fogbank" / "durations.json"
+
+    # WHEN the suite runs with the progress plugin
+    pytester.runpytest_subprocess("-p", "fogbank.cli.e2e_progress", "-p", "no:xdist", "e2e")
+
+    # THEN both features' deploy (fixture setup), tests and teardown are recorded, with their test counts
+    recorded = json.loads(durations.read_text())["features"]
+    assert sorted(recorded) == ["alpha", "beta"]
+    assert recorded["alpha"]["test_count"] == 2 and recorded["beta"]["test_count"] == 1
+    assert recorded["beta"]["deploy"] >= 0.2 and recorded["beta"]["teardown"] >= 0.1
+
+    # WHEN a run of some tests only (-k) runs, with the file removed
+    durations.unlink()
+    pytester.runpytest_subprocess("-p", "fogbank.cli.e2e_progress", "-p", "no:xdist", "-k", "three", "e2e")
+
+    # THEN it records nothing: a partial run says nothing about a feature's whole time
+    assert not durations.exists()

@@ -1,0 +1,116 @@
+"""`fogbank e2e --shard I/N` and `--shard-plan N` on a real folder tree (pytest itself is not started)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fogbank.cli.e2e_shard import split_shard_options, suite_paths
+from fogbank.cli.main import app
+from fogbank.errors import ConfigError
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Three features: `big` recorded at 100 s, `small` at 10 s, `fresh` unknown with 2 tests."""
+    (tmp_path / "pyproject.toml").write_text("")
+    for name, tests in (("big", 3), ("small", 1), ("fresh", 2)):
+        folder = tmp_path / "tests" / "e2e" / name
+        folder.mkdir(parents=True)
+        (folder / "infrastructure.py").write_text("")
+        (folder / f"test_{name}.py").write_text("".join(f"def test_{i}(): pass\n" for i in range(tests)))
+    record = {
+        "big": {"deploy": 60, "tests": 30, "teardown": 10, "test_count": 3},
+        "small": {"deploy": 5, "tests": 3, "teardown": 2, "test_count": 1},
+    }
+    (tmp_path / ".fogbank").mkdir()
+    (tmp_path / ".fogbank" / "durations.json").write_text(json.dumps({"version": 1, "features": record}))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FOGBANK_DURATIONS", raising=False)
+    return tmp_path
+
+
+def test_shard_plan_prints_features_and_expected_time(project):
+    # WHEN
+    result = CliRunner().invoke(app, ["e2e", "--shard-plan", "2"])
+
+    # THEN the longest feature has a shard of its own; the other two share one, `fresh` estimated
+    # from its 2 tests at the recorded 27.5 s per test (110 s over 4 tests)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "shard 1/2: 1 features, expected 100.0 s"
+    assert lines[2] == "shard 2/2: 2 features, expected 65.0 s"
+    assert "fresh" in lines[3] and "estimated from 2 tests" in lines[3]
+    assert "small" in lines[4] and "recorded" in lines[4]
+
+
+def test_an_empty_shard_runs_nothing_and_succeeds(project):
+    result = CliRunner().invoke(app, ["e2e", "--shard", "4/4"])
+    assert result.exit_code == 0
+    assert "shard 4/4 has no features" in result.output
+
+
+def test_a_bad_shard_exits_with_a_usage_error(project):
+    result = CliRunner().invoke(app, ["e2e", "--shard", "5/4"])
+    assert result.exit_code == 4
+    assert "write I/N" in result.output
+
+
+def test_shard_options_are_taken_out_and_the_rest_passed_on():
+    # GIVEN both options mixed with pytest's
+    options = split_shard_options(["-x", "--shard=2/3", "--shard-plan", "3", "-n", "2"])
+
+    # THEN
+    assert (options.shard, options.plan, options.pytest_args) == ((2, 3), 3, ["-x", "-n", "2"])
+    with pytest.raises(ConfigError, match="needs a value"):
+        split_shard_options(["--shard"])
+
+
+def test_single_tests_cannot_be_sharded(project):
+    with pytest.raises(ConfigError, match="whole feature folders"):
+        suite_paths(["tests/e2e/big/test_big.py::test_0"], "tests/e2e")
+    assert suite_paths(["-x", "tests/e2e/big"], "tests/e2e") == ([Path("tests/e2e/big")], ["-x"])
+
+
+def test_a_shard_runs_only_its_features(project):
+    # GIVEN the plan puts `big` alone in shard 1 of 2; every test writes its feature to a file
+    for name in ("big", "small", "fresh"):
+        folder = project / "tests" / "e2e" / name
+        (folder / "infrastructure.py").unlink()  # no stacks here: this checks the selection only
+        (folder / "conftest.py").write_text(
+            f"def pytest_runtest_call(item):\n    open('{project}/ran.txt', 'a').write('{name}\\n')\n"
+        )
+    import subprocess
+    import sys
+
+    # WHEN shard 1/2 and then 2/2 run (recording their durations elsewhere, as parallel CI machines would)
+    for index in (1, 2):
+        record = f"--fogbank-durations={project / f'shard-{index}.json'}"
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "fogbank.cli",
+                "e2e",
+                "--shard",
+                f"{index}/2",
+                "-p",
+                "no:xdist",
+                "-q",
+                record,
+            ],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+        ran = (project / "ran.txt").read_text().split()
+        (project / "ran.txt").unlink()
+
+        # THEN each shard ran its whole features and nothing else
+        expected = {1: ["big"] * 3, 2: ["fresh"] * 2 + ["small"]}[index]
+        assert sorted(ran) == expected
