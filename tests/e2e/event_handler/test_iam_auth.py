@@ -1,10 +1,10 @@
 """IAM-protected front doors: a SigV4-signed request is served, an unsigned one is refused as AWS refuses it."""
 
 import pytest
-from fogbank.auth import build_iam_auth
 from requests import Request
 
 from fogbank import data_fetcher
+from fogbank.auth import build_iam_auth
 
 pytestmark = pytest.mark.xdist_group(name="event_handler")
 
