@@ -17,7 +17,7 @@ Events = Callable[[str], list[tuple[str, str, str, str]]]
 def test_failing_resource_rolls_back_and_leaves_nothing(
     cloud: LocalCloud, run_stack: Callable[..., dict[str, Any]], stack_events: Events
 ) -> None:
-    # GIVEN two queues and a table created first, then a function whose code is not in S3
+    # GIVEN two queues and a table created first, then a parameter whose name another stack's parameter holds
     template = {
         "Resources": {
             "QueueA": {"Type": "AWS::SQS::Queue"},
@@ -33,10 +33,11 @@ def test_failing_resource_rolls_back_and_leaves_nothing(
             "Broken": {
                 "Type": "AWS::SSM::Parameter",
                 "DependsOn": ["QueueA", "QueueB", "Table"],
-                "Properties": {"Type": "SecureString", "Value": "x"},
+                "Properties": {"Type": "String", "Value": "x", "Name": "/taken/by/someone"},
             },
         }
     }
+    cloud.client("ssm").put_parameter(Name="/taken/by/someone", Type="String", Value="theirs")
 
     # WHEN the stack is created
     stack = run_stack("rollback", template)
@@ -45,15 +46,9 @@ def test_failing_resource_rolls_back_and_leaves_nothing(
     assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
     events = stack_events("rollback")
     failed = [e for e in events if e[2] == "CREATE_FAILED"]
-    assert failed == [
-        (
-            "Broken",
-            "AWS::SSM::Parameter",
-            "CREATE_FAILED",
-            "Broken (AWS::SSM::Parameter): ValueError: unsupported Type 'SecureString' of Broken: CloudFormation "
-            "creates only String and StringList parameters",
-        )
-    ]
+    assert [e[:3] for e in failed] == [("Broken", "AWS::SSM::Parameter", "CREATE_FAILED")]
+    assert failed[0][3].startswith("Broken (AWS::SSM::Parameter): ")
+    assert "ParameterAlreadyExists" in failed[0][3]
     stack_reasons = [e[3] for e in events if e[0] == "rollback" and e[2] == "ROLLBACK_IN_PROGRESS"]
     assert stack_reasons[0].startswith("The following resource(s) failed to create: [Broken]. ")
     # AND every created resource was deleted again (events and the services agree)
@@ -84,8 +79,8 @@ def test_unsupported_type_is_never_skipped(
 def test_unsupported_property_is_never_skipped(
     run_stack: Callable[..., dict[str, Any]], stack_events: Events
 ) -> None:
-    # GIVEN a queue with a property the provider does not implement
-    template = {"Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"Bogus": 1}}}}
+    # GIVEN a topic with a documented property the provider does not implement
+    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"SignatureVersion": "2"}}}}
 
     # WHEN it is created
     stack = run_stack("unsupported-prop", template)
@@ -93,7 +88,7 @@ def test_unsupported_property_is_never_skipped(
     # THEN it fails naming the property and the type
     assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
     (reason,) = [e[3] for e in stack_events("unsupported-prop") if e[2] == "CREATE_FAILED"]
-    assert "unsupported property Bogus of AWS::SQS::Queue (resource Queue)" in reason
+    assert "unsupported property SignatureVersion of AWS::SNS::Topic (resource Topic)" in reason
 
 
 def test_on_failure_do_nothing_keeps_create_failed(cloud: LocalCloud, cfn: Any) -> None:

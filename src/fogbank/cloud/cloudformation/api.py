@@ -18,6 +18,7 @@ from fogbank.cloud.cloudformation.graph import validate_references
 from fogbank.cloud.cloudformation.prepare import Prepared, StackIdentity, prepare
 from fogbank.cloud.cloudformation.store import Stack, StackResource, now
 from fogbank.cloud.cloudformation.template import Template, parse_template
+from fogbank.cloud.cloudformation.validation import validate_template_properties
 from fogbank.cloud.cloudformation.wire import members, response, scalar_members
 from fogbank.cloud.router import AwsRequest, AwsResponse, query_error
 
@@ -106,9 +107,15 @@ class CloudFormationApi:
             ) from exc
         return str(body.decode("utf-8"))
 
-    def _prepare(self, template: Template, stack: Stack, parameters: dict[str, str]) -> Prepared:
+    def _prepare(
+        self, template: Template, stack: Stack, parameters: dict[str, str], form: dict[str, str]
+    ) -> Prepared:
+        """Parameters, conditions and graph; then pre-deployment property validation (unless DisableValidation)."""
         identity = StackIdentity(stack.name, stack.stack_id, stack.region, stack.account_id)
-        return prepare(template, parameters, identity, self.component.ssm_parameter)
+        prepared = prepare(template, parameters, identity, self.component.ssm_parameter)
+        if form.get("DisableValidation", "").lower() != "true":
+            validate_template_properties(template, prepared.active, prepared.parameters, prepared.conditions)
+        return prepared
 
     @staticmethod
     def _check_capabilities(template: Template, capabilities: list[str]) -> None:
@@ -135,7 +142,7 @@ class CloudFormationApi:
         self._check_capabilities(template, capabilities)
         stack = Stack.new(name, request.region, request.account_id)
         given = {p["ParameterKey"]: p.get("ParameterValue", "") for p in members(form, "Parameters")}
-        prepared = self._prepare(template, stack, given)
+        prepared = self._prepare(template, stack, given, form)
         on_failure = form.get("OnFailure", "ROLLBACK")
         if form.get("DisableRollback", "").lower() == "true":
             on_failure = "DO_NOTHING"
@@ -172,7 +179,7 @@ class CloudFormationApi:
                 given[key] = stack.parameters[key]
             else:
                 given[key] = parameter.get("ParameterValue", "")
-        prepared = self._prepare(template, stack, given)
+        prepared = self._prepare(template, stack, given, form)
         previous: Prepared = stack.prepared
         if template.body == previous.template.body and prepared.raw_parameters == previous.raw_parameters:
             raise TemplateValidationError("No updates are to be performed.")

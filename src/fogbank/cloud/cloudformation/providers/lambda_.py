@@ -29,7 +29,7 @@ _CONFIGURATION = (
     "MemorySize",
     "Environment",
     "Runtime",
-    "KMSKeyArn",
+    "KmsKeyArn",
     "TracingConfig",
     "Layers",
     "EphemeralStorage",
@@ -79,7 +79,7 @@ def _configuration(props: dict[str, Any]) -> dict[str, Any]:
             value = as_int(value)
         if key == "EphemeralStorage":
             value = {"Size": as_int(value["Size"])}
-        config[key] = value
+        config["KMSKeyArn" if key == "KmsKeyArn" else key] = value  # the API spells it KMSKeyArn
     return config
 
 
