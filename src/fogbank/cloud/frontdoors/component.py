@@ -20,6 +20,7 @@ import errno
 import os
 import random
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,11 @@ _CA_ENV = "REQUESTS_CA_BUNDLE"
 DOOR_MAP_PATH = "/_fogbank/frontdoors"
 
 
+def _extra_domains(region: str) -> list[str]:
+    """Domains other components serve on the edge (`serve_domain`); the edge certificate names them."""
+    return [f"appsync-api.{region}.amazonaws.com"]
+
+
 class FrontDoorsComponent:
     """Owns every front-door listener of one LocalCloud; providers register what they create here."""
 
@@ -71,6 +77,8 @@ class FrontDoorsComponent:
         self._target_groups: dict[str, LambdaTargetGroup] = {}
         self._lb_addresses: dict[str, str] = {}
         self._alb: dict[str, tuple[AlbDoor, HttpListener, str, int]] = {}
+        self._domains: dict[str, Callable[[HttpRequest], HttpResponse]] = {}
+        self._authority: LocalAuthority | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -82,7 +90,9 @@ class FrontDoorsComponent:
         region = self.ctx.region
         ensure_stable_default_vpc(region, self.ctx.account_id)
         names = [f"*.execute-api.{region}.amazonaws.com", f"*.lambda-url.{region}.on.aws"]
-        files = LocalAuthority.create(names).write(
+        names += [f"*.{domain}" for domain in _extra_domains(region)]
+        self._authority = LocalAuthority.create(names)
+        files = self._authority.write(
             self.ctx.state_dir / "frontdoors-tls", trusted=configured_bundle(os.environ)
         )
         self.ca_file, self.bundle_file = str(files.ca_cert), str(files.bundle)
@@ -214,9 +224,36 @@ class FrontDoorsComponent:
             function_arn, "*", "lambda:InvokeFunctionUrl", None, {"lambda:FunctionUrlAuthType": auth_type}
         )
 
+    # -- other services' HTTPS hosts (AppSync) and certificates (ElastiCache TLS) ------------------------
+    def serve_domain(self, domain: str, handler: Callable[[HttpRequest], HttpResponse]) -> None:
+        """Serve `<anything>.<domain>:443` on the TLS edge (and the plain edge) with `handler`.
+
+        The domain must be one the edge certificate names (`_extra_domains`).
+        """
+        if self._edge_tls is None:
+            raise CloudError("the front doors are not started; start them before serving a domain")
+        if domain not in _extra_domains(self.ctx.region):
+            raise CloudError(f"the edge certificate does not name *.{domain}; add it to _extra_domains")
+        with self._lock:
+            self._domains[domain] = handler
+        self.shim.map_suffix(f".{domain}", 443, ("127.0.0.1", self._edge_tls.port))
+
+    def stop_serving_domain(self, domain: str) -> None:
+        with self._lock:
+            self._domains.pop(domain, None)
+
+    def issue_certificate(self, directory: Path, names: list[str], addresses: list[str]) -> tuple[Path, Path]:
+        """A server certificate and key signed by this cloud's CA (which workers trust), written to `directory`."""
+        if self._authority is None:
+            raise CloudError("the front doors are not started; start them before issuing certificates")
+        return self._authority.issue(directory, names, addresses)
+
     def _edge(self, request: HttpRequest) -> HttpResponse:
         host = request.host.lower()
         api_id, _, domain = host.partition(".")
+        handler = self._domains.get(domain)
+        if handler is not None:
+            return handler(request)
         if domain == f"execute-api.{self.ctx.region}.amazonaws.com":
             rest, http = self._rest.get(api_id), self._http.get(api_id)
             if rest is not None:

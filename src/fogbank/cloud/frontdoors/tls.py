@@ -8,6 +8,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class LocalAuthority:
     ca_pem: bytes
     cert_pem: bytes
     key_pem: bytes
+    ca_key_pem: bytes = b""
 
     @classmethod
     def create(cls, names: list[str]) -> LocalAuthority:
@@ -65,33 +67,23 @@ class LocalAuthority:
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
             .sign(ca_key, hashes.SHA256())
         )
-        key = ec.generate_private_key(ec.SECP256R1())
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
-            .issuer_name(ca_name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(
-                x509.SubjectAlternativeName([x509.DNSName(name) for name in names]), critical=False
-            )
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-            )
-            .sign(ca_key, hashes.SHA256())
-        )
-        key_pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        return cls(
-            ca_cert.public_bytes(serialization.Encoding.PEM),
-            cert.public_bytes(serialization.Encoding.PEM),
-            key_pem,
-        )
+        cert_pem, key_pem = _server_certificate(ca_key, ca_name, [x509.DNSName(name) for name in names])
+        return cls(ca_cert.public_bytes(serialization.Encoding.PEM), cert_pem, key_pem, _pem_key(ca_key))
+
+    def issue(self, directory: Path, names: list[str], addresses: list[str]) -> tuple[Path, Path]:
+        """Write a server certificate for host `names` and IP `addresses`, signed by this CA; (cert, key) paths."""
+        ca_key = serialization.load_pem_private_key(self.ca_key_pem, password=None)
+        assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+        ca_name = x509.load_pem_x509_certificate(self.ca_pem).subject
+        alternatives: list[x509.GeneralName] = [x509.DNSName(name) for name in names]
+        alternatives += [x509.IPAddress(ipaddress.ip_address(address)) for address in addresses]
+        cert_pem, key_pem = _server_certificate(ca_key, ca_name, alternatives)
+        directory.mkdir(parents=True, exist_ok=True)
+        cert_file, key_file = directory / "server.pem", directory / "server.key"
+        cert_file.write_bytes(cert_pem)
+        key_file.write_bytes(key_pem)
+        key_file.chmod(0o600)
+        return cert_file, key_file
 
     def write(self, directory: Path, trusted: Path | None = None) -> AuthorityFiles:
         """Write the PEM files, and a trust bundle: `trusted` (else certifi's roots) plus this CA.
@@ -112,6 +104,38 @@ class LocalAuthority:
         files.server_key.chmod(0o600)
         files.bundle.write_bytes(_bundle_text(trusted) + b"\n" + self.ca_pem)
         return files
+
+
+def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def _server_certificate(
+    ca_key: ec.EllipticCurvePrivateKey, ca_name: x509.Name, alternatives: list[x509.GeneralName]
+) -> tuple[bytes, bytes]:
+    """A server certificate (PEM) and its key (PEM) for the subject alternative names, signed by the CA."""
+    now = dt.datetime.now(dt.UTC)
+    key = ec.generate_private_key(ec.SECP256R1())
+    first = alternatives[0].value
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, str(first))]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName(alternatives), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM), _pem_key(key)
 
 
 def configured_bundle(environ: Mapping[str, str]) -> Path | None:
