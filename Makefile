@@ -7,12 +7,18 @@ STAMP := $(VENV)/.fogbank-installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: install test unit integration e2e lint format bench clean
+.PHONY: install system-packages test unit integration e2e lint format bench clean
 
 # Re-installs only when pyproject.toml changed since the last install (the stamp file). The Node.js runtime's
 # AWS SDK (for the local cloud's nodejs functions) is installed once into fogbank's cache; later runs only check it.
-install: $(STAMP)
+install: $(STAMP) system-packages
 	@$(BIN)/python -m fogbank.cloud.lambda_.node_runtime >/dev/null
+
+# The local cloud's ElastiCache runs Debian's redis-server (Redis 7 with TLS); installed once, then only checked.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-packages:
+	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends redis-server; }
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
