@@ -287,8 +287,10 @@ class BaseInfrastructure(InfrastructureProvider):
     def deploy(self) -> StackOutputs:
         """Synthesize, publish assets, create or update the stack, wait; returns its outputs."""
         from fogbank.deploy.stacks import deploy_stack
+        from fogbank.report.phases import phase
 
-        assembly = self.synth()
+        with phase("synth"):
+            assembly = self.synth()
         outputs = deploy_stack(self.target, assembly, self.stack_name, tags=self.stack_tags())
         return StackOutputs(self.stack_name, outputs)
 

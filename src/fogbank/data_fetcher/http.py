@@ -6,9 +6,13 @@ Example:
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+
 import requests
 
 from fogbank.data_fetcher.retry import NotReady, until_ready
+from fogbank.report.capture import record_http_request
 
 __all__ = ["get_http_response"]
 
@@ -34,4 +38,20 @@ def get_http_response(request: requests.Request, timeout: float | None = None) -
         result.raise_for_status()
         return result
 
-    return until_ready(attempt, awaiting=f"{request.method} {request.url}", timeout=timeout)
+    started_at, started = datetime.now(UTC), time.perf_counter()
+    status: int | None = None
+    error: str | None = None
+    try:
+        response = until_ready(attempt, awaiting=f"{request.method} {request.url}", timeout=timeout)
+        status = response.status_code
+        return response
+    except requests.HTTPError as exc:
+        status = exc.response.status_code if exc.response is not None else None
+        raise
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:  # the run report shows the front-door requests each test sent
+        record_http_request(
+            str(request.method), str(request.url), status, started_at, time.perf_counter() - started, error
+        )

@@ -25,6 +25,7 @@ from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wa
 from fogbank.deploy.assets import publish_assets, read_file_assets
 from fogbank.deploy.targets import Target
 from fogbank.errors import DeployError
+from fogbank.report.phases import phase
 
 __all__ = [
     "StackArtifact",
@@ -117,7 +118,8 @@ def deploy_stack(
     The outputs are also written to `<assembly_dir>/stack_outputs.json`.
     """
     artifact = read_stack_artifact(assembly_dir)
-    publish_assets(target, assembly_dir, artifact.assets_manifest)
+    with phase("assets"):
+        publish_assets(target, assembly_dir, artifact.assets_manifest)
     cloudformation = target.client("cloudformation")
     arguments: dict[str, Any] = {
         "StackName": stack_name,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import types
 import warnings
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ import pytest
 from fogbank.infrastructure import find_infrastructure_class
 
 if TYPE_CHECKING:
-    from fogbank.infrastructure import StackOutputs
+    from fogbank.infrastructure import BaseInfrastructure, StackOutputs
     from fogbank.pytest_plugin.session import SessionTargets
 
 __all__ = ["KeptStackWarning", "make_feature_fixture"]
@@ -33,22 +34,34 @@ def make_feature_fixture(infrastructure_file: Path) -> object:
         """Deploy the feature's stack, yield its outputs, and always delete it."""
         stack = find_infrastructure_class(infrastructure_file)(target=fogbank_targets.get(None))
         keep = bool(request.config.getoption("fogbank_keep_stacks"))
+        recorder = request.config.pluginmanager.get_plugin("fogbank-report")
+        feature = infrastructure_file.parent.name
         try:
-            yield stack.deploy()
+            with recorder.deploy(feature, stack) if recorder else nullcontext():
+                outputs = stack.deploy()
+            yield outputs
         finally:
-            if keep:
-                endpoint = f" --endpoint {stack.target.endpoint_url}" if stack.target.is_local else ""
-                _report(
-                    request,
-                    f"kept stack {stack.stack_name}; delete it later with "
-                    f"`fogbank destroy {stack.stack_name} --target {stack.target.name}{endpoint}`",
-                )
-            else:
-                stack.delete()
+            if recorder is not None:
+                recorder.collect(feature, stack)  # before the stack (and its log groups) go
+            with recorder.teardown(feature, stack, kept=keep) if recorder else nullcontext():
+                _end(request, stack, keep)
 
     holder = types.ModuleType(f"fogbank_fixtures_{infrastructure_file.parent.name}")
     holder.infrastructure = infrastructure  # type: ignore[attr-defined]
     return holder
+
+
+def _end(request: pytest.FixtureRequest, stack: BaseInfrastructure, keep: bool) -> None:
+    """Delete the stack, or (--fogbank-keep-stacks) say how to delete it later."""
+    if not keep:
+        stack.delete()
+        return
+    endpoint = f" --endpoint {stack.target.endpoint_url}" if stack.target.is_local else ""
+    _report(
+        request,
+        f"kept stack {stack.stack_name}; delete it later with "
+        f"`fogbank destroy {stack.stack_name} --target {stack.target.name}{endpoint}`",
+    )
 
 
 class KeptStackWarning(UserWarning):

@@ -4,6 +4,8 @@ Options:
     --fogbank-target=local|aws   where stacks go (default: FOGBANK_TARGET, else local)
     --fogbank-endpoint=URL       use a running local cloud instead of one per worker
     --fogbank-keep-stacks        do not delete stacks; print how to delete them later
+    --fogbank-report=PATH|none   where the run report goes (default: cdk.out/fogbank-report.html, written
+                                 when a feature was deployed), or none
 
 Fixtures:
     infrastructure   package-scoped, for every test folder holding an `infrastructure.py`: deploys its
@@ -38,6 +40,8 @@ __all__ = ["build_shared_layer", "pytest_xdist_make_scheduler"]
 
 _TARGETS_KEY = pytest.StashKey["SessionTargets"]()
 _REGISTERED_KEY = pytest.StashKey[set[Path]]()
+DEFAULT_REPORT = "cdk.out/fogbank-report.html"
+REPORT_PLUGIN_NAME = "fogbank-report"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,6 +65,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         dest="fogbank_keep_stacks",
         help="keep the deployed stacks after the tests, and print how to delete them",
+    )
+    group.addoption(
+        "--fogbank-report",
+        default=None,
+        dest="fogbank_report",
+        metavar="PATH|none",
+        help="write the run report (one offline HTML file, plus its data as .json) to PATH; 'none' turns it "
+        f"off (default: {DEFAULT_REPORT}, written when a feature was deployed)",
     )
 
 
@@ -88,6 +100,19 @@ def pytest_configure(config: pytest.Config) -> None:
         return targets.get(name) if name in (None, targets.default_name) else None
 
     set_target_factory(factory)
+    _register_report(config)
+
+
+def _register_report(config: pytest.Config) -> None:
+    choice = config.getoption("fogbank_report")
+    if choice is not None and choice.lower() == "none":
+        return
+    from fogbank.report.recorder import ReportRecorder
+
+    path = Path(choice) if choice else config.rootpath / DEFAULT_REPORT
+    config.pluginmanager.register(
+        ReportRecorder(config, path, explicit=choice is not None), REPORT_PLUGIN_NAME
+    )
 
 
 @pytest.hookimpl(optionalhook=True)
