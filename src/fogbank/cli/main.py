@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from fogbank import __version__
-from fogbank.cli import cloud, deploy, e2e, repo
+from fogbank.cli import cloud, deploy, e2e, layer, repo
 
 app = typer.Typer(
     name="fogbank",
@@ -19,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(cloud.app, name="cloud")
+app.add_typer(layer.app, name="layer")
 app.add_typer(repo.app, name="repo")
 deploy.register(app)
 e2e.register(app)
