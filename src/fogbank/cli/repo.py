@@ -20,6 +20,7 @@ from typing import TypeVar
 
 import typer
 
+from fogbank.cli.repo_board import board_app, triage_command
 from fogbank.errors import FogbankError
 from fogbank.repo.changelog import build_changelog
 from fogbank.repo.changes import Change, apply_changes, describe_changes
@@ -48,6 +49,8 @@ app.add_typer(labels_app, name="labels")
 app.add_typer(pr_app, name="pr")
 app.add_typer(release_app, name="release")
 app.add_typer(issues_app, name="issues")
+app.add_typer(board_app, name="board")
+app.command("triage")(triage_command)
 
 T = TypeVar("T")
 

@@ -9,13 +9,15 @@ Example:
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fogbank.repo.catalog import DEFAULT_LABELS, DEFAULT_UTILITY_LABELS
 
 __all__ = [
+    "BoardRules",
+    "BoardStatusRule",
     "ChangelogRules",
     "IssueRules",
     "LabelModel",
@@ -26,6 +28,7 @@ __all__ = [
     "RevisitRule",
     "ScopeRules",
     "SizeRules",
+    "TriageReportRules",
     "TypeRule",
 ]
 
@@ -191,6 +194,48 @@ class IssueRules(_Strict):
     )
 
 
+class BoardStatusRule(_Strict):
+    """Items matching every condition given (`state`, `label`, `kind`) get `status`; the first rule wins."""
+
+    status: Annotated[str, Field(min_length=1)]
+    state: Literal["open", "closed", "merged"] | None = None
+    label: str | None = None
+    kind: Literal["issue", "pull_request"] | None = None
+
+    @model_validator(mode="after")
+    def _has_a_condition(self) -> BoardStatusRule:
+        if self.state is None and self.label is None and self.kind is None:
+            raise ValueError(f"rule for status {self.status!r} has no condition; give state, label or kind")
+        return self
+
+
+class BoardRules(_Strict):
+    """`repo board sync`: which GitHub Projects (v2) board, and how labels and state map to its Status."""
+
+    owner: str | None = Field(default=None, description="Login owning the project (default: the repo owner).")
+    owner_type: Literal["organization", "user"] = "organization"
+    number: Annotated[int, Field(gt=0)] | None = Field(default=None, description="The project's number.")
+    status_field: str = "Status"
+    rules: list[BoardStatusRule] = [
+        BoardStatusRule(state="merged", status="Shipped"),
+        BoardStatusRule(state="closed", status="Shipped"),
+        BoardStatusRule(label="pending-release", status="Coming soon"),
+        BoardStatusRule(label="triage", status="Triage"),
+        BoardStatusRule(kind="pull_request", status="Pending review"),
+    ]
+    default_status: str | None = Field(default="Backlog", description="When no rule matches; null leaves it.")
+
+
+class TriageReportRules(_Strict):
+    """`repo triage`: when an item needs a maintainer's eyes."""
+
+    no_answer_days: Annotated[int, Field(ge=0)] = 3
+    stuck_days: Annotated[int, Field(gt=0)] = 14
+    need_info_label: str = "need-more-information"
+    need_info_reminder_days: Annotated[int, Field(gt=0)] = 14
+    maintainer_associations: list[str] = ["OWNER", "MEMBER", "COLLABORATOR"]
+
+
 class RepoConfig(_Strict):
     """Everything `fogbank repo` needs. Load it with ``fogbank.repo.config_loader.load_config``."""
 
@@ -223,6 +268,8 @@ class RepoConfig(_Strict):
     release_notes: ReleaseNotesRules = ReleaseNotesRules()
     changelog: ChangelogRules = ChangelogRules()
     issues: IssueRules = IssueRules()
+    board: BoardRules = BoardRules()
+    triage: TriageReportRules = TriageReportRules()
 
     @model_validator(mode="after")
     def _names_are_unique(self) -> RepoConfig:

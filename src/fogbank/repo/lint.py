@@ -64,6 +64,8 @@ def _used_labels(config: RepoConfig) -> list[tuple[str, str]]:
     used += [("issues.triage_label", config.issues.triage_label)]
     used += [("issues.pending_release_label", config.issues.pending_release_label)]
     used += [("issues.revisit", rule.label) for rule in config.issues.revisit]
+    used += [(f"board.rules[{rule.status}]", rule.label) for rule in config.board.rules if rule.label]
+    used += [("triage.need_info_label", config.triage.need_info_label)]
     used += [
         (f"release_notes.categories[{category.title}]", label)
         for category in config.release_notes.categories

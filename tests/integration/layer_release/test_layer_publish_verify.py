@@ -45,7 +45,9 @@ def _run(*args: str) -> tuple[int, str]:
 def test_publish_makes_one_public_version_per_region_and_is_idempotent(project: Path) -> None:
     # GIVEN a project whose layer holds six 1.16.0
     # WHEN it is published to two regions
-    code, output = _run("publish", "--version", "1.16.0", "--regions", ",".join(REGIONS), "--architectures", "x86_64")
+    code, output = _run(
+        "publish", "--version", "1.16.0", "--regions", ",".join(REGIONS), "--architectures", "x86_64"
+    )
 
     # THEN each region has one public layer version, and the record and table name them
     assert code == 0, output
@@ -54,23 +56,36 @@ def test_publish_makes_one_public_version_per_region_and_is_idempotent(project: 
     for region in REGIONS:
         versions = _lambda(region).list_layer_versions(LayerName="six-python311-x86_64")["LayerVersions"]
         assert len(versions) == 1 and versions[0]["Description"].startswith("six 1.16.0 (sha256:")
-        policy = json.loads(_lambda(region).get_layer_version_policy(LayerName="six-python311-x86_64", VersionNumber=1)["Policy"])
+        policy = json.loads(
+            _lambda(region).get_layer_version_policy(LayerName="six-python311-x86_64", VersionNumber=1)[
+                "Policy"
+            ]
+        )
         assert policy["Statement"][0]["Principal"] == "*"
-    assert f"| eu-west-1 | x86_64 | `arn:aws:lambda:eu-west-1:" in (project / ".fogbank/layers/six-1.16.0.md").read_text()
+    assert (
+        "| eu-west-1 | x86_64 | `arn:aws:lambda:eu-west-1:"
+        in (project / ".fogbank/layers/six-1.16.0.md").read_text()
+    )
 
     # WHEN it is published again with the same content
-    code, output = _run("publish", "--version", "1.16.0", "--regions", ",".join(REGIONS), "--architectures", "x86_64")
+    code, output = _run(
+        "publish", "--version", "1.16.0", "--regions", ",".join(REGIONS), "--architectures", "x86_64"
+    )
 
     # THEN nothing new is published
     assert code == 0, output
     assert "unchanged" in output
     for region in REGIONS:
-        assert len(_lambda(region).list_layer_versions(LayerName="six-python311-x86_64")["LayerVersions"]) == 1
+        assert (
+            len(_lambda(region).list_layer_versions(LayerName="six-python311-x86_64")["LayerVersions"]) == 1
+        )
 
 
 def test_publish_refuses_a_version_the_layer_does_not_hold(project: Path) -> None:
     # WHEN the release named differs from what the built layer holds
-    code, output = _run("publish", "--version", "9.9.9", "--regions", "us-east-1", "--architectures", "x86_64")
+    code, output = _run(
+        "publish", "--version", "9.9.9", "--regions", "us-east-1", "--architectures", "x86_64"
+    )
 
     # THEN nothing is published, and the message says what the layer holds
     assert code != 0
@@ -81,11 +96,15 @@ def test_publish_refuses_a_version_the_layer_does_not_hold(project: Path) -> Non
 
 def test_verify_passes_where_published_and_reports_other_regions_without_stopping(project: Path) -> None:
     # GIVEN the layer published in us-east-1 only
-    code, output = _run("publish", "--version", "1.16.0", "--regions", "us-east-1", "--architectures", "x86_64")
+    code, output = _run(
+        "publish", "--version", "1.16.0", "--regions", "us-east-1", "--architectures", "x86_64"
+    )
     assert code == 0, output
 
     # WHEN both regions are verified
-    code, output = _run("verify", "--version", "1.16.0", "--regions", ",".join(REGIONS), "--architectures", "x86_64")
+    code, output = _run(
+        "verify", "--version", "1.16.0", "--regions", ",".join(REGIONS), "--architectures", "x86_64"
+    )
 
     # THEN us-east-1 passes with the version the canary imported, eu-west-1 fails with the reason, exit 1
     assert code == 1, output
@@ -100,9 +119,14 @@ def test_verify_passes_where_published_and_reports_other_regions_without_stoppin
 
 def test_verify_passes_in_every_region_it_was_published_to(project: Path) -> None:
     # GIVEN the layer published in two regions
-    assert _run("publish", "--version", "1.16.0", "--regions", ",".join(REGIONS), "--architectures", "x86_64")[0] == 0
+    assert (
+        _run("publish", "--version", "1.16.0", "--regions", ",".join(REGIONS), "--architectures", "x86_64")[0]
+        == 0
+    )
 
     # WHEN both are verified / THEN both pass
-    code, output = _run("verify", "--version", "1.16.0", "--regions", ",".join(REGIONS), "--architectures", "x86_64")
+    code, output = _run(
+        "verify", "--version", "1.16.0", "--regions", ",".join(REGIONS), "--architectures", "x86_64"
+    )
     assert code == 0, output
     assert output.count("six 1.16.0 imported") == 2

@@ -103,10 +103,45 @@ def labeled_event(label: str, created_at: str, event: str = "labeled") -> dict[s
     }
 
 
+def comment(comment_id: int, body: str, association: str = "NONE", login: str = "someone") -> dict[str, Any]:
+    """An item of GET /repos/{owner}/{repo}/issues/{issue_number}/comments."""
+    return {
+        "id": comment_id,
+        "body": body,
+        "user": {"login": login, "id": 1, "type": "User"},
+        "author_association": association,
+        "created_at": "2024-05-21T00:00:00Z",
+        "updated_at": "2024-05-21T00:00:00Z",
+    }
+
+
+def review(login: str, state: str) -> dict[str, Any]:
+    """An item of GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews."""
+    return {
+        "id": 77,
+        "user": {"login": login, "id": 2, "type": "User"},
+        "body": "",
+        "state": state,
+        "author_association": "MEMBER",
+        "submitted_at": "2024-05-02T00:00:00Z",
+    }
+
+
 @pytest.fixture
 def github() -> FakeGitHub:
     """Stands in for GitHub: an in-memory repository."""
     return FakeGitHub()
+
+
+@pytest.fixture
+def github_with(github: FakeGitHub) -> Callable[[Any], FakeGitHub]:
+    """Give the fake a GraphQL server (tests pass one that executes GitHub's published schema)."""
+
+    def attach(server: Any) -> FakeGitHub:
+        github._graphql_server = server
+        return github
+
+    return attach
 
 
 @pytest.fixture
@@ -133,5 +168,7 @@ def payloads():
         file = staticmethod(file_payload)
         issue = staticmethod(issue_payload)
         labeled = staticmethod(labeled_event)
+        comment = staticmethod(comment)
+        review = staticmethod(review)
 
     return Payloads

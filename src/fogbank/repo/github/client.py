@@ -13,7 +13,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -31,12 +31,14 @@ from githubkit.exception import (
 
 from fogbank.errors import RepoError
 from fogbank.repo.git import FileChange
+from fogbank.repo.github.graphql_documents import CLOSING_ISSUE_REFERENCES
 from fogbank.repo.github.models import (
     Comment,
     Issue,
     Label,
     LabelEvent,
     PullRequest,
+    Review,
     file_change_from_payload,
     parse_time,
 )
@@ -45,18 +47,6 @@ __all__ = ["GitHubClient"]
 
 T = TypeVar("T")
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
-_CLOSING_REFS = """
-query($owner: String!, $name: String!, $number: Int!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    pullRequest(number: $number) {
-      closingIssuesReferences(first: 100, after: $after) {
-        nodes { number repository { nameWithOwner } }
-        pageInfo { hasNextPage endCursor }
-      }
-    }
-  }
-}
-"""
 
 
 class _Retryable(Exception):
@@ -163,6 +153,10 @@ class GitHubClient:
         items = self._pages(f"list files of pull #{number}", f"{self._prefix}/pulls/{number}/files")
         return [file_change_from_payload(item) for item in items]
 
+    def list_reviews(self, number: int) -> list[Review]:
+        items = self._pages(f"list reviews of pull #{number}", f"{self._prefix}/pulls/{number}/reviews")
+        return [Review.from_payload(item) for item in items]
+
     def closing_issue_numbers(self, pull_number: int) -> list[int]:
         numbers: list[int] = []
         after: str | None = None
@@ -170,7 +164,7 @@ class GitHubClient:
             variables = {"owner": self.owner, "name": self.name, "number": pull_number, "after": after}
             data = self._call(
                 f"closingIssuesReferences of pull #{pull_number}",
-                partial(self._gh.graphql.request, _CLOSING_REFS, variables),
+                partial(self._gh.graphql.request, CLOSING_ISSUE_REFERENCES, variables),
             )
             refs = data["repository"]["pullRequest"]["closingIssuesReferences"]
             own = f"{self.owner}/{self.name}".lower()
@@ -229,6 +223,12 @@ class GitHubClient:
         items = self._pages(f"list events of #{number}", f"{self._prefix}/issues/{number}/events")
         parsed = (LabelEvent.from_payload(item) for item in items)
         return [event for event in parsed if event is not None]
+
+    # graphql ---------------------------------------------------------------------------------------------
+    def graphql(self, document: str, variables: Mapping[str, Any]) -> dict[str, Any]:
+        name = document.split("(", 1)[0].split()[-1] if "(" in document else "query"
+        data = self._call(f"GraphQL {name}", partial(self._gh.graphql.request, document, dict(variables)))
+        return dict(data)
 
     # contents --------------------------------------------------------------------------------------------
     def ref_date(self, ref: str) -> datetime:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from fogbank.repo.github.models import (
     Label,
     LabelEvent,
     PullRequest,
+    Review,
     file_change_from_payload,
 )
 
@@ -33,10 +35,16 @@ __all__ = ["FakeGitHub"]
 class FakeGitHub:
     """Stands in for one GitHub repository. ``writes`` lists each mutating call in order."""
 
-    def __init__(self, *, now: datetime | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        now: datetime | None = None,
+        graphql_server: Callable[[str, Mapping[str, Any]], dict[str, Any]] | None = None,
+    ) -> None:
         self.labels: dict[str, Label] = {}
         self.pulls: dict[int, dict[str, Any]] = {}
         self.pull_files: dict[int, list[dict[str, Any]]] = {}
+        self.reviews: dict[int, list[dict[str, Any]]] = {}
         self.closing_refs: dict[int, list[int]] = {}
         self.issues: dict[int, dict[str, Any]] = {}
         self.comments: dict[int, list[dict[str, Any]]] = {}
@@ -46,6 +54,7 @@ class FakeGitHub:
         self.writes: list[str] = []
         self.now = now or datetime(2024, 6, 1, tzinfo=UTC)
         self._ids = itertools.count(1000)
+        self._graphql_server = graphql_server
 
     # feeding ---------------------------------------------------------------------------------------------
     def add_label_payload(self, payload: dict[str, Any]) -> None:
@@ -64,7 +73,18 @@ class FakeGitHub:
         self.pulls[number] = copy.deepcopy(payload)
         self.pull_files[number] = copy.deepcopy(files or [])
         self.closing_refs[number] = list(closes or [])
-        issue = {k: payload[k] for k in ("number", "title", "user", "labels", "state", "created_at")}
+        keys = (
+            "number",
+            "title",
+            "user",
+            "labels",
+            "state",
+            "created_at",
+            "updated_at",
+            "author_association",
+            "draft",
+        )
+        issue = {k: payload[k] for k in keys if k in payload}
         self.issues[number] = {**copy.deepcopy(issue), "pull_request": {"url": payload.get("url", "")}}
 
     def add_issue_payload(
@@ -90,6 +110,10 @@ class FakeGitHub:
     def list_pull_files(self, number: int) -> list[FileChange]:
         self._pull(number)
         return [file_change_from_payload(item) for item in self.pull_files[number]]
+
+    def list_reviews(self, number: int) -> list[Review]:
+        self._pull(number)
+        return [Review.from_payload(item) for item in self.reviews.get(number, [])]
 
     def closing_issue_numbers(self, pull_number: int) -> list[int]:
         self._pull(pull_number)
@@ -129,6 +153,12 @@ class FakeGitHub:
 
     def read_file(self, ref: str, path: str) -> str | None:
         return self.files.get((ref, path))
+
+    def graphql(self, document: str, variables: Mapping[str, Any]) -> dict[str, Any]:
+        """Answered by the `graphql_server` given (tests execute GitHub's published schema there)."""
+        if self._graphql_server is None:
+            raise RepoError("this FakeGitHub has no GraphQL server; pass graphql_server= to answer GraphQL")
+        return self._graphql_server(document, variables)
 
     # writes ----------------------------------------------------------------------------------------------
     def create_label(self, label: Label) -> None:

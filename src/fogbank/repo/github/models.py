@@ -13,7 +13,16 @@ from typing import Any
 
 from fogbank.repo.git import FileChange
 
-__all__ = ["Comment", "Issue", "Label", "LabelEvent", "PullRequest", "file_change_from_payload", "parse_time"]
+__all__ = [
+    "Comment",
+    "Issue",
+    "Label",
+    "LabelEvent",
+    "PullRequest",
+    "Review",
+    "file_change_from_payload",
+    "parse_time",
+]
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -74,6 +83,9 @@ class Issue:
     state: str
     created_at: datetime
     is_pull: bool
+    updated_at: datetime | None = None
+    author_association: str = "NONE"
+    draft: bool = False
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> Issue:
@@ -88,6 +100,9 @@ class Issue:
             state=payload["state"],
             created_at=created,
             is_pull="pull_request" in payload,
+            updated_at=parse_time(payload.get("updated_at")),
+            author_association=payload.get("author_association") or "NONE",
+            draft=bool(payload.get("draft", False)),
         )
 
 
@@ -98,11 +113,38 @@ class Comment:
     id: int
     body: str
     author: str
+    author_association: str = "NONE"
+    created_at: datetime | None = None
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> Comment:
         """From a ``GET /repos/{owner}/{repo}/issues/{n}/comments`` item."""
-        return cls(id=payload["id"], body=payload.get("body") or "", author=payload["user"]["login"])
+        return cls(
+            id=payload["id"],
+            body=payload.get("body") or "",
+            author=payload["user"]["login"],
+            author_association=payload.get("author_association") or "NONE",
+            created_at=parse_time(payload.get("created_at")),
+        )
+
+
+@dataclass(frozen=True)
+class Review:
+    """A pull request review."""
+
+    author: str
+    state: str
+    submitted_at: datetime | None
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Review:
+        """From a ``GET /repos/{owner}/{repo}/pulls/{n}/reviews`` item."""
+        user = payload.get("user") or {}
+        return cls(
+            author=user.get("login", "ghost"),
+            state=payload["state"],
+            submitted_at=parse_time(payload.get("submitted_at")),
+        )
 
 
 @dataclass(frozen=True)
