@@ -1,4 +1,4 @@
-"""The shipped GitHub Actions workflows: fork-safe, and every `fogbank repo` command they run exists."""
+"""The shipped GitHub Actions workflows: fork-safe, and every `fogbank repo|layer` command they run exists."""
 
 from __future__ import annotations
 
@@ -43,11 +43,11 @@ def test_pull_request_target_never_runs_pr_code(path):
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_every_fogbank_command_in_a_workflow_exists(path):
-    # GIVEN the `fogbank repo ...` command lines of a workflow
+    # GIVEN the `fogbank repo ...` and `fogbank layer ...` command lines of a workflow
     commands = [
         shlex.split(match)
         for text in run_lines(load(path))
-        for match in re.findall(r"fogbank repo [^\n>|]*", text)
+        for match in re.findall(r"fogbank (?:repo|layer) [^\n>|]*", text)
     ]
     assert commands, f"{path.name} runs no fogbank command"
 
