@@ -80,8 +80,38 @@ def client(server: FakeGitHubServer, **kwargs: Any) -> GitHubClient:
     return GitHubClient("octo/repo", token=TOKEN, base_url=server.base_url + "/", **kwargs)
 
 
+API = "https://api.github.com/repos/octo/repo"
+
+
 def label(name: str) -> dict[str, Any]:
-    return {"id": 1, "name": name, "color": "ededed", "description": None, "default": False}
+    """GET /repos/{owner}/{repo}/labels item, with every field GitHub's OpenAPI description requires."""
+    return {
+        "id": 1, "node_id": "LA_1", "url": f"{API}/labels/{name}", "name": name, "color": "ededed",
+        "description": None, "default": False, "archived_at": None, "archived_by": None,
+    }  # fmt: skip
+
+
+def user(login: str) -> dict[str, Any]:
+    base = f"https://api.github.com/users/{login}"
+    return {
+        "login": login, "id": 7, "node_id": "U_7", "avatar_url": "", "gravatar_id": "", "url": base,
+        "html_url": f"https://github.com/{login}", "followers_url": base, "following_url": base,
+        "gists_url": base, "starred_url": base, "subscriptions_url": base, "organizations_url": base,
+        "repos_url": base, "events_url": base, "received_events_url": base, "type": "User", "site_admin": False,
+    }  # fmt: skip
+
+
+def issue(number: int) -> dict[str, Any]:
+    """GET /repos/{owner}/{repo}/issues item, with every field GitHub's OpenAPI description requires."""
+    return {
+        "id": 100 + number, "node_id": f"I_{number}", "url": f"{API}/issues/{number}",
+        "repository_url": API, "labels_url": f"{API}/issues/{number}/labels{{/name}}",
+        "comments_url": f"{API}/issues/{number}/comments", "events_url": f"{API}/issues/{number}/events",
+        "html_url": f"https://github.com/octo/repo/issues/{number}", "number": number, "state": "open",
+        "title": "t", "user": user("a"), "labels": [], "milestone": None, "locked": False, "comments": 0,
+        "closed_at": None, "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
+        "author_association": "NONE",
+    }  # fmt: skip
 
 
 def test_lists_follow_link_headers_to_the_last_page(server):
@@ -103,19 +133,11 @@ def test_lists_follow_link_headers_to_the_last_page(server):
 def test_rate_limited_calls_wait_for_the_reset_then_succeed(server):
     # GIVEN (standing in for GitHub) a primary rate limit whose reset is already due, then a normal answer
     limited = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()))}
-    issue = {
-        "number": 1,
-        "title": "t",
-        "user": {"login": "a"},
-        "labels": [],
-        "state": "open",
-        "created_at": "2024-01-01T00:00:00Z",
-    }
     server.on(
         "GET",
         "/repos/octo/repo/issues",
         (403, limited, {"message": "API rate limit exceeded"}),
-        (200, {}, [issue]),
+        (200, {}, [issue(1)]),
     )
 
     # WHEN issues are listed

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
@@ -32,21 +33,22 @@ from githubkit.exception import (
 from fogbank.errors import RepoError
 from fogbank.repo.git import FileChange
 from fogbank.repo.github.graphql_documents import CLOSING_ISSUE_REFERENCES
-from fogbank.repo.github.models import (
-    Comment,
-    Issue,
-    Label,
-    LabelEvent,
-    PullRequest,
-    Review,
-    file_change_from_payload,
-    parse_time,
+from fogbank.repo.github.models import Comment, Issue, Label, LabelEvent, PullRequest, Review
+from fogbank.repo.github.typed import (
+    comment_of,
+    file_change_of,
+    issue_of,
+    label_event_of,
+    label_of,
+    pull_of,
+    review_of,
 )
 
 __all__ = ["GitHubClient"]
 
 T = TypeVar("T")
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+_PAGE = re.compile(r"[?&]page=(\d+)")
 
 
 class _Retryable(Exception):
@@ -76,7 +78,7 @@ class GitHubClient:
         self._gh: GitHub[Any] = GitHub(token, base_url=base_url, auto_retry=False, http_cache=False)
         self._deadline = deadline_seconds
         self._max_wait = max_wait_seconds
-        self._prefix = f"/repos/{self.owner}/{self.name}"
+        self._rest = self._gh.rest
 
     # transport -------------------------------------------------------------------------------------------
     def _call(self, call_name: str, action: Callable[[], T]) -> T:
@@ -110,62 +112,75 @@ class GitHubClient:
                 f"{_message(error.cause)}; wait for the limit to reset and run again"
             ) from None
 
-    def _request(self, call_name: str, method: str, url: str, **kwargs: Any) -> Any:
-        response = self._call(call_name, lambda: self._gh.request(method, url, **kwargs))
-        return None if response.raw_response.status_code == 204 or not response.content else response.json()
+    def _typed(self, call_name: str, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """One typed REST call (`gh.rest.<group>.<operation>`) for this repository; returns parsed_data."""
+        response = self._call(call_name, partial(method, self.owner, self.name, *args, **kwargs))
+        return None if response.raw_response.status_code == 204 else response.parsed_data
 
-    def _pages(
-        self, call_name: str, url: str, params: dict[str, Any] | None = None
-    ) -> Iterator[dict[str, Any]]:
-        next_url: str | None = url
-        query: dict[str, Any] | None = {"per_page": 100, **(params or {})}
-        while next_url is not None:
-            target = next_url
-            response = self._call(call_name, partial(self._gh.request, "GET", target, params=query))
-            yield from response.json()
+    def _pages(self, call_name: str, method: Callable[..., Any], *args: Any, **params: Any) -> Iterator[Any]:
+        """Every item of a typed list call, following `Link: rel="next"` to the last page."""
+        page: int | None = None
+        while True:
+            extra = {"page": page} if page is not None else {}
+            response = self._call(
+                call_name, partial(method, self.owner, self.name, *args, per_page=100, **params, **extra)
+            )
+            yield from response.parsed_data
             match = _NEXT.search(response.headers.get("link", ""))
-            next_url, query = (match.group(1), None) if match else (None, None)
+            if match is None:
+                return
+            found = _PAGE.search(match.group(1))
+            if found is None:
+                raise RepoError(
+                    f"GitHub call `{call_name}` returned a next-page link without a page number "
+                    f"({match.group(1)}); this client cannot follow it"
+                )
+            page = int(found.group(1))
 
     # labels ----------------------------------------------------------------------------------------------
     def list_labels(self) -> list[Label]:
-        return [Label.from_payload(item) for item in self._pages("list labels", f"{self._prefix}/labels")]
+        return [label_of(item) for item in self._pages("list labels", self._rest.issues.list_labels_for_repo)]
 
     def create_label(self, label: Label) -> None:
-        body = {"name": label.name, "color": label.color, "description": label.description}
-        self._request(f"create label {label.name}", "POST", f"{self._prefix}/labels", json=body)
+        self._typed(
+            f"create label {label.name}",
+            self._rest.issues.create_label,
+            name=label.name,
+            color=label.color,
+            description=label.description,
+        )
 
     def update_label(self, name: str, label: Label) -> None:
-        body = {"new_name": label.name, "color": label.color, "description": label.description}
-        self._request(
-            f"update label {name}", "PATCH", f"{self._prefix}/labels/{quote(name, safe='')}", json=body
+        self._typed(
+            f"update label {name}",
+            self._rest.issues.update_label,
+            _segment(name),
+            new_name=label.name,
+            color=label.color,
+            description=label.description,
         )
 
     def delete_label(self, name: str) -> None:
-        self._request(f"delete label {name}", "DELETE", f"{self._prefix}/labels/{quote(name, safe='')}")
+        self._typed(f"delete label {name}", self._rest.issues.delete_label, _segment(name))
 
     # pulls -----------------------------------------------------------------------------------------------
     def get_pull(self, number: int) -> PullRequest:
-        return PullRequest.from_payload(
-            self._request(f"get pull #{number}", "GET", f"{self._prefix}/pulls/{number}")
-        )
+        return pull_of(self._typed(f"get pull #{number}", self._rest.pulls.get, number))
 
     def list_pull_files(self, number: int) -> list[FileChange]:
-        items = self._pages(f"list files of pull #{number}", f"{self._prefix}/pulls/{number}/files")
-        return [file_change_from_payload(item) for item in items]
+        items = self._pages(f"list files of pull #{number}", self._rest.pulls.list_files, number)
+        return [file_change_of(item) for item in items]
 
     def list_reviews(self, number: int) -> list[Review]:
-        items = self._pages(f"list reviews of pull #{number}", f"{self._prefix}/pulls/{number}/reviews")
-        return [Review.from_payload(item) for item in items]
+        items = self._pages(f"list reviews of pull #{number}", self._rest.pulls.list_reviews, number)
+        return [review_of(item) for item in items]
 
     def closing_issue_numbers(self, pull_number: int) -> list[int]:
         numbers: list[int] = []
         after: str | None = None
         while True:
             variables = {"owner": self.owner, "name": self.name, "number": pull_number, "after": after}
-            data = self._call(
-                f"closingIssuesReferences of pull #{pull_number}",
-                partial(self._gh.graphql.request, CLOSING_ISSUE_REFERENCES, variables),
-            )
+            data = self.graphql(CLOSING_ISSUE_REFERENCES, variables)
             refs = data["repository"]["pullRequest"]["closingIssuesReferences"]
             own = f"{self.owner}/{self.name}".lower()
             numbers += [n["number"] for n in refs["nodes"] if n["repository"]["nameWithOwner"].lower() == own]
@@ -178,11 +193,11 @@ class GitHubClient:
         if base:
             params["base"] = base
         pulls = []
-        for item in self._pages("list closed pulls", f"{self._prefix}/pulls", params):
-            updated = parse_time(item.get("updated_at"))
+        for item in self._pages("list closed pulls", self._rest.pulls.list, **params):
+            updated = item.updated_at
             if merged_after is not None and updated is not None and updated <= merged_after:
                 break  # sorted by update time, and a PR is updated when merged: nothing older can qualify
-            pull = PullRequest.from_payload(item)
+            pull = pull_of(item)
             if pull.merged_at is not None and (merged_after is None or pull.merged_at > merged_after):
                 pulls.append(pull)
         return sorted(pulls, key=lambda pull: pull.number)
@@ -192,36 +207,37 @@ class GitHubClient:
         params: dict[str, Any] = {"state": state}
         if label is not None:
             params["labels"] = label
-        items = self._pages(f"list issues (label={label}, state={state})", f"{self._prefix}/issues", params)
-        return [Issue.from_payload(item) for item in items]
+        items = self._pages(
+            f"list issues (label={label}, state={state})", self._rest.issues.list_for_repo, **params
+        )
+        return [issue_of(item) for item in items]
 
     def add_labels(self, number: int, labels: list[str]) -> None:
-        url = f"{self._prefix}/issues/{number}/labels"
-        self._request(f"add labels to #{number}", "POST", url, json={"labels": labels})
+        self._typed(f"add labels to #{number}", self._rest.issues.add_labels, number, labels=labels)
 
     def remove_label(self, number: int, label: str) -> None:
-        url = f"{self._prefix}/issues/{number}/labels/{quote(label, safe='')}"
-        self._request(f"remove label {label} from #{number}", "DELETE", url)
+        self._typed(
+            f"remove label {label} from #{number}", self._rest.issues.remove_label, number, _segment(label)
+        )
 
     def list_comments(self, number: int) -> list[Comment]:
-        items = self._pages(f"list comments of #{number}", f"{self._prefix}/issues/{number}/comments")
-        return [Comment.from_payload(item) for item in items]
+        items = self._pages(f"list comments of #{number}", self._rest.issues.list_comments, number)
+        return [comment_of(item) for item in items]
 
     def create_comment(self, number: int, body: str) -> None:
-        url = f"{self._prefix}/issues/{number}/comments"
-        self._request(f"comment on #{number}", "POST", url, json={"body": body})
+        self._typed(f"comment on #{number}", self._rest.issues.create_comment, number, body=body)
 
     def update_comment(self, comment_id: int, body: str) -> None:
-        url = f"{self._prefix}/issues/comments/{comment_id}"
-        self._request(f"update comment {comment_id}", "PATCH", url, json={"body": body})
+        self._typed(f"update comment {comment_id}", self._rest.issues.update_comment, comment_id, body=body)
 
     def close_issue(self, number: int) -> None:
-        body = {"state": "closed", "state_reason": "completed"}
-        self._request(f"close #{number}", "PATCH", f"{self._prefix}/issues/{number}", json=body)
+        self._typed(
+            f"close #{number}", self._rest.issues.update, number, state="closed", state_reason="completed"
+        )
 
     def list_label_events(self, number: int) -> list[LabelEvent]:
-        items = self._pages(f"list events of #{number}", f"{self._prefix}/issues/{number}/events")
-        parsed = (LabelEvent.from_payload(item) for item in items)
+        items = self._pages(f"list events of #{number}", self._rest.issues.list_events, number)
+        parsed = (label_event_of(item) for item in items)
         return [event for event in parsed if event is not None]
 
     # graphql ---------------------------------------------------------------------------------------------
@@ -230,26 +246,29 @@ class GitHubClient:
         data = self._call(f"GraphQL {name}", partial(self._gh.graphql.request, document, dict(variables)))
         return dict(data)
 
-    # contents --------------------------------------------------------------------------------------------
+    # contents ------------------------------------------------------------------------------------------
     def ref_date(self, ref: str) -> datetime:
-        payload = self._request(f"get commit {ref}", "GET", f"{self._prefix}/commits/{quote(ref, safe='')}")
-        date = parse_time(payload["commit"]["committer"]["date"])
-        assert date is not None
+        commit = self._typed(f"get commit {ref}", self._rest.repos.get_commit, _segment(ref))
+        date = commit.commit.committer.date if commit.commit.committer is not None else None
+        if not isinstance(date, datetime):
+            raise RepoError(f"GitHub call `get commit {ref}` returned no committer date")
         return date
 
     def read_file(self, ref: str, path: str) -> str | None:
-        url = f"{self._prefix}/contents/{quote(path)}"
-        headers = {"Accept": "application/vnd.github.raw+json"}
         try:
-            response = self._call(
-                f"read {path} at {ref}",
-                lambda: self._gh.request("GET", url, params={"ref": ref}, headers=headers),
-            )
+            content = self._typed(f"read {path} at {ref}", self._rest.repos.get_content, quote(path), ref=ref)
         except RepoError as error:
             if ": 404 " in str(error):
                 return None
             raise
-        return response.text
+        if getattr(content, "type", None) != "file" or getattr(content, "encoding", None) != "base64":
+            raise RepoError(f"{path} at {ref} is not a file GitHub returns inline (over 1 MB, or a folder)")
+        return base64.b64decode(content.content).decode("utf-8")
+
+
+def _segment(value: str) -> str:
+    """githubkit puts path parameters into its URL templates as they are: quote `/` and the rest."""
+    return quote(value, safe="")
 
 
 def _wait_of(state: tenacity.RetryCallState) -> float:
