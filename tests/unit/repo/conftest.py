@@ -8,11 +8,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 import fogbank.cli.repo as repo_cli
 from fogbank.cli.main import app
 from fogbank.repo.github.fake import FakeGitHub
+
+
+# Hypothesis' per-example deadline is a timing assertion; on a shared 2-core machine it only adds flakes.
+settings.register_profile("fogbank", deadline=None)
+settings.load_profile("fogbank")
 
 
 def user(login: str) -> dict[str, Any]:
