@@ -15,7 +15,6 @@ import fogbank.cli.repo as repo_cli
 from fogbank.cli.main import app
 from fogbank.repo.github.fake import FakeGitHub
 
-
 # Hypothesis' per-example deadline is a timing assertion; on a shared 2-core machine it only adds flakes.
 settings.register_profile("fogbank", deadline=None)
 settings.load_profile("fogbank")
