@@ -180,28 +180,6 @@ def test_unsupported_runtime_is_a_clear_error(lambda_client: Any, make_function:
     assert "java21" in raised.value.response["Error"]["Message"]
 
 
-def test_function_for_another_architecture_is_refused(
-    lambda_client: Any, make_function: Callable[..., str]
-) -> None:
-    # GIVEN a function built for the architecture this machine does not have
-    from fogbank.cloud.lambda_.component import host_architecture
-
-    other = "x86_64" if host_architecture() == "arm64" else "arm64"
-    name = make_function({"app.py": "def handler(e, c):\n    return 1\n"}, Architectures=[other])
-
-    # WHEN it is invoked
-    with pytest.raises(ClientError) as raised:
-        invoke_json(lambda_client, name)
-
-    # THEN the invoke fails before any worker starts, naming the function, both architectures and a next step
-    error = raised.value.response["Error"]
-    assert error["Code"] == "InvalidRuntimeException"
-    assert name in error["Message"]
-    assert f"architecture is {other}" in error["Message"]
-    assert f"this machine is {host_architecture()}" in error["Message"]
-    assert f"Architectures: [{host_architecture()}]" in error["Message"]
-
-
 def test_function_with_empty_code_is_refused(lambda_client: Any, make_function: Callable[..., str]) -> None:
     # GIVEN a function whose .zip is uploaded empty
     name = make_function({"app.py": "def handler(e, c):\n    return 1\n"})

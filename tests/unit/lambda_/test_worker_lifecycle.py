@@ -18,7 +18,7 @@ from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.pool import WorkerPools
 from fogbank.cloud.lambda_.process import Spawner
 from fogbank.cloud.lambda_.runtime_api import RuntimeApi
-from fogbank.cloud.lambda_.worker import Launch, Worker
+from fogbank.cloud.lambda_.worker import Launch, ProcessStarter, Worker
 from fogbank.errors import CloudError
 
 _SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
@@ -108,7 +108,7 @@ def test_worker_start_cleans_up_when_the_worker_cannot_be_built(tmp_path: Path) 
     try:
         # WHEN a worker is started
         with pytest.raises(OSError, match="output pipe"):
-            _WorkerThatCannotBeBuilt.start(_spec(), Launch(_SLEEPER, tmp_path, {}), spawner)
+            _WorkerThatCannotBeBuilt.start(_spec(), Launch(_SLEEPER, tmp_path, {}), _starter(spawner))
     finally:
         spawner.close()
 
@@ -127,7 +127,11 @@ def test_pool_keeps_no_in_flight_entry_for_functions_with_nothing_running(tmp_pa
     # GIVEN pools that start real (sleeping) workers
     spawner = Spawner()
     pools = WorkerPools(
-        lambda spec: Worker.start(spec, Launch(_SLEEPER, tmp_path, {}), spawner),
+        lambda spec: Worker.start(
+            spec,
+            Launch(_SLEEPER, tmp_path, {}),
+            lambda launch, env: spawner.spawn(launch.argv, env, launch.cwd),
+        ),
         max_workers_per_function=2,
         queue_timeout_s=1,
     )
@@ -144,3 +148,7 @@ def test_pool_keeps_no_in_flight_entry_for_functions_with_nothing_running(tmp_pa
     # THEN both are counted while running, and neither leaves an entry behind afterwards
     assert during == {"kept": 1, "deleted": 1}
     assert after == {}
+
+
+def _starter(spawner: Spawner) -> ProcessStarter:
+    return lambda launch, env: spawner.spawn(launch.argv, env, launch.cwd)

@@ -15,6 +15,7 @@ import logging
 import os
 import platform
 import threading
+from collections.abc import Callable
 
 from fogbank.cloud.aws_state import lambda_ as lambda_state
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
@@ -24,46 +25,28 @@ from fogbank.cloud.lambda_.code import CodeStore
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.http_api import LambdaHttpApi
 from fogbank.cloud.lambda_.invoke import EventOutcome, Invoker, InvokeRequest, Telemetry
-from fogbank.cloud.lambda_.launch import plan_launch
+from fogbank.cloud.lambda_.launch import normalize_architecture, plan_launch
 from fogbank.cloud.lambda_.pool import WorkerPools
-from fogbank.cloud.lambda_.process import Spawner
+from fogbank.cloud.lambda_.process import Spawner, WorkerProcess
 from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
-from fogbank.cloud.lambda_.worker import Worker
+from fogbank.cloud.lambda_.worker import Launch, Worker
+from fogbank.cloud.lambda_.zygote import Zygote
 from fogbank.cloud.telemetry.records import InvocationRecord, LogLine
 from fogbank.errors import CloudError
 
-__all__ = ["LambdaComponent", "check_architecture", "host_architecture"]
+__all__ = ["EnvironmentCredentials", "LambdaComponent", "host_architecture"]
 
 _log = logging.getLogger(__name__)
 
 
-_ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
-
-
 def host_architecture() -> str:
     """This machine's architecture in Lambda's words: "x86_64" or "arm64" (else `platform.machine()`)."""
-    machine = platform.machine().lower()
-    return _ARCHITECTURES.get(machine, machine)
+    return normalize_architecture(platform.machine())
 
 
-def check_architecture(spec: FunctionSpec) -> None:
-    """Refuse to run a function built for another architecture than the host's (its wheels would not load).
-
-    Example:
-        >>> check_architecture(arm64_spec)  # doctest: +SKIP
-        Traceback (most recent call last):
-        LambdaApiError: InvalidRuntimeException: ... its architecture is arm64 but this machine is x86_64 ...
-    """
-    wanted = _ARCHITECTURES.get(spec.architecture.lower(), spec.architecture)
-    host = host_architecture()
-    if wanted != host:
-        raise LambdaApiError(
-            "InvalidRuntimeException",
-            f"the local cloud cannot run function {spec.name}: its architecture is {spec.architecture} but this "
-            f"machine is {host}, so its native packages (wheels, layers) would not load; use "
-            f"Architectures: [{host}] for local runs, or run on an {spec.architecture} machine",
-            502,
-        )
+EnvironmentCredentials = Callable[[FunctionSpec], dict[str, str]]
+"""The credentials an execution environment of a function gets (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+AWS_SESSION_TOKEN, ...), merged over the cloud's endpoint settings. The default: the cloud's dummy ones."""
 
 
 def _env_number(name: str, default: float) -> float:
@@ -81,7 +64,9 @@ class LambdaComponent:
 
     Settings (environment): FOGBANK_LAMBDA_MAX_WORKERS (per function, default 32),
     FOGBANK_LAMBDA_QUEUE_SECONDS (how long an invoke waits for a worker at that limit, default 30),
-    FOGBANK_LAMBDA_IDLE_SECONDS (warm workers idle this long are stopped, default 600).
+    FOGBANK_LAMBDA_IDLE_SECONDS (warm workers idle this long are stopped, default 600),
+    FOGBANK_LAMBDA_ZYGOTE=0 (start every execution environment as a new process instead of forking it from the
+    pre-initialised runtime; no /opt namespace then).
     """
 
     def __init__(self, ctx: CloudContext) -> None:
@@ -89,7 +74,10 @@ class LambdaComponent:
         self.max_workers_per_function = int(_env_number("FOGBANK_LAMBDA_MAX_WORKERS", 32))
         self.queue_timeout_s = _env_number("FOGBANK_LAMBDA_QUEUE_SECONDS", 30)
         self.idle_timeout_s = _env_number("FOGBANK_LAMBDA_IDLE_SECONDS", 600)
+        self.use_zygote = os.environ.get("FOGBANK_LAMBDA_ZYGOTE", "1") != "0"
+        self._credentials: EnvironmentCredentials = lambda spec: {}
         self._spawner: Spawner | None = None
+        self._zygote: Zygote | None = None
         self._pools: WorkerPools | None = None
         self._invoker: Invoker | None = None
         self._janitor: threading.Thread | None = None
@@ -100,6 +88,13 @@ class LambdaComponent:
         self._stopping.clear()
         self._spawner = Spawner()
         code = CodeStore(self.ctx.state_dir / "lambda")
+        if self.use_zygote:
+            self._zygote = Zygote(
+                self._spawner,
+                build_runtime_dir(self.ctx.state_dir),
+                self.ctx.state_dir / "lambda" / "opt-probe",
+            )
+            threading.Thread(target=self._start_zygote, name="lambda-zygote-start", daemon=True).start()
         self._pools = WorkerPools(
             lambda spec: self._start_worker(spec, code),
             max_workers_per_function=self.max_workers_per_function,
@@ -120,14 +115,14 @@ class LambdaComponent:
         """Stop every worker process, Runtime API server and thread. Idempotent, never raises."""
         self._stopping.set()
         lambda_state.uninstall()
-        for closer in (self._invoker, self._pools, self._spawner):
+        for closer in (self._invoker, self._pools, self._zygote, self._spawner):
             if closer is None:
                 continue
             try:
                 closer.close()
             except Exception:
                 _log.exception("stopping %s failed", type(closer).__name__)
-        self._invoker = self._pools = self._spawner = None
+        self._invoker = self._pools = self._spawner = self._zygote = None
         if self._janitor is not None:
             self._janitor.join(timeout=5)
             self._janitor = None
@@ -157,6 +152,19 @@ class LambdaComponent:
             body = json.dumps({"errorType": exc.code, "errorMessage": exc.message}).encode()
             return InvokeResult(exc.status, body, error_code=exc.code)
 
+    def set_environment_credentials(self, credentials: EnvironmentCredentials) -> None:
+        """Give each new execution environment the credentials `credentials(spec)` returns (e.g. the function's
+        role's temporary credentials). Environments started before keep theirs until they are recycled.
+
+        Example:
+            >>> ctx.lambda_.set_environment_credentials(lambda spec: sts_credentials_for(spec.role))  # doctest: +SKIP
+        """
+        self._credentials = credentials
+
+    def environment(self, spec: FunctionSpec) -> dict[str, str]:
+        """What an execution environment of `spec` gets from the cloud: endpoint, region and credentials."""
+        return {**self.ctx.env(), **self._credentials(spec)}
+
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (diagnostics and tests)."""
         return self._pools.pids() if self._pools is not None else []
@@ -167,17 +175,49 @@ class LambdaComponent:
 
     def _start_worker(self, spec: FunctionSpec, code: CodeStore) -> Worker:
         assert self._spawner is not None
-        check_architecture(spec)
         task_root, opt_dir = code.prepare(spec)
+        zygote = self._zygote
+        if zygote is not None:
+            try:
+                zygote.start()
+            except CloudError:
+                _log.exception(
+                    "the Lambda zygote cannot start; execution environments start as new processes"
+                )
+                zygote = self._zygote = None
         launch = plan_launch(
             spec,
             task_root,
             opt_dir,
-            cloud_env=self.ctx.env(),
+            cloud_env=self.environment(spec),
             xray_daemon=self.ctx.telemetry.xray_daemon_address,
             runtime_dir=build_runtime_dir(self.ctx.state_dir),
+            opt_mounted=zygote is not None and zygote.opt_error is None,
+            host_architecture=host_architecture(),
         )
-        return Worker.start(spec, launch, self._spawner)
+        return Worker.start(spec, launch, zygote.fork if zygote is not None else self._spawn)
+
+    def _spawn(self, launch: Launch, env: dict[str, str]) -> WorkerProcess:
+        assert self._spawner is not None
+        return self._spawner.spawn(launch.argv, env, launch.cwd)
+
+    def _start_zygote(self) -> None:
+        zygote = self._zygote
+        if zygote is None:
+            return
+        try:
+            zygote.start()
+        except CloudError:
+            _log.exception("the Lambda zygote cannot start; execution environments start as new processes")
+            return
+        if zygote.opt_error is not None:
+            _log.warning(
+                "Lambda layers are NOT visible at /opt here (%s): a Linux user + mount namespace is needed. "
+                "Functions find their layers through PYTHONPATH, NODE_PATH and PATH at %s/lambda/opt/<hash>; "
+                "code that hard-codes /opt paths (e.g. /opt/awscli/aws) will not find them.",
+                zygote.opt_error,
+                self.ctx.state_dir,
+            )
 
     def _put_log_lines(self, group: str, stream: str, lines: list[LogLine]) -> None:
         self.ctx.telemetry.put_log_lines(group, stream, lines)

@@ -17,6 +17,7 @@ from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.node_runtime import ensure_node_runtime
 from fogbank.cloud.lambda_.python_runtime import BOOT_MODULE
+from fogbank.cloud.lambda_.sandbox import OPT
 from fogbank.cloud.lambda_.worker import Launch
 from fogbank.errors import CloudError
 
@@ -25,6 +26,7 @@ __all__ = [
     "NODE_FRONTDOORS_PRELOAD",
     "NODE_RESPONSE_SHIM",
     "NODE_RUNTIME_PRELOAD",
+    "normalize_architecture",
     "plan_launch",
 ]
 
@@ -48,13 +50,34 @@ def plan_launch(
     cloud_env: dict[str, str],
     xray_daemon: str,
     runtime_dir: Path | None = None,
+    opt_mounted: bool = False,
+    host_architecture: str = "x86_64",
 ) -> Launch:
-    """The command and environment for `spec`'s runtime. Unsupported runtimes raise InvalidRuntimeException."""
+    """The command and environment for `spec`'s runtime. Unsupported runtimes raise InvalidRuntimeException.
+
+    With `opt_mounted`, the environment will see `opt_dir` at /opt (sandbox.py), so paths name /opt.
+    """
     runtime = spec.runtime or ""
+    opt_view = Path(OPT) if opt_mounted else opt_dir
     env = {key: os.environ[key] for key in _KEPT_FROM_PARENT if key in os.environ}
     env.update(cloud_env)
     env.update(spec.environment)
     env.update(_lambda_env(spec, task_root, xray_daemon))
+    env["PATH"] = os.pathsep.join([*filter(None, [env.get("PATH")]), str(opt_view / "bin")])  # Lambda's last
+
+    def launch(argv: list[str], python: bool = False, handler: str = "") -> Launch:
+        return Launch(
+            argv,
+            task_root,
+            env,
+            python=python,
+            handler=handler,
+            opt_source=opt_dir if opt_mounted else None,
+            architecture=normalize_architecture(spec.architecture),
+            host_architecture=host_architecture,
+            check_roots=(task_root, opt_view),
+        )
+
     if spec.package_type != "Zip":
         raise _unsupported(spec, f"package type {spec.package_type}", "deploy it as a .zip package")
     if runtime.startswith("python"):
@@ -66,14 +89,18 @@ def plan_launch(
         env["PYTHONPATH"] = os.pathsep.join(
             [
                 str(task_root),
-                str(opt_dir / "python" / "lib" / _PYTHON_SITE / "site-packages"),
-                str(opt_dir / "python"),
+                str(opt_view / "python" / "lib" / _PYTHON_SITE / "site-packages"),
+                str(opt_view / "python"),
                 str(runtime_dir),
             ]
         )
         # -S: no site-packages, so fogbank's own virtualenv is invisible to the function. The boot module
         # installs the front-door shim (docs/front-doors.md), then runs awslambdaric's main.
-        return Launch([sys.executable, "-S", "-m", BOOT_MODULE, _handler(spec)], task_root, env)
+        handler = _handler(spec)
+        roots = os.pathsep.join([str(task_root), str(opt_view)])
+        check = ["--native-check", normalize_architecture(spec.architecture), host_architecture, roots]
+        argv = [sys.executable, "-S", "-m", BOOT_MODULE, *check, handler]
+        return launch(argv, python=True, handler=handler)
     if runtime.startswith("nodejs"):
         node = shutil.which("node", path=env.get("PATH"))
         if node is None:
@@ -91,25 +118,33 @@ def plan_launch(
         # function's own node_modules wins over all of them by Node's usual lookup next to the handler.
         env["NODE_PATH"] = os.pathsep.join(
             [
-                str(opt_dir / "nodejs" / f"node{major}" / "node_modules"),
-                str(opt_dir / "nodejs" / "node_modules"),
+                str(opt_view / "nodejs" / f"node{major}" / "node_modules"),
+                str(opt_view / "nodejs" / "node_modules"),
                 str(runtime_modules),
                 str(task_root / "node_modules"),
                 str(task_root),
             ]
         )
-        return Launch([node, str(NODE_BOOTSTRAP)], task_root, env)
+        return launch([node, str(NODE_BOOTSTRAP)])
     if runtime.startswith("provided"):
-        for bootstrap in (task_root / "bootstrap", opt_dir / "bootstrap"):
-            if bootstrap.is_file() and os.access(bootstrap, os.X_OK):
-                env["LAMBDA_RUNTIME_DIR"] = str(bootstrap.parent)
-                return Launch([str(bootstrap)], task_root, env)
+        for bootstrap, seen_as in ((task_root, task_root), (opt_dir, opt_view)):
+            if (bootstrap / "bootstrap").is_file() and os.access(bootstrap / "bootstrap", os.X_OK):
+                env["LAMBDA_RUNTIME_DIR"] = str(seen_as)
+                return launch([str(seen_as / "bootstrap")])
         raise LambdaApiError(
             "InvalidParameterValueException",
             f"function {spec.name} uses runtime {runtime} but neither its code nor its layers contain an "
             "executable `bootstrap`; add one at the root of the .zip",
         )
     raise _unsupported(spec, runtime or "no runtime", "use a python3.x, nodejs or provided runtime")
+
+
+_ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
+
+
+def normalize_architecture(name: str) -> str:
+    """Lambda's word for an architecture: "x86_64" or "arm64" (from e.g. "aarch64"); others unchanged."""
+    return _ARCHITECTURES.get(name.lower(), name)
 
 
 def _handler(spec: FunctionSpec) -> str:

@@ -25,11 +25,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
+from typing import IO, Protocol
 
 from fogbank.cloud.telemetry.records import LogLine
 from fogbank.errors import CloudError
 
-__all__ = ["OutputCapture", "Spawner", "kill_process_group"]
+__all__ = ["OutputCapture", "Spawner", "WorkerProcess", "kill_process_group"]
 
 _PR_SET_PDEATHSIG = 1
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
@@ -40,6 +41,22 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec: keep
     _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+class WorkerProcess(Protocol):
+    """What workers need of a process: subprocess.Popen, or a process the zygote forked."""
+
+    @property
+    def pid(self) -> int: ...
+
+    @property
+    def stdout(self) -> IO[bytes] | None: ...
+
+    def poll(self) -> int | None: ...
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+    def kill(self) -> None: ...
+
+
 class Spawner:
     """Starts processes from one dedicated thread (see module docstring). `close()` ends that thread.
 
@@ -48,20 +65,22 @@ class Spawner:
 
     def __init__(self) -> None:
         self._requests: queue.Queue[
-            tuple[list[str], dict[str, str], Path, Future[subprocess.Popen[bytes]]] | None
+            tuple[list[str], dict[str, str], Path, tuple[int, ...], Future[subprocess.Popen[bytes]]] | None
         ] = queue.Queue()
         self._lock = threading.Lock()
         self._closed = False
         self._thread = threading.Thread(target=self._serve, name="lambda-spawner", daemon=True)
         self._thread.start()
 
-    def spawn(self, argv: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-        """Start `argv` in its own process group, stdout and stderr merged into one pipe."""
+    def spawn(
+        self, argv: list[str], env: dict[str, str], cwd: Path, pass_fds: tuple[int, ...] = ()
+    ) -> subprocess.Popen[bytes]:
+        """Start `argv` in its own process group, stdout and stderr merged into one pipe (`pass_fds` kept)."""
         future: Future[subprocess.Popen[bytes]] = Future()
         with self._lock:
             if self._closed:
                 raise _stopped_error(argv)
-            self._requests.put((argv, env, cwd, future))
+            self._requests.put((argv, env, cwd, pass_fds, future))
         return future.result()
 
     def close(self) -> None:
@@ -75,7 +94,7 @@ class Spawner:
 
     def _serve(self) -> None:
         while (request := self._requests.get()) is not None:
-            argv, env, cwd, future = request
+            argv, env, cwd, pass_fds, future = request
             if self._closed:  # queued before close(): do not start a process nobody will stop
                 future.set_exception(_stopped_error(argv))
                 continue
@@ -89,6 +108,7 @@ class Spawner:
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                     preexec_fn=_die_with_parent,
+                    pass_fds=pass_fds,
                 )
             except BaseException as exc:
                 future.set_exception(exc)
@@ -103,7 +123,7 @@ class Spawner:
             except queue.Empty:
                 return
             if request is not None:
-                argv, _, _, future = request
+                argv, _, _, _, future = request
                 future.set_exception(_stopped_error(argv))
 
 
@@ -114,7 +134,7 @@ def _stopped_error(argv: list[str]) -> CloudError:
     )
 
 
-def kill_process_group(process: subprocess.Popen[bytes]) -> None:
+def kill_process_group(process: WorkerProcess) -> None:
     """SIGKILL the worker and everything it started, then reap it. Never raises."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
@@ -131,7 +151,7 @@ class OutputCapture:
     before a response are never lost; a trailing partial line is flushed too.
     """
 
-    def __init__(self, process: subprocess.Popen[bytes], on_eof: Callable[[], None]) -> None:
+    def __init__(self, process: WorkerProcess, on_eof: Callable[[], None]) -> None:
         assert process.stdout is not None
         self._pipe = process.stdout
         self._fd = self._pipe.fileno()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fogbank.errors import CloudError
 
-__all__ = ["BOOT_MODULE", "RUNTIME_DISTRIBUTIONS", "build_runtime_dir"]
+__all__ = ["BOOT_MODULE", "RUNTIME_DISTRIBUTIONS", "ZYGOTE_MODULE", "build_runtime_dir"]
 
 # What Lambda's Python runtime provides: its runtime client (with its dependencies) and the AWS SDK.
 RUNTIME_DISTRIBUTIONS = (
@@ -36,8 +36,13 @@ RUNTIME_DISTRIBUTIONS = (
 )
 # fogbank's own modules a worker starts with (module name -> source): the boot installs the front-door shim.
 BOOT_MODULE = "fogbank_worker_boot"
+# The pre-initialised runtime process that forks execution environments (zygote_main.py).
+ZYGOTE_MODULE = "fogbank_zygote"
 _FOGBANK_MODULES = {
     f"{BOOT_MODULE}.py": Path(__file__).with_name("worker_boot.py"),
+    f"{ZYGOTE_MODULE}.py": Path(__file__).with_name("zygote_main.py"),
+    "fogbank_sandbox.py": Path(__file__).with_name("sandbox.py"),
+    "fogbank_native_check.py": Path(__file__).with_name("native_check.py"),
     "fogbank_connection_shim.py": Path(__file__).parent.parent / "frontdoors" / "shim.py",
 }
 _lock = threading.Lock()

@@ -10,30 +10,45 @@ from __future__ import annotations
 
 import json
 import secrets
-import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
-from fogbank.cloud.lambda_.process import OutputCapture, Spawner, kill_process_group
+from fogbank.cloud.lambda_.process import OutputCapture, WorkerProcess, kill_process_group
 from fogbank.cloud.lambda_.runtime_api import Invocation, Outcome, RuntimeApi
 from fogbank.cloud.telemetry.records import LogLine
 
-__all__ = ["INIT_TIMEOUT_S", "Launch", "Worker", "log_stream_name"]
+__all__ = ["INIT_TIMEOUT_S", "Launch", "ProcessStarter", "Worker", "log_stream_name"]
 
 INIT_TIMEOUT_S = 10.0  # Lambda's limit for the init phase of an on-demand environment
 
 
 @dataclass(frozen=True)
 class Launch:
-    """How to start a runtime: the command, the directories and the environment Lambda would give it."""
+    """How to start a runtime: the command, the directories and the environment Lambda would give it.
+
+    A Python runtime forked by the zygote runs `handler` in the zygote's interpreter instead of `argv`.
+    `opt_source` is the directory to mount at /opt (None: no mount namespace); native extensions under
+    `check_roots` are checked against `architecture` (see native_check.py).
+    """
 
     argv: list[str]
     cwd: Path
     env: dict[str, str]
+    python: bool = False
+    handler: str = ""
+    opt_source: Path | None = None
+    architecture: str = "x86_64"
+    host_architecture: str = "x86_64"
+    check_roots: tuple[Path, ...] = ()
+
+
+ProcessStarter = Callable[[Launch, dict[str, str]], WorkerProcess]
+"""Starts the process of a Launch with the given complete environment (the spawner's or the zygote's way)."""
 
 
 def log_stream_name(version: str, started: datetime | None = None) -> str:
@@ -45,9 +60,7 @@ def log_stream_name(version: str, started: datetime | None = None) -> str:
 class Worker:
     """A warm (or warming) execution environment for one function version. Runs one invocation at a time."""
 
-    def __init__(
-        self, spec: FunctionSpec, api: RuntimeApi, process: subprocess.Popen[bytes], stream: str
-    ) -> None:
+    def __init__(self, spec: FunctionSpec, api: RuntimeApi, process: WorkerProcess, stream: str) -> None:
         self.spec = spec
         self.api = api
         self.process = process
@@ -59,7 +72,7 @@ class Worker:
         self.output = OutputCapture(process, on_eof=self._on_exit)
 
     @classmethod
-    def start(cls, spec: FunctionSpec, launch: Launch, spawner: Spawner) -> Worker:
+    def start(cls, spec: FunctionSpec, launch: Launch, start_process: ProcessStarter) -> Worker:
         """Start the Runtime API server, then the runtime process pointed at it (the cold start begins)."""
         api = RuntimeApi()
         stream = log_stream_name(spec.version)
@@ -69,7 +82,7 @@ class Worker:
             "AWS_LAMBDA_LOG_STREAM_NAME": stream,
         }
         try:
-            process = spawner.spawn(launch.argv, env, launch.cwd)
+            process = start_process(launch, env)
         except BaseException:
             api.close()
             raise

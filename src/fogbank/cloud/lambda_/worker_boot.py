@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fogbank.cloud.frontdoors.shim import ConnectionShim
+    from fogbank.cloud.lambda_.native_check import install_native_check
 else:
     from fogbank_connection_shim import ConnectionShim
+    from fogbank_native_check import install_native_check
 
 __all__ = ["DOOR_MAP_PATH", "fetch_door_map", "install_front_doors"]
 
@@ -66,7 +68,15 @@ def install_front_doors(environ: MutableMapping[str, str]) -> ConnectionShim | N
 
 
 def main() -> None:
-    """Install the front doors, then hand over to awslambdaric's main with the handler argument."""
+    """Install the front doors, then hand over to awslambdaric's main with the handler argument.
+
+    `--native-check <function arch> <host arch> <roots>` before the handler checks native extensions under the
+    roots (os.pathsep-separated) against the function's architecture (native_check.py).
+    """
+    if sys.argv[1:2] == ["--native-check"]:
+        architecture, host, roots = sys.argv[2:5]
+        del sys.argv[1:5]
+        install_native_check(architecture, host, roots.split(os.pathsep))
     try:
         install_front_doors(os.environ)
     except (OSError, RuntimeError, ValueError, KeyError) as exc:

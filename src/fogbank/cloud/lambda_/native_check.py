@@ -1,0 +1,106 @@
+"""Native extensions must match the function's architecture, as on Lambda; pure Python runs anywhere.
+
+Lambda runs an arm64 function on Graviton and an x86_64 one on Intel/AMD, so a function whose code or layers
+ship a native extension (`.so`) built for the other architecture fails to import it. Locally both kinds of
+function run on the host, so this check restores that failure: before an extension module under the task root
+or the layers loads, its ELF header's `e_machine` is compared with the function's declared architecture, and a
+mismatch raises ImportError naming the file and both architectures (the runtime client turns it into
+Runtime.ImportModuleError). An extension built for the function's architecture that the host cannot execute
+(an arm64 .so on an x86_64 machine) fails the same way, saying it is this machine's limit.
+
+Standard library only: it runs inside the runtime (linked there as `fogbank_native_check`).
+
+Example:
+    >>> elf_architecture(b"\\x7fELF\\x02\\x01" + bytes(12) + (62).to_bytes(2, "little"))
+    'x86_64'
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["check_extension", "elf_architecture", "extension_suffixes", "install_native_check"]
+
+_MACHINES = {62: "x86_64", 183: "arm64", 3: "x86 (32-bit)", 40: "arm (32-bit)"}
+_TRIPLETS = {"x86_64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}
+_LOADER: Any = importlib.machinery.ExtensionFileLoader
+
+
+def elf_architecture(header: bytes) -> str | None:
+    """Lambda's name for the machine in an ELF header ("x86_64", "arm64", ...); None when not ELF."""
+    if len(header) < 20 or header[:4] != b"\x7fELF":
+        return None
+    order = "little" if header[5] == 1 else "big"
+    machine = int.from_bytes(header[18:20], order)  # type: ignore[arg-type]
+    return _MACHINES.get(machine, f"ELF machine {machine}")
+
+
+def check_extension(path: str, function_architecture: str, host_architecture: str) -> None:
+    """Raise ImportError when the extension at `path` cannot load for this function (see module docstring)."""
+    try:
+        with open(path, "rb") as file:
+            built_for = elf_architecture(file.read(64))
+    except OSError:
+        return  # the loader reports a missing or unreadable file itself
+    if built_for is None or built_for == function_architecture == host_architecture:
+        return
+    if built_for != function_architecture:
+        raise ImportError(
+            f"architecture mismatch: {path} is a native extension built for {built_for}, but the function's "
+            f"architecture is {function_architecture}, so Lambda cannot load it; package the {function_architecture} "
+            f"build of this library (pip install --platform manylinux2014_"
+            f"{'aarch64' if function_architecture == 'arm64' else 'x86_64'} --only-binary=:all:)",
+            path=path,
+        )
+    raise ImportError(
+        f"{path} is built for {built_for}, the function's architecture, but this machine is {host_architecture}, "
+        f"so the local cloud cannot load it; for local runs use Architectures [{host_architecture}] and "
+        f"{host_architecture} packages, or run on an {built_for} machine",
+        path=path,
+    )
+
+
+def extension_suffixes(function_architecture: str, host_architecture: str) -> list[str]:
+    """Extension suffixes with every architecture's platform tag, the function's first: an extension built for
+    any of them is found, and then checked, instead of being skipped as "No module named ..."."""
+    host_suffixes = list(importlib.machinery.EXTENSION_SUFFIXES)
+    host = _TRIPLETS.get(host_architecture)
+    if host is None:
+        return host_suffixes
+    suffixes: list[str] = []
+    for architecture in (function_architecture, host_architecture, *_TRIPLETS):
+        triplet = _TRIPLETS.get(architecture)
+        for suffix in host_suffixes:
+            candidate = suffix.replace(host, triplet) if triplet and host in suffix else suffix
+            if candidate not in suffixes:
+                suffixes.append(candidate)
+    return suffixes
+
+
+def install_native_check(function_architecture: str, host_architecture: str, roots: Sequence[str]) -> None:
+    """Check every extension module loaded from under `roots` (the task root and the layers) from now on.
+
+    Call it before the first import from those roots: it replaces the path hook and clears the finder cache.
+    """
+    machinery = importlib.machinery
+    loaders: list[tuple[Any, list[str]]] = [
+        (machinery.ExtensionFileLoader, extension_suffixes(function_architecture, host_architecture)),
+        (machinery.SourceFileLoader, machinery.SOURCE_SUFFIXES),
+        (machinery.SourcelessFileLoader, machinery.BYTECODE_SUFFIXES),
+    ]
+    hooks = [hook for hook in sys.path_hooks if "FileFinder" not in getattr(hook, "__qualname__", "")]
+    sys.path_hooks[:] = [*hooks, machinery.FileFinder.path_hook(*loaders)]
+    sys.path_importer_cache.clear()
+    original = _LOADER.create_module
+    prefixes = tuple(os.path.join(os.path.realpath(root), "") for root in roots)
+
+    def create_module(self: Any, spec: Any) -> Any:
+        if os.path.realpath(self.path).startswith(prefixes) or str(self.path).startswith(prefixes):
+            check_extension(self.path, function_architecture, host_architecture)
+        return original(self, spec)
+
+    _LOADER.create_module = create_module

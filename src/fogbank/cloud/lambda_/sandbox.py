@@ -1,0 +1,82 @@
+"""Layers at /opt without root or Docker: a Linux user + mount namespace per execution environment.
+
+An execution environment calls `enter_opt_namespace(opt_dir)` right after it was forked (it must be
+single-threaded: the kernel refuses CLONE_NEWUSER otherwise). It unshares a user namespace (mapping the
+caller's uid and gid to themselves) and a mount namespace, makes every mount private, and bind-mounts the
+function's merged layers over `/opt`. Only that process and its children see it; the host's `/opt` is untouched.
+As root, no user namespace is needed (only the mount namespace).
+
+This module is standard library only: it runs inside the runtime (linked there as `fogbank_sandbox`).
+
+Example:
+    >>> pid = os.fork()  # doctest: +SKIP
+    >>> if pid == 0:  # doctest: +SKIP
+    ...     enter_opt_namespace("/tmp/state/lambda/opt/abc")
+    ...     os.listdir("/opt")  # the layers' python/, nodejs/, bin/ ...
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+
+__all__ = ["OPT", "enter_opt_namespace", "probe_opt_namespace"]
+
+OPT = "/opt"
+_CLONE_NEWNS = 0x00020000
+_CLONE_NEWUSER = 0x10000000
+_MS_BIND = 4096
+_MS_REC = 16384
+_MS_PRIVATE = 1 << 18
+
+
+def enter_opt_namespace(opt_dir: str) -> None:
+    """Show `opt_dir` at /opt to this process and its children. Raises OSError naming the step that failed."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if not os.path.isdir(OPT):
+        raise OSError(f"{OPT} does not exist on this machine, so there is nothing to mount the layers over")
+    uid, gid = os.getuid(), os.getgid()
+    flags = _CLONE_NEWNS if os.geteuid() == 0 else _CLONE_NEWUSER | _CLONE_NEWNS
+    _check(libc.unshare(flags), "unshare(CLONE_NEWUSER|CLONE_NEWNS)")
+    if flags & _CLONE_NEWUSER:
+        _write("/proc/self/setgroups", "deny")
+        _write("/proc/self/uid_map", f"{uid} {uid} 1")
+        _write("/proc/self/gid_map", f"{gid} {gid} 1")
+    _check(libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "making the mounts private")
+    _check(libc.mount(opt_dir.encode(), OPT.encode(), None, _MS_BIND | _MS_REC, None), f"bind-mounting {OPT}")
+
+
+def probe_opt_namespace(opt_dir: str) -> str | None:
+    """Try the mechanism in a forked child; None when it works, else why not. Call from a single thread."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        os.close(read_end)
+        try:
+            enter_opt_namespace(opt_dir)
+            if not os.path.samefile(OPT, opt_dir):
+                raise OSError(f"{OPT} does not show the layers after the bind mount")
+            os.write(write_end, b"ok")
+        except OSError as exc:
+            os.write(write_end, str(exc).encode()[:2000])
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        answer = pipe.read().decode(errors="replace")
+    os.waitpid(pid, 0)
+    return None if answer == "ok" else answer or "the probe process died"
+
+
+def _check(result: int, step: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{step} failed: {os.strerror(errno)}")
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        with open(path, "w") as file:
+            file.write(text)
+    except OSError as exc:
+        raise OSError(exc.errno, f"writing {path!r} failed: {exc.strerror}") from exc

@@ -1,0 +1,224 @@
+"""The cloud's side of the pre-initialised runtime process (zygote): ask it to fork execution environments.
+
+A cold start used to pay for a new interpreter and the runtime client's imports; the zygote pays for them once
+(see `zygote_main.py` for what each forked environment still does on its own). One zygote serves every
+runtime: Python environments keep running the zygote's interpreter, Node.js and `provided` ones execve their
+program after the same fork-side setup (process group, parent-death signal, /opt namespace).
+
+Example:
+    >>> zygote = Zygote(spawner, runtime_dir, probe_dir)  # doctest: +SKIP
+    >>> process = zygote.fork(launch, env)  # doctest: +SKIP
+    >>> process.pid, process.wait()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import IO, Any
+
+from fogbank.cloud.lambda_.process import Spawner
+from fogbank.cloud.lambda_.python_runtime import ZYGOTE_MODULE
+from fogbank.cloud.lambda_.worker import Launch
+from fogbank.errors import CloudError
+
+__all__ = ["ForkedProcess", "Zygote"]
+
+_log = logging.getLogger(__name__)
+_START_TIMEOUT_S = 20.0
+_FORK_TIMEOUT_S = 10.0
+_MAX_MESSAGE = 1 << 20
+
+
+class ForkedProcess:
+    """An execution environment the zygote forked: the part of subprocess.Popen that workers use."""
+
+    def __init__(self, pid: int, stdout: IO[bytes]) -> None:
+        self.pid = pid
+        self.stdout: IO[bytes] | None = stdout
+        self.returncode: int | None = None
+        self._exited = threading.Event()
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if not self._exited.wait(timeout):
+            raise subprocess.TimeoutExpired(f"environment {self.pid}", timeout or 0)
+        assert self.returncode is not None
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def exited(self, returncode: int) -> None:
+        self.returncode = returncode
+        self._exited.set()
+
+
+class Zygote:
+    """Starts the zygote on first use (and again if it died), forks environments, reports /opt availability."""
+
+    def __init__(self, spawner: Spawner, runtime_dir: Path, probe_dir: Path) -> None:
+        self._spawner = spawner
+        self._runtime_dir = runtime_dir
+        self._probe_dir = probe_dir
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._pending: dict[int, tuple[Future[ForkedProcess], int]] = {}
+        self._processes: dict[int, ForkedProcess] = {}
+        self._socket: socket.socket | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._closed = False
+        self.opt_error: str | None = None
+
+    def start(self) -> None:
+        """Start the zygote now (idempotent); raises CloudError when it cannot start."""
+        with self._lock:
+            self._ensure_started()
+
+    def fork(self, launch: Launch, env: dict[str, str]) -> ForkedProcess:
+        """A new execution environment for `launch` with `env` (the complete environment it sees)."""
+        read_end, write_end = os.pipe()
+        future: Future[ForkedProcess] = Future()
+        try:
+            with self._lock:
+                control = self._ensure_started()
+                request_id = next(self._ids)
+                self._pending[request_id] = (future, read_end)
+                message = {
+                    "id": request_id,
+                    "argv": [launch.handler] if launch.python else launch.argv,
+                    "env": env,
+                    "cwd": str(launch.cwd),
+                    "python": launch.python,
+                    "opt_source": str(launch.opt_source) if launch.opt_source else None,
+                    "architecture": launch.architecture,
+                    "host_architecture": launch.host_architecture,
+                    "check_roots": [str(root) for root in launch.check_roots],
+                }
+                socket.send_fds(control, [json.dumps(message).encode()], [write_end])
+        except BaseException:
+            os.close(read_end)
+            raise
+        finally:
+            os.close(write_end)
+        try:
+            return future.result(timeout=_FORK_TIMEOUT_S)
+        except TimeoutError:
+            raise CloudError(f"the Lambda zygote did not fork within {_FORK_TIMEOUT_S:g} s") from None
+
+    def close(self) -> None:
+        """Stop the zygote (its environments die with it: parent-death signal). Idempotent."""
+        with self._lock:
+            self._closed = True
+            control, process = self._socket, self._process
+            self._socket = self._process = None
+        if control is not None:
+            with contextlib.suppress(OSError):
+                control.shutdown(socket.SHUT_RDWR)
+            control.close()
+        if process is not None:
+            from fogbank.cloud.lambda_.process import kill_process_group
+
+            kill_process_group(process)
+
+    # -- internals -----------------------------------------------------------------------------------------
+    def _ensure_started(self) -> socket.socket:
+        # caller holds self._lock
+        if self._closed:
+            raise CloudError("the Lambda zygote is stopped; start the LocalCloud again")
+        if self._socket is not None:
+            return self._socket
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._probe_dir.mkdir(parents=True, exist_ok=True)
+        env = {
+            key: os.environ[key] for key in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if key in os.environ
+        }
+        env.update({"PYTHONPATH": str(self._runtime_dir), "PYTHONUNBUFFERED": "1"})
+        argv = [sys.executable, "-S", "-m", ZYGOTE_MODULE, str(theirs.fileno()), str(self._probe_dir)]
+        try:
+            process = self._spawner.spawn(argv, env, self._runtime_dir, pass_fds=(theirs.fileno(),))
+        finally:
+            theirs.close()
+        ours.settimeout(_START_TIMEOUT_S)
+        try:
+            hello = json.loads(ours.recv(_MAX_MESSAGE) or b"{}")
+        except (OSError, ValueError) as exc:
+            hello = {"error": str(exc)}
+        if "hello" not in hello:
+            ours.close()
+            output = b""
+            with contextlib.suppress(Exception):
+                from fogbank.cloud.lambda_.process import kill_process_group
+
+                kill_process_group(process)
+                output = process.stdout.read() if process.stdout else b""
+            raise CloudError(
+                f"the Lambda zygote ({' '.join(argv[:4])}) did not start: {hello} "
+                f"{output.decode(errors='replace')[-2000:]}"
+            )
+        ours.settimeout(None)
+        self.opt_error = hello.get("opt_error")
+        self._socket, self._process = ours, process
+        threading.Thread(target=self._read, args=(ours,), name="lambda-zygote", daemon=True).start()
+        threading.Thread(
+            target=self._relay_output, args=(process,), name="lambda-zygote-out", daemon=True
+        ).start()
+        return ours
+
+    def _read(self, control: socket.socket) -> None:
+        while True:
+            try:
+                raw = control.recv(_MAX_MESSAGE)
+            except OSError:
+                raw = b""
+            if not raw:
+                break
+            self._dispatch(json.loads(raw))
+        with self._lock:
+            if self._socket is control:
+                self._socket = self._process = None
+            pending, self._pending = self._pending, {}
+            processes, self._processes = self._processes, {}
+        for future, read_end in pending.values():
+            os.close(read_end)
+            future.set_exception(CloudError("the Lambda zygote stopped before it forked the environment"))
+        for process in processes.values():
+            process.exited(-signal.SIGKILL)  # the parent-death signal ends them
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        if "exit" in message:
+            with self._lock:
+                process = self._processes.pop(message["exit"], None)
+            if process is not None:
+                process.exited(int(message["status"]))
+            return
+        with self._lock:
+            future, read_end = self._pending.pop(message["id"])
+            if "pid" in message:
+                process = ForkedProcess(message["pid"], os.fdopen(read_end, "rb", buffering=0))
+                self._processes[process.pid] = process
+                future.set_result(process)
+                return
+        os.close(read_end)
+        future.set_exception(CloudError(f"the Lambda zygote could not fork: {message.get('error')}"))
+
+    @staticmethod
+    def _relay_output(process: subprocess.Popen[bytes]) -> None:
+        if process.stdout is None:
+            return
+        for line in process.stdout:
+            _log.warning("lambda zygote: %s", line.decode(errors="replace").rstrip())

@@ -1,0 +1,209 @@
+"""The pre-initialised runtime process (zygote): forks one execution environment per request.
+
+Started by the cloud as `python -S -m fogbank_zygote <control fd> <probe dir>` with the runtime directory as its
+only path. It imports the runtime client (awslambdaric) and the standard library once, never boto3 or anything
+a function or layer could ship its own version of. Per request it forks a child that:
+
+1. leaves the zygote's state: own session and process group (a timeout or crash kills it alone), a
+   parent-death signal, the output pipe as stdout and stderr, /dev/null as stdin;
+2. when asked, enters a user + mount namespace with the function's layers at /opt (`fogbank_sandbox`);
+3. Python: takes the function's environment (only its own), its sys.path (task root, layers, runtime,
+   standard library), checks native extensions against the function's architecture, and runs the worker boot
+   module, which imports the handler module fresh; anything else (Node.js, `provided`): execve.
+
+Protocol on the control socket (SOCK_SEQPACKET, one JSON message each): the zygote says
+`{"hello": pid, "opt_error": null | why}` once; a request `{"id", "argv", "env", "cwd", "python",
+"opt_source", "architecture", "host_architecture", "check_roots"}` comes with the output pipe's write end
+(SCM_RIGHTS) and is answered `{"id", "pid"}` or `{"id", "error"}`; `{"exit": pid, "status": returncode}` is sent
+when a child ends (negative: killed by that signal, as subprocess reports it).
+
+Standard library and the runtime client only (linked into the runtime directory as `fogbank_zygote`).
+
+Example (what the cloud runs):
+    python -S -m fogbank_zygote 3 /tmp/state/lambda/opt-probe
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import importlib
+import importlib.machinery
+import json
+import os
+import selectors
+import signal
+import socket
+import sys
+import time
+import traceback
+from typing import TYPE_CHECKING, Any
+
+# What the runtime client needs, imported once here so each environment starts warm. Nothing else. Not
+# awslambdaric.lambda_runtime_client, its native `runtime_client` nor .bootstrap: at import, they read the
+# environment (the native client keeps the Runtime API address for good), so each environment imports them.
+
+if TYPE_CHECKING:
+    from fogbank.cloud.lambda_ import native_check as fogbank_native_check
+    from fogbank.cloud.lambda_ import sandbox as fogbank_sandbox
+    from fogbank.cloud.lambda_ import worker_boot as fogbank_worker_boot
+else:
+    import fogbank_native_check
+    import fogbank_sandbox
+    import fogbank_worker_boot
+
+__all__ = ["serve"]
+
+_MAX_MESSAGE = 1 << 20
+_PR_SET_PDEATHSIG = 1
+_RUNTIME_OWNED = ("awslambdaric", "runtime_client", "fogbank_")
+_STDLIB_PATHS = [p for p in sys.path if p.startswith((sys.base_prefix, sys.base_exec_prefix))]
+
+
+def serve(control: socket.socket, probe_dir: str) -> None:
+    """Answer fork requests until the cloud closes the control socket."""
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    os.set_blocking(wake_read, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the cloud decides
+    _send(control, {"hello": os.getpid(), "opt_error": fogbank_sandbox.probe_opt_namespace(probe_dir)})
+    selector = selectors.DefaultSelector()
+    selector.register(control, selectors.EVENT_READ, "control")
+    selector.register(wake_read, selectors.EVENT_READ, "child")
+    while True:
+        for key, _ in selector.select():
+            request: dict[str, Any] = {}
+            if key.data == "child":
+                while True:
+                    try:
+                        if not os.read(wake_read, 4096):
+                            break
+                    except BlockingIOError:
+                        break
+                _reap(control)
+                continue
+            message, fds, _, _ = socket.recv_fds(control, _MAX_MESSAGE, 4)
+            if not message:
+                return
+            try:
+                request = json.loads(message)
+                pid = _fork(request, fds[0], control, (wake_read, wake_write))
+            except Exception as exc:
+                _send(control, {"id": request.get("id"), "error": f"{type(exc).__name__}: {exc}"})
+            else:
+                _send(control, {"id": request["id"], "pid": pid})
+            finally:
+                for fd in fds:
+                    os.close(fd)
+        _reap(control)
+
+
+def _send(control: socket.socket, message: dict[str, Any]) -> None:
+    control.send(json.dumps(message).encode())
+
+
+def _reap(control: socket.socket) -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        _send(control, {"exit": pid, "status": os.waitstatus_to_exitcode(status)})
+
+
+def _fork(request: dict[str, Any], output: int, control: socket.socket, wake: tuple[int, int]) -> int:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        return pid
+    try:  # the child: never returns
+        code = _become_environment(request, output, control, wake, parent)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    try:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
+def _become_environment(
+    request: dict[str, Any], output: int, control: socket.socket, wake: tuple[int, int], parent: int
+) -> int:
+    signal.set_wakeup_fd(-1)
+    for number in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_DFL)
+    control.close()
+    os.close(wake[0])
+    os.close(wake[1])
+    os.setsid()
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the zygote died before the parent-death signal was armed
+        return 1
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.close(null)
+    os.close(output)
+    if request["opt_source"]:
+        fogbank_sandbox.enter_opt_namespace(request["opt_source"])
+    os.chdir(request["cwd"])
+    env: dict[str, str] = request["env"]
+    if not request["python"]:
+        for number in (signal.SIGPIPE, signal.SIGXFSZ):  # as subprocess does before exec
+            signal.signal(number, signal.SIG_DFL)
+        os.execve(request["argv"][0], request["argv"], env)
+    return _run_python_runtime(request, env)
+
+
+def _run_python_runtime(request: dict[str, Any], env: dict[str, str]) -> int:
+    os.environ.clear()
+    os.environ.update(env)
+    time.tzset()
+    function_paths = [request["cwd"], *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]]
+    sys.path[:] = [*function_paths, *_STDLIB_PATHS]
+    sys.path_importer_cache.clear()
+    importlib.invalidate_caches()
+    _forget_shadowed_modules(function_paths, env.get("LAMBDA_RUNTIME_DIR", ""))
+    fogbank_native_check.install_native_check(
+        request["architecture"], request["host_architecture"], request["check_roots"]
+    )
+    sys.argv = [fogbank_worker_boot.__file__ or "fogbank_worker_boot", *request["argv"]]
+    fogbank_worker_boot.main()
+    return 0
+
+
+def _forget_shadowed_modules(function_paths: list[str], runtime_dir: str) -> None:
+    """A module the zygote imported from the runtime that the function's code or layers also ship: the
+    function imports its own copy, as it would have without the zygote (task root and layers come first)."""
+    loaded = {name.split(".")[0] for name in list(sys.modules)}
+    finder = importlib.machinery.PathFinder
+    for top in loaded:
+        if top.startswith(_RUNTIME_OWNED) or top in sys.builtin_module_names:
+            continue
+        module_file = getattr(sys.modules.get(top), "__file__", None) or ""
+        if not runtime_dir or not module_file.startswith(runtime_dir):
+            continue
+        if finder.find_spec(top, function_paths) is not None:
+            for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+                del sys.modules[name]
+
+
+def main() -> None:
+    control = socket.socket(fileno=int(sys.argv[1]))
+    serve(control, sys.argv[2])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The ELF architecture check of native extensions (fogbank.cloud.lambda_.native_check)."""
+
+from __future__ import annotations
+
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from fogbank.cloud.lambda_.native_check import check_extension, elf_architecture, extension_suffixes
+
+
+def _elf(machine: int) -> bytes:
+    return b"\x7fELF\x02\x01\x01" + bytes(9) + (3).to_bytes(2, "little") + machine.to_bytes(2, "little")
+
+
+@pytest.mark.parametrize(("machine", "name"), [(62, "x86_64"), (183, "arm64"), (3, "x86 (32-bit)")])
+def test_elf_architecture_names_the_machine(machine: int, name: str) -> None:
+    # GIVEN an ELF header for `machine` WHEN it is read THEN Lambda's name comes back
+    assert elf_architecture(_elf(machine)) == name
+
+
+def test_elf_architecture_of_a_real_extension_and_of_text() -> None:
+    # GIVEN this interpreter's own _bisect extension and a text file
+    extension = next(Path(sysconfig.get_config_var("DESTSHARED")).glob("_bisect.*.so")).read_bytes()[:64]
+
+    # WHEN they are read THEN the extension is ELF of some architecture and the text is not ELF
+    assert elf_architecture(extension) in ("x86_64", "arm64")
+    assert elf_architecture(b"print('hello')\n" * 4) is None
+
+
+def test_mismatch_names_file_and_both_architectures(tmp_path: Path) -> None:
+    # GIVEN an x86_64 extension in an arm64 function
+    path = tmp_path / "fast.so"
+    path.write_bytes(_elf(62))
+
+    # WHEN it is checked THEN the ImportError names the mismatch, the file and the next step
+    with pytest.raises(ImportError, match="architecture mismatch") as raised:
+        check_extension(str(path), "arm64", "x86_64")
+    assert str(path) in str(raised.value)
+    assert "manylinux2014_aarch64" in str(raised.value)
+
+
+def test_function_architecture_the_host_cannot_run_says_so(tmp_path: Path) -> None:
+    # GIVEN an arm64 extension in an arm64 function on an x86_64 host
+    path = tmp_path / "fast.so"
+    path.write_bytes(_elf(183))
+
+    # WHEN it is checked THEN the error says this machine is the limit
+    with pytest.raises(ImportError, match="this machine is x86_64"):
+        check_extension(str(path), "arm64", "x86_64")
+
+
+def test_matching_extension_passes(tmp_path: Path) -> None:
+    # GIVEN an x86_64 extension in an x86_64 function on an x86_64 host WHEN checked THEN nothing is raised
+    path = tmp_path / "fast.so"
+    path.write_bytes(_elf(62))
+    check_extension(str(path), "x86_64", "x86_64")
+
+
+def test_suffixes_find_both_architectures_the_functions_first() -> None:
+    # GIVEN an arm64 function on an x86_64 host WHEN the suffixes are listed
+    suffixes = extension_suffixes("arm64", "x86_64")
+
+    # THEN the arm64 tag comes first and the host's is still there
+    assert suffixes[0] == ".cpython-311-aarch64-linux-gnu.so"
+    assert ".cpython-311-x86_64-linux-gnu.so" in suffixes

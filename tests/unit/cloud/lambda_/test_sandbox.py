@@ -1,0 +1,45 @@
+"""Layers at /opt through a user + mount namespace (fogbank.cloud.lambda_.sandbox)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from fogbank.cloud.lambda_.sandbox import OPT, enter_opt_namespace, probe_opt_namespace
+
+
+def test_probe_reports_whether_layers_can_be_shown_at_opt(tmp_path: Path) -> None:
+    # GIVEN a directory to show at /opt WHEN the mechanism is probed
+    reason = probe_opt_namespace(str(tmp_path))
+
+    # THEN it works here, or says why not (a reason a person can act on)
+    if reason is not None:
+        pytest.skip(f"no user + mount namespaces on this machine: {reason}")
+    assert reason is None
+
+
+def test_only_the_forked_child_sees_the_layers(tmp_path: Path) -> None:
+    # GIVEN a layer directory with a marker file
+    if (reason := probe_opt_namespace(str(tmp_path))) is not None:
+        pytest.skip(f"no user + mount namespaces on this machine: {reason}")
+    (tmp_path / "marker").write_text("layer")
+    read_end, write_end = os.pipe()
+
+    # WHEN a forked child enters the namespace and reads /opt/marker
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            enter_opt_namespace(str(tmp_path))
+            os.write(write_end, Path(OPT, "marker").read_bytes())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        seen = pipe.read()
+    os.waitpid(pid, 0)
+
+    # THEN the child saw the layer, and this process's /opt is untouched
+    assert seen == b"layer"
+    assert not Path(OPT, "marker").exists()
