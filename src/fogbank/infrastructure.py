@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from fogbank.deploy.targets import Target
 
 __all__ = [
+    "ASSET_ZIP_CACHE",
     "BaseInfrastructure",
     "InfrastructureProvider",
     "MissingOutputError",
@@ -48,6 +49,8 @@ RUN_ID_VARIABLE = "FOGBANK_RUN_ID"
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
 STACK_PREFIX = "fogbank"
+# Zipped directory assets (the layer above all), kept under cdk.out between runs, keyed by asset hash.
+ASSET_ZIP_CACHE = ".asset-zips"
 
 
 def current_run_id() -> str:
@@ -291,7 +294,13 @@ class BaseInfrastructure(InfrastructureProvider):
 
         with phase("synth"):
             assembly = self.synth()
-        outputs = deploy_stack(self.target, assembly, self.stack_name, tags=self.stack_tags())
+        outputs = deploy_stack(
+            self.target,
+            assembly,
+            self.stack_name,
+            tags=self.stack_tags(),
+            zip_cache=self.config.cdk_out / ASSET_ZIP_CACHE,
+        )
         return StackOutputs(self.stack_name, outputs)
 
     def delete(self) -> None:

@@ -2,6 +2,8 @@
 
 Directories are zipped deterministically (sorted entries, fixed timestamps), so the same content always
 gives the same bytes. An object that is already in the bucket is skipped: asset keys are content hashes.
+With a `zip_cache` folder, a directory's zip is kept there under its asset id (a content hash, as the S3
+key is), so a fresh cloud gets the layer without zipping it again (about 1.7 s for a 16 MB layer).
 On the local cloud a missing asset bucket is created; on AWS it is an error that says how to bootstrap.
 
 Example:
@@ -139,8 +141,29 @@ def _exists(target: Target, asset: FileAsset) -> bool:
         raise DeployError(f"cannot check asset {asset.asset_id} in s3://{asset.bucket}: {exc}") from exc
 
 
-def publish_assets(target: Target, assembly_dir: Path, manifest_name: str | None = None) -> PublishReport:
-    """Upload every file asset of the assembly that is not in its bucket yet."""
+def _cached_zip(asset: FileAsset, zip_cache: Path) -> Path:
+    """The asset's directory zipped into `zip_cache/<asset id>.zip`, built once (atomically) and reused."""
+    cached = zip_cache / f"{asset.asset_id}.zip"
+    if cached.is_file():
+        return cached
+    zip_cache.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(prefix=f".{asset.asset_id}.", suffix=".partial", dir=zip_cache)
+    os.close(handle)
+    try:
+        zip_directory(asset.source, Path(partial))
+        os.replace(partial, cached)  # concurrent builders write the same bytes; the last rename wins
+    finally:
+        Path(partial).unlink(missing_ok=True)
+    return cached
+
+
+def publish_assets(
+    target: Target, assembly_dir: Path, manifest_name: str | None = None, *, zip_cache: Path | None = None
+) -> PublishReport:
+    """Upload every file asset of the assembly that is not in its bucket yet.
+
+    `zip_cache`: a folder that keeps zipped directory assets between runs (keyed by asset id).
+    """
     report = PublishReport()
     assets = read_file_assets(assembly_dir, target, manifest_name)
     for bucket in sorted({asset.bucket for asset in assets}):
@@ -157,7 +180,10 @@ def publish_assets(target: Target, assembly_dir: Path, manifest_name: str | None
                 )
             path = asset.source
             if asset.packaging == "zip" or asset.source.is_dir():
-                path = zip_directory(asset.source, Path(scratch) / f"{asset.asset_id}.zip")
+                if zip_cache is not None and asset.source.is_dir():
+                    path = _cached_zip(asset, zip_cache)
+                else:
+                    path = zip_directory(asset.source, Path(scratch) / f"{asset.asset_id}.zip")
             with path.open("rb") as body:
                 target.client("s3").put_object(Bucket=asset.bucket, Key=asset.key, Body=body)
             report.uploaded.append(asset.key)

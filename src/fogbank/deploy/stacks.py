@@ -112,14 +112,16 @@ def deploy_stack(
     *,
     tags: dict[str, str] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    zip_cache: Path | None = None,
 ) -> dict[str, str]:
     """Publish assets, create or update `stack_name`, wait, and return its outputs.
 
-    The outputs are also written to `<assembly_dir>/stack_outputs.json`.
+    The outputs are also written to `<assembly_dir>/stack_outputs.json`. `zip_cache` keeps zipped directory
+    assets between runs (see `publish_assets`).
     """
     artifact = read_stack_artifact(assembly_dir)
     with phase("assets"):
-        publish_assets(target, assembly_dir, artifact.assets_manifest)
+        publish_assets(target, assembly_dir, artifact.assets_manifest, zip_cache=zip_cache)
     cloudformation = target.client("cloudformation")
     arguments: dict[str, Any] = {
         "StackName": stack_name,

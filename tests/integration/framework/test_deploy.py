@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -17,6 +18,12 @@ from fogbank.errors import DeployError
 from fogbank.infrastructure import find_infrastructure_class
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("framework-test_deploy")]
+
+
+def _empty_bucket(s3: Any, bucket: str) -> None:
+    if bucket in [item["Name"] for item in s3.list_buckets()["Buckets"]]:
+        for item in s3.list_objects_v2(Bucket=bucket).get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=item["Key"])
 
 
 def _stack(project: Path, feature: str, target: Target):
@@ -38,6 +45,34 @@ def test_assets_are_uploaded_once_into_a_bucket_created_on_the_local_cloud(
     keys = sorted(item["Key"] for item in s3.list_objects_v2(Bucket=bucket)["Contents"])
     assert sorted(first.uploaded) == keys and len(keys) == 3  # layer zip, handlers zip, template json
     assert first.skipped == [] and sorted(second.skipped) == keys and second.uploaded == []
+
+
+def test_zipped_directory_assets_are_kept_in_the_zip_cache_and_reused_by_a_fresh_cloud(
+    project: Path, local_target: Target, tmp_path: Path
+):
+    # GIVEN a synthesized feature, an empty zip cache, and none of its assets in the bucket yet
+    assembly = _stack(project, "two_handlers", local_target).synth()
+    cache = tmp_path / "zips"
+    bucket = "cdk-hnb659fds-assets-123456789012-us-east-1"
+    s3 = local_target.client("s3")
+    _empty_bucket(s3, bucket)
+    # WHEN its assets are published with the cache
+    first = publish_assets(local_target, assembly, zip_cache=cache)
+    # THEN each directory asset's zip is in the cache under its asset id, byte for byte what was uploaded
+    zips = sorted(cache.glob("*.zip"))
+    assert len(zips) == 2 and not list(cache.glob("*.partial"))  # layer + handlers; no leftovers
+    uploaded = {key: s3.get_object(Bucket=bucket, Key=key)["Body"].read() for key in first.uploaded}
+    for cached in zips:
+        assert cached.read_bytes() in uploaded.values()
+    # WHEN the bucket is emptied (a fresh cloud) and the cached zips are published again
+    _empty_bucket(s3, bucket)
+    stamps = {cached: cached.stat().st_mtime_ns for cached in zips}
+    again = publish_assets(local_target, assembly, zip_cache=cache)
+    # THEN the same bytes are uploaded from the cache, which was not rebuilt
+    assert sorted(again.uploaded) == sorted(first.uploaded)
+    assert {cached: cached.stat().st_mtime_ns for cached in zips} == stamps
+    for key in again.uploaded:
+        assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == uploaded[key]
 
 
 def test_a_real_feature_deploys_and_its_functions_run_with_the_layer(project: Path, local_target: Target):
