@@ -178,18 +178,3 @@ def test_unsupported_runtime_is_a_clear_error(lambda_client: Any, make_function:
     assert raised.value.response["Error"]["Code"] == "InvalidRuntimeException"
     assert name in raised.value.response["Error"]["Message"]
     assert "java21" in raised.value.response["Error"]["Message"]
-
-
-def test_function_with_empty_code_is_refused(lambda_client: Any, make_function: Callable[..., str]) -> None:
-    # GIVEN a function whose .zip is uploaded empty
-    name = make_function({"app.py": "def handler(e, c):\n    return 1\n"})
-    lambda_client.update_function_code(FunctionName=name, ZipFile=b"")
-
-    # WHEN it is invoked
-    with pytest.raises(lambda_client.exceptions.InvalidParameterValueException) as raised:
-        invoke_json(lambda_client, name)
-
-    # THEN the error names the function and says how to upload code
-    message = raised.value.response["Error"]["Message"]
-    assert name in message
-    assert "no code" in message and "UpdateFunctionCode" in message

@@ -30,6 +30,7 @@ __all__ = [
     "reserved_concurrency",
     "resolve",
     "uninstall",
+    "validate_archive",
 ]
 
 # (function ARN with its version, payload) -> (response payload, FunctionError or None)
@@ -191,9 +192,45 @@ def _validate_logging_config(value: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()}
 
 
+EMPTY_ARCHIVE = "Uploaded file must be a non-empty zip"
+CORRUPT_ARCHIVE = "Could not unzip uploaded file. Please check your file, then try to upload again."
+
+
+def validate_archive(data: bytes) -> None:
+    """Refuse a .zip as Lambda does (CreateFunction, UpdateFunctionCode, PublishLayerVersion): no bytes or no
+    files is "Uploaded file must be a non-empty zip", anything unzip cannot read is "Could not unzip uploaded
+    file. ...", both InvalidParameterValueException. A missing handler file is not checked here: Lambda reports
+    it at invoke time (Runtime.ImportModuleError).
+
+    Example:
+        >>> validate_archive(b"not a zip")
+        Traceback (most recent call last):
+        moto.awslambda.exceptions.InvalidParameterValueException: ...
+    """
+    import io
+    import zipfile
+
+    from moto.awslambda.exceptions import InvalidParameterValueException
+
+    if not data:
+        raise InvalidParameterValueException(EMPTY_ARCHIVE)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise InvalidParameterValueException(CORRUPT_ARCHIVE) from None
+    if not any(not entry.is_dir() for entry in entries):
+        raise InvalidParameterValueException(EMPTY_ARCHIVE)
+
+
+def _validate_code_of(model: Any) -> None:
+    if getattr(model, "package_type", "Zip") in (None, "Zip"):
+        validate_archive(getattr(model, "code_bytes", b"") or b"")
+
+
 def install(hook: InvokeHook) -> None:
     """Extend moto's Lambda model and send every code path to `hook`. Idempotent; `uninstall` undoes it."""
-    from moto.awslambda.models import LambdaFunction
+    from moto.awslambda.models import LambdaFunction, LayerVersion
 
     _hook[:] = [hook]
     if _installed:
@@ -203,10 +240,12 @@ def install(hook: InvokeHook) -> None:
     original_update_config = LambdaFunction.update_configuration
     original_update_code = LambdaFunction.update_function_code
     original_invoke = LambdaFunction.invoke
+    original_layer_init = LayerVersion.__init__
 
     def __init__(self: Any, account_id: str, spec: dict[str, Any], region: str, version: Any = 1) -> None:
         logging = _validate_logging_config(spec["LoggingConfig"]) if "LoggingConfig" in spec else {}
         original_init(self, account_id, spec, region, version)
+        _validate_code_of(self)
         self._fogbank_logging = logging
         self.logs_group_name = _logging_config(self)["LogGroup"]
 
@@ -232,8 +271,20 @@ def install(hook: InvokeHook) -> None:
     def update_function_code(self: Any, updated_spec: dict[str, Any]) -> dict[str, Any]:
         if "Architectures" in updated_spec:
             self.architectures = updated_spec["Architectures"]
+        before = dict(self.__dict__)
+        answer = dict(original_update_code(self, updated_spec))
+        try:
+            _validate_code_of(self)
+        except Exception:
+            self.__dict__.clear()  # the function keeps its code, as on Lambda
+            self.__dict__.update(before)
+            raise
         self._fogbank_revision = self.__dict__.get("_fogbank_revision", 0) + 1
-        return dict(original_update_code(self, updated_spec))
+        return answer
+
+    def layer_init(self: Any, spec: dict[str, Any], account_id: str, region: str) -> None:
+        original_layer_init(self, spec, account_id, region)
+        validate_archive(getattr(self, "code_bytes", b"") or b"")
 
     def invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> bytes:
         if not _hook:
@@ -255,12 +306,14 @@ def install(hook: InvokeHook) -> None:
         update_configuration=original_update_config,
         update_function_code=original_update_code,
         invoke=original_invoke,
+        layer_init=original_layer_init,
     )
     LambdaFunction.__init__ = __init__  # type: ignore[method-assign]
     LambdaFunction.get_configuration = get_configuration  # type: ignore[method-assign]
     LambdaFunction.update_configuration = update_configuration  # type: ignore[method-assign]
     LambdaFunction.update_function_code = update_function_code  # type: ignore[method-assign]
     LambdaFunction.invoke = invoke  # type: ignore[method-assign]
+    LayerVersion.__init__ = layer_init  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
