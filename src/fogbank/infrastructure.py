@@ -226,7 +226,7 @@ class BaseInfrastructure(InfrastructureProvider):
         from aws_cdk import RemovalPolicy, aws_logs
         from aws_cdk import aws_lambda as lambda_
 
-        from fogbank.layer import LayerBuilder
+        from fogbank.layer import LayerBuilder, host_architecture
 
         handlers_dir = self.feature_path / "handlers"
         handlers = sorted(handlers_dir.glob("*.py")) if handlers_dir.is_dir() else []
@@ -237,7 +237,11 @@ class BaseInfrastructure(InfrastructureProvider):
                 "<name>.py per Lambda function, each defining lambda_handler(event, context)"
             )
         arch = _architecture(architecture)
-        builder = LayerBuilder(self.config, architecture=arch.name)
+        # Built for where it runs: on AWS the function's architecture; on the local target the functions, of
+        # either architecture, run on this machine, so its native wheels must be this machine's.
+        builder = LayerBuilder(
+            self.config, architecture=host_architecture() if self.target.is_local else arch.name
+        )
         layer = lambda_.LayerVersion(
             self.stack,
             "fogbank-layer",

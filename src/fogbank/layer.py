@@ -28,7 +28,7 @@ from rich.console import Console
 from fogbank.config import FogbankConfig, load_config
 from fogbank.errors import ConfigError, LayerBuildError
 
-__all__ = ["ARCHITECTURES", "LayerBuilder"]
+__all__ = ["ARCHITECTURES", "LayerBuilder", "host_architecture"]
 
 ARCHITECTURES = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
 PRUNED_PACKAGES = ("boto3", "botocore", "s3transfer")
@@ -39,6 +39,19 @@ _SKIPPED_PROJECT_FOLDERS = {
 }  # fmt: skip
 _BUILDER_VERSION = "1"  # bump when the build recipe changes
 _PIP_TAIL_LINES = 25
+
+
+def host_architecture() -> str:
+    """This machine's architecture in Lambda's words ("x86_64" or "arm64"); others as `platform.machine()`.
+
+    Example:
+        >>> host_architecture() in ("x86_64", "arm64")
+        True
+    """
+    import platform
+
+    machine = platform.machine().lower()
+    return {"amd64": "x86_64", "aarch64": "arm64"}.get(machine, machine)
 
 
 class LayerBuilder:

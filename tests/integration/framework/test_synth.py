@@ -152,3 +152,44 @@ def test_missing_handlers_folder_is_a_clear_error(project: Path, offline_target:
     error = caught.value.__cause__ if caught.value.__cause__ is not None else caught.value
     assert isinstance(error, ConfigError)
     assert f"feature no-handlers: no handlers found in {feature / 'handlers'}" in str(error)
+
+
+@pytest.mark.parametrize(("target_name", "layer_architecture"), [("local", "x86_64"), ("aws", "arm64")])
+def test_layer_is_built_for_where_the_arm64_functions_run(
+    project: Path,
+    stack_class: Callable[[str], type[BaseInfrastructure]],
+    target_name: str,
+    layer_architecture: str,
+) -> None:
+    # GIVEN a feature with arm64 functions, on an x86_64 machine (local functions run on its CPU)
+    import boto3
+
+    from fogbank.layer import LayerBuilder, host_architecture
+
+    if host_architecture() != "x86_64":
+        pytest.skip("written for an x86_64 machine")
+    feature = project / f"arm_handlers_{target_name}"
+    (feature / "handlers").mkdir(parents=True)
+    (feature / "handlers" / "hello.py").write_text("def lambda_handler(event, context):\n    return 1\n")
+    (feature / "infrastructure.py").write_text(
+        "from fogbank.infrastructure import BaseInfrastructure\n\n\n"
+        "class ArmStack(BaseInfrastructure):\n"
+        "    def create_resources(self):\n"
+        "        self.create_lambda_functions(architecture='arm64')\n",
+        encoding="utf-8",
+    )
+    session = boto3.session.Session(region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    stack = stack_class(feature.name)(target=Target(target_name, session, None, known_account="123456789012"))
+    builders = {arch: LayerBuilder(stack.config, architecture=arch) for arch in ("x86_64", "arm64")}
+    for builder in builders.values():
+        builder.hash_file.unlink(missing_ok=True)  # so that only this synth's build leaves a hash file
+
+    # WHEN it is synthesized for that target
+    template = _template(stack.synth())
+
+    # THEN the functions stay arm64, and only the layer for where they run was built: the host's locally,
+    # arm64 on AWS
+    functions = _of_type(template, "AWS::Lambda::Function").values()
+    assert [f["Properties"]["Architectures"] for f in functions] == [["arm64"]]
+    built = sorted(arch for arch, builder in builders.items() if builder.hash_file.exists())
+    assert built == [layer_architecture]
