@@ -6,6 +6,7 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import typer
 
@@ -17,9 +18,18 @@ def start(
     port: int = typer.Option(4566, "--port", help="Port on 127.0.0.1; 0 picks a free one."),
     state_dir: Path | None = typer.Option(None, "--state-dir", help="Where code, layers and workers live."),
     region: str = typer.Option("us-east-1", "--region", help="The default region."),
+    console_port: int | None = typer.Option(
+        None,
+        "--console-port",
+        help="Port of the web console on 127.0.0.1 (default: 4580, or a free one with --port 0 or when 4580 "
+        "is taken); 0 picks a free one.",
+    ),
+    no_console: bool = typer.Option(False, "--no-console", help="Do not serve the web console."),
 ) -> None:
-    """Serve until SIGINT or SIGTERM; the first line printed is `endpoint: http://127.0.0.1:<port>`."""
+    """Serve until SIGINT or SIGTERM; the first line printed is `endpoint: http://127.0.0.1:<port>`, the
+    second `console: http://127.0.0.1:<console port>/_fogbank/console/` (unless --no-console)."""
     from fogbank.cloud import LocalCloud
+    from fogbank.cloud.console import ConsoleServer
 
     stop = threading.Event()
 
@@ -29,8 +39,12 @@ def start(
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     cloud = LocalCloud(port=port, state_dir=state_dir, region=region).start()
+    console: ConsoleServer | None = None
     try:
         typer.echo(f"endpoint: {cloud.endpoint}", color=False)
+        if not no_console:
+            console = _start_console(cloud.endpoint, cloud.region, port, console_port)
+            typer.echo(f"console: {console.url}", color=False)
         typer.echo("Point boto3 or the AWS CLI at it with:", err=True)
         for key, value in cloud.env().items():
             typer.echo(f"  export {key}={value}", err=True)
@@ -38,8 +52,22 @@ def start(
         while not stop.wait(0.2):
             pass
     finally:
+        if console is not None:
+            console.stop()
         cloud.stop()
         typer.echo("local cloud stopped", err=True)
+
+
+def _start_console(endpoint: str, region: str, api_port: int, console_port: int | None) -> Any:
+    from fogbank.cloud.console import DEFAULT_CONSOLE_PORT, ConsoleServer
+    from fogbank.errors import CloudError
+
+    if console_port is not None:
+        return ConsoleServer(endpoint, region, port=console_port).start()
+    try:
+        return ConsoleServer(endpoint, region, port=0 if api_port == 0 else DEFAULT_CONSOLE_PORT).start()
+    except CloudError:  # the default port is taken (another cloud): any free one will do
+        return ConsoleServer(endpoint, region, port=0).start()
 
 
 @app.command("bootstrap")

@@ -1,0 +1,100 @@
+"""`ConsoleServer`: the web console of a running local cloud, on its own port of 127.0.0.1.
+
+It reads the cloud only through the cloud's public AWS APIs (its endpoint), in threads of its own, so a
+page being viewed costs the API no more than the few reads it makes, and nothing when nobody looks.
+
+Example:
+    >>> console = ConsoleServer(cloud.endpoint, cloud.region, port=0).start()  # doctest: +SKIP
+    >>> console.url  # doctest: +SKIP
+    'http://127.0.0.1:45123/_fogbank/console/'
+    >>> console.stop()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from fogbank.cloud.console.app import CONSOLE_PATH, ConsoleApp
+from fogbank.cloud.console.reader import CloudReader
+from fogbank.errors import CloudError
+
+__all__ = ["DEFAULT_CONSOLE_PORT", "LOOPBACK", "ConsoleServer"]
+
+LOOPBACK = "127.0.0.1"
+DEFAULT_CONSOLE_PORT = 4580
+
+
+class _QuietHandler(WSGIRequestHandler):
+    disable_nagle_algorithm = True
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class ConsoleServer:
+    """The console's HTTP server; `start()` binds 127.0.0.1:`port` (0: any free port), `stop()` ends it."""
+
+    def __init__(self, endpoint: str, region: str, port: int = 0) -> None:
+        self.endpoint = endpoint
+        self.region = region
+        self._requested_port = port
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> ConsoleServer:
+        try:
+            server = make_server(
+                LOOPBACK, self._requested_port, _Deferred(), threaded=True, request_handler=_QuietHandler
+            )
+        except OSError as exc:
+            raise CloudError(
+                f"cannot bind {LOOPBACK}:{self._requested_port} for the console ({exc.strerror}); "
+                "choose another --console-port, or 0 for any free port"
+            ) from exc
+        port = int(server.server_address[1])
+        server.app = ConsoleApp(CloudReader(self.endpoint, self.region), port=port, endpoint=self.endpoint)
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fogbank-console", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise CloudError("the console is not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """The console's home page."""
+        return f"http://{LOOPBACK}:{self.port}{CONSOLE_PATH}/"
+
+    def stop(self) -> None:
+        """Stop serving and close the socket. Idempotent."""
+        server, self._server = self._server, None
+        if server is not None:
+            if self._thread is not None and self._thread.is_alive():
+                server.shutdown()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> ConsoleServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+class _Deferred:
+    """Placeholder app until the port is known (the app checks the Host header against it)."""
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+        return [b"starting\n"]
