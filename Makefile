@@ -26,7 +26,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[cdk,dev]'
 	@touch $(STAMP)
 
+# The browser tests (tests/integration/browser) need Debian's chromium; without it they skip, and this says so.
+CHROMIUM ?= /usr/bin/chromium
 test: install
+	@test -x $(CHROMIUM) || echo "!!! NO CHROMIUM: the browser tests of the report and the console are SKIPPED. Get it with: $(SUDO) apt-get install -y chromium  (.ci/run installs it) !!!"
 	$(BIN)/python -m pytest tests/unit tests/integration -n 2 --dist loadgroup -q
 
 unit: install
