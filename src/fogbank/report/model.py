@@ -8,8 +8,10 @@ writes it twice, side by side: `fogbank-report.html` (for people) and `fogbank-r
 
 - Load with `RunReport.load(path)` (or `RunReport.model_validate_json(text)`), render with
   `fogbank.report.render_html(report)`. Check `schema_version` (== `SCHEMA_VERSION`) before merging.
-- A report is a list of `features`; a feature (one folder under tests/e2e) runs on exactly one worker of one
-  shard, so merging shards is concatenating `features` (sorted by name) and combining the run-level fields:
+- A report is a list of `features`; a feature (one folder under tests/e2e) normally runs on one worker of
+  one shard. If its tests were spread over several workers, each of them deployed it and it appears once per
+  worker (same `name`, different `worker`, each with its own deploy and its share of the tests). So merging
+  shards is concatenating `features` (sorted by name, then worker) and combining the run-level fields:
   `started_at` = earliest, `finished_at` = latest, `wall_seconds` = finished_at - started_at (or the max of
   the shards' when they ran in parallel), `shards` = union, `notes` = concatenation. Everything else (counts,
   `failed_tests`, `outcome`) is derived by properties, never stored twice.

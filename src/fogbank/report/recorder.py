@@ -220,7 +220,8 @@ class ReportRecorder:
         from fogbank.infrastructure import current_run_id
 
         finished = datetime.now(UTC)
-        features = {feature.name: feature for feature in [*self._from_workers, *self.features()]}
+        # A feature whose tests the scheduler spread over several workers was deployed on each: one entry each.
+        features = [*self._from_workers, *self.features()]
         options = self.config.option
         target = getattr(options, "fogbank_target", None) or os.environ.get("FOGBANK_TARGET") or "local"
         return RunReport(
@@ -230,7 +231,7 @@ class ReportRecorder:
             started_at=self.started_at,
             finished_at=finished,
             wall_seconds=time.monotonic() - self._started,
-            features=sorted(features.values(), key=lambda feature: feature.name),
+            features=sorted(features, key=lambda feature: (feature.name, feature.worker or "")),
             notes=self._notes,
         )
 

@@ -171,6 +171,8 @@ class CloudReader:
         return {
             "timestamps": [stamp.timestamp() for stamp, _ in pairs],
             "values": [value for _, value in pairs],
+            "from": (end - timedelta(minutes=minutes)).timestamp(),
+            "to": end.timestamp(),
         }
 
 

@@ -52,13 +52,13 @@
     }).catch(function () { dot.classList.add("paused"); });
   }
 
-  function chartWidth(el) { return Math.max(300, el.clientWidth - 8); }
+  function chartWidth(el) { return Math.max(300, el.clientWidth - 34); }
 
   function plot(el, xs, ys, label, range) {
     var opts = {
       width: chartWidth(el), height: 170,
       scales: { x: { time: true, range: range || null }, y: { range: function (u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.15 : 1]; } } },
-      series: [{}, { label: label, stroke: "#3657c9", width: 2, fill: "rgba(54,87,201,.10)", points: { show: true, size: 5 } }],
+      series: [{}, { label: label, stroke: "#3657c9", width: 2, fill: "rgba(54,87,201,.10)", points: { show: true, size: 7 } }],
       axes: [{ stroke: "#667085" }, { stroke: "#667085", size: 60 }],
       legend: { show: true }
     };
