@@ -39,10 +39,6 @@ import time
 import traceback
 from typing import TYPE_CHECKING, Any
 
-# What the runtime client needs, imported once here so each environment starts warm. Nothing else. Not
-# awslambdaric.lambda_runtime_client, its native `runtime_client` nor .bootstrap: at import, they read the
-# environment (the native client keeps the Runtime API address for good), so each environment imports them.
-
 if TYPE_CHECKING:
     from fogbank.cloud.lambda_ import native_check as fogbank_native_check
     from fogbank.cloud.lambda_ import sandbox as fogbank_sandbox
@@ -52,7 +48,31 @@ else:
     import fogbank_sandbox
     import fogbank_worker_boot
 
-__all__ = ["serve"]
+__all__ = ["PRELOADED", "serve"]
+
+# What the runtime client needs, imported once here so each environment starts warm: the standard library
+# and the runtime client's own modules and dependency (simplejson). Nothing a function could bring its own
+# version of is imported, except simplejson, which an environment forgets when its code or layers ship one.
+# Not awslambdaric.lambda_runtime_client, its native `runtime_client` nor .bootstrap: at import they read the
+# environment (the native client keeps the Runtime API address for good), so each environment imports them.
+PRELOADED = (
+    "decimal",
+    "http.client",
+    "logging",
+    "numbers",
+    "runpy",
+    "ssl",
+    "traceback",
+    "weakref",
+    "simplejson",
+    "awslambdaric.lambda_config",
+    "awslambdaric.lambda_context",
+    "awslambdaric.lambda_runtime_exception",
+    "awslambdaric.lambda_runtime_log_utils",
+    "awslambdaric.lambda_runtime_marshaller",
+)
+for _name in PRELOADED:
+    importlib.import_module(_name)
 
 _MAX_MESSAGE = 1 << 20
 _PR_SET_PDEATHSIG = 1
