@@ -49,11 +49,14 @@ FOGBANK = Path(sys.executable).parent / "fogbank"
 NOOP = "def handler(event, context):\n    return {'ok': True}\n"
 SLEEPER = "import time\ndef handler(event, context):\n    print('ran', event['id'])\n    time.sleep({s})\n    return 1\n"
 POWERTOOLS = """
+    import time
+    _started = time.perf_counter()
     from aws_lambda_powertools import Logger, Metrics, Tracer
     logger, metrics, tracer = Logger(), Metrics(), Tracer()
+    IMPORT_MS = (time.perf_counter() - _started) * 1000
 
     def handler(event, context):
-        return "ok"
+        return IMPORT_MS
 """
 POWERTOOLS_IMPORT = (
     "import time; t = time.perf_counter(); "
@@ -153,12 +156,30 @@ def cold_start_ms(client: Client, source: str, rounds: int, layers: list[str] | 
     return statistics.median(timings) * 1000
 
 
+def powertools_cold_start(client: Client, layer: str, rounds: int) -> tuple[float, float, float]:
+    """Median cold start, median import time inside the environment, median cold start minus that import."""
+    totals, imports = [], []
+    for _ in range(rounds):
+        name = client.create(POWERTOOLS, layers=[layer])
+        started = time.perf_counter()
+        imported_ms = float(client.invoke(name))
+        totals.append((time.perf_counter() - started) * 1000)
+        imports.append(imported_ms)
+    overheads = [total - imported for total, imported in zip(totals, imports, strict=True)]
+    return statistics.median(totals), statistics.median(imports), statistics.median(overheads)
+
+
 def powertools_import_ms(layer_dir: Path, rounds: int = 5) -> float:
     """What importing Powertools costs a fresh interpreter with the layer and the runtime on its path."""
     from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
 
     runtime_dir = build_runtime_dir(layer_dir / "state")  # the runtime's own boto3, as workers have
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": f"{layer_dir / 'python'}:{runtime_dir}"}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": f"{layer_dir / 'python'}:{runtime_dir}",
+        "AWS_LAMBDA_FUNCTION_NAME": "bench",  # as in a function: Powertools' Tracer is enabled, as there
+        "AWS_REGION": "us-east-1",
+    }
     timings = []
     for _ in range(rounds):
         out = subprocess.run(
@@ -196,9 +217,11 @@ def run_mode(mode: str, layer_arn_zip: bytes) -> dict[str, float]:
         figures["warm_invoke_ms"] = warm_invoke_ms(client)
         figures["cold_start_bare_ms"] = cold_start_ms(client, NOOP, rounds=7)
         layer = client.lam.publish_layer_version(LayerName="powertools", Content={"ZipFile": layer_arn_zip})
-        figures["cold_start_powertools_ms"] = cold_start_ms(
-            client, POWERTOOLS, rounds=5, layers=[layer["LayerVersionArn"]]
-        )
+        (
+            figures["cold_start_powertools_ms"],
+            figures["powertools_import_in_env_ms"],
+            figures["powertools_overhead_ms"],
+        ) = powertools_cold_start(client, layer["LayerVersionArn"], rounds=7)
         eight = [client.create(SLEEPER.replace("{s}", "0.5"))]
         concurrent_s(client, eight, 8)  # warm-up: eight environments exist
         figures["eight_half_second_s"], _, figures["eight_log_errors"] = concurrent_s(client, eight, 8)
@@ -224,18 +247,18 @@ def main() -> None:
     rows = [
         ("warm Invoke, median (ms)", "warm_invoke_ms", "<= 3"),
         ("cold start, bare handler, median (ms)", "cold_start_bare_ms", "<= 60"),
-        (
-            "cold start, Powertools imported, median (ms)",
-            "cold_start_powertools_ms",
-            f"<= {import_ms + 20:.0f}",
-        ),
+        ("cold start, Powertools imported, median (ms)", "cold_start_powertools_ms", "imports+20"),
+        ("  the handler's imports inside it, median (ms)", "powertools_import_in_env_ms", ""),
+        ("  cold start minus those imports, median (ms)", "powertools_overhead_ms", "<= 20"),
         ("8 concurrent x 0.5 s handler (s)", "eight_half_second_s", "<= 0.7"),
         ("  log lines not present exactly once", "eight_log_errors", "0"),
         ("100 concurrent over 10 functions x 0.2 s (s)", "hundred_over_ten_s", "<= 2"),
         ("  log lines not present exactly once", "hundred_log_errors", "0"),
     ]
     modes = list(results)
-    print(f"\nPowertools import in a fresh interpreter (same layer, this run): {import_ms:.1f} ms")
+    print(
+        f"\nPowertools import in a fresh `python -S` (same layer and runtime, this run): {import_ms:.1f} ms"
+    )
     print(f"{'row':48} " + " ".join(f"{m:>10}" for m in modes) + f" {'target':>10}")
     for label, key, target in rows:
         print(f"{label:48} " + " ".join(f"{results[m][key]:>10.3g}" for m in modes) + f" {target:>10}")
