@@ -115,3 +115,18 @@ def test_verify_passes_where_published_and_reports_other_regions_without_stoppin
         assert _lambda(region).list_functions()["Functions"] == []
     with pytest.raises(boto3.client("iam").exceptions.NoSuchEntityException):
         boto3.client("iam").get_role(RoleName="fogbank-layer-canary")
+
+
+def test_verify_passes_in_every_region_it_was_published_to(project: Path) -> None:
+    # GIVEN the layer published in two regions
+    assert (
+        _run("publish", "--version", "1.16.0", "--regions", ",".join(REGIONS), "--architectures", "x86_64")[0]
+        == 0
+    )
+
+    # WHEN both are verified / THEN both pass
+    code, output = _run(
+        "verify", "--version", "1.16.0", "--regions", ",".join(REGIONS), "--architectures", "x86_64"
+    )
+    assert code == 0, output
+    assert output.count("six 1.16.0 imported") == 2

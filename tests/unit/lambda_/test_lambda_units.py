@@ -15,7 +15,7 @@ import pytest
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec, LayerSpec
 from fogbank.cloud.lambda_.code import CodeStore
 from fogbank.cloud.lambda_.errors import LambdaApiError
-from fogbank.cloud.lambda_.http_api import _function_name
+from fogbank.cloud.lambda_.http_api import _function_in_region
 from fogbank.cloud.lambda_.platform_logs import Report, platform_lines
 from fogbank.cloud.lambda_.runtime_api import Invocation, RuntimeApi
 from fogbank.cloud.lambda_.tracing import TraceContext
@@ -215,14 +215,15 @@ def test_code_store_rejects_a_bad_zip(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("given", "name"),
+    ("given", "found"),
     [
-        ("my-fn", "my-fn"),
-        ("my-fn:live", "my-fn"),
-        ("arn:aws:lambda:us-east-1:123456789012:function:my-fn", "my-fn"),
-        ("arn:aws:lambda:us-east-1:123456789012:function:my-fn:3", "my-fn"),
+        ("my-fn", ("my-fn", "eu-west-1")),
+        ("my-fn:live", ("my-fn", "eu-west-1")),
+        ("arn:aws:lambda:us-east-1:123456789012:function:my-fn", ("my-fn", "us-east-1")),
+        ("arn:aws:lambda:us-east-1:123456789012:function:my-fn:3", ("my-fn", "us-east-1")),
     ],
 )
-def test_function_name_from_any_reference(given: str, name: str) -> None:
-    # WHEN a function is referenced by name, qualified name or ARN, THEN its name is found
-    assert _function_name(given) == name
+def test_function_and_region_from_any_reference(given: str, found: tuple[str, str]) -> None:
+    # WHEN a function is referenced by name, qualified name or ARN in a request to eu-west-1
+    # THEN its name is found, and its region is the ARN's, else the request's
+    assert _function_in_region(given, "eu-west-1") == found

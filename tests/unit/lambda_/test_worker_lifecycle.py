@@ -139,14 +139,15 @@ def test_pool_keeps_no_in_flight_entry_for_functions_with_nothing_running(tmp_pa
         # WHEN one invocation of each of two functions runs, then one of them is deleted (recycled)
         with pools.lease(_spec("kept")), pools.lease(_spec("deleted")):
             during = pools.in_flight()
-        pools.recycle("deleted")
+        pools.recycle("deleted", "us-east-1")
         after = pools.in_flight()
     finally:
         pools.close()
         spawner.close()
 
     # THEN both are counted while running, and neither leaves an entry behind afterwards
-    assert during == {"kept": 1, "deleted": 1}
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:"
+    assert during == {f"{arn}kept": 1, f"{arn}deleted": 1}
     assert after == {}
 
 

@@ -24,7 +24,7 @@ from fogbank.cloud.lambda_.api import InvokeResult
 from fogbank.cloud.lambda_.code import CodeStore
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.http_api import LambdaHttpApi
-from fogbank.cloud.lambda_.invoke import EventOutcome, Invoker, InvokeRequest, Telemetry
+from fogbank.cloud.lambda_.invoke import EventOutcome, Invoker, InvokeRequest, Telemetry, region_of
 from fogbank.cloud.lambda_.launch import normalize_architecture, plan_launch
 from fogbank.cloud.lambda_.pool import WorkerPools
 from fogbank.cloud.lambda_.process import Spawner, WorkerProcess
@@ -104,7 +104,6 @@ class LambdaComponent:
             self._resolve,
             self._pools,
             Telemetry(self._put_log_lines, self._record_invocation),
-            region=self.ctx.region,
         )
         lambda_state.install(self._invoke_for_moto)
         self.ctx.router.add("lambda", LambdaHttpApi(self._invoker, self._pools.recycle))
@@ -163,15 +162,24 @@ class LambdaComponent:
 
     def environment(self, spec: FunctionSpec) -> dict[str, str]:
         """What an execution environment of `spec` gets from the cloud: endpoint, region and credentials."""
-        return {**self.ctx.env(), **self._credentials(spec)}
+        region = region_of(spec.arn)
+        return {
+            **self.ctx.env(),
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            **self._credentials(spec),
+        }
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (diagnostics and tests)."""
         return self._pools.pids() if self._pools is not None else []
 
     # -- wiring ---------------------------------------------------------------------------------------------
-    def _resolve(self, function: str, qualifier: str | None) -> FunctionSpec:
-        return lambda_state.resolve(self.ctx.account_id, self.ctx.region, function, qualifier)
+    def _resolve(self, function: str, qualifier: str | None, region: str | None = None) -> FunctionSpec:
+        """The function in the region its ARN names, else the caller's region, else the cloud's default."""
+        if function.startswith("arn:"):
+            region = region_of(function)
+        return lambda_state.resolve(self.ctx.account_id, region or self.ctx.region, function, qualifier)
 
     def _start_worker(self, spec: FunctionSpec, code: CodeStore) -> Worker:
         assert self._spawner is not None
@@ -219,8 +227,8 @@ class LambdaComponent:
                 self.ctx.state_dir,
             )
 
-    def _put_log_lines(self, group: str, stream: str, lines: list[LogLine]) -> None:
-        self.ctx.telemetry.put_log_lines(group, stream, lines)
+    def _put_log_lines(self, group: str, stream: str, lines: list[LogLine], *, region: str) -> None:
+        self.ctx.telemetry.put_log_lines(group, stream, lines, region=region)
 
     def _record_invocation(self, record: InvocationRecord) -> None:
         self.ctx.telemetry.record_invocation(record)

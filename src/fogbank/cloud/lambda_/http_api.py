@@ -53,7 +53,7 @@ RESERVED_ENVIRONMENT_KEYS = frozenset(
 class LambdaHttpApi:
     """A router handler for the `lambda` signing name; returns None for what moto should answer."""
 
-    def __init__(self, invoker: Invoker, recycle: Callable[[str], None]) -> None:
+    def __init__(self, invoker: Invoker, recycle: Callable[[str, str], None]) -> None:
         self._invoker = invoker
         self._recycle = recycle
 
@@ -68,7 +68,9 @@ class LambdaHttpApi:
         if request.method == "POST" and (match := _INVOKE.match(path)):
             return self._invoke(request, unquote(match["name"]))
         if request.method == "POST" and (match := _INVOKE_ASYNC.match(path)):
-            result = self._invoker.invoke(InvokeRequest(unquote(match["name"]), request.body, "Event"))
+            result = self._invoker.invoke(
+                InvokeRequest(unquote(match["name"]), request.body, "Event", region=request.region)
+            )
             return (
                 AwsResponse.json({"Status": 202}, 202) if result.status == 202 else _invoke_response(result)
             )
@@ -84,10 +86,10 @@ class LambdaHttpApi:
         if request.method == "PUT" and (match := _UPDATE.match(path)):
             if match["what"] == "configuration":
                 _check_environment(request)
-            self._recycle(_function_name(unquote(match["name"])))
+            self._recycle(*_function_in_region(unquote(match["name"]), request.region))
             return None
         if request.method == "DELETE" and (match := _FUNCTION_ONLY.match(path)):
-            self._recycle(_function_name(unquote(match["name"])))
+            self._recycle(*_function_in_region(unquote(match["name"]), request.region))
             return None
         return None
 
@@ -103,6 +105,7 @@ class LambdaHttpApi:
                 trace_header=request.header("x-amzn-trace-id"),
                 client_context=request.header("x-amz-client-context"),
                 log_type=request.header("x-amz-log-type"),
+                region=request.region,
             )
         )
         return _invoke_response(result)
@@ -119,11 +122,11 @@ def _invoke_response(result: InvokeResult) -> AwsResponse:
     return AwsResponse(result.status, result.payload, headers)
 
 
-def _function_name(name_or_arn: str) -> str:
-    """`my-fn`, `my-fn:alias` or a (qualified) ARN -> `my-fn`."""
+def _function_in_region(name_or_arn: str, request_region: str) -> tuple[str, str]:
+    """`my-fn`, `my-fn:alias` or a (qualified) ARN -> (`my-fn`, its region: the ARN's, else the request's)."""
     if ":function:" in name_or_arn:
-        return name_or_arn.split(":function:", 1)[1].split(":", 1)[0]
-    return name_or_arn.split(":", 1)[0]
+        return name_or_arn.split(":function:", 1)[1].split(":", 1)[0], name_or_arn.split(":")[3]
+    return name_or_arn.split(":", 1)[0], request_region
 
 
 def _check_environment(request: AwsRequest) -> None:

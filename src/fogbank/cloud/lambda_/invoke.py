@@ -29,7 +29,7 @@ from fogbank.cloud.lambda_.tracing import TraceContext
 from fogbank.cloud.lambda_.worker import Worker
 from fogbank.cloud.telemetry.records import InvocationRecord, LogLine
 
-__all__ = ["EventOutcome", "InvokeRequest", "Invoker", "Telemetry"]
+__all__ = ["EventOutcome", "InvokeRequest", "Invoker", "Telemetry", "region_of"]
 
 _log = logging.getLogger(__name__)
 _INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
@@ -48,10 +48,16 @@ class InvokeRequest:
     trace_header: str | None = None
     client_context: str | None = None  # base64 JSON, as X-Amz-Client-Context
     log_type: str | None = None  # "Tail" for the last 4 KB of logs in the response
+    region: str | None = None  # the API request's region; None: the ARN's, else the cloud's default
 
 
 EventOutcome = Callable[[InvokeResult], None]
 """Told how an Event invocation ended (a non-2xx result when it could not run at all); in-process callers only."""
+
+
+def region_of(arn: str) -> str:
+    """The region of a Lambda ARN (`arn:aws:lambda:<region>:...`)."""
+    return arn.split(":")[3]
 
 
 class Telemetry:
@@ -69,17 +75,15 @@ class Invoker:
 
     def __init__(
         self,
-        resolve: Callable[[str, str | None], FunctionSpec],
+        resolve: Callable[[str, str | None, str | None], FunctionSpec],
         pools: WorkerPools,
         telemetry: Telemetry,
         *,
-        region: str,
         event_workers: int = 8,
     ) -> None:
         self._resolve = resolve
         self._pools = pools
         self._telemetry = telemetry
-        self._region = region
         self._events = ThreadPoolExecutor(max_workers=event_workers, thread_name_prefix="lambda-event")
         self._closed = threading.Event()
 
@@ -120,7 +124,7 @@ class Invoker:
 
     def _spec(self, request: InvokeRequest) -> FunctionSpec:
         try:
-            return self._resolve(request.function, request.qualifier)
+            return self._resolve(request.function, request.qualifier, request.region)
         except LambdaStateError as exc:
             raise LambdaApiError(exc.code, exc.message, exc.status) from exc
 
@@ -168,7 +172,9 @@ class Invoker:
             output = worker.drain_output()
             report = self._report(spec, worker, invocation, outcome, cold, trace)
             lines = self._lines(spec, worker, invocation, outcome, output, report)
-            self._telemetry.put_log_lines(spec.log_group, worker.log_stream, lines)  # in stream order
+            self._telemetry.put_log_lines(
+                spec.log_group, worker.log_stream, lines, region=region_of(spec.arn)
+            )
         payload = _payload(outcome, request_id, spec.timeout)
         if trace.sampled:
             self._record(spec, request_id, trace, worker, invocation, outcome, received, cold)
@@ -247,7 +253,7 @@ class Invoker:
             function_segment_id=trace.function_segment_id,
             function_name=spec.name,
             function_arn=spec.arn,
-            region=self._region,
+            region=region_of(spec.arn),
             request_id=request_id,
             tracing_mode=spec.tracing_mode,
             start=received,

@@ -70,9 +70,9 @@ class WorkerPools:
         deadline = time.monotonic() + self._queue_timeout_s
         with self._cond:
             reserved = spec.reserved_concurrency
-            if reserved is not None and self._in_flight.get(spec.name, 0) >= reserved:
+            if reserved is not None and self._in_flight.get(spec.arn, 0) >= reserved:
                 raise too_many_requests(spec.name, reserved)
-            self._in_flight[spec.name] = self._in_flight.get(spec.name, 0) + 1
+            self._in_flight[spec.arn] = self._in_flight.get(spec.arn, 0) + 1
             try:
                 while True:
                     if self._closed:
@@ -98,14 +98,14 @@ class WorkerPools:
                         )
                     self._cond.wait(timeout=remaining)
             except BaseException:
-                self._leave(spec.name)
+                self._leave(spec.arn)
                 raise
         try:
             worker = self._start_worker(spec)
         except BaseException:
             with self._cond:
                 pool.starting -= 1
-                self._leave(spec.name)
+                self._leave(spec.arn)
                 self._cond.notify_all()
             raise
         with self._cond:
@@ -113,26 +113,26 @@ class WorkerPools:
             if not self._closed:
                 pool.busy.add(worker)
                 return worker, pool
-            self._leave(spec.name)
+            self._leave(spec.arn)
         worker.stop()
         raise LambdaApiError("ServiceException", "the local cloud is stopping", 500)
 
-    def _leave(self, function_name: str) -> None:
+    def _leave(self, function_arn: str) -> None:
         # caller holds self._cond; a function with nothing in flight has no entry, so deleted ones leave none
-        remaining = self._in_flight[function_name] - 1
+        remaining = self._in_flight[function_arn] - 1
         if remaining:
-            self._in_flight[function_name] = remaining
+            self._in_flight[function_arn] = remaining
         else:
-            del self._in_flight[function_name]
+            del self._in_flight[function_arn]
 
     def in_flight(self) -> dict[str, int]:
-        """Invocations holding or awaiting a worker, per function name (functions with none are absent)."""
+        """Invocations holding or awaiting a worker, per function ARN (functions with none are absent)."""
         with self._cond:
             return dict(self._in_flight)
 
     def _pool_for(self, spec: FunctionSpec) -> _Pool:
         # caller holds self._cond
-        slot = (spec.name, spec.version)
+        slot = (spec.arn, spec.version)
         pool = self._pools.get(slot)
         if pool is None or pool.key != spec.pool_key:
             if pool is not None:
@@ -143,7 +143,7 @@ class WorkerPools:
     def _release(self, spec: FunctionSpec, pool: _Pool, worker: Worker) -> None:
         with self._cond:
             pool.busy.discard(worker)
-            self._leave(spec.name)
+            self._leave(spec.arn)
             keep = worker.alive and not pool.retired and not self._closed
             if keep:
                 pool.idle.append(worker)
@@ -159,10 +159,12 @@ class WorkerPools:
             worker.stop()
         return idle
 
-    def recycle(self, function_name: str) -> None:
-        """Retire every pool of `function_name` (after UpdateFunctionCode/Configuration or DeleteFunction)."""
+    def recycle(self, function_name: str, region: str) -> None:
+        """Retire every pool of `function_name` in `region` (after UpdateFunctionCode/Configuration or
+        DeleteFunction). Pools are keyed by the function's unqualified ARN."""
+        suffix = f":function:{function_name}"
         with self._cond:
-            for slot in [slot for slot in self._pools if slot[0] == function_name]:
+            for slot in [s for s in self._pools if s[0].endswith(suffix) and s[0].split(":")[3] == region]:
                 self._retire(self._pools.pop(slot))
             self._cond.notify_all()
 

@@ -50,21 +50,27 @@ class TelemetryComponent:
                 _log.exception("stopping the X-Ray daemon failed")
 
     # -- contracts used by the Lambda component ---------------------------------------------------------
-    def put_log_lines(self, log_group: str, log_stream: str, lines: Sequence[LogLine]) -> None:
-        """Store `lines` in CloudWatch Logs and turn EMF lines into metrics; queryable on return."""
+    def put_log_lines(
+        self, log_group: str, log_stream: str, lines: Sequence[LogLine], *, region: str | None = None
+    ) -> None:
+        """Store `lines` in CloudWatch Logs of `region` (default: the cloud's) and turn EMF lines into that
+        region's metrics; queryable on return."""
         from fogbank.cloud.telemetry.emf import metric_data_from_lines
 
+        where = region or self.ctx.region
         logs_state.put_events(
-            self.ctx.region, log_group, log_stream, [(line.timestamp_ms, line.message) for line in lines]
+            where, log_group, log_stream, [(line.timestamp_ms, line.message) for line in lines]
         )
         for namespace, data in metric_data_from_lines(lines, log_group=log_group):
-            self.put_metric_data(namespace, data)
+            self.put_metric_data(namespace, data, region=where)
 
-    def put_metric_data(self, namespace: str, data: Sequence[dict[str, object]]) -> None:
-        """Store PutMetricData-shaped datums (timestamps as naive UTC datetimes)."""
+    def put_metric_data(
+        self, namespace: str, data: Sequence[dict[str, object]], *, region: str | None = None
+    ) -> None:
+        """Store PutMetricData-shaped datums (timestamps as naive UTC datetimes) in `region`."""
         from fogbank.cloud.aws_state import cloudwatch as cloudwatch_state
 
-        cloudwatch_state.put_metric_data(self.ctx.region, namespace, data)
+        cloudwatch_state.put_metric_data(region or self.ctx.region, namespace, data)
 
     @property
     def xray_daemon_address(self) -> str:
