@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from browser_support import run_fogbank, screenshot
@@ -166,13 +168,29 @@ def test_traces_filter_by_expression_and_show_a_waterfall(deployed: RunningCloud
 
 
 def test_metrics_page_charts_the_emf_metric(deployed: RunningCloud, page: Any):
-    # GIVEN the metrics the function emitted as EMF WHEN the Shop namespace is shown
+    # GIVEN orders placed over the last ten minutes, each emitting its total as EMF
+    function = _checkout_function(deployed)
+    lambda_ = boto3.client("lambda", endpoint_url=deployed.endpoint, region_name="us-east-1",
+                           aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+    now = time.time()
+    for minutes_ago, quantity in [(9, 2), (8, 3), (7, 1), (6, 5), (5, 4), (4, 6), (3, 3), (2, 7), (1, 5)]:
+        basket = {"items": [{"price": 12, "quantity": quantity}], "ordered_at": now - 60 * minutes_ago}
+        assert lambda_.invoke(FunctionName=function, Payload=json.dumps(basket).encode())["StatusCode"] == 200
+    # WHEN the Shop namespace is shown
     page.goto(deployed.console + "metrics?namespace=Shop")
     # THEN its metric is charted by dimension
     chart = page.locator(".metric-chart", has_text="CheckoutTotal")
     assert "service=checkout" in chart.inner_text()
     chart.locator("canvas").wait_for(timeout=10_000)
     screenshot(page, "console-metrics")
+
+
+def _checkout_function(cloud: RunningCloud) -> str:
+    functions = boto3.client(
+        "lambda", endpoint_url=cloud.endpoint, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    ).list_functions()["Functions"]  # fmt: skip
+    return next(f["FunctionName"] for f in functions if "checkout" in f["FunctionName"])
 
 
 def test_requests_from_another_origin_are_refused(deployed: RunningCloud):

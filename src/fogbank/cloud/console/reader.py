@@ -173,6 +173,7 @@ class CloudReader:
             "values": [value for _, value in pairs],
             "from": (end - timedelta(minutes=minutes)).timestamp(),
             "to": end.timestamp(),
+            "period": period,
         }
 
 

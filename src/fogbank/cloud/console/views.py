@@ -193,7 +193,7 @@ def trace(app: ConsoleApp, request: Request, trace_id: str) -> Response:
 
 def metrics(app: ConsoleApp, request: Request) -> Response:
     namespace = request.args.get("namespace", "")
-    minutes = _minutes(request)
+    minutes = _minutes(request, default=15)
     try:
         every = app.reader.metrics()
     except _AWS_ERRORS as exc:
@@ -233,7 +233,7 @@ def metric_series(app: ConsoleApp, request: Request) -> Response:
         metric = json.loads(request.args.get("metric", ""))
         stat = request.args.get("stat", "Sum")
         minutes = _minutes(request)
-        period = 60 if minutes > 30 else 10
+        period = 10 if minutes <= 15 else 60 if minutes <= 180 else 300
         return json_response(app.reader.metric_series(metric, stat, minutes, period))
     except ValueError as exc:
         return json_response(

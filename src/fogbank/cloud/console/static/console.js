@@ -54,11 +54,16 @@
 
   function chartWidth(el) { return Math.max(300, el.clientWidth - 34); }
 
-  function plot(el, xs, ys, label, range) {
+  function plot(el, xs, ys, label, range, bars) {
+    var series = { label: label, stroke: "#3657c9", width: 2, fill: "rgba(54,87,201,.10)", points: { show: true, size: 7 } };
+    if (bars) {
+      series = { label: label, stroke: "#3657c9", width: 1, fill: "rgba(54,87,201,.55)", points: { show: false },
+                 paths: uPlot.paths.bars({ size: [0.8, 18] }) };
+    }
     var opts = {
       width: chartWidth(el), height: 170,
       scales: { x: { time: true, range: range || null }, y: { range: function (u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.15 : 1]; } } },
-      series: [{}, { label: label, stroke: "#3657c9", width: 2, fill: "rgba(54,87,201,.10)", points: { show: true, size: 7 } }],
+      series: [{}, series],
       axes: [{ stroke: "#667085" }, { stroke: "#667085", size: 60 }],
       legend: { show: true }
     };
@@ -83,7 +88,7 @@
         el.querySelectorAll(".uplot, .empty").forEach(function (n) { n.remove(); });
         if (data.error) { el.insertAdjacentHTML("beforeend", '<div class="note"></div>'); el.lastChild.textContent = data.error; return; }
         if (!data.timestamps.length) { el.insertAdjacentHTML("beforeend", '<div class="empty">no datapoints in this window</div>'); return; }
-        plot(el, data.timestamps, data.values, "Sum", [data.from, data.to]);
+        plot(el, data.timestamps, data.values, "Sum per " + data.period + " s", [data.from, data.to], true);
         el.dataset.drawn = "1";
       });
     });
