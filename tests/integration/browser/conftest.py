@@ -17,8 +17,6 @@ import pytest
 
 from browser_support import CHROMIUM, HOW_TO_GET_CHROMIUM, SAMPLE_PROJECT
 
-pytestmark = pytest.mark.xdist_group("browser")
-
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if Path(CHROMIUM).exists():
