@@ -38,8 +38,11 @@ unit: install
 integration: install
 	$(BIN)/python -m pytest tests/integration -q
 
+# The example features on the local cloud, then the release path of the project's own layer (publish both
+# architectures to two regions, verify each with a canary) rehearsed on a local cloud.
 e2e: install
 	$(BIN)/fogbank e2e
+	$(BIN)/python -m pytest tests/release -q
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
