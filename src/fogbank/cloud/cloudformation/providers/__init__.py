@@ -24,6 +24,7 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "custom",
     "lambda_url",
     "ec2",
+    "ec2_nat",
     "elbv2",
     "apigateway",
     "apigateway_keys",

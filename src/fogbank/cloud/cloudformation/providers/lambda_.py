@@ -34,6 +34,7 @@ _CONFIGURATION = (
     "Layers",
     "EphemeralStorage",
     "LoggingConfig",
+    "VpcConfig",
 )
 
 

@@ -1,0 +1,117 @@
+"""What `ec2.Vpc(...)` adds for private subnets with egress: AWS::EC2::EIP and AWS::EC2::NatGateway.
+
+Both go through the local cloud's EC2 API (AllocateAddress / CreateNatGateway and their deletes). Nothing
+routes packets on loopback: the gateway exists so that the stack's routes, outputs and deletes behave as on
+AWS. Deleting a NAT gateway waits for it to reach `deleted` (as CloudFormation does) before its address is
+released.
+
+Example:
+    >>> NatGatewayProvider.resource_type
+    'AWS::EC2::NatGateway'
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
+from fogbank.cloud.cloudformation.providers.common import tags_of
+
+__all__ = ["PROVIDERS", "EipProvider", "NatGatewayProvider"]
+
+# How long a deleted NAT gateway may take to report `deleted` before its address is released anyway.
+_NAT_DELETE_DEADLINE_SECONDS = 30.0
+
+
+def _ec2(request: ProviderRequest) -> Any:
+    return request.ctx.client("ec2", request.region)
+
+
+def _stack_tags(request: ProviderRequest) -> list[dict[str, str]]:
+    return [
+        *tags_of(request.properties),
+        {"Key": "aws:cloudformation:stack-name", "Value": request.stack_name},
+        {"Key": "aws:cloudformation:logical-id", "Value": request.logical_id},
+    ]
+
+
+def _missing(exc: ClientError) -> bool:
+    code = str(exc.response.get("Error", {}).get("Code", ""))
+    return code.endswith("NotFound") or code in ("InvalidAllocationID.NotFound", "InvalidAddress.NotFound")
+
+
+class EipProvider(ResourceProvider):
+    """AWS::EC2::EIP in a VPC; Ref is the public IP, GetAtt AllocationId and PublicIp."""
+
+    resource_type = "AWS::EC2::EIP"
+    properties = frozenset({"Domain", "Tags", "NetworkBorderGroup", "PublicIpv4Pool"})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        arguments = {"Domain": props.get("Domain", "vpc")}
+        for key in ("NetworkBorderGroup", "PublicIpv4Pool"):
+            if key in props:
+                arguments[key] = props[key]
+        ec2 = _ec2(request)
+        address = ec2.allocate_address(**arguments)
+        allocation_id, public_ip = address["AllocationId"], address["PublicIp"]
+        ec2.create_tags(Resources=[allocation_id], Tags=_stack_tags(request))
+        return ProviderResult(
+            physical_id=public_ip,
+            attributes={"AllocationId": allocation_id, "PublicIp": public_ip},
+        )
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        try:
+            _ec2(request).release_address(AllocationId=current.attributes["AllocationId"])
+        except ClientError as exc:
+            if not _missing(exc):
+                raise
+
+
+class NatGatewayProvider(ResourceProvider):
+    """AWS::EC2::NatGateway (public or private); Ref and GetAtt NatGatewayId."""
+
+    resource_type = "AWS::EC2::NatGateway"
+    properties = frozenset(
+        {
+            "SubnetId",
+            "AllocationId",
+            "ConnectivityType",
+            "PrivateIpAddress",
+            "Tags",
+            "MaxDrainDurationSeconds",
+        }
+    )
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        props = request.properties
+        arguments: dict[str, Any] = {"SubnetId": props["SubnetId"]}
+        for key in ("AllocationId", "ConnectivityType", "PrivateIpAddress"):
+            if key in props:
+                arguments[key] = props[key]
+        arguments["TagSpecifications"] = [{"ResourceType": "natgateway", "Tags": _stack_tags(request)}]
+        gateway = _ec2(request).create_nat_gateway(**arguments)["NatGateway"]
+        gateway_id = gateway["NatGatewayId"]
+        return ProviderResult(physical_id=gateway_id, attributes={"NatGatewayId": gateway_id})
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        ec2 = _ec2(request)
+        try:
+            ec2.delete_nat_gateway(NatGatewayId=current.physical_id)
+        except ClientError as exc:
+            if _missing(exc):
+                return
+            raise
+        deadline = time.monotonic() + _NAT_DELETE_DEADLINE_SECONDS
+        while time.monotonic() < deadline:
+            gateways = ec2.describe_nat_gateways(NatGatewayIds=[current.physical_id])["NatGateways"]
+            if not gateways or gateways[0]["State"] == "deleted":
+                return
+            time.sleep(0.05)
+
+
+PROVIDERS: list[type[ResourceProvider]] = [EipProvider, NatGatewayProvider]
