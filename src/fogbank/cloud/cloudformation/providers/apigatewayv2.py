@@ -17,6 +17,7 @@ from typing import Any
 
 from fogbank.cloud.cloudformation.providers.apigateway import served_api
 from fogbank.cloud.cloudformation.providers.apigateway_tree import function_of_uri
+from fogbank.cloud.cloudformation.providers.apigatewayv2_quick import QUICK_CREATE_PROPERTIES, quick_create
 from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
 from fogbank.cloud.cloudformation.providers.common import ignore_missing
 from fogbank.cloud.frontdoors.doors.http_api import HttpApiModel, HttpRoute
@@ -38,11 +39,24 @@ def _apigw(request: ProviderRequest) -> Any:
 
 
 class ApiProvider(ResourceProvider):
-    """AWS::ApiGatewayV2::Api (ProtocolType HTTP); Ref is the API id, GetAtt ApiEndpoint its URL."""
+    """AWS::ApiGatewayV2::Api (ProtocolType HTTP); Ref is the API id, GetAtt ApiEndpoint its URL.
+
+    Quick create (`Target`, with `RouteKey` and `CredentialsArn`) makes what API Gateway makes: an AWS_PROXY
+    integration (payload 2.0) to the target function, the route (`$default` unless RouteKey says otherwise)
+    and the `$default` stage with auto-deploy.
+    """
 
     resource_type = "AWS::ApiGatewayV2::Api"
     properties = frozenset(
-        {"Name", "ProtocolType", "Description", "Tags", "Version", "DisableExecuteApiEndpoint"}
+        {
+            "Name",
+            "ProtocolType",
+            "Description",
+            "Tags",
+            "Version",
+            "DisableExecuteApiEndpoint",
+            *QUICK_CREATE_PROPERTIES,
+        }
     )
 
     def create(self, request: ProviderRequest) -> ProviderResult:
@@ -63,9 +77,22 @@ class ApiProvider(ResourceProvider):
                 arguments[key] = props[key]
         if props.get("Tags"):
             arguments["Tags"] = {k: str(v) for k, v in props["Tags"].items()}
+        if "Target" not in props and ("RouteKey" in props or "CredentialsArn" in props):
+            raise DeployError(
+                f"{request.logical_id}: RouteKey and CredentialsArn are part of quick create and need Target "
+                "(the function ARN); add Target, or define the route with AWS::ApiGatewayV2::Route"
+            )
         api = _apigw(request).create_api(**arguments)
         api_id = api["ApiId"]
-        request.ctx.frontdoors.put_http_api(HttpApiModel(api_id, request.region, request.account_id))
+        model = HttpApiModel(api_id, request.region, request.account_id)
+        if "Target" in props:
+            try:
+                quick_create(request, _apigw(request), model)
+            except Exception:
+                with ignore_missing():
+                    _apigw(request).delete_api(ApiId=api_id)
+                raise
+        request.ctx.frontdoors.put_http_api(model)
         endpoint = f"https://{api_id}.execute-api.{request.region}.amazonaws.com"
         return ProviderResult(physical_id=api_id, attributes={"ApiId": api_id, "ApiEndpoint": endpoint})
 
