@@ -230,6 +230,10 @@ class AwsRouter:
         except Exception as exc:  # a handler bug must not take the endpoint down
             answer = error_for(request, "InternalFailure", f"fogbank handler failed: {exc!r}", 500)
         if answer is None:
+            from fogbank.cloud.attribution import refusal
+
+            answer = refusal(request)
+        if answer is None:
             environ["wsgi.input"] = io.BytesIO(body)
             try:
                 return self._fallback(environ, start_response)
