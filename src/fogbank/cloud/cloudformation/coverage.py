@@ -77,7 +77,7 @@ def render_table(rows: Sequence[CoverageRow] | None = None) -> str:
     for row in rows:
         if row.free_form:
             lines.append(
-                f"| `{row.resource_type}` | any properties (free-form, passed to the function) | — |"
+                f"| `{row.resource_type}` | free-form (the provider judges its properties itself) | — |"
             )
             continue
         if not row.documented:
