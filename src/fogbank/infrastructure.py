@@ -71,8 +71,13 @@ def class_file(cls: type) -> Path:
 
 
 def pascal_case(stem: str) -> str:
-    """`basic_handler` -> `BasicHandler` (CloudFormation output names allow only letters and digits)."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", stem) if part)
+    """`basic_handler` -> `BasicHandler`, as the seed names outputs (`stem.title().replace("_", "")`).
+
+    Stems with characters other than letters, digits and `_` (invalid in output names) drop them.
+    """
+    if re.fullmatch(r"[0-9A-Za-z_]+", stem):
+        return stem.title().replace("_", "")
+    return "".join(part.title() for part in re.split(r"[^0-9A-Za-z]+", stem) if part)
 
 
 class MissingOutputError(KeyError):
@@ -160,6 +165,7 @@ class BaseInfrastructure(InfrastructureProvider):
         self._app: App | None = None
         self._stack: Stack | None = None
         self._context: dict[str, Any] = {}
+        self.stack_outputs: dict[str, str] = {}  # the seed's attribute, filled by deploy()
 
     # -- where it goes ------------------------------------------------------------------------------------
     @property
@@ -179,6 +185,21 @@ class BaseInfrastructure(InfrastructureProvider):
     @property
     def account(self) -> str:
         return self.target.account
+
+    @property
+    def account_id(self) -> str:
+        """The target's account id (the seed's name; the same as `account`)."""
+        return self.target.account
+
+    @property
+    def session(self) -> Any:
+        """The target's boto3 Session (the seed's `self.session`): credentials chain, region, endpoint."""
+        return self.target.session
+
+    @property
+    def cfn(self) -> Any:
+        """A CloudFormation client of the target (the seed's `self.cfn`)."""
+        return self.target.client("cloudformation")
 
     # -- CDK objects (created lazily: importing aws_cdk costs about a second) -------------------------------
     @property
@@ -305,6 +326,7 @@ class BaseInfrastructure(InfrastructureProvider):
             tags=self.stack_tags(),
             zip_cache=self.config.cdk_out / ASSET_ZIP_CACHE,
         )
+        self.stack_outputs = dict(outputs)
         return StackOutputs(self.stack_name, outputs)
 
     def delete(self) -> None:

@@ -2,7 +2,7 @@
 
 Example:
     >>> build_trace_default_query("my-function")
-    'service("my-function")'
+    'service(id(name: "my-function"))'
     >>> build_put_annotations_input(order_id="1")
     [{'key': 'order_id', 'value': '1'}]
 """
@@ -15,8 +15,8 @@ __all__ = ["build_put_annotations_input", "build_put_metadata_input", "build_tra
 
 
 def build_trace_default_query(function_name: str) -> str:
-    """The X-Ray filter expression that selects a function's traces."""
-    return f'service("{function_name}")'
+    """The X-Ray filter expression that selects a function's traces (the seed's form)."""
+    return f'service(id(name: "{function_name}"))'
 
 
 def build_put_annotations_input(**annotations: str) -> list[dict[str, Any]]:

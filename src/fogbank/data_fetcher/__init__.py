@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 from fogbank.data_fetcher.http import get_http_response
+from fogbank.data_fetcher.idempotency import get_ddb_idempotency_record
 from fogbank.data_fetcher.lambda_ import (
     GetLambdaResponseOptions,
     get_lambda_response,
@@ -29,6 +30,7 @@ __all__ = [
     "TraceFetcher",
     "TraceSubsegment",
     "build_metric_query_data",
+    "get_ddb_idempotency_record",
     "get_http_response",
     "get_lambda_response",
     "get_lambda_response_in_parallel",

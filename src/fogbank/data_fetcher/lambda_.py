@@ -7,14 +7,23 @@ Example:
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["GetLambdaResponseOptions", "get_lambda_response", "get_lambda_response_in_parallel"]
+__all__ = [
+    "STAGGER_SECONDS",
+    "GetLambdaResponseOptions",
+    "get_lambda_response",
+    "get_lambda_response_in_parallel",
+]
+
+# The seed's spacing of parallel invocations: the n-th starts 0.5 * n seconds after the previous one.
+STAGGER_SECONDS = 0.5
 
 
 class GetLambdaResponseOptions(BaseModel):
@@ -33,14 +42,15 @@ def get_lambda_response(
 ) -> tuple[dict[str, Any], datetime]:
     """Invoke synchronously; returns (Invoke response, UTC time just before the call).
 
-    Raises RuntimeError with the error payload when the function failed and `raise_on_error` is set.
+    Raises RuntimeError with the error payload when the function failed (FunctionError "Unhandled", as the
+    seed checks) and `raise_on_error` is set.
     """
     client = client or boto3.client("lambda")
     execution_time = datetime.now(UTC)
     response: dict[str, Any] = client.invoke(
         FunctionName=lambda_arn, InvocationType="RequestResponse", Payload=payload or ""
     )
-    if response.get("FunctionError") and raise_on_error:
+    if response.get("FunctionError") == "Unhandled" and raise_on_error:
         error_payload = response["Payload"].read().decode()
         raise RuntimeError(
             f"Function {lambda_arn} failed invocation ({response['FunctionError']}): {error_payload}"
@@ -51,12 +61,24 @@ def get_lambda_response(
 def get_lambda_response_in_parallel(
     get_lambda_response_options: list[GetLambdaResponseOptions],
 ) -> list[tuple[dict[str, Any], datetime]]:
-    """Invoke every option concurrently; results come back in the order of the options."""
+    """Invoke every option concurrently, started in the order given; results come back in that order.
+
+    As the seed does, the n-th invocation (from 0) starts 0.5 * n seconds after the one before it, so that the
+    functions run in parallel yet begin in a known order (tests assert on which call came first).
+    """
     if not get_lambda_response_options:
         return []
     with ThreadPoolExecutor(max_workers=len(get_lambda_response_options)) as executor:
-        futures = [
-            executor.submit(get_lambda_response, o.lambda_arn, o.payload, o.client, o.raise_on_error)
-            for o in get_lambda_response_options
-        ]
+        futures: list[Future[tuple[dict[str, Any], datetime]]] = []
+        for options in get_lambda_response_options:
+            time.sleep(STAGGER_SECONDS * len(futures))
+            futures.append(
+                executor.submit(
+                    get_lambda_response,
+                    options.lambda_arn,
+                    options.payload,
+                    options.client,
+                    options.raise_on_error,
+                )
+            )
         return [future.result() for future in futures]

@@ -75,7 +75,7 @@ class LogFetcher:
         self.function_name = function_name
         self.start_time = to_epoch_ms(start_time)
         self.log_client = log_client or boto3.client("logs")
-        self.filter_expression = filter_expression or ""
+        self.filter_expression = filter_expression or "message"  # the seed's default: Logger lines have it
         self.log_group = f"/aws/lambda/{function_name}"
         self.minimum_log_entries = minimum_log_entries
         self.logs: list[Log] = self._get_logs()

@@ -53,6 +53,7 @@ class TraceFetcher:
     """Subsegments of the traces matching `filter_expression` (Lambda's own ones excluded by default)."""
 
     default_exclude_seg_name: tuple[str, ...] = ("Initialization", "Invocation", "Overhead")
+    default_origin: tuple[str, ...] = ("AWS::Lambda::Function",)
 
     def __init__(
         self,
@@ -61,8 +62,8 @@ class TraceFetcher:
         end_date: datetime | None = None,
         xray_client: Any = None,
         exclude_segment_name: list[str] | None = None,
-        resource_name: str | None = None,
-        origin: str | None = None,
+        resource_name: str | list[str] | None = None,
+        origin: str | list[str] | None = None,
         minimum_traces: int = 1,
         *,
         timeout: float | None = None,
@@ -73,26 +74,30 @@ class TraceFetcher:
         self.xray_client = xray_client or boto3.client("xray")
         self.exclude_segment_name = list(exclude_segment_name or self.default_exclude_seg_name)
         self.resource_name = resource_name
-        self.origin = origin
+        # As in the seed: segments whose origin is one of these (default: the function's own segment) or whose
+        # name is resource_name
+        self.origin = [origin] if isinstance(origin, str) else list(origin or self.default_origin)
+        self.annotations: list[dict[str, Any]] = []
+        self.metadata: list[dict[str, dict[str, Any]]] = []
         self.minimum_traces = minimum_traces
         self.trace_documents: dict[str, TraceDocument] = {}
         self.subsegments: list[TraceSubsegment] = []
         until_ready(self._fetch, awaiting=f"traces matching {filter_expression!r}", timeout=timeout)
 
     # -- the seed's query helpers --------------------------------------------------------------------
-    def get_annotation(self, key: str, value: Any = None) -> list[TraceSubsegment]:
-        """Subsegments annotated with `key` (equal to `value` when given)."""
+    def get_annotation(self, key: str, value: Any = None) -> list[dict[str, Any]]:
+        """The annotation maps (one per subsegment) that hold `key` (equal to `value` when given), as the seed."""
         return [
-            seg
-            for seg in self.subsegments
-            if seg.annotations and key in seg.annotations and (value is None or seg.annotations[key] == value)
+            annotation
+            for annotation in self.annotations
+            if (value is not None and annotation.get(key) == value) or (value is None and key in annotation)
         ]
 
     def get_metadata(self, key: str, namespace: str = "") -> list[dict[str, Any]]:
         """The metadata namespaces that hold `key`."""
         found = []
-        for seg in self.subsegments:
-            namespace_metadata = (seg.metadata or {}).get(namespace, {})
+        for metadata in self.metadata:
+            namespace_metadata = metadata.get(namespace, {})
             if key in namespace_metadata:
                 found.append(namespace_metadata)
         return found
@@ -113,6 +118,8 @@ class TraceFetcher:
                 f"{len(trace_ids)} trace(s), but no segment named {self.resource_name!r} or with origin {self.origin!r}"
             )
         self.trace_documents, self.subsegments = documents, subsegments
+        self.annotations = [seg.annotations for seg in subsegments if seg.annotations]
+        self.metadata = [seg.metadata for seg in subsegments if seg.metadata]
 
     def _trace_ids(self) -> list[str]:
         paginator = self.xray_client.get_paginator("get_trace_summaries")
@@ -143,9 +150,8 @@ class TraceFetcher:
         return documents
 
     def _wanted(self, document: TraceDocument) -> bool:
-        if self.resource_name is None and self.origin is None:
-            return True
-        return document.origin == self.origin or document.name == self.resource_name
+        names = [self.resource_name] if isinstance(self.resource_name, str) else self.resource_name or []
+        return document.origin in self.origin or document.name in names
 
     def _nested(self, subsegments: list[TraceSubsegment]) -> Iterator[TraceSubsegment]:
         for seg in subsegments:
@@ -161,8 +167,8 @@ def get_traces(
     end_date: datetime | None = None,
     xray_client: Any = None,
     exclude_segment_name: list[str] | None = None,
-    resource_name: str | None = None,
-    origin: str | None = None,
+    resource_name: str | list[str] | None = None,
+    origin: str | list[str] | None = None,
     minimum_traces: int = 1,
     *,
     timeout: float | None = None,

@@ -15,6 +15,14 @@ def test_random_value_has_the_requested_length_and_alphabet():
     assert first != second
 
 
+def test_random_value_by_bytes_is_the_seeds_token_without_dashes():
+    # GIVEN / WHEN a value is built as the seed builds it
+    value = data_builder.build_random_value(nbytes=30)
+    # THEN it is URL-safe base64 of that many bytes, without "-"
+    assert "-" not in value and 30 <= len(value) <= 40
+    assert set(value) <= set(string.ascii_letters + string.digits + "_")
+
+
 def test_service_and_metric_names_are_prefixed_and_unique():
     # GIVEN / WHEN names are built twice
     services = {data_builder.build_service_name() for _ in range(2)}
@@ -62,6 +70,15 @@ def test_trace_builders():
     annotations = data_builder.build_put_annotations_input(order_id="42", tenant="t1")
     metadata = data_builder.build_put_metadata_input(namespace="orders", cart={"items": 2})
     # THEN they match the seed's shapes
-    assert query == 'service("my-fn")'
+    assert query == 'service(id(name: "my-fn"))'
     assert annotations == [{"key": "order_id", "value": "42"}, {"key": "tenant", "value": "t1"}]
     assert metadata == [{"key": "cart", "value": {"items": 2}, "namespace": "orders"}]
+
+
+def test_output_names_are_the_seeds_title_case() -> None:
+    # GIVEN handler stems WHEN turned into output names THEN they match the seed's stem.title().replace("_", "")
+    from fogbank.infrastructure import pascal_case
+
+    for stem in ("basic_handler", "handlerWithCaps", "v2_handler", "parallel_execution_handler"):
+        assert pascal_case(stem) == stem.title().replace("_", "")
+    assert pascal_case("kebab-case-handler") == "KebabCaseHandler"
