@@ -286,7 +286,14 @@ def test_put_trace_segments_and_pagination(cloud: LocalCloud) -> None:
                 FilterExpression=f'service("{service}")',
             )
         )
-        fetched = get_traces(f'service("{service}")', start, xray_client=xray, minimum_traces=7, timeout=5)
+        fetched = get_traces(
+            f'service("{service}")',
+            start,
+            xray_client=xray,
+            minimum_traces=7,
+            resource_name=service,
+            timeout=5,
+        )
     finally:
         xray_api.SUMMARY_PAGE_SIZE = original
     # THEN every trace is seen once across pages, and every document is fetched

@@ -9,7 +9,11 @@ from typing import Any
 
 import pytest
 
-from fogbank.data_fetcher import GetLambdaResponseOptions, get_lambda_response, get_lambda_response_in_parallel
+from fogbank.data_fetcher import (
+    GetLambdaResponseOptions,
+    get_lambda_response,
+    get_lambda_response_in_parallel,
+)
 from fogbank.data_fetcher.lambda_ import STAGGER_SECONDS
 
 
