@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlparse
 
 from botocore.exceptions import ClientError
 
+from fogbank.cloud.cloudformation.changesets import ChangeSetApi
 from fogbank.cloud.cloudformation.errors import AlreadyExistsError, CfnError, TemplateValidationError
 from fogbank.cloud.cloudformation.graph import validate_references
 from fogbank.cloud.cloudformation.prepare import Prepared, StackIdentity, prepare
@@ -63,6 +64,8 @@ class CloudFormationApi:
             "ListExports": self.list_exports,
             "ValidateTemplate": self.validate_template,
         }
+        self.change_sets = ChangeSetApi(self)
+        self.actions.update(self.change_sets.actions)
 
     def handle(self, request: AwsRequest) -> AwsResponse:
         form = {**{k: v[-1] for k, v in request.query.items() if v}, **request.form()}
@@ -128,19 +131,22 @@ class CloudFormationApi:
             raise InsufficientCapabilities(f"Requires capabilities : [{needed}]")
 
     # -- writes ------------------------------------------------------------------------------------------
-    def create_stack(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+    def create_stack(
+        self, form: dict[str, str], request: AwsRequest, existing: Stack | None = None
+    ) -> dict[str, Any]:
+        """CreateStack; `existing` is the REVIEW_IN_PROGRESS stack of an executed CREATE change set."""
         name = form.get("StackName", "")
         if not _STACK_NAME.match(name):
             raise TemplateValidationError(
                 f"1 validation error detected: Value '{name}' at 'stackName' failed to satisfy constraint: "
                 "Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*"
             )
-        if self.store.live(name) is not None:
+        if existing is None and self.store.live(name) is not None:
             raise AlreadyExistsError(name)
         template = self._template(form)
         capabilities = scalar_members(form, "Capabilities")
         self._check_capabilities(template, capabilities)
-        stack = Stack.new(name, request.region, request.account_id)
+        stack = existing or Stack.new(name, request.region, request.account_id)
         given = {p["ParameterKey"]: p.get("ParameterValue", "") for p in members(form, "Parameters")}
         prepared = self._prepare(template, stack, given, form)
         on_failure = form.get("OnFailure", "ROLLBACK")
@@ -154,7 +160,8 @@ class CloudFormationApi:
         stack.prepared = prepared
         stack.capabilities, stack.disable_rollback = capabilities, on_failure == "DO_NOTHING"
         stack.tags = {t["Key"]: t.get("Value", "") for t in members(form, "Tags")}
-        self.store.add(stack)  # AlreadyExistsError if a concurrent CreateStack of the name won
+        if existing is None:
+            self.store.add(stack)  # AlreadyExistsError if a concurrent CreateStack of the name won
         stack.set_stack_status("CREATE_IN_PROGRESS", "User Initiated")
         self.component.run(stack, lambda: self.component.operations.create(stack, prepared, on_failure))
         return {"StackId": stack.stack_id}
@@ -204,6 +211,12 @@ class CloudFormationApi:
         except CfnError:
             return None  # AWS answers success for a stack that does not exist
         if stack.is_deleted or stack.status == "DELETE_IN_PROGRESS":
+            return None
+        if stack.status == "REVIEW_IN_PROGRESS":  # only change sets so far: nothing to delete
+            self.change_sets.discard_for(stack)
+            stack.set_stack_status("DELETE_COMPLETE")
+            with stack.lock:
+                stack.deleted = now()
             return None
         if not stack.in_progress:  # waiters polling right away must not see the previous final status
             stack.set_stack_status("DELETE_IN_PROGRESS", "User Initiated")
