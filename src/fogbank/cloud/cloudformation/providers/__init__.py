@@ -25,6 +25,7 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "lambda_url",
     "ec2",
     "ec2_nat",
+    "ecr",
     "elbv2",
     "apigateway",
     "apigateway_keys",

@@ -25,6 +25,9 @@ NOT_FOUND_CODES = frozenset(
         "NotFound",
         "NotFoundException",
         "ParameterNotFound",
+        "RepositoryNotFoundException",
+        "RepositoryPolicyNotFoundException",
+        "LifecyclePolicyNotFoundException",
         "404",
     }
 )

@@ -17,6 +17,7 @@ from fogbank.cloud.cloudformation.providers.base import (
     ResourceProvider,
 )
 from fogbank.cloud.cloudformation.providers.common import as_int, ignore_missing, tags_of
+from fogbank.cloud.cloudformation.providers.s3_config import canned_acl, lifecycle_rules
 
 __all__ = ["PROVIDERS", "BucketPolicyProvider", "BucketProvider", "LogGroupProvider", "TableProvider"]
 
@@ -77,6 +78,8 @@ class BucketProvider(ResourceProvider):
             "PublicAccessBlockConfiguration",
             "CorsConfiguration",
             "OwnershipControls",
+            "AccessControl",
+            "LifecycleConfiguration",
         }
     )
 
@@ -84,11 +87,13 @@ class BucketProvider(ResourceProvider):
         props = request.properties
         name = props.get("BucketName") or request.physical_name(63).lower()
         s3 = request.ctx.client("s3", request.region)
-        location = (
+        location: dict[str, Any] = (
             {}
             if request.region == "us-east-1"
             else {"CreateBucketConfiguration": {"LocationConstraint": request.region}}
         )
+        if "AccessControl" in props:
+            location["ACL"] = canned_acl(props["AccessControl"])
         s3.create_bucket(Bucket=name, **location)
         result = ProviderResult(physical_id=name, attributes=self._attributes(name, request.region))
         try:
@@ -145,6 +150,11 @@ class BucketProvider(ResourceProvider):
             s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
         if "OwnershipControls" in props:
             s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls=props["OwnershipControls"])
+        if "LifecycleConfiguration" in props:
+            s3.put_bucket_lifecycle_configuration(
+                Bucket=name,
+                LifecycleConfiguration={"Rules": lifecycle_rules(props["LifecycleConfiguration"])},
+            )
         if props.get("Tags"):
             s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tags_of(props)})
 
@@ -162,9 +172,13 @@ class BucketProvider(ResourceProvider):
             "CorsConfiguration": s3.delete_bucket_cors,
             "OwnershipControls": s3.delete_bucket_ownership_controls,
             "Tags": s3.delete_bucket_tagging,
+            "LifecycleConfiguration": s3.delete_bucket_lifecycle,
         }
         for key in sorted(removed & set(removals)):
             removals[key](Bucket=name)
+        access = request.properties.get("AccessControl", "Private")
+        if access != previous_properties.get("AccessControl", "Private"):
+            s3.put_bucket_acl(Bucket=name, ACL=canned_acl(access))
         self._configure(s3, name, request.properties)
         return current
 
