@@ -13,6 +13,9 @@ def create() -> Any:
     """moto's multi-service WSGI application (the same one `moto_server` runs)."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    from fogbank.cloud.aws_state import s3_policy
+
+    s3_policy.install()  # requests to the endpoint count as sent over TLS (see s3_policy)
     return DomainDispatcherApplication(create_backend_app)
 
 
