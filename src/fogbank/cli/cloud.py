@@ -80,7 +80,7 @@ def bootstrap(
     ),
     qualifier: str = typer.Option("hnb659fds", "--qualifier", help="The CDK bootstrap qualifier."),
 ) -> None:
-    """Make a running local cloud look CDK-bootstrapped (asset bucket + version parameter), for `npx cdk deploy`."""
+    """Bootstrap a running local cloud for the CDK: the CDK CLI's own bootstrap template, as `npx cdk bootstrap`."""
     from fogbank.deploy.bootstrap import bootstrap_local
     from fogbank.deploy.targets import resolve_target
 
@@ -91,5 +91,6 @@ def bootstrap(
         )
         raise typer.Exit(2)
     result = bootstrap_local(resolve_target("local", endpoint=endpoint), qualifier)
+    typer.echo(f"CDKToolkit: {result.stack_status}")
     typer.echo(f"asset bucket: {result.bucket}")
     typer.echo(f"bootstrap version parameter: {result.version_parameter}")

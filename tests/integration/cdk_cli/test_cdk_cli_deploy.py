@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 
 from fogbank.cli.main import app
 from fogbank.cloud import LocalCloud
+from fogbank.deploy.bootstrap import CDK_CLI_VERSION, bootstrap_template
 from fogbank.deploy.targets import LOCAL_CREDENTIALS, Target
 from fogbank.infrastructure import find_infrastructure_class
 
-CDK_CLI_VERSION = "2.1148.1"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "features"
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cdk-cli")]
 
@@ -40,41 +40,54 @@ def cdk_cli(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return prefix / "node_modules" / ".bin" / "cdk"
 
 
-def test_cdk_cli_deploys_a_synthesized_feature_to_the_local_cloud(cdk_cli: Path, tmp_path: Path) -> None:
+def _cdk(cdk_cli: Path, args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(cdk_cli), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_fogbank_bootstrap_runs_the_pinned_clis_own_template(cdk_cli: Path) -> None:
+    # GIVEN the CDK CLI this test installed WHEN its bootstrap template is compared with fogbank's copy
+    shipped = cdk_cli.resolve().parents[1] / "lib" / "api" / "bootstrap" / "bootstrap-template.yaml"
+    # THEN they are the same bytes: `fogbank cloud bootstrap` deploys exactly what `cdk bootstrap` deploys
+    assert shipped.read_text() == bootstrap_template()
+
+
+def test_cdk_cli_bootstraps_then_deploys_with_the_default_synthesizer(cdk_cli: Path, tmp_path: Path) -> None:
     project = tmp_path / "proj"
     shutil.copytree(FIXTURES, project, ignore=shutil.ignore_patterns("cdk.out", "__pycache__"))
     with LocalCloud() as cloud:
-        # GIVEN a feature synthesized by fogbank into cdk.out/<feature>, and the cloud bootstrapped for the CDK
-        # with `fogbank cloud bootstrap`
-        session = boto3.session.Session(region_name=cloud.region, **LOCAL_CREDENTIALS)
-        target = Target("local", session, cloud.endpoint, known_account=cloud.context.account_id)
-        stack = find_infrastructure_class(project / "two_handlers" / "infrastructure.py")(target=target)
-        assembly = stack.synth()
-        bootstrapped = CliRunner().invoke(app, ["cloud", "bootstrap", "--endpoint", cloud.endpoint])
-        assert bootstrapped.exit_code == 0, bootstrapped.output
-        assert "cdk-hnb659fds-assets-123456789012-us-east-1" in bootstrapped.output
-
-        # WHEN the CDK CLI deploys the assembly directly through the CloudFormation API
         env = {**os.environ, **cloud.env(), "CDK_DISABLE_VERSION_CHECK": "1"}
-        result = subprocess.run(
-            [
-                str(cdk_cli),
-                "deploy",
-                "--app",
-                str(assembly),
-                "--method=direct",
-                "--require-approval",
-                "never",
-            ],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
+        account, region = cloud.context.account_id, cloud.region
 
-        # THEN the stack is complete and its function runs
+        # GIVEN a local cloud bootstrapped by the CDK CLI itself, unmodified
+        bootstrapped = _cdk(cdk_cli, ["bootstrap", f"aws://{account}/{region}"], project, env)
+        assert bootstrapped.returncode == 0, bootstrapped.stderr[-3000:]
+        # AND a feature synthesized with the DefaultStackSynthesizer (bootstrap version check, staging bucket,
+        # deploy and publishing roles)
+        session = boto3.session.Session(region_name=region, **LOCAL_CREDENTIALS)
+        target = Target("local", session, cloud.endpoint, known_account=account)
+        feature = project / "default_synth"
+        shutil.copytree(project / "two_handlers", feature)
+        source = (feature / "infrastructure.py").read_text()
+        (feature / "infrastructure.py").write_text(
+            source.replace("class TwoHandlersStack", "class DefaultSynthStack")
+            + "\n    def create_synthesizer(self):  # the CLI's default: needs the bootstrap roles and version\n"
+            + "        from aws_cdk import DefaultStackSynthesizer\n\n        return DefaultStackSynthesizer()\n"
+        )
+        stack = find_infrastructure_class(feature / "infrastructure.py")(target=target)
+        assembly = stack.synth()
+
+        # WHEN the CLI deploys it its default way (a change set), then again with nothing changed
+        deployed = _cdk(
+            cdk_cli, ["deploy", "--app", str(assembly), "--require-approval", "never"], project, env
+        )
+        again = _cdk(cdk_cli, ["deploy", "--app", str(assembly), "--require-approval", "never"], project, env)
+
+        # THEN the stack is complete, its function runs, and the second deploy changes nothing
+        assert deployed.returncode == 0, deployed.stderr[-3000:]
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert "no changes" in (again.stdout + again.stderr).lower()
         cfn = cloud.client("cloudformation")
         description = cfn.describe_stacks(StackName=stack.stack_name)["Stacks"][0]
         assert description["StackStatus"] == "CREATE_COMPLETE"
@@ -83,20 +96,48 @@ def test_cdk_cli_deploys_a_synthesized_feature_to_the_local_cloud(cdk_cli: Path,
             FunctionName=outputs["BasicHandler"], Payload=b'{"message": "cli"}'
         )
         assert json.loads(answer["Payload"].read())["message"] == "cli"
+        staged = cloud.client("s3").list_objects_v2(Bucket=f"cdk-hnb659fds-assets-{account}-{region}")
+        assert staged.get("KeyCount", 0) >= 1
 
         # AND `cdk destroy` removes it again
-        destroyed = subprocess.run(
-            [str(cdk_cli), "destroy", "--app", str(assembly), "--force"],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        destroyed = _cdk(cdk_cli, ["destroy", "--app", str(assembly), "--force"], project, env)
         assert destroyed.returncode == 0, destroyed.stderr[-3000:]
-        names = [
+        live = [
             s["StackName"]
             for s in cfn.list_stacks()["StackSummaries"]
             if s["StackStatus"] != "DELETE_COMPLETE"
         ]
-        assert stack.stack_name not in names
+        assert stack.stack_name not in live
+
+
+def test_cdk_cli_deploys_a_fogbank_feature_directly_after_fogbank_bootstrap(
+    cdk_cli: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "proj"
+    shutil.copytree(FIXTURES, project, ignore=shutil.ignore_patterns("cdk.out", "__pycache__"))
+    with LocalCloud() as cloud:
+        # GIVEN a feature synthesized by fogbank into cdk.out/<feature>, and the cloud bootstrapped by
+        # `fogbank cloud bootstrap` (the same template, run for you)
+        session = boto3.session.Session(region_name=cloud.region, **LOCAL_CREDENTIALS)
+        target = Target("local", session, cloud.endpoint, known_account=cloud.context.account_id)
+        stack = find_infrastructure_class(project / "two_handlers" / "infrastructure.py")(target=target)
+        assembly = stack.synth()
+        bootstrapped = CliRunner().invoke(app, ["cloud", "bootstrap", "--endpoint", cloud.endpoint])
+        assert bootstrapped.exit_code == 0, bootstrapped.output
+
+        # WHEN the CDK CLI deploys the assembly the seed's way (directly through the CloudFormation API)
+        env = {**os.environ, **cloud.env(), "CDK_DISABLE_VERSION_CHECK": "1"}
+        result = _cdk(
+            cdk_cli,
+            ["deploy", "--app", str(assembly), "--method=direct", "--require-approval", "never"],
+            project,
+            env,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+
+        # THEN the stack is complete, and `cdk destroy` removes it again
+        cfn = cloud.client("cloudformation")
+        description = cfn.describe_stacks(StackName=stack.stack_name)["Stacks"][0]
+        assert description["StackStatus"] == "CREATE_COMPLETE"
+        destroyed = _cdk(cdk_cli, ["destroy", "--app", str(assembly), "--force"], project, env)
+        assert destroyed.returncode == 0, destroyed.stderr[-3000:]
