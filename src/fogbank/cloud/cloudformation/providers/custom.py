@@ -22,10 +22,33 @@ from fogbank.cloud.cloudformation.custom_responses import RESPONSE_PATH, FailedW
 from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
 from fogbank.cloud.lambda_.api import InvokeResult
 
-__all__ = ["CUSTOM_RESOURCE_TIMEOUT_ENV", "PROVIDERS", "CustomResourceFailed", "CustomResourceProvider"]
+__all__ = [
+    "CUSTOM_RESOURCE_TIMEOUT_ENV",
+    "PROVIDERS",
+    "CustomResourceFailed",
+    "CustomResourceProvider",
+    "as_strings",
+]
 
 CUSTOM_RESOURCE_TIMEOUT_ENV = "FOGBANK_CUSTOM_RESOURCE_TIMEOUT"
 _DEFAULT_TIMEOUT = 120.0
+
+
+def as_strings(value: Any) -> Any:
+    """Properties as a custom resource receives them: CloudFormation sends every scalar as a string.
+
+    >>> as_strings({"Prune": True, "Count": 3, "Keys": [1.5, None], "Name": "n"})
+    {'Prune': 'true', 'Count': '3', 'Keys': ['1.5', None], 'Name': 'n'}
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: as_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_strings(item) for item in value]
+    return value
 
 
 class CustomResourceFailed(Exception):
@@ -68,12 +91,12 @@ class CustomResourceProvider(ResourceProvider):
             "RequestId": str(uuid.uuid4()),
             "ResourceType": request.resource_type,
             "LogicalResourceId": request.logical_id,
-            "ResourceProperties": request.properties,
+            "ResourceProperties": as_strings(request.properties),
         }
         if physical_id is not None:
             event["PhysicalResourceId"] = physical_id
         if old_properties is not None:
-            event["OldResourceProperties"] = old_properties
+            event["OldResourceProperties"] = as_strings(old_properties)
 
         def on_outcome(result: InvokeResult) -> None:
             if not result.ok:
