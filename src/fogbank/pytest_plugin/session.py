@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 from fogbank.errors import TargetError
 
@@ -50,12 +51,24 @@ class SessionTargets:
                 from fogbank.deploy.targets import aws_target
 
                 target = aws_target()
+                self._attach_rehearsal_doors()
             elif name == "local":
                 target = self._start_local()
             else:
                 raise TargetError(f"target {name!r} is unknown; choose local or aws")
             self._targets[name] = target
             return target
+
+    def _attach_rehearsal_doors(self) -> None:
+        """The aws target rehearsed on a local cloud (AWS_ENDPOINT_URL on loopback): its front doors' AWS host
+        names must reach its listeners. Only name resolution and the CA change; the deploy path is AWS's."""
+        endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+        host = urlparse(endpoint).hostname or ""
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            return
+        from fogbank.cloud.frontdoors.remote import RemoteFrontDoors
+
+        self._remote_doors = RemoteFrontDoors.attach(endpoint)
 
     def _start_local(self) -> Target:
         import boto3
