@@ -1,94 +1,86 @@
-"""What the local cloud's components share: endpoint, region, state dir, boto3 clients, each other.
+"""A read-only view of a running LocalCloud for tests and tools: `LocalCloud.context`.
+
+Components never receive it: each gets typed protocols in its constructor (`fogbank.cloud.contracts`,
+wired in `fogbank.cloud.wiring`). The view keeps the attribute names tests and tools used before
+(`ctx.endpoint`, `ctx.account_id`, `ctx.telemetry`, `ctx.lambda_`, `ctx.frontdoors`, `ctx.client(...)`).
 
 Example:
-    >>> ctx = CloudContext(endpoint="http://127.0.0.1:4566", state_dir=Path("/tmp/x"), router=None)  # doctest: +SKIP
-    >>> ctx.client("s3").list_buckets()  # doctest: +SKIP
+    >>> with LocalCloud() as cloud:  # doctest: +SKIP
+    ...     cloud.context.lambda_.worker_pids()
+    []
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-import boto3
-from botocore.config import Config
-
-from fogbank.cloud.router import ACCOUNT_ID, DEFAULT_REGION, AwsRouter
+from fogbank.cloud.contracts import ClientFactory, Component
+from fogbank.cloud.credentials import LOCAL_CREDENTIALS_ENV
+from fogbank.cloud.site import CloudSite
 
 if TYPE_CHECKING:
+    from fogbank.cloud.appconfig.component import AppConfigComponent
     from fogbank.cloud.cloudformation.component import CloudFormationComponent
     from fogbank.cloud.frontdoors.component import FrontDoorsComponent
     from fogbank.cloud.lambda_.component import LambdaComponent
     from fogbank.cloud.telemetry.component import TelemetryComponent
+    from fogbank.cloud.wiring import CloudComponents
 
 __all__ = ["DUMMY_CREDENTIALS", "CloudContext", "Component"]
 
-DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-# Enough pooled connections for every thread that shares a client (CloudFormation workers, request threads).
-_CLIENT_CONFIG = Config(
-    retries={"max_attempts": 1}, read_timeout=900, connect_timeout=5, max_pool_connections=64
-)
+DUMMY_CREDENTIALS = LOCAL_CREDENTIALS_ENV  # kept for imports of the old name; see fogbank.cloud.credentials
 
 
-class Component(Protocol):
-    """A part of the local cloud with a lifecycle (LocalCloud keeps its components as these).
-
-    `start()` registers routes and starts threads; `stop()` ends them, is idempotent and never raises.
-    """
-
-    def start(self) -> None: ...
-
-    def stop(self) -> None: ...
-
-
-@dataclass
+@dataclass(frozen=True)
 class CloudContext:
-    """Shared by every component of one LocalCloud."""
+    """Where a running cloud lives, its boto3 clients and its components (for tests and tools only)."""
 
-    endpoint: str
-    state_dir: Path
-    router: AwsRouter
-    region: str = DEFAULT_REGION
-    account_id: str = ACCOUNT_ID
-    telemetry: TelemetryComponent = field(init=False)
-    lambda_: LambdaComponent = field(init=False)
-    cloudformation: CloudFormationComponent = field(init=False)
-    frontdoors: FrontDoorsComponent = field(init=False)
-    _clients: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
-    _clients_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-    _session: Any = field(default=None, init=False, repr=False)
+    site: CloudSite
+    components: CloudComponents
+    clients: ClientFactory
+
+    @property
+    def endpoint(self) -> str:
+        return self.site.endpoint
+
+    @property
+    def state_dir(self) -> Path:
+        return self.site.state_dir
+
+    @property
+    def region(self) -> str:
+        return self.site.region
+
+    @property
+    def account_id(self) -> str:
+        return self.site.account_id
+
+    @property
+    def telemetry(self) -> TelemetryComponent:
+        return self.components.telemetry
+
+    @property
+    def lambda_(self) -> LambdaComponent:
+        return self.components.lambda_
+
+    @property
+    def frontdoors(self) -> FrontDoorsComponent:
+        return self.components.frontdoors
+
+    @property
+    def cloudformation(self) -> CloudFormationComponent:
+        return self.components.cloudformation
+
+    @property
+    def appconfig(self) -> AppConfigComponent:
+        return self.components.appconfig
 
     def env(self) -> dict[str, str]:
         """Environment variables that point boto3 (and the AWS CLI) at this cloud."""
-        return {
-            "AWS_ENDPOINT_URL": self.endpoint,
-            "AWS_DEFAULT_REGION": self.region,
-            "AWS_REGION": self.region,
-            **DUMMY_CREDENTIALS,
-        }
+        return self.site.env()
 
     def client(self, service: str, region: str | None = None) -> Any:
-        """A boto3 client for `service` on this cloud, shared by every thread (botocore clients are thread-safe).
-
-        One boto3 session builds them all, so each service model is read from disk once per process; building
-        a client per thread from its own session cost 0.1-0.5 s each and dominated a first deploy.
-        """
-        key = (service, region or self.region)
-        found = self._clients.get(key)
-        if found is not None:
-            return found
-        with self._clients_lock:
-            if key not in self._clients:
-                if self._session is None:
-                    self._session = boto3.session.Session(
-                        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=self.region
-                    )
-                self._clients[key] = self._session.client(
-                    service,
-                    region_name=key[1],
-                    endpoint_url=self.endpoint,
-                    config=_CLIENT_CONFIG,
-                )
-            return self._clients[key]
+        """A boto3 client for `service` on this cloud, cached per thread."""
+        return self.clients(service, region)

@@ -14,14 +14,19 @@ import tempfile
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from fogbank.cloud.aws_state import server_app
-from fogbank.cloud.context import CloudContext, Component
+from fogbank.cloud.context import CloudContext
+from fogbank.cloud.contracts import Component
 from fogbank.cloud.router import DEFAULT_REGION, AwsRouter
+from fogbank.cloud.site import AwsClients, CloudSite
 from fogbank.errors import CloudError
+
+if TYPE_CHECKING:
+    from fogbank.cloud.wiring import CloudComponents
 
 __all__ = ["LOOPBACK", "LocalCloud"]
 
@@ -60,6 +65,7 @@ class LocalCloud:
         self._thread: threading.Thread | None = None
         self._components: list[Component] = []
         self._ctx: CloudContext | None = None
+        self._parts: CloudComponents | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> LocalCloud:
@@ -96,12 +102,14 @@ class LocalCloud:
                 "choose another --port, or 0 for any free port"
             ) from exc
         port = self._server.server_address[1]
-        self._ctx = CloudContext(
-            endpoint=f"http://{LOOPBACK}:{port}", state_dir=self._state_dir, router=router, region=self.region
-        )
-        for attribute, component in self._build_components(self._ctx):
-            setattr(self._ctx, attribute, component)
-            self._components.append(component)
+        site = CloudSite(endpoint=f"http://{LOOPBACK}:{port}", state_dir=self._state_dir, region=self.region)
+        clients = AwsClients(site)
+        from fogbank.cloud.wiring import wire  # the components import moto's models: only when starting
+
+        self._parts = wire(site, router, clients)
+        self._ctx = CloudContext(site, self._parts, clients)
+        for component in self._start_order(self._parts):
+            self._components.append(component)  # before start(): a half-started component is stopped too
             component.start()
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -111,19 +119,9 @@ class LocalCloud:
         )
         self._thread.start()
 
-    @staticmethod
-    def _build_components(ctx: CloudContext) -> list[tuple[str, Component]]:
-        from fogbank.cloud.cloudformation.component import CloudFormationComponent
-        from fogbank.cloud.frontdoors.component import FrontDoorsComponent
-        from fogbank.cloud.lambda_.component import LambdaComponent
-        from fogbank.cloud.telemetry.component import TelemetryComponent
-
-        return [
-            ("telemetry", TelemetryComponent(ctx)),
-            ("lambda_", LambdaComponent(ctx)),
-            ("cloudformation", CloudFormationComponent(ctx)),
-            ("frontdoors", FrontDoorsComponent(ctx)),
-        ]
+    def _start_order(self, parts: CloudComponents) -> list[Component]:
+        """The components to start, in order (see `fogbank.cloud.wiring`); tests may add a probe."""
+        return parts.in_start_order()
 
     def stop(self) -> None:
         """Stop accepting requests, then end every component's threads, processes and listeners. Idempotent."""
@@ -165,10 +163,30 @@ class LocalCloud:
     # -- what users need ---------------------------------------------------------------------------------
     @property
     def context(self) -> CloudContext:
-        """What the components share (endpoint, region, clients, each other); CloudError before start()."""
+        """A read-only view for tests and tools: endpoint, region, account, clients, components.
+
+        CloudError before start(). Components never receive it (see `fogbank.cloud.wiring`).
+        """
         if self._ctx is None:
             raise CloudError("the local cloud is not started; call start() or use it as a context manager")
         return self._ctx
+
+    @property
+    def components(self) -> CloudComponents:
+        """The running components (`cloud.components.lambda_.worker_pids()`); CloudError before start()."""
+        if self._parts is None:
+            raise CloudError("the local cloud is not started; call start() or use it as a context manager")
+        return self._parts
+
+    @property
+    def account_id(self) -> str:
+        """The account every resource of this cloud belongs to."""
+        return self.context.account_id
+
+    @property
+    def state_dir(self) -> Path:
+        """Where the cloud keeps function code, certificates and other files while it runs."""
+        return self.context.state_dir
 
     @property
     def endpoint(self) -> str:

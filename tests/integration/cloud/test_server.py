@@ -15,7 +15,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from fogbank.cloud import LocalCloud
-from fogbank.cloud.context import CloudContext, Component
+from fogbank.cloud.contracts import Component
+from fogbank.cloud.site import CloudSite
+from fogbank.cloud.wiring import CloudComponents
 from fogbank.errors import CloudError
 
 
@@ -131,15 +133,15 @@ def test_cli_prints_endpoint_first_and_stops_on_sigterm(tmp_path: Path) -> None:
 class _EndpointProbe:
     """A component that records, when it is stopped, whether the endpoint still accepts connections."""
 
-    def __init__(self, ctx: CloudContext) -> None:
-        self.ctx = ctx
+    def __init__(self, site: CloudSite) -> None:
+        self.site = site
         self.accepting_at_stop: bool | None = None
 
     def start(self) -> None:
         return None
 
     def stop(self) -> None:
-        host, port = self.ctx.endpoint.removeprefix("http://").rsplit(":", 1)
+        host, port = self.site.endpoint.removeprefix("http://").rsplit(":", 1)
         try:
             socket.create_connection((host, int(port)), timeout=2).close()
             self.accepting_at_stop = True
@@ -150,11 +152,10 @@ class _EndpointProbe:
 class _ProbedCloud(LocalCloud):
     probes: list[_EndpointProbe] = []
 
-    @staticmethod
-    def _build_components(ctx: CloudContext) -> list[tuple[str, Component]]:
-        probe = _EndpointProbe(ctx)
+    def _start_order(self, parts: CloudComponents) -> list[Component]:
+        probe = _EndpointProbe(self.context.site)
         _ProbedCloud.probes.append(probe)
-        return [*LocalCloud._build_components(ctx), ("probe", probe)]
+        return [*super()._start_order(parts), probe]
 
 
 def test_stop_closes_the_endpoint_before_stopping_components() -> None:

@@ -86,16 +86,15 @@ def target_url(cloud: LocalCloud) -> str:
         Timeout=30,
     )
     arn = lam.get_function(FunctionName="door-target")["Configuration"]["FunctionArn"]
-    ctx = cloud.context
     request = ProviderRequest(
-        ctx,
+        cloud.components.cloudformation.services,
         "s",
         "stack-id",
         "Url",
         "AWS::Lambda::Url",
         {"TargetFunctionArn": arn, "AuthType": "NONE"},
-        ctx.region,
-        ctx.account_id,
+        cloud.region,
+        cloud.account_id,
     )
     url = FunctionUrlProvider().create(request).attributes["FunctionUrl"]
     lam.add_permission(

@@ -37,16 +37,15 @@ def cloud() -> Iterator[LocalCloud]:
 
 
 def _request(cloud: LocalCloud, function_arn: str, **props: object) -> ProviderRequest:
-    ctx = cloud.context
     return ProviderRequest(
-        ctx,
+        cloud.components.cloudformation.services,
         "s",
         "stack-id",
         "Url",
         "AWS::Lambda::Url",
         {"TargetFunctionArn": function_arn, **props},
-        ctx.region,
-        ctx.account_id,
+        cloud.region,
+        cloud.account_id,
     )
 
 

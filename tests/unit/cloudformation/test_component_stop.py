@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from fogbank.cloud.cloudformation import component as cfn_component
 from fogbank.cloud.cloudformation.component import CloudFormationComponent
-from fogbank.cloud.context import CloudContext
 from fogbank.cloud.router import AwsRouter
+from fogbank.cloud.site import AwsClients, CloudSite
+
+
+class _Unused:
+    """Stands in for a collaborator this test never reaches (no stack is created)."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the component called {name} of a collaborator this test does not provide")
 
 
 def test_stop_is_bounded_when_a_resource_call_hangs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN a component whose resource pool runs a call that does not return, and a short stop limit
     monkeypatch.setattr(cfn_component, "_STOP_TIMEOUT", 0.5)
-    ctx = CloudContext("http://127.0.0.1:9", tmp_path, AwsRouter(lambda environ, start_response: []))
-    component = CloudFormationComponent(ctx)
+    site = CloudSite("http://127.0.0.1:9", tmp_path)
+    component = CloudFormationComponent(
+        site,
+        AwsRouter(lambda environ, start_response: []),
+        clients=AwsClients(site),
+        lambda_=_Unused(),
+        frontdoors=_Unused(),
+    )
     release = threading.Event()
     started = threading.Event()
 

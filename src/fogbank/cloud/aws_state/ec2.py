@@ -6,7 +6,7 @@ when the EC2 state of a region is first used; drawing them from a seeded generat
 lookup valid for the next LocalCloud.
 
 Example:
-    >>> ensure_stable_default_vpc("us-east-1", "123456789012")  # doctest: +SKIP
+    >>> ensure_stable_default_vpc(account_id="123456789012", region="us-east-1")  # doctest: +SKIP
     'vpc-...'
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 __all__ = ["ensure_stable_default_vpc"]
 
 
-def ensure_stable_default_vpc(region: str, account_id: str) -> str:
+def ensure_stable_default_vpc(*, account_id: str, region: str) -> str:
     """Create the region's EC2 state (and its default VPC) with ids seeded by account and region.
 
     Call it on a fresh state, before anything else touches EC2 in that region; returns the default VPC id.

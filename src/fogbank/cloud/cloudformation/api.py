@@ -103,7 +103,7 @@ class CloudFormationApi:
         else:
             bucket, _, key = path.partition("/")
         try:
-            body = self.component.ctx.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+            body = self.component.clients("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
         except ClientError as exc:
             raise TemplateValidationError(
                 f"TemplateURL must reference a valid S3 object to which you have access. ({url}: {exc})"

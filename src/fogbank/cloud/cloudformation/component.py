@@ -1,4 +1,4 @@
-"""CloudFormationComponent: the CloudFormation API and engine, custom-resource responses, and AppConfig.
+"""CloudFormationComponent: the CloudFormation API and engine, and custom-resource responses.
 
 See docs/architecture.md (Components) and docs/cloudformation.md.
 
@@ -19,13 +19,19 @@ from concurrent.futures import ThreadPoolExecutor
 
 from botocore.exceptions import ClientError
 
-from fogbank.cloud.aws_state.iam import AWS_MANAGED_PREFIX, ensure_aws_managed_policy
 from fogbank.cloud.cloudformation.api import CloudFormationApi
 from fogbank.cloud.cloudformation.custom_responses import RESPONSE_PATH, ResponseBox
 from fogbank.cloud.cloudformation.operations import StackOperations
 from fogbank.cloud.cloudformation.store import Stack, StackStore
-from fogbank.cloud.context import CloudContext
+from fogbank.cloud.contracts import (
+    ClientFactory,
+    FrontDoorCommands,
+    FunctionInvoker,
+    ProviderServices,
+    Routes,
+)
 from fogbank.cloud.router import AwsRequest, AwsResponse
+from fogbank.cloud.site import CloudSite
 
 __all__ = ["CloudFormationComponent"]
 
@@ -35,40 +41,44 @@ _RESOURCE_WORKERS = 6
 
 
 class CloudFormationComponent:
-    """Serves CloudFormation (all of it: moto's never answers) and the appconfig/appconfigdata additions."""
+    """Serves CloudFormation (all of it: moto's never answers).
 
-    def __init__(self, ctx: CloudContext) -> None:
-        self.ctx = ctx
+    Resource providers reach other components only through the `ProviderServices` built here from the
+    constructor's protocols: `clients` (boto3 on the public APIs), `lambda_` (in-process Invoke, for custom
+    resources) and `frontdoors` (the front-door commands).
+    """
+
+    def __init__(
+        self,
+        site: CloudSite,
+        routes: Routes,
+        *,
+        clients: ClientFactory,
+        lambda_: FunctionInvoker,
+        frontdoors: FrontDoorCommands,
+    ) -> None:
+        self._routes = routes
+        self.clients = clients
         self.store = StackStore()
-        self.responses = ResponseBox()
+        self.responses = ResponseBox(site.endpoint)
         self.cancelled = threading.Event()
         # One pool for every stack operation: its threads keep their boto3 clients (about 0.1 s each to build).
         self.pool = ThreadPoolExecutor(max_workers=_RESOURCE_WORKERS, thread_name_prefix="fogbank-cfn")
-        self.operations = StackOperations(ctx, self.store, self.cancelled, self.pool)
+        self.services = ProviderServices(
+            clients=clients, invoker=lambda_, frontdoors=frontdoors, custom_resources=self.responses
+        )
+        self.operations = StackOperations(self.services, self.store, self.cancelled, self.pool)
         self.api = CloudFormationApi(self)
         self._threads: dict[str, threading.Thread] = {}
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        """Register the API, the custom-resource ResponseURL route and the AppConfig handlers."""
-        from fogbank.cloud.appconfig_control import AppConfigControl
-        from fogbank.cloud.appconfigdata import AppConfigData
-
-        self.appconfig = AppConfigControl(self.ctx)
-        self.ctx.router.add("cloudformation", self._handle)
-        self.ctx.router.add_path(RESPONSE_PATH, self.responses.handle)
-        self.ctx.router.add("appconfig", self.appconfig.handle)
-        self.ctx.router.add("appconfig", AppConfigData(self.ctx, self.appconfig).handle)
-        self.ctx.router.add("iam", self._aws_managed_policies)
+        """Register the API and the custom-resource ResponseURL route."""
+        self._routes.add("cloudformation", self._handle)
+        self._routes.add_path(RESPONSE_PATH, self.responses.handle)
 
     def _handle(self, request: AwsRequest) -> AwsResponse:
         return self.api.handle(request)
-
-    def _aws_managed_policies(self, request: AwsRequest) -> None:
-        """Let AWS managed policies exist (as on AWS) before moto answers a request naming one; never answers."""
-        arn = request.form().get("PolicyArn", "")
-        if arn.startswith(AWS_MANAGED_PREFIX):
-            ensure_aws_managed_policy(request.account_id, arn)
 
     def run(self, stack: Stack, operation: Callable[[], None]) -> None:
         """Run a stack operation on its own thread, after the stack's previous operation has finished."""
@@ -93,7 +103,7 @@ class CloudFormationComponent:
     def ssm_parameter(self, name: str) -> str:
         """An SSM parameter's value, for `AWS::SSM::Parameter::Value<...>` parameters; LookupError if missing."""
         try:
-            value: str = self.ctx.client("ssm").get_parameter(Name=name)["Parameter"]["Value"]
+            value: str = self.clients("ssm").get_parameter(Name=name)["Parameter"]["Value"]
         except ClientError as exc:
             raise LookupError(name) from exc
         return value
@@ -111,9 +121,16 @@ class CloudFormationComponent:
             threads = list(self._threads.values())
             self._threads.clear()
         self.pool.shutdown(wait=False, cancel_futures=True)
-        for thread in [*threads, *self.pool._threads]:
+        # the pool's own bounded wait: shutdown(wait=True) joins its workers; we join that with the deadline
+        drain = threading.Thread(
+            target=self.pool.shutdown, kwargs={"wait": True}, name="fogbank-cfn-pool-drain", daemon=True
+        )
+        drain.start()
+        for thread in [*threads, drain]:
             thread.join(max(0.0, deadline - time.monotonic()))
-        stuck = [thread.name for thread in [*threads, *self.pool._threads] if thread.is_alive()]
+        stuck = [thread.name for thread in threads if thread.is_alive()]
+        if drain.is_alive():
+            stuck.append("fogbank-cfn resource pool")
         if stuck:
             _log.warning(
                 "CloudFormation threads still running after %.0f s at stop: %s", _STOP_TIMEOUT, stuck

@@ -4,8 +4,10 @@
 as S3 pre-signed URLs are on AWS). The provider waits for the body with a deadline.
 
 Example:
-    >>> box = ResponseBox()
+    >>> box = ResponseBox("http://127.0.0.1:4566")
     >>> token = box.open()
+    >>> box.response_url(token) == f"http://127.0.0.1:4566{RESPONSE_PATH}{token}"
+    True
     >>> box.deliver(token, b'{"Status": "SUCCESS"}')
     True
     >>> box.wait(token, timeout=1)
@@ -41,9 +43,10 @@ class _Pending:
 
 
 class ResponseBox:
-    """Pending custom-resource responses, by token."""
+    """Pending custom-resource responses, by token (satisfies `contracts.CustomResourceResponses`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, endpoint: str) -> None:
+        self._endpoint = endpoint
         self._cond = threading.Condition()
         self._pending: dict[str, _Pending] = {}
 
@@ -53,6 +56,10 @@ class ResponseBox:
         with self._cond:
             self._pending[token] = _Pending()
         return token
+
+    def response_url(self, token: str) -> str:
+        """The ResponseURL a handler PUTs its answer to."""
+        return f"{self._endpoint}{RESPONSE_PATH}{token}"
 
     def deliver(self, token: str, body: bytes) -> bool:
         """Store a response; False when the token is unknown (expired or never issued)."""
@@ -68,7 +75,7 @@ class ResponseBox:
         """The function failed without (yet) responding; False when nobody waits for `token` any more.
 
         Example:
-            >>> box = ResponseBox(); token = box.open()
+            >>> box = ResponseBox("http://127.0.0.1:4566"); token = box.open()
             >>> box.fail(token, "Unhandled: boom")
             True
             >>> box.wait(token, timeout=60, grace=0)

@@ -20,7 +20,7 @@ from fogbank.cloud.cloudformation.scheduler import run_graph
 from fogbank.cloud.cloudformation.store import Stack, StackResource, StackStore, now
 
 if TYPE_CHECKING:
-    from fogbank.cloud.context import CloudContext
+    from fogbank.cloud.contracts import ProviderServices
 
 __all__ = ["StackOperations"]
 
@@ -29,15 +29,19 @@ class StackOperations:
     """The create / update / delete flows for the stacks of one store."""
 
     def __init__(
-        self, ctx: CloudContext, store: StackStore, cancelled: threading.Event, pool: Executor
+        self,
+        services: ProviderServices,
+        store: StackStore,
+        cancelled: threading.Event,
+        pool: Executor,
     ) -> None:
         self.pool = pool
-        self.ctx = ctx
+        self.services = services
         self.store = store
         self.cancelled = cancelled
 
     def _actions(self, stack: Stack, prepared: Prepared) -> ResourceActions:
-        return ResourceActions(self.ctx, stack, prepared, self._importer(stack))
+        return ResourceActions(self.services, stack, prepared, self._importer(stack))
 
     def _importer(self, stack: Stack) -> Callable[[str], str]:
         def import_value(name: str) -> str:

@@ -27,7 +27,7 @@ from fogbank.cloud.cloudformation.store import Stack, StackResource
 from fogbank.cloud.cloudformation.template import ResourceDefinition
 
 if TYPE_CHECKING:
-    from fogbank.cloud.context import CloudContext
+    from fogbank.cloud.contracts import ProviderServices
 
 __all__ = ["ResourceActions"]
 
@@ -47,9 +47,13 @@ class ResourceActions:
     """Create, update and delete the resources of one stack operation."""
 
     def __init__(
-        self, ctx: CloudContext, stack: Stack, prepared: Prepared, import_value: Callable[[str], str]
+        self,
+        services: ProviderServices,
+        stack: Stack,
+        prepared: Prepared,
+        import_value: Callable[[str], str],
     ) -> None:
-        self.ctx = ctx
+        self.services = services
         self.stack = stack
         self.prepared = prepared
         self._import_value = import_value
@@ -117,7 +121,7 @@ class ResourceActions:
 
     def request(self, definition: ResourceDefinition, properties: dict[str, Any]) -> ProviderRequest:
         return ProviderRequest(
-            ctx=self.ctx,
+            services=self.services,
             stack_name=self.stack.name,
             stack_id=self.stack.stack_id,
             logical_id=definition.logical_id,

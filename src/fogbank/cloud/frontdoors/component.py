@@ -9,8 +9,9 @@ How a URL from stack outputs reaches its listener (see docs/front-doors.md):
   certificate from a per-cloud CA, the shim sends connections for those names to it, and REQUESTS_CA_BUNDLE
   trusts the CA while the cloud runs. A plain-HTTP edge listener serves the same hosts for other processes.
 
-Example:
-    >>> ctx.frontdoors.put_function_url(FunctionUrlModel(...))  # doctest: +SKIP
+Example (skipped as a doctest: it needs a started cloud):
+    >>> doors = FrontDoorsComponent(site, router, lambda_=lambda_component)  # doctest: +SKIP
+    >>> doors.put_function_url(FunctionUrlModel(...))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -26,13 +27,12 @@ from typing import TYPE_CHECKING
 
 import requests.adapters as requests_adapters
 
-from fogbank.cloud.aws_state.ec2 import ensure_stable_default_vpc
 from fogbank.cloud.frontdoors.doors.alb import Action, AlbDoor, AlbListener, LambdaTargetGroup
 from fogbank.cloud.frontdoors.doors.function_url import FunctionUrlDoor, FunctionUrlModel
 from fogbank.cloud.frontdoors.doors.http_api import HttpApiDoor, HttpApiModel
 from fogbank.cloud.frontdoors.doors.rest_api import RestApiDoor, RestApiModel
 from fogbank.cloud.frontdoors.http import HttpRequest, HttpResponse
-from fogbank.cloud.frontdoors.invoker import CloudInvoker, Invoker
+from fogbank.cloud.frontdoors.invoker import CloudInvoker
 from fogbank.cloud.frontdoors.listener import HttpListener
 from fogbank.cloud.frontdoors.shim import ConnectionShim
 from fogbank.cloud.frontdoors.tls import LocalAuthority, configured_bundle
@@ -40,7 +40,8 @@ from fogbank.cloud.router import AwsRequest, AwsResponse
 from fogbank.errors import CloudError
 
 if TYPE_CHECKING:
-    from fogbank.cloud.context import CloudContext
+    from fogbank.cloud.contracts import FunctionInvoker, Routes
+    from fogbank.cloud.site import CloudSite
 
 __all__ = ["DOOR_MAP_PATH", "FrontDoorsComponent"]
 
@@ -56,12 +57,16 @@ def _extra_domains(region: str) -> list[str]:
 
 
 class FrontDoorsComponent:
-    """Owns every front-door listener of one LocalCloud; providers register what they create here."""
+    """Owns every front-door listener of one LocalCloud; providers register what they create here.
 
-    def __init__(self, ctx: CloudContext, invoker: Invoker | None = None) -> None:
-        self.ctx = ctx
-        self._invoker = invoker
-        self._cloud_invoker: CloudInvoker | None = None
+    Implements `fogbank.cloud.contracts.FrontDoorCommands`; calls functions through `lambda_` (a
+    `FunctionInvoker`) after checking their resource policies.
+    """
+
+    def __init__(self, site: CloudSite, routes: Routes, *, lambda_: FunctionInvoker) -> None:
+        self._site = site
+        self._routes = routes
+        self.invoker = CloudInvoker(site, lambda_)
         self._lock = threading.Lock()
         self.shim = ConnectionShim()
         self._edge_tls: HttpListener | None = None
@@ -82,18 +87,13 @@ class FrontDoorsComponent:
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the edge listeners (TLS and plain), install the connection shim, trust the local CA.
-
-        Also creates the default VPC (where load balancers go) with the same ids in every LocalCloud, so that
-        a `Vpc.from_lookup` cached in cdk.context.json stays valid.
-        """
-        region = self.ctx.region
-        ensure_stable_default_vpc(region, self.ctx.account_id)
+        """Start the edge listeners (TLS and plain), install the connection shim, trust the local CA."""
+        region = self._site.region
         names = [f"*.execute-api.{region}.amazonaws.com", f"*.lambda-url.{region}.on.aws"]
         names += [f"*.{domain}" for domain in _extra_domains(region)]
         self._authority = LocalAuthority.create(names)
         files = self._authority.write(
-            self.ctx.state_dir / "frontdoors-tls", trusted=configured_bundle(os.environ)
+            self._site.state_dir / "frontdoors-tls", trusted=configured_bundle(os.environ)
         )
         self.ca_file, self.bundle_file = str(files.ca_cert), str(files.bundle)
         self._edge_tls = HttpListener("127.0.0.1", 0, self._edge, tls=files.server_context())
@@ -109,7 +109,7 @@ class FrontDoorsComponent:
         # tests/unit/frontdoors/test_tls_bundle.py fails if a new version stops doing so.
         self._previous_default_bundle = requests_adapters.DEFAULT_CA_BUNDLE_PATH
         requests_adapters.DEFAULT_CA_BUNDLE_PATH = str(files.bundle)
-        self.ctx.router.add_path(DOOR_MAP_PATH, self._door_map)
+        self._routes.add_path(DOOR_MAP_PATH, self._door_map)
 
     def stop(self) -> None:
         """Close every listener, remove the shim and restore REQUESTS_CA_BUNDLE. Idempotent, never raises."""
@@ -131,14 +131,6 @@ class FrontDoorsComponent:
             else:
                 os.environ[_CA_ENV] = self._previous_ca
             self._ca_env_set = False
-
-    @property
-    def invoker(self) -> Invoker:
-        if self._invoker is not None:
-            return self._invoker
-        if self._cloud_invoker is None:
-            self._cloud_invoker = CloudInvoker(self.ctx)
-        return self._cloud_invoker
 
     @property
     def edge_port(self) -> int:
@@ -164,7 +156,7 @@ class FrontDoorsComponent:
             return AwsResponse.json({"message": "the front doors are not started"}, 503)
         return AwsResponse.json(
             {
-                "region": self.ctx.region,
+                "region": self._site.region,
                 "edge_tls": ["127.0.0.1", tls.port],
                 "edge_plain": ["127.0.0.1", plain.port],
                 "ca_file": self.ca_file,
@@ -216,11 +208,7 @@ class FrontDoorsComponent:
             self._urls.pop(url_id, None)
 
     def _public_url_allowed(self, function_arn: str, auth_type: str) -> bool:
-        if self._invoker is not None:  # an injected invoker (tests) carries no policy store
-            return True
-        invoker = self.invoker
-        assert isinstance(invoker, CloudInvoker)
-        return invoker.allowed(
+        return self.invoker.allowed(
             function_arn, "*", "lambda:InvokeFunctionUrl", None, {"lambda:FunctionUrlAuthType": auth_type}
         )
 
@@ -232,7 +220,7 @@ class FrontDoorsComponent:
         """
         if self._edge_tls is None:
             raise CloudError("the front doors are not started; start them before serving a domain")
-        if domain not in _extra_domains(self.ctx.region):
+        if domain not in _extra_domains(self._site.region):
             raise CloudError(f"the edge certificate does not name *.{domain}; add it to _extra_domains")
         with self._lock:
             self._domains[domain] = handler
@@ -254,13 +242,13 @@ class FrontDoorsComponent:
         handler = self._domains.get(domain)
         if handler is not None:
             return handler(request)
-        if domain == f"execute-api.{self.ctx.region}.amazonaws.com":
+        if domain == f"execute-api.{self._site.region}.amazonaws.com":
             rest, http = self._rest.get(api_id), self._http.get(api_id)
             if rest is not None:
                 return rest.handle(request)
             if http is not None:
                 return http.handle(request)
-        elif domain == f"lambda-url.{self.ctx.region}.on.aws" and api_id in self._urls:
+        elif domain == f"lambda-url.{self._site.region}.on.aws" and api_id in self._urls:
             return self._urls[api_id].handle(request)
         return HttpResponse.json(
             {"message": f"no API or function URL named {host!r} on this local cloud; deploy it first"}, 404

@@ -14,7 +14,8 @@ from fogbank.cloud.aws_state.lambda_policy import resource_policy
 from fogbank.cloud.frontdoors.permissions import policy_allows
 
 if TYPE_CHECKING:
-    from fogbank.cloud.context import CloudContext
+    from fogbank.cloud.contracts import FunctionInvoker
+    from fogbank.cloud.site import CloudSite
 
 __all__ = ["CloudInvoker", "InvocationFailed", "Invoker"]
 
@@ -36,10 +37,11 @@ class Invoker(Protocol):
 
 
 class CloudInvoker:
-    """Invoke through `ctx.lambda_.invoke` after checking the function's policy through the Lambda API."""
+    """Invoke through the Lambda component's in-process Invoke after checking the function's resource policy."""
 
-    def __init__(self, ctx: CloudContext) -> None:
-        self._ctx = ctx
+    def __init__(self, site: CloudSite, lambda_: FunctionInvoker) -> None:
+        self._site = site
+        self._lambda = lambda_
 
     def allowed(
         self,
@@ -51,7 +53,7 @@ class CloudInvoker:
     ) -> bool:
         # read in-process (the same backend call as GetPolicy): a signed HTTP round trip per request cost a
         # third of a Function URL's throughput
-        policy = resource_policy(self._ctx.region, self._ctx.account_id, function)
+        policy = resource_policy(self._site.region, self._site.account_id, function)
         return policy_allows(policy, principal, action, source_arn, context)
 
     def __call__(
@@ -60,7 +62,7 @@ class CloudInvoker:
         if principal != "iam" and not self.allowed(function, principal, "lambda:InvokeFunction", source_arn):
             raise InvocationFailed("AccessDeniedException", f"{principal} may not invoke {function}")
         try:
-            result = self._ctx.lambda_.invoke(function, payload, trace_header=trace_header)
+            result = self._lambda.invoke(function, payload, trace_header=trace_header)
         except Exception as exc:  # the Lambda API rejected the call (unknown function, throttled, ...)
             raise InvocationFailed(type(exc).__name__, str(exc)) from exc
         if result.function_error is not None or not 200 <= result.status < 300:

@@ -2,9 +2,10 @@
 
 See docs/architecture.md (Components) and docs/local-cloud-lambda.md.
 
-Example:
-    >>> result = ctx.lambda_.invoke("my-fn", b'{"a": 1}')  # doctest: +SKIP
-    >>> result.status, result.function_error
+Example (skipped as a doctest: it needs a started cloud and a deployed function):
+    >>> lambda_ = LambdaComponent(site, router, telemetry=telemetry)  # doctest: +SKIP
+    >>> result = lambda_.invoke("my-fn", b'{"a": 1}')  # doctest: +SKIP
+    >>> result.status, result.function_error  # doctest: +SKIP
     (200, None)
 """
 
@@ -19,7 +20,7 @@ from collections.abc import Callable
 
 from fogbank.cloud.aws_state import lambda_ as lambda_state
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
-from fogbank.cloud.context import CloudContext
+from fogbank.cloud.contracts import InvocationType, Routes, TelemetrySink
 from fogbank.cloud.lambda_.api import InvokeResult
 from fogbank.cloud.lambda_.code import CodeStore
 from fogbank.cloud.lambda_.errors import LambdaApiError
@@ -31,6 +32,7 @@ from fogbank.cloud.lambda_.process import Spawner, WorkerProcess
 from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
 from fogbank.cloud.lambda_.worker import Launch, Worker
 from fogbank.cloud.lambda_.zygote import Zygote
+from fogbank.cloud.site import CloudSite
 from fogbank.cloud.telemetry.records import InvocationRecord, LogLine
 from fogbank.errors import CloudError
 
@@ -69,13 +71,22 @@ class LambdaComponent:
     pre-initialised runtime; no /opt namespace then).
     """
 
-    def __init__(self, ctx: CloudContext) -> None:
-        self.ctx = ctx
+    def __init__(
+        self,
+        site: CloudSite,
+        routes: Routes,
+        *,
+        telemetry: TelemetrySink,
+        credentials: EnvironmentCredentials | None = None,
+    ) -> None:
+        self._site = site
+        self._routes = routes
+        self._telemetry = telemetry
         self.max_workers_per_function = int(_env_number("FOGBANK_LAMBDA_MAX_WORKERS", 32))
         self.queue_timeout_s = _env_number("FOGBANK_LAMBDA_QUEUE_SECONDS", 30)
         self.idle_timeout_s = _env_number("FOGBANK_LAMBDA_IDLE_SECONDS", 600)
         self.use_zygote = os.environ.get("FOGBANK_LAMBDA_ZYGOTE", "1") != "0"
-        self._credentials: EnvironmentCredentials = lambda spec: {}
+        self._credentials: EnvironmentCredentials = credentials or (lambda spec: {})
         self._spawner: Spawner | None = None
         self._zygote: Zygote | None = None
         self._pools: WorkerPools | None = None
@@ -87,12 +98,12 @@ class LambdaComponent:
         """Attach to moto's Lambda store and register the Lambda API handler on the router."""
         self._stopping.clear()
         self._spawner = Spawner()
-        code = CodeStore(self.ctx.state_dir / "lambda")
+        code = CodeStore(self._site.state_dir / "lambda")
         if self.use_zygote:
             self._zygote = Zygote(
                 self._spawner,
-                build_runtime_dir(self.ctx.state_dir),
-                self.ctx.state_dir / "lambda" / "opt-probe",
+                build_runtime_dir(self._site.state_dir),
+                self._site.state_dir / "lambda" / "opt-probe",
             )
             threading.Thread(target=self._start_zygote, name="lambda-zygote-start", daemon=True).start()
         self._pools = WorkerPools(
@@ -106,7 +117,7 @@ class LambdaComponent:
             Telemetry(self._put_log_lines, self._record_invocation),
         )
         lambda_state.install(self._invoke_for_moto)
-        self.ctx.router.add("lambda", LambdaHttpApi(self._invoker, self._pools.recycle))
+        self._routes.add("lambda", LambdaHttpApi(self._invoker, self._pools.recycle))
         self._janitor = threading.Thread(target=self._reap_idle_workers, name="lambda-janitor", daemon=True)
         self._janitor.start()
 
@@ -132,7 +143,7 @@ class LambdaComponent:
         function: str,
         payload: bytes,
         *,
-        invocation_type: str = "RequestResponse",
+        invocation_type: InvocationType = "RequestResponse",
         trace_header: str | None = None,
         qualifier: str | None = None,
         on_event_outcome: EventOutcome | None = None,
@@ -154,9 +165,10 @@ class LambdaComponent:
     def set_environment_credentials(self, credentials: EnvironmentCredentials) -> None:
         """Give each new execution environment the credentials `credentials(spec)` returns (e.g. the function's
         role's temporary credentials). Environments started before keep theirs until they are recycled.
+        Prefer the constructor's `credentials=` (wired in `fogbank.cloud.wiring`).
 
         Example:
-            >>> ctx.lambda_.set_environment_credentials(lambda spec: sts_credentials_for(spec.role))  # doctest: +SKIP
+            >>> lambda_.set_environment_credentials(lambda spec: sts_credentials_for(spec.role))  # doctest: +SKIP
         """
         self._credentials = credentials
 
@@ -164,7 +176,7 @@ class LambdaComponent:
         """What an execution environment of `spec` gets from the cloud: endpoint, region and credentials."""
         region = region_of(spec.arn)
         return {
-            **self.ctx.env(),
+            **self._site.env(),
             "AWS_REGION": region,
             "AWS_DEFAULT_REGION": region,
             **self._credentials(spec),
@@ -179,7 +191,7 @@ class LambdaComponent:
         """The function in the region its ARN names, else the caller's region, else the cloud's default."""
         if function.startswith("arn:"):
             region = region_of(function)
-        return lambda_state.resolve(self.ctx.account_id, region or self.ctx.region, function, qualifier)
+        return lambda_state.resolve(self._site.account_id, region or self._site.region, function, qualifier)
 
     def _start_worker(self, spec: FunctionSpec, code: CodeStore) -> Worker:
         assert self._spawner is not None
@@ -198,8 +210,8 @@ class LambdaComponent:
             task_root,
             opt_dir,
             cloud_env=self.environment(spec),
-            xray_daemon=self.ctx.telemetry.xray_daemon_address,
-            runtime_dir=build_runtime_dir(self.ctx.state_dir),
+            xray_daemon=self._telemetry.xray_daemon_address,
+            runtime_dir=build_runtime_dir(self._site.state_dir),
             opt_mounted=zygote is not None and zygote.opt_error is None,
             host_architecture=host_architecture(),
         )
@@ -224,14 +236,14 @@ class LambdaComponent:
                 "Functions find their layers through PYTHONPATH, NODE_PATH and PATH at %s/lambda/opt/<hash>; "
                 "code that hard-codes /opt paths (e.g. /opt/awscli/aws) will not find them.",
                 zygote.opt_error,
-                self.ctx.state_dir,
+                self._site.state_dir,
             )
 
     def _put_log_lines(self, group: str, stream: str, lines: list[LogLine], *, region: str) -> None:
-        self.ctx.telemetry.put_log_lines(group, stream, lines, region=region)
+        self._telemetry.put_log_lines(group, stream, lines, region=region)
 
     def _record_invocation(self, record: InvocationRecord) -> None:
-        self.ctx.telemetry.record_invocation(record)
+        self._telemetry.record_invocation(record)
 
     def _invoke_for_moto(self, qualified_arn: str, payload: bytes) -> tuple[bytes, str | None]:
         """moto's event sources (SQS, SNS, Kinesis, DynamoDB streams, log subscriptions) land here."""

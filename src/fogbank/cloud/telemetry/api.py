@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fogbank.cloud.aws_state import cloudwatch as cloudwatch_state
-from fogbank.cloud.router import AwsRouter
+from fogbank.cloud.contracts import Routes
 from fogbank.cloud.telemetry.cloudwatch_api import CloudWatchApi
 from fogbank.cloud.telemetry.logs_api import handle_logs
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
-def register(router: AwsRouter, telemetry: TelemetryComponent) -> None:
+def register(router: Routes, telemetry: TelemetryComponent) -> None:
     """Add the telemetry handlers to `router`."""
     from fogbank.cloud.telemetry.xray_api import XRayApi
 

@@ -2,9 +2,10 @@
 
 See docs/architecture.md (Components) and docs/telemetry.md.
 
-Example:
-    >>> ctx.telemetry.put_log_lines("/aws/lambda/f", "2024/01/01/[$LATEST]ab", [LogLine(1, "hi")])  # doctest: +SKIP
-    >>> ctx.telemetry.xray_daemon_address  # doctest: +SKIP
+Example (skipped as a doctest: it needs a started component):
+    >>> telemetry = TelemetryComponent(site, router)  # doctest: +SKIP
+    >>> telemetry.put_log_lines("/aws/lambda/f", "2024/01/01/[$LATEST]ab", [LogLine(1, "hi")])  # doctest: +SKIP
+    >>> telemetry.xray_daemon_address  # doctest: +SKIP
     '127.0.0.1:40123'
 """
 
@@ -15,7 +16,8 @@ from collections.abc import Sequence
 
 from fogbank.cloud.aws_state import logs as logs_state
 from fogbank.cloud.aws_state import xray as xray_state
-from fogbank.cloud.context import CloudContext
+from fogbank.cloud.contracts import Routes
+from fogbank.cloud.site import CloudSite
 from fogbank.cloud.telemetry.lambda_segments import lambda_segment_documents
 from fogbank.cloud.telemetry.records import InvocationRecord, LogLine
 from fogbank.cloud.telemetry.xray_daemon import XRayDaemon
@@ -27,17 +29,18 @@ _log = logging.getLogger(__name__)
 
 
 class TelemetryComponent:
-    """Owns what functions leave behind: their log lines, metrics and traces."""
+    """Owns what functions leave behind: their log lines, metrics and traces (a `TelemetrySink`)."""
 
-    def __init__(self, ctx: CloudContext) -> None:
-        self.ctx = ctx
+    def __init__(self, site: CloudSite, routes: Routes) -> None:
+        self._region = site.region
+        self._routes = routes
         self._daemon: XRayDaemon | None = None
 
     def start(self) -> None:
         """Register the Logs / CloudWatch / X-Ray handlers and start the X-Ray daemon listener."""
         from fogbank.cloud.telemetry import api
 
-        api.register(self.ctx.router, self)
+        api.register(self._routes, self)
         self._daemon = XRayDaemon(on_documents=self.put_segment_documents).start()
 
     def stop(self) -> None:
@@ -57,7 +60,7 @@ class TelemetryComponent:
         region's metrics; queryable on return."""
         from fogbank.cloud.telemetry.emf import metric_data_from_lines
 
-        where = region or self.ctx.region
+        where = region or self._region
         logs_state.put_events(
             where, log_group, log_stream, [(line.timestamp_ms, line.message) for line in lines]
         )
@@ -70,7 +73,7 @@ class TelemetryComponent:
         """Store PutMetricData-shaped datums (timestamps as naive UTC datetimes) in `region`."""
         from fogbank.cloud.aws_state import cloudwatch as cloudwatch_state
 
-        cloudwatch_state.put_metric_data(region or self.ctx.region, namespace, data)
+        cloudwatch_state.put_metric_data(region or self._region, namespace, data)
 
     @property
     def xray_daemon_address(self) -> str:
@@ -89,6 +92,6 @@ class TelemetryComponent:
 
     def put_segment_documents(self, documents: list[str], region: str | None = None) -> None:
         """Store raw segment documents (from the daemon, Lambda, or PutTraceSegments)."""
-        rejected = xray_state.put_segment_documents(region or self.ctx.region, documents)
+        rejected = xray_state.put_segment_documents(region or self._region, documents)
         for bad in rejected:
             _log.warning("X-Ray: rejected a segment document: %s", bad)

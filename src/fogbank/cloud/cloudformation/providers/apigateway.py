@@ -44,7 +44,7 @@ __all__ = [
 
 
 def _apigw(request: ProviderRequest) -> Any:
-    return request.ctx.client("apigateway", request.region)
+    return request.services.client("apigateway", request.region)
 
 
 def served_api(
@@ -53,7 +53,7 @@ def served_api(
     """The door's model of an API (REST or HTTP), or a DeployError naming the resource and the API.
 
     Example:
-        >>> served_api(request, "abc123", request.ctx.frontdoors.rest_api, "REST API")  # doctest: +SKIP
+        >>> served_api(request, "abc123", request.services.frontdoors.rest_api, "REST API")  # doctest: +SKIP
     """
     model = lookup(api_id)
     if model is None:
@@ -64,7 +64,7 @@ def served_api(
 
 
 def _model(request: ProviderRequest, api_id: str) -> RestApiModel:
-    return served_api(request, api_id, request.ctx.frontdoors.rest_api, "REST API")
+    return served_api(request, api_id, request.services.frontdoors.rest_api, "REST API")
 
 
 class RestApiProvider(ResourceProvider):
@@ -108,7 +108,7 @@ class RestApiProvider(ResourceProvider):
             arguments["binaryMediaTypes"] = list(binary)
         api = _apigw(request).create_rest_api(**arguments)
         api_id = api["id"]
-        request.ctx.frontdoors.put_rest_api(
+        request.services.frontdoors.put_rest_api(
             RestApiModel(api_id, request.region, request.account_id, binary_media_types=binary)
         )
         return ProviderResult(
@@ -116,7 +116,7 @@ class RestApiProvider(ResourceProvider):
         )
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        request.ctx.frontdoors.remove_rest_api(current.physical_id)
+        request.services.frontdoors.remove_rest_api(current.physical_id)
         with ignore_missing():
             _apigw(request).delete_rest_api(restApiId=current.physical_id)
 
@@ -303,7 +303,7 @@ class DeploymentProvider(ResourceProvider):
         """Delete the deployment, and its StageName stage unless a newer deployment (a replacement) owns it."""
         props = request.properties
         api_id, stage = props["RestApiId"], props.get("StageName")
-        model = request.ctx.frontdoors.rest_api(api_id)
+        model = request.services.frontdoors.rest_api(api_id)
         client = _apigw(request)
         owns_stage = model is None or model.stage_deployments.get(stage or "") == current.physical_id
         if stage and owns_stage:
@@ -387,7 +387,7 @@ class StageProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
-        model = request.ctx.frontdoors.rest_api(props["RestApiId"])
+        model = request.services.frontdoors.rest_api(props["RestApiId"])
         if model is not None:
             model.stages.pop(current.physical_id, None)
             model.stage_resources.pop(current.physical_id, None)

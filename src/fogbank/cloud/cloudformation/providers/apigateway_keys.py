@@ -29,7 +29,7 @@ __all__ = [
 
 
 def _apigw(request: ProviderRequest) -> Any:
-    return request.ctx.client("apigateway", request.region)
+    return request.services.client("apigateway", request.region)
 
 
 class AccountProvider(ResourceProvider):
@@ -92,7 +92,7 @@ class ApiKeyProvider(ResourceProvider):
     def _models(request: ProviderRequest) -> list[RestApiModel]:
         """The APIs named in StageKeys (the legacy way to make a key valid for a stage)."""
         models = [
-            request.ctx.frontdoors.rest_api(item["RestApiId"])
+            request.services.frontdoors.rest_api(item["RestApiId"])
             for item in request.properties.get("StageKeys") or []
         ]
         return [model for model in models if model is not None]
@@ -150,7 +150,9 @@ class UsagePlanKeyProvider(ResourceProvider):
     @staticmethod
     def _models(request: ProviderRequest, client: Any) -> list[RestApiModel]:
         plan = client.get_usage_plan(usagePlanId=request.properties["UsagePlanId"])
-        models = [request.ctx.frontdoors.rest_api(stage["apiId"]) for stage in plan.get("apiStages") or []]
+        models = [
+            request.services.frontdoors.rest_api(stage["apiId"]) for stage in plan.get("apiStages") or []
+        ]
         return [model for model in models if model is not None]
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:

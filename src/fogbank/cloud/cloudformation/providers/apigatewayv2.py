@@ -35,7 +35,7 @@ __all__ = [
 
 
 def _apigw(request: ProviderRequest) -> Any:
-    return request.ctx.client("apigatewayv2", request.region)
+    return request.services.client("apigatewayv2", request.region)
 
 
 class ApiProvider(ResourceProvider):
@@ -92,12 +92,12 @@ class ApiProvider(ResourceProvider):
                 with ignore_missing():
                     _apigw(request).delete_api(ApiId=api_id)
                 raise
-        request.ctx.frontdoors.put_http_api(model)
+        request.services.frontdoors.put_http_api(model)
         endpoint = f"https://{api_id}.execute-api.{request.region}.amazonaws.com"
         return ProviderResult(physical_id=api_id, attributes={"ApiId": api_id, "ApiEndpoint": endpoint})
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        request.ctx.frontdoors.remove_http_api(current.physical_id)
+        request.services.frontdoors.remove_http_api(current.physical_id)
         with ignore_missing():
             _apigw(request).delete_api(ApiId=current.physical_id)
 
@@ -174,7 +174,7 @@ class RouteProvider(ResourceProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        model = served_api(request, props["ApiId"], request.ctx.frontdoors.http_api, "HTTP API")
+        model = served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
         arguments, route = self._route(request)
         route_id = _apigw(request).create_route(ApiId=props["ApiId"], **arguments)["RouteId"]
         model.routes.append(replace(route, route_id=route_id))
@@ -186,7 +186,7 @@ class RouteProvider(ResourceProvider):
         props = request.properties
         if props["ApiId"] != previous_properties["ApiId"]:
             return super().update(request, current, previous_properties)
-        model = served_api(request, props["ApiId"], request.ctx.frontdoors.http_api, "HTTP API")
+        model = served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
         arguments, route = self._route(request)
         if "Target" not in arguments:
             arguments["Target"] = ""  # UpdateRoute keeps an omitted Target; the template removed it
@@ -229,7 +229,7 @@ class RouteProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
-        model = request.ctx.frontdoors.http_api(props["ApiId"])
+        model = request.services.frontdoors.http_api(props["ApiId"])
         if model is not None:
             model.routes[:] = [route for route in model.routes if route.route_id != current.physical_id]
         with ignore_missing():
@@ -250,7 +250,7 @@ class StageProvider(ResourceProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        model = served_api(request, props["ApiId"], request.ctx.frontdoors.http_api, "HTTP API")
+        model = served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
         arguments, variables = self._stage(request)
         _apigw(request).create_stage(**arguments)
         model.stages[props["StageName"]] = variables
@@ -262,7 +262,7 @@ class StageProvider(ResourceProvider):
         props = request.properties
         if any(props[key] != previous_properties[key] for key in ("ApiId", "StageName")):
             return super().update(request, current, previous_properties)
-        model = served_api(request, props["ApiId"], request.ctx.frontdoors.http_api, "HTTP API")
+        model = served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
         arguments, variables = self._stage(request)
         client = _apigw(request)
         # moto 5.2.5 has no UpdateStage for HTTP APIs: the stage's state is written again under the same name,
@@ -294,7 +294,7 @@ class StageProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
-        model = request.ctx.frontdoors.http_api(props["ApiId"])
+        model = request.services.frontdoors.http_api(props["ApiId"])
         if model is not None:
             model.stages.pop(current.physical_id, None)
         with ignore_missing():

@@ -44,14 +44,14 @@ class ApplicationProvider(_AppConfigProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        created = request.ctx.client("appconfig", request.region).create_application(
+        created = request.services.client("appconfig", request.region).create_application(
             Name=props["Name"], Tags=tag_list_to_map(props.get("Tags")), **_pick(props, "Description")
         )
         return self._result(created["Id"])
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("appconfig", request.region).delete_application(
+            request.services.client("appconfig", request.region).delete_application(
                 ApplicationId=current.physical_id
             )
 
@@ -63,7 +63,7 @@ class EnvironmentProvider(_AppConfigProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        created = request.ctx.client("appconfig", request.region).create_environment(
+        created = request.services.client("appconfig", request.region).create_environment(
             ApplicationId=props["ApplicationId"],
             Name=props["Name"],
             Tags=tag_list_to_map(props.get("Tags")),
@@ -73,7 +73,7 @@ class EnvironmentProvider(_AppConfigProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("appconfig", request.region).delete_environment(
+            request.services.client("appconfig", request.region).delete_environment(
                 ApplicationId=request.properties["ApplicationId"], EnvironmentId=current.physical_id
             )
 
@@ -96,7 +96,7 @@ class ConfigurationProfileProvider(_AppConfigProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        created = request.ctx.client("appconfig", request.region).create_configuration_profile(
+        created = request.services.client("appconfig", request.region).create_configuration_profile(
             ApplicationId=props["ApplicationId"],
             Name=props["Name"],
             LocationUri=props["LocationUri"],
@@ -107,7 +107,7 @@ class ConfigurationProfileProvider(_AppConfigProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("appconfig", request.region).delete_configuration_profile(
+            request.services.client("appconfig", request.region).delete_configuration_profile(
                 ApplicationId=request.properties["ApplicationId"], ConfigurationProfileId=current.physical_id
             )
 
@@ -130,7 +130,7 @@ class DeploymentStrategyProvider(_AppConfigProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        created = request.ctx.client("appconfig", request.region).create_deployment_strategy(
+        created = request.services.client("appconfig", request.region).create_deployment_strategy(
             Name=props["Name"],
             DeploymentDurationInMinutes=int(props["DeploymentDurationInMinutes"]),
             GrowthFactor=float(props["GrowthFactor"]),
@@ -145,7 +145,7 @@ class DeploymentStrategyProvider(_AppConfigProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("appconfig", request.region).delete_deployment_strategy(
+            request.services.client("appconfig", request.region).delete_deployment_strategy(
                 DeploymentStrategyId=current.physical_id
             )
 
@@ -170,7 +170,7 @@ class HostedConfigurationVersionProvider(_AppConfigProvider):
         optional = _pick(props, "Description", "VersionLabel")
         if "LatestVersionNumber" in props:
             optional["LatestVersionNumber"] = int(props["LatestVersionNumber"])
-        created = request.ctx.client("appconfig", request.region).create_hosted_configuration_version(
+        created = request.services.client("appconfig", request.region).create_hosted_configuration_version(
             ApplicationId=props["ApplicationId"],
             ConfigurationProfileId=props["ConfigurationProfileId"],
             Content=str(props["Content"]).encode(),
@@ -181,7 +181,7 @@ class HostedConfigurationVersionProvider(_AppConfigProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("appconfig", request.region).delete_hosted_configuration_version(
+            request.services.client("appconfig", request.region).delete_hosted_configuration_version(
                 ApplicationId=request.properties["ApplicationId"],
                 ConfigurationProfileId=request.properties["ConfigurationProfileId"],
                 VersionNumber=int(current.physical_id),
@@ -206,7 +206,7 @@ class DeploymentProvider(_AppConfigProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        created = request.ctx.client("appconfig", request.region).start_deployment(
+        created = request.services.client("appconfig", request.region).start_deployment(
             ApplicationId=props["ApplicationId"],
             EnvironmentId=props["EnvironmentId"],
             DeploymentStrategyId=props["DeploymentStrategyId"],

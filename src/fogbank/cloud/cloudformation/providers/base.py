@@ -1,7 +1,7 @@
 """The contract every CloudFormation resource provider of the local cloud follows.
 
 A provider is a small class per resource type. It receives resolved properties and calls the local cloud's
-public APIs through `request.ctx.client(service)`. It declares the properties it supports: the engine fails a
+public APIs through `request.services.client(service)`. It declares the properties it supports: the engine fails a
 resource that uses any other property with "unsupported property", naming it — nothing is silently skipped.
 
 Example:
@@ -9,10 +9,10 @@ Example:
     ...     resource_type = "AWS::SQS::Queue"
     ...     properties = frozenset({"QueueName"})
     ...     def create(self, request):
-    ...         url = request.ctx.client("sqs").create_queue(QueueName=request.properties["QueueName"])["QueueUrl"]
+    ...         url = request.services.client("sqs").create_queue(QueueName=request.properties["QueueName"])["QueueUrl"]
     ...         return ProviderResult(physical_id=url, attributes={"QueueUrl": url})
     ...     def delete(self, request, current):
-    ...         request.ctx.client("sqs").delete_queue(QueueUrl=current.physical_id)
+    ...         request.services.client("sqs").delete_queue(QueueUrl=current.physical_id)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from fogbank.cloud.context import CloudContext
+    from fogbank.cloud.contracts import ProviderServices
 
 __all__ = ["NeedsReplacement", "ProviderRequest", "ProviderResult", "ResourceProvider"]
 
@@ -30,7 +30,7 @@ __all__ = ["NeedsReplacement", "ProviderRequest", "ProviderResult", "ResourcePro
 class ProviderRequest:
     """One resource operation: the resource's resolved properties and where it lives."""
 
-    ctx: CloudContext
+    services: ProviderServices
     stack_name: str
     stack_id: str
     logical_id: str

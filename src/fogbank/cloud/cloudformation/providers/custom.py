@@ -18,7 +18,7 @@ import os
 import uuid
 from typing import Any
 
-from fogbank.cloud.cloudformation.custom_responses import RESPONSE_PATH, FailedWithoutResponse
+from fogbank.cloud.cloudformation.custom_responses import FailedWithoutResponse
 from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
 from fogbank.cloud.lambda_.api import InvokeResult
 
@@ -80,13 +80,12 @@ class CustomResourceProvider(ResourceProvider):
                 f"unsupported ServiceToken {token_arn!r} of {request.logical_id}: the local cloud invokes Lambda "
                 "functions only (arn:aws:lambda:...), not SNS topics"
             )
-        ctx = request.ctx
-        box = ctx.cloudformation.responses
+        box = request.services.custom_resources
         token = box.open()
         event: dict[str, Any] = {
             "RequestType": request_type,
             "ServiceToken": token_arn,
-            "ResponseURL": f"{ctx.endpoint}{RESPONSE_PATH}{token}",
+            "ResponseURL": box.response_url(token),
             "StackId": request.stack_id,
             "RequestId": str(uuid.uuid4()),
             "ResourceType": request.resource_type,
@@ -102,7 +101,7 @@ class CustomResourceProvider(ResourceProvider):
             if not result.ok:
                 box.fail(token, _failure_reason(request, token_arn, result))
 
-        invoked = ctx.lambda_.invoke(
+        invoked = request.services.invoker.invoke(
             token_arn, json.dumps(event).encode(), invocation_type="Event", on_event_outcome=on_outcome
         )
         if not 200 <= invoked.status < 300:

@@ -36,7 +36,7 @@ _MISSING_CODES = ("NotFound", "InvalidGroup.NotFound", "InvalidPermission.NotFou
 
 
 def _ec2(request: ProviderRequest) -> Any:
-    return request.ctx.client("ec2", request.region)
+    return request.services.client("ec2", request.region)
 
 
 def _tag(request: ProviderRequest, resource_id: str) -> None:

@@ -27,7 +27,7 @@ _NAT_DELETE_DEADLINE_SECONDS = 30.0
 
 
 def _ec2(request: ProviderRequest) -> Any:
-    return request.ctx.client("ec2", request.region)
+    return request.services.client("ec2", request.region)
 
 
 def _stack_tags(request: ProviderRequest) -> list[dict[str, str]]:

@@ -21,7 +21,7 @@ __all__ = ["PROVIDERS", "RepositoryProvider"]
 
 
 def _ecr(request: ProviderRequest) -> Any:
-    return request.ctx.client("ecr", request.region)
+    return request.services.client("ecr", request.region)
 
 
 def _text(policy: Any) -> str:

@@ -58,7 +58,7 @@ def _ignore_missing() -> Iterator[None]:
 
 
 def _elbv2(request: ProviderRequest) -> Any:
-    return request.ctx.client("elbv2", request.region)
+    return request.services.client("elbv2", request.region)
 
 
 def _generated_name(request: ProviderRequest) -> str:
@@ -119,10 +119,10 @@ class LoadBalancerProvider(ResourceProvider):
                     {"Key": a["Key"], "Value": str(a["Value"])} for a in props["LoadBalancerAttributes"]
                 ]
                 client.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=attributes)
-            address = request.ctx.frontdoors.allocate_load_balancer(arn)
+            address = request.services.frontdoors.allocate_load_balancer(arn)
             set_dns_name(request.region, request.account_id, arn, address)
         except Exception:
-            request.ctx.frontdoors.release_load_balancer(arn)
+            request.services.frontdoors.release_load_balancer(arn)
             client.delete_load_balancer(LoadBalancerArn=arn)
             raise
         return ProviderResult(
@@ -138,7 +138,7 @@ class LoadBalancerProvider(ResourceProvider):
         )
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        request.ctx.frontdoors.release_load_balancer(current.physical_id)
+        request.services.frontdoors.release_load_balancer(current.physical_id)
         with _ignore_missing():
             _elbv2(request).delete_load_balancer(LoadBalancerArn=current.physical_id)
 
@@ -213,7 +213,7 @@ class TargetGroupProvider(ResourceProvider):
             client.delete_target_group(TargetGroupArn=arn)
             raise
         multi_value = attributes.get(MULTI_VALUE_ATTRIBUTE, "false").lower() == "true"
-        request.ctx.frontdoors.put_target_group(
+        request.services.frontdoors.put_target_group(
             LambdaTargetGroup(arn, targets[0] if targets else None, multi_value_headers=multi_value)
         )
         return ProviderResult(
@@ -227,14 +227,14 @@ class TargetGroupProvider(ResourceProvider):
         )
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        request.ctx.frontdoors.remove_target_group(current.physical_id)
+        request.services.frontdoors.remove_target_group(current.physical_id)
         with _ignore_missing():
             _elbv2(request).delete_target_group(TargetGroupArn=current.physical_id)
 
 
 def _check_invoke_permission(request: ProviderRequest, function_arn: str, group_arn: str) -> None:
     """RegisterTargets of a Lambda target needs the function's permission for ELB first, as on AWS."""
-    policy = function_policy(request.ctx.client("lambda", request.region), function_arn)
+    policy = function_policy(request.services.client("lambda", request.region), function_arn)
     if not policy_allows(policy, ALB_PRINCIPAL, "lambda:InvokeFunction", group_arn):
         raise DeployError(
             f"{request.logical_id}: AccessDenied: elasticloadbalancing principal does not have permission to "
@@ -306,7 +306,7 @@ class ListenerProvider(ResourceProvider):
             DefaultActions=_api_actions(props["DefaultActions"]),
         )["Listeners"][0]["ListenerArn"]
         try:
-            request.ctx.frontdoors.add_alb_listener(
+            request.services.frontdoors.add_alb_listener(
                 props["LoadBalancerArn"], AlbListener(arn, port, door_actions)
             )
         except Exception:
@@ -329,7 +329,7 @@ class ListenerProvider(ResourceProvider):
             Port=port,
             DefaultActions=_api_actions(props["DefaultActions"]),
         )
-        request.ctx.frontdoors.update_alb_listener(current.physical_id, port, door_actions)
+        request.services.frontdoors.update_alb_listener(current.physical_id, port, door_actions)
         return current
 
     @staticmethod
@@ -343,7 +343,7 @@ class ListenerProvider(ResourceProvider):
         return _door_actions(request.properties["DefaultActions"], request.logical_id)
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        request.ctx.frontdoors.remove_alb_listener(current.physical_id)
+        request.services.frontdoors.remove_alb_listener(current.physical_id)
         with _ignore_missing():
             _elbv2(request).delete_listener(ListenerArn=current.physical_id)
 
@@ -409,7 +409,7 @@ class ListenerRuleProvider(ResourceProvider):
 
     @staticmethod
     def _listener(request: ProviderRequest) -> AlbListener:
-        listener = request.ctx.frontdoors.alb_listener(request.properties["ListenerArn"])
+        listener = request.services.frontdoors.alb_listener(request.properties["ListenerArn"])
         if listener is None:
             raise DeployError(
                 f"{request.logical_id}: listener {request.properties['ListenerArn']} is not served here; "
@@ -434,7 +434,7 @@ class ListenerRuleProvider(ResourceProvider):
         return rule, [{"Field": f, "Values": v} for f, v in patterns.items() if v]
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        listener = request.ctx.frontdoors.alb_listener(request.properties["ListenerArn"])
+        listener = request.services.frontdoors.alb_listener(request.properties["ListenerArn"])
         if listener is not None:
             listener.rules[:] = [rule for rule in listener.rules if rule.arn != current.physical_id]
         with _ignore_missing():

@@ -46,7 +46,7 @@ class RoleProvider(ResourceProvider):
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
         name = props.get("RoleName") or request.physical_name(64)
-        iam = request.ctx.client("iam")
+        iam = request.services.client("iam")
         optional: dict[str, Any] = {}
         if "MaxSessionDuration" in props:
             optional["MaxSessionDuration"] = as_int(props["MaxSessionDuration"])
@@ -90,7 +90,7 @@ class RoleProvider(ResourceProvider):
         for key in ("RoleName", "Path"):
             if props.get(key) != previous_properties.get(key):
                 raise NeedsReplacement(key)
-        iam = request.ctx.client("iam")
+        iam = request.services.client("iam")
         name = current.physical_id
         iam.update_assume_role_policy(
             RoleName=name, PolicyDocument=_document(props["AssumeRolePolicyDocument"])
@@ -99,7 +99,7 @@ class RoleProvider(ResourceProvider):
         return current
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        iam = request.ctx.client("iam")
+        iam = request.services.client("iam")
         name = current.physical_id
         with ignore_missing():
             for attached in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
@@ -123,7 +123,7 @@ class PolicyProvider(ResourceProvider):
         return ProviderResult(physical_id=physical, attributes={"Id": physical})
 
     def _put(self, request: ProviderRequest, props: dict[str, Any]) -> None:
-        iam = request.ctx.client("iam")
+        iam = request.services.client("iam")
         document = _document(props["PolicyDocument"])
         for key, kind, argument in self._CALLS:
             for owner in props.get(key, []):
@@ -132,7 +132,7 @@ class PolicyProvider(ResourceProvider):
                 )
 
     def _remove(self, request: ProviderRequest, props: dict[str, Any]) -> None:
-        iam = request.ctx.client("iam")
+        iam = request.services.client("iam")
         for key, kind, argument in self._CALLS:
             for owner in props.get(key, []):
                 with ignore_missing():
@@ -159,7 +159,7 @@ class ManagedPolicyProvider(ResourceProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        iam = request.ctx.client("iam")
+        iam = request.services.client("iam")
         policy = iam.create_policy(
             PolicyName=props.get("ManagedPolicyName") or request.physical_name(128),
             PolicyDocument=_document(props["PolicyDocument"]),
@@ -196,7 +196,7 @@ class ManagedPolicyProvider(ResourceProvider):
         for key in ("ManagedPolicyName", "Path", "Description"):
             if props.get(key) != previous_properties.get(key):
                 raise NeedsReplacement(key)
-        iam = request.ctx.client("iam")
+        iam = request.services.client("iam")
         arn = current.physical_id
         with ignore_missing():
             self._attach(iam, arn, previous_properties, "detach")
@@ -211,7 +211,7 @@ class ManagedPolicyProvider(ResourceProvider):
         return current
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        iam = request.ctx.client("iam")
+        iam = request.services.client("iam")
         arn = current.physical_id
         with ignore_missing():
             self._attach(iam, arn, request.properties, "detach")

@@ -45,7 +45,7 @@ class KeyProvider(ResourceProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        kms = request.ctx.client("kms", request.region)
+        kms = request.services.client("kms", request.region)
         optional: dict[str, Any] = {
             key: props[key] for key in ("Description", "KeySpec", "KeyUsage") if key in props
         }
@@ -78,7 +78,7 @@ class KeyProvider(ResourceProvider):
         for key in ("KeySpec", "KeyUsage", "MultiRegion"):
             if props.get(key) != previous_properties.get(key):
                 raise NeedsReplacement(key)
-        kms = request.ctx.client("kms", request.region)
+        kms = request.services.client("kms", request.region)
         if "Description" in props:
             kms.update_key_description(KeyId=current.physical_id, Description=props["Description"])
         self._settings(kms, current.physical_id, props)
@@ -86,7 +86,7 @@ class KeyProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("kms", request.region).schedule_key_deletion(
+            request.services.client("kms", request.region).schedule_key_deletion(
                 KeyId=current.physical_id,
                 PendingWindowInDays=as_int(request.properties.get("PendingWindowInDays", 30)),
             )
@@ -100,7 +100,7 @@ class AliasProvider(ResourceProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        request.ctx.client("kms", request.region).create_alias(
+        request.services.client("kms", request.region).create_alias(
             AliasName=props["AliasName"], TargetKeyId=props["TargetKeyId"]
         )
         return ProviderResult(physical_id=props["AliasName"], attributes={})
@@ -110,14 +110,14 @@ class AliasProvider(ResourceProvider):
     ) -> ProviderResult:
         if request.properties["AliasName"] != previous_properties["AliasName"]:
             raise NeedsReplacement("AliasName")
-        request.ctx.client("kms", request.region).update_alias(
+        request.services.client("kms", request.region).update_alias(
             AliasName=current.physical_id, TargetKeyId=request.properties["TargetKeyId"]
         )
         return current
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("kms", request.region).delete_alias(AliasName=current.physical_id)
+            request.services.client("kms", request.region).delete_alias(AliasName=current.physical_id)
 
 
 PROVIDERS: list[type[ResourceProvider]] = [KeyProvider, AliasProvider]

@@ -112,7 +112,7 @@ class FunctionProvider(ResourceProvider):
                 f"unsupported PackageType {props['PackageType']} of {request.logical_id}: use Zip"
             )
         name = props.get("FunctionName") or request.physical_name(64)
-        client = request.ctx.client("lambda", request.region)
+        client = request.services.client("lambda", request.region)
         created = client.create_function(
             FunctionName=name,
             Code=_code(props.get("Code", {}), str(props.get("Runtime", "")), request.logical_id),
@@ -139,7 +139,7 @@ class FunctionProvider(ResourceProvider):
         _refuse_dead_letter_config(props, request.logical_id)
         if props.get("FunctionName") != previous_properties.get("FunctionName"):
             raise NeedsReplacement("FunctionName")
-        client = request.ctx.client("lambda", request.region)
+        client = request.services.client("lambda", request.region)
         name = current.physical_id
         config = _configuration(props)
         if "Environment" in previous_properties and "Environment" not in props:
@@ -162,7 +162,9 @@ class FunctionProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("lambda", request.region).delete_function(FunctionName=current.physical_id)
+            request.services.client("lambda", request.region).delete_function(
+                FunctionName=current.physical_id
+            )
 
 
 class LayerVersionProvider(ResourceProvider):
@@ -191,7 +193,7 @@ class LayerVersionProvider(ResourceProvider):
             for key in ("CompatibleRuntimes", "CompatibleArchitectures", "Description", "LicenseInfo")
             if key in props
         }
-        published = request.ctx.client("lambda", request.region).publish_layer_version(
+        published = request.services.client("lambda", request.region).publish_layer_version(
             LayerName=props.get("LayerName") or request.logical_id, Content=content, **extra
         )
         arn = published["LayerVersionArn"]
@@ -200,7 +202,7 @@ class LayerVersionProvider(ResourceProvider):
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         parts = current.physical_id.split(":")
         with ignore_missing():
-            request.ctx.client("lambda", request.region).delete_layer_version(
+            request.services.client("lambda", request.region).delete_layer_version(
                 LayerName=parts[6], VersionNumber=int(parts[7])
             )
 
@@ -228,14 +230,14 @@ class PermissionProvider(ResourceProvider):
         if "InvokedViaFunctionUrl" in props:  # CDK adds it beside a NONE function URL's permission
             props["InvokedViaFunctionUrl"] = str(props["InvokedViaFunctionUrl"]).lower() == "true"
         statement_id = request.physical_name(100)
-        request.ctx.client("lambda", request.region).add_permission(
+        request.services.client("lambda", request.region).add_permission(
             StatementId=statement_id, **{key: props[key] for key in self.properties if key in props}
         )
         return ProviderResult(physical_id=statement_id, attributes={})
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("lambda", request.region).remove_permission(
+            request.services.client("lambda", request.region).remove_permission(
                 FunctionName=request.properties["FunctionName"], StatementId=current.physical_id
             )
 

@@ -40,7 +40,7 @@ class FunctionUrlProvider(ResourceProvider):
             arguments["Cors"] = _cors(props["Cors"])
         if props.get("Qualifier"):
             arguments["Qualifier"] = props["Qualifier"]
-        answer = request.ctx.client("lambda", request.region).create_function_url_config(**arguments)
+        answer = request.services.client("lambda", request.region).create_function_url_config(**arguments)
         host = urlsplit(answer["FunctionUrl"]).netloc
         model = FunctionUrlModel(
             url_id=host.split(".", 1)[0],
@@ -50,7 +50,7 @@ class FunctionUrlProvider(ResourceProvider):
             account_id=request.account_id,
             cors=UrlCors.from_config(arguments.get("Cors")),
         )
-        request.ctx.frontdoors.put_function_url(model)
+        request.services.frontdoors.put_function_url(model)
         return ProviderResult(
             physical_id=answer["FunctionArn"],
             attributes={"FunctionUrl": model.url, "FunctionArn": answer["FunctionArn"]},
@@ -58,11 +58,11 @@ class FunctionUrlProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         url = str(current.attributes.get("FunctionUrl", ""))
-        request.ctx.frontdoors.remove_function_url(urlsplit(url).netloc.split(".", 1)[0])
+        request.services.frontdoors.remove_function_url(urlsplit(url).netloc.split(".", 1)[0])
         arguments = {"FunctionName": request.properties["TargetFunctionArn"]}
         if request.properties.get("Qualifier"):
             arguments["Qualifier"] = request.properties["Qualifier"]
-        client = request.ctx.client("lambda", request.region)
+        client = request.services.client("lambda", request.region)
         with contextlib.suppress(client.exceptions.ResourceNotFoundException):
             client.delete_function_url_config(**arguments)
 

@@ -55,7 +55,7 @@ class QueueProvider(ResourceProvider):
         name = props.get("QueueName") or request.physical_name(80 - (5 if fifo else 0)) + (
             ".fifo" if fifo else ""
         )
-        sqs = request.ctx.client("sqs", request.region)
+        sqs = request.services.client("sqs", request.region)
         url = sqs.create_queue(
             QueueName=name, Attributes=self._attributes(props), tags=tag_list_to_map(props.get("Tags"))
         )["QueueUrl"]
@@ -75,14 +75,14 @@ class QueueProvider(ResourceProvider):
                 raise NeedsReplacement(key)
         attributes = self._attributes(request.properties)
         if attributes:
-            request.ctx.client("sqs", request.region).set_queue_attributes(
+            request.services.client("sqs", request.region).set_queue_attributes(
                 QueueUrl=current.physical_id, Attributes=attributes
             )
         return current
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("sqs", request.region).delete_queue(QueueUrl=current.physical_id)
+            request.services.client("sqs", request.region).delete_queue(QueueUrl=current.physical_id)
 
 
 class TopicProvider(ResourceProvider):
@@ -112,7 +112,7 @@ class TopicProvider(ResourceProvider):
             for key in ("DisplayName", "FifoTopic", "ContentBasedDeduplication", "KmsMasterKeyId")
             if key in props
         }
-        sns = request.ctx.client("sns", request.region)
+        sns = request.services.client("sns", request.region)
         tags = [{"Key": t["Key"], "Value": t["Value"]} for t in props.get("Tags", [])]
         arn = sns.create_topic(Name=name, Attributes=attributes, **({"Tags": tags} if tags else {}))[
             "TopicArn"
@@ -123,7 +123,7 @@ class TopicProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("sns", request.region).delete_topic(TopicArn=current.physical_id)
+            request.services.client("sns", request.region).delete_topic(TopicArn=current.physical_id)
 
 
 class SubscriptionProvider(ResourceProvider):
@@ -149,7 +149,7 @@ class SubscriptionProvider(ResourceProvider):
             for key in ("RawMessageDelivery", "FilterPolicy", "FilterPolicyScope", "RedrivePolicy")
             if key in props
         }
-        arn = request.ctx.client("sns", request.region).subscribe(
+        arn = request.services.client("sns", request.region).subscribe(
             TopicArn=props["TopicArn"],
             Protocol=props["Protocol"],
             Endpoint=props.get("Endpoint", ""),
@@ -160,7 +160,7 @@ class SubscriptionProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("sns", request.region).unsubscribe(SubscriptionArn=current.physical_id)
+            request.services.client("sns", request.region).unsubscribe(SubscriptionArn=current.physical_id)
 
 
 PROVIDERS: list[type[ResourceProvider]] = [QueueProvider, TopicProvider, SubscriptionProvider]

@@ -40,11 +40,11 @@ class ParameterProvider(ResourceProvider):
             for key in ("Description", "Tier", "AllowedPattern", "DataType", "Policies")
             if key in props
         }
-        request.ctx.client("ssm", request.region).put_parameter(
+        request.services.client("ssm", request.region).put_parameter(
             Name=name, Value=str(props["Value"]), Type=props["Type"], Overwrite=overwrite, **optional
         )
         if props.get("Tags") and not overwrite:
-            request.ctx.client("ssm", request.region).add_tags_to_resource(
+            request.services.client("ssm", request.region).add_tags_to_resource(
                 ResourceType="Parameter",
                 ResourceId=name,
                 Tags=[{"Key": k, "Value": str(v)} for k, v in props["Tags"].items()],
@@ -69,7 +69,7 @@ class ParameterProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("ssm", request.region).delete_parameter(Name=current.physical_id)
+            request.services.client("ssm", request.region).delete_parameter(Name=current.physical_id)
 
 
 PROVIDERS: list[type[ResourceProvider]] = [ParameterProvider]

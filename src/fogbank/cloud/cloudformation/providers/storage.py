@@ -31,7 +31,7 @@ class LogGroupProvider(ResourceProvider):
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
         name = props.get("LogGroupName") or request.physical_name(512)
-        logs = request.ctx.client("logs", request.region)
+        logs = request.services.client("logs", request.region)
         optional = {
             key[0].lower() + key[1:]: props[key] for key in ("KmsKeyId", "LogGroupClass") if key in props
         }
@@ -57,12 +57,14 @@ class LogGroupProvider(ResourceProvider):
         for key in ("LogGroupName", "LogGroupClass"):
             if request.properties.get(key) != previous_properties.get(key):
                 raise NeedsReplacement(key)
-        self._retention(request.ctx.client("logs", request.region), current.physical_id, request.properties)
+        self._retention(
+            request.services.client("logs", request.region), current.physical_id, request.properties
+        )
         return current
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("logs", request.region).delete_log_group(logGroupName=current.physical_id)
+            request.services.client("logs", request.region).delete_log_group(logGroupName=current.physical_id)
 
 
 class BucketProvider(ResourceProvider):
@@ -86,7 +88,7 @@ class BucketProvider(ResourceProvider):
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
         name = props.get("BucketName") or request.physical_name(63).lower()
-        s3 = request.ctx.client("s3", request.region)
+        s3 = request.services.client("s3", request.region)
         location: dict[str, Any] = (
             {}
             if request.region == "us-east-1"
@@ -163,7 +165,7 @@ class BucketProvider(ResourceProvider):
     ) -> ProviderResult:
         if request.properties.get("BucketName") != previous_properties.get("BucketName"):
             raise NeedsReplacement("BucketName")
-        s3 = request.ctx.client("s3", request.region)
+        s3 = request.services.client("s3", request.region)
         name = current.physical_id
         removed = set(previous_properties) - set(request.properties)
         removals = {
@@ -184,7 +186,7 @@ class BucketProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("s3", request.region).delete_bucket(Bucket=current.physical_id)
+            request.services.client("s3", request.region).delete_bucket(Bucket=current.physical_id)
 
 
 class BucketPolicyProvider(ResourceProvider):
@@ -196,7 +198,7 @@ class BucketPolicyProvider(ResourceProvider):
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
         document = props["PolicyDocument"]
-        request.ctx.client("s3", request.region).put_bucket_policy(
+        request.services.client("s3", request.region).put_bucket_policy(
             Bucket=props["Bucket"], Policy=document if isinstance(document, str) else json.dumps(document)
         )
         return ProviderResult(physical_id=request.physical_name(64), attributes={})
@@ -211,7 +213,9 @@ class BucketPolicyProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("s3", request.region).delete_bucket_policy(Bucket=request.properties["Bucket"])
+            request.services.client("s3", request.region).delete_bucket_policy(
+                Bucket=request.properties["Bucket"]
+            )
 
 
 class TableProvider(ResourceProvider):
@@ -240,7 +244,7 @@ class TableProvider(ResourceProvider):
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
         name = props.get("TableName") or request.physical_name(255)
-        ddb = request.ctx.client("dynamodb", request.region)
+        ddb = request.services.client("dynamodb", request.region)
         arguments: dict[str, Any] = {
             key: props[key]
             for key in (
@@ -323,12 +327,12 @@ class TableProvider(ResourceProvider):
         }
         if changed:
             raise NeedsReplacement(", ".join(sorted(changed)))
-        self._extras(request.ctx.client("dynamodb", request.region), current.physical_id, props)
+        self._extras(request.services.client("dynamodb", request.region), current.physical_id, props)
         return current
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            request.ctx.client("dynamodb", request.region).delete_table(TableName=current.physical_id)
+            request.services.client("dynamodb", request.region).delete_table(TableName=current.physical_id)
 
 
 PROVIDERS: list[type[ResourceProvider]] = [

@@ -17,14 +17,10 @@ import json
 import secrets
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from fogbank.cloud.appconfig_control import AppConfigControl
+from fogbank.cloud.appconfig.control import AppConfigControl
 from fogbank.cloud.aws_state import appconfig as moto_appconfig
 from fogbank.cloud.router import AwsRequest, AwsResponse, json_error
-
-if TYPE_CHECKING:
-    from fogbank.cloud.context import CloudContext
 
 __all__ = ["AppConfigData"]
 
@@ -44,8 +40,8 @@ class _Session:
 class AppConfigData:
     """Handler for the two appconfigdata routes (signed as "appconfig"); None for everything else."""
 
-    def __init__(self, ctx: CloudContext, control: AppConfigControl) -> None:
-        self.ctx = ctx
+    def __init__(self, control: AppConfigControl, *, account_id: str) -> None:
+        self._account_id = account_id
         self.control = control
         self._tokens: dict[str, _Session] = {}
         self._lock = threading.Lock()
@@ -82,7 +78,7 @@ class AppConfigData:
             return _bad_request(
                 f"RequiredMinimumPollIntervalInSeconds {interval!r} is invalid; use an integer from 15 to 86400"
             )
-        account, region = self.ctx.account_id, request.region
+        account, region = self._account_id, request.region
         app_id = moto_appconfig.find_application(account, region, body["ApplicationIdentifier"])
         if app_id is None:
             return _not_found("Application", body["ApplicationIdentifier"])
@@ -115,7 +111,7 @@ class AppConfigData:
             return _not_found("Deployment of profile", session.profile_id)
         version = str(record.body["ConfigurationVersion"])
         content = moto_appconfig.hosted_content(
-            self.ctx.account_id, session.region, session.application_id, session.profile_id, int(version)
+            self._account_id, session.region, session.application_id, session.profile_id, int(version)
         )
         if content is None:
             return _not_found("Configuration version", version)

@@ -18,13 +18,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fogbank.cloud.aws_state import appconfig as moto_appconfig
 from fogbank.cloud.router import AwsRequest, AwsResponse, json_error
-
-if TYPE_CHECKING:
-    from fogbank.cloud.context import CloudContext
 
 __all__ = ["AppConfigControl", "DeploymentRecord"]
 
@@ -64,8 +61,8 @@ def _not_found(what: str) -> AwsResponse:
 class AppConfigControl:
     """The appconfig control-plane routes moto lacks."""
 
-    def __init__(self, ctx: CloudContext) -> None:
-        self.ctx = ctx
+    def __init__(self, *, account_id: str) -> None:
+        self._account_id = account_id
         self._state = _State()
         self._lock = threading.Lock()
         app = r"/applications/(?P<app>[^/]+)/environments"
@@ -93,7 +90,7 @@ class AppConfigControl:
 
     # -- environments ------------------------------------------------------------------------------------
     def _create_environment(self, request: AwsRequest, app: str) -> AwsResponse:
-        if moto_appconfig.find_application(self.ctx.account_id, request.region, app) != app:
+        if moto_appconfig.find_application(self._account_id, request.region, app) != app:
             return _not_found(f"Application {app}")
         body = request.json()
         environment = {
@@ -187,7 +184,7 @@ class AppConfigControl:
         content = None
         if version.isdigit():
             content = moto_appconfig.hosted_content(
-                self.ctx.account_id, request.region, app, profile, int(version)
+                self._account_id, request.region, app, profile, int(version)
             )
         if content is None:
             return json_error(

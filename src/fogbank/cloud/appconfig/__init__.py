@@ -1,0 +1,4 @@
+"""AppConfig: the control-plane routes moto lacks (environments, strategies, deployments) and the data plane.
+
+See `component.AppConfigComponent`.
+"""

@@ -1,0 +1,70 @@
+"""Where one local cloud lives (endpoint, region, account, state dir) and its boto3 client factory.
+
+Plain values every component may receive; neither holds a component.
+
+Example:
+    >>> site = CloudSite(endpoint="http://127.0.0.1:4566", state_dir=Path("/tmp/x"))
+    >>> site.env()["AWS_ENDPOINT_URL"], site.region
+    ('http://127.0.0.1:4566', 'us-east-1')
+    >>> AwsClients(site)("s3").meta.endpoint_url
+    'http://127.0.0.1:4566'
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from fogbank.cloud.credentials import LOCAL_BOTO3_CREDENTIALS, LOCAL_CREDENTIALS_ENV
+from fogbank.cloud.router import ACCOUNT_ID, DEFAULT_REGION
+
+__all__ = ["AwsClients", "CloudSite"]
+
+
+@dataclass(frozen=True)
+class CloudSite:
+    """The endpoint, state directory, region and account of one LocalCloud."""
+
+    endpoint: str
+    state_dir: Path
+    region: str = DEFAULT_REGION
+    account_id: str = ACCOUNT_ID
+
+    def env(self) -> dict[str, str]:
+        """Environment variables that point boto3 (and the AWS CLI) at this cloud."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            **LOCAL_CREDENTIALS_ENV,
+        }
+
+
+class AwsClients:
+    """boto3 clients on one cloud, cached per thread (boto3 clients are not shared between threads).
+
+    Satisfies `fogbank.cloud.contracts.ClientFactory`.
+    """
+
+    def __init__(self, site: CloudSite) -> None:
+        self._site = site
+        self._local = threading.local()
+
+    def __call__(self, service: str, region: str | None = None) -> Any:
+        key = (service, region or self._site.region)
+        cache: dict[tuple[str, str], Any] | None = getattr(self._local, "cache", None)
+        if cache is None:
+            cache = self._local.cache = {}
+        if key not in cache:
+            session = boto3.session.Session(region_name=key[1], **LOCAL_BOTO3_CREDENTIALS)
+            cache[key] = session.client(
+                service,
+                endpoint_url=self._site.endpoint,
+                config=Config(retries={"max_attempts": 1}, read_timeout=900, connect_timeout=5),
+            )
+        return cache[key]

@@ -1,0 +1,64 @@
+"""The explicit wiring of one local cloud: which component receives which contract, in which order.
+
+Each component receives what it uses as typed protocols (`fogbank.cloud.contracts`) in its constructor;
+nothing is attached after construction. The order below is the start order (stop runs in reverse):
+
+    bootstrap       AccountBootstrap(site, routes)                     default VPC, AWS managed policies
+    telemetry       TelemetryComponent(site, routes)                   is a TelemetrySink
+    lambda_         LambdaComponent(site, routes, telemetry=...)       is a FunctionInvoker
+    frontdoors      FrontDoorsComponent(site, routes, lambda_=...)     is the FrontDoorCommands
+    appconfig       AppConfigComponent(site, routes)
+    cloudformation  CloudFormationComponent(site, routes, clients=..., lambda_=..., frontdoors=...)
+
+Example:
+    >>> [field.name for field in fields(CloudComponents)]
+    ['bootstrap', 'telemetry', 'lambda_', 'frontdoors', 'appconfig', 'cloudformation']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from fogbank.cloud.appconfig.component import AppConfigComponent
+from fogbank.cloud.bootstrap import AccountBootstrap
+from fogbank.cloud.cloudformation.component import CloudFormationComponent
+from fogbank.cloud.contracts import ClientFactory, Component, Routes
+from fogbank.cloud.frontdoors.component import FrontDoorsComponent
+from fogbank.cloud.lambda_.component import LambdaComponent
+from fogbank.cloud.site import CloudSite
+from fogbank.cloud.telemetry.component import TelemetryComponent
+
+__all__ = ["CloudComponents", "wire"]
+
+
+@dataclass(frozen=True)
+class CloudComponents:
+    """The components of one LocalCloud, in start order."""
+
+    bootstrap: AccountBootstrap
+    telemetry: TelemetryComponent
+    lambda_: LambdaComponent
+    frontdoors: FrontDoorsComponent
+    appconfig: AppConfigComponent
+    cloudformation: CloudFormationComponent
+
+    def in_start_order(self) -> list[Component]:
+        """Every component, in the order LocalCloud starts them (not `astuple`: that deep-copies)."""
+        return [getattr(self, field.name) for field in fields(self)]
+
+
+def wire(site: CloudSite, routes: Routes, clients: ClientFactory) -> CloudComponents:
+    """Build every component, handing each the contracts it uses. Nothing is started yet."""
+    telemetry = TelemetryComponent(site, routes)
+    lambda_ = LambdaComponent(site, routes, telemetry=telemetry)
+    frontdoors = FrontDoorsComponent(site, routes, lambda_=lambda_)
+    return CloudComponents(
+        bootstrap=AccountBootstrap(site, routes),
+        telemetry=telemetry,
+        lambda_=lambda_,
+        frontdoors=frontdoors,
+        appconfig=AppConfigComponent(site, routes),
+        cloudformation=CloudFormationComponent(
+            site, routes, clients=clients, lambda_=lambda_, frontdoors=frontdoors
+        ),
+    )
