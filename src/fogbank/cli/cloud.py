@@ -6,7 +6,6 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 import typer
 
@@ -29,7 +28,7 @@ def start(
     """Serve until SIGINT or SIGTERM; the first line printed is `endpoint: http://127.0.0.1:<port>`, the
     second `console: http://127.0.0.1:<console port>/_fogbank/console/` (unless --no-console)."""
     from fogbank.cloud import LocalCloud
-    from fogbank.cloud.console import ConsoleServer
+    from fogbank.cloud.console import DEFAULT_CONSOLE_PORT
 
     stop = threading.Event()
 
@@ -38,13 +37,17 @@ def start(
 
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
-    cloud = LocalCloud(port=port, state_dir=state_dir, region=region).start()
-    console: ConsoleServer | None = None
+    if no_console:
+        console = None
+    elif console_port is None:
+        console = 0 if port == 0 else DEFAULT_CONSOLE_PORT  # the default falls back to a free port when taken
+    else:
+        console = console_port
+    cloud = LocalCloud(port=port, state_dir=state_dir, region=region, console_port=console).start()
     try:
         typer.echo(f"endpoint: {cloud.endpoint}", color=False)
-        if not no_console:
-            console = _start_console(cloud.endpoint, cloud.region, port, console_port)
-            typer.echo(f"console: {console.url}", color=False)
+        if cloud.console_url is not None:
+            typer.echo(f"console: {cloud.console_url}", color=False)
         typer.echo("Point boto3 or the AWS CLI at it with:", err=True)
         for key, value in cloud.env().items():
             typer.echo(f"  export {key}={value}", err=True)
@@ -52,22 +55,8 @@ def start(
         while not stop.wait(0.2):
             pass
     finally:
-        if console is not None:
-            console.stop()
         cloud.stop()
         typer.echo("local cloud stopped", err=True)
-
-
-def _start_console(endpoint: str, region: str, api_port: int, console_port: int | None) -> Any:
-    from fogbank.cloud.console import DEFAULT_CONSOLE_PORT, ConsoleServer
-    from fogbank.errors import CloudError
-
-    if console_port is not None:
-        return ConsoleServer(endpoint, region, port=console_port).start()
-    try:
-        return ConsoleServer(endpoint, region, port=0 if api_port == 0 else DEFAULT_CONSOLE_PORT).start()
-    except CloudError:  # the default port is taken (another cloud): any free one will do
-        return ConsoleServer(endpoint, region, port=0).start()
 
 
 @app.command("bootstrap")

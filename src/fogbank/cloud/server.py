@@ -55,9 +55,15 @@ class LocalCloud:
     """
 
     def __init__(
-        self, port: int = 0, state_dir: Path | str | None = None, region: str = DEFAULT_REGION
+        self,
+        port: int = 0,
+        state_dir: Path | str | None = None,
+        region: str = DEFAULT_REGION,
+        *,
+        console_port: int | None = None,
     ) -> None:
         self._requested_port = port
+        self._console_port = console_port
         self._owns_state_dir = state_dir is None
         self._state_dir = Path(state_dir) if state_dir is not None else None
         self.region = region
@@ -106,7 +112,7 @@ class LocalCloud:
         clients = AwsClients(site)
         from fogbank.cloud.wiring import wire  # the components import moto's models: only when starting
 
-        self._parts = wire(site, router, clients)
+        self._parts = wire(site, router, clients, console_port=self._console_port)
         self._ctx = CloudContext(site, self._parts, clients)
         for component in self._start_order(self._parts):
             self._components.append(component)  # before start(): a half-started component is stopped too
@@ -192,6 +198,14 @@ class LocalCloud:
     def endpoint(self) -> str:
         """`http://127.0.0.1:<port>`."""
         return self.context.endpoint
+
+    @property
+    def console_url(self) -> str | None:
+        """The web console's home page (`console_port` given at construction), else None."""
+        parts = self._parts
+        if parts is None or parts.console is None:
+            return None
+        return parts.console.url
 
     @property
     def port(self) -> int:

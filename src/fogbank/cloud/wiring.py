@@ -9,6 +9,8 @@ nothing is attached after construction. The order below is the start order (stop
     frontdoors      FrontDoorsComponent(site, routes, lambda_=...)     is the FrontDoorCommands
     appconfig       AppConfigComponent(site, routes)
     cloudformation  CloudFormationComponent(site, routes, clients=..., lambda_=..., frontdoors=...)
+    console         ConsoleComponent(site, clients, port)               only with a console port; reads the
+                                                                        cloud through its public APIs
 
 Example:
     >>> [field.name for field in fields(CloudComponents)]
@@ -22,6 +24,8 @@ from dataclasses import dataclass, fields
 from fogbank.cloud.appconfig.component import AppConfigComponent
 from fogbank.cloud.bootstrap import AccountBootstrap
 from fogbank.cloud.cloudformation.component import CloudFormationComponent
+from fogbank.cloud.console.component import ConsoleComponent
+from fogbank.cloud.console.server import DEFAULT_CONSOLE_PORT
 from fogbank.cloud.contracts import ClientFactory, Component, Routes
 from fogbank.cloud.frontdoors.component import FrontDoorsComponent
 from fogbank.cloud.lambda_.component import LambdaComponent
@@ -41,14 +45,22 @@ class CloudComponents:
     frontdoors: FrontDoorsComponent
     appconfig: AppConfigComponent
     cloudformation: CloudFormationComponent
+    console: ConsoleComponent | None = None
 
     def in_start_order(self) -> list[Component]:
         """Every component, in the order LocalCloud starts them (not `astuple`: that deep-copies)."""
-        return [getattr(self, field.name) for field in fields(self)]
+        parts = [getattr(self, field.name) for field in fields(self)]
+        return [part for part in parts if part is not None]
 
 
-def wire(site: CloudSite, routes: Routes, clients: ClientFactory) -> CloudComponents:
-    """Build every component, handing each the contracts it uses. Nothing is started yet."""
+def wire(
+    site: CloudSite, routes: Routes, clients: ClientFactory, *, console_port: int | None = None
+) -> CloudComponents:
+    """Build every component, handing each the contracts it uses. Nothing is started yet.
+
+    `console_port` (0: any free port; the default port falls back to a free one when taken) adds the web
+    console; None leaves it out.
+    """
     telemetry = TelemetryComponent(site, routes)
     lambda_ = LambdaComponent(site, routes, telemetry=telemetry)
     frontdoors = FrontDoorsComponent(site, routes, lambda_=lambda_)
@@ -60,5 +72,10 @@ def wire(site: CloudSite, routes: Routes, clients: ClientFactory) -> CloudCompon
         appconfig=AppConfigComponent(site, routes),
         cloudformation=CloudFormationComponent(
             site, routes, clients=clients, lambda_=lambda_, frontdoors=frontdoors
+        ),
+        console=None
+        if console_port is None
+        else ConsoleComponent(
+            site, clients, console_port, any_port_if_taken=console_port == DEFAULT_CONSOLE_PORT
         ),
     )

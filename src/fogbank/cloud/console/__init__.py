@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 from fogbank.cloud.console.app import CONSOLE_PATH, ConsoleApp
+from fogbank.cloud.console.component import ConsoleComponent
 from fogbank.cloud.console.server import DEFAULT_CONSOLE_PORT, ConsoleServer
 
-__all__ = ["CONSOLE_PATH", "DEFAULT_CONSOLE_PORT", "ConsoleApp", "ConsoleServer"]
+__all__ = ["CONSOLE_PATH", "DEFAULT_CONSOLE_PORT", "ConsoleApp", "ConsoleComponent", "ConsoleServer"]

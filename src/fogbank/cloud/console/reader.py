@@ -16,6 +16,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from fogbank.cloud.contracts import ClientFactory
 from fogbank.report.invocations import invocations_from_log_events
 from fogbank.report.model import Invocation, StackEvent, TraceWaterfall
 from fogbank.report.stack_events import timeline
@@ -34,17 +35,22 @@ _LIVE_STACK_STATUSES = [
 class CloudReader:
     """boto3 clients on the cloud's endpoint, and the few reads each console page needs."""
 
-    def __init__(self, endpoint: str, region: str) -> None:
-        session = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
-        )
-        config = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60)
-        self._clients = {
-            service: session.client(service, endpoint_url=endpoint, config=config)
-            for service in ("cloudformation", "lambda", "logs", "xray", "cloudwatch")
-        }
+    def __init__(self, endpoint: str, region: str, clients: ClientFactory | None = None) -> None:
+        self._factory = clients
+        self._clients: dict[str, Any] = {}
+        if clients is None:
+            session = boto3.session.Session(
+                aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
+            )
+            config = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60)
+            self._clients = {
+                service: session.client(service, endpoint_url=endpoint, config=config)
+                for service in ("cloudformation", "lambda", "logs", "xray", "cloudwatch")
+            }
 
     def client(self, service: str) -> Any:
+        if self._factory is not None:
+            return self._factory(service)
         return self._clients[service]
 
     # -- stacks ------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import socket
 import threading
 from typing import Any
 
@@ -19,6 +20,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from fogbank.cloud.console.app import CONSOLE_PATH, ConsoleApp
 from fogbank.cloud.console.reader import CloudReader
+from fogbank.cloud.contracts import ClientFactory
 from fogbank.errors import CloudError
 
 __all__ = ["DEFAULT_CONSOLE_PORT", "LOOPBACK", "ConsoleServer"]
@@ -35,27 +37,48 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class ConsoleServer:
-    """The console's HTTP server; `start()` binds 127.0.0.1:`port` (0: any free port), `stop()` ends it."""
+    """The console's HTTP server; `start()` binds 127.0.0.1:`port` (0: any free port), `stop()` ends it.
 
-    def __init__(self, endpoint: str, region: str, port: int = 0) -> None:
+    `clients` are boto3 clients on the cloud (a LocalCloud's `ClientFactory`); without it the console builds
+    its own on `endpoint`.
+    """
+
+    def __init__(
+        self, endpoint: str, region: str, port: int = 0, clients: ClientFactory | None = None
+    ) -> None:
         self.endpoint = endpoint
         self.region = region
+        self._clients = clients
         self._requested_port = port
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> ConsoleServer:
-        try:
-            server = make_server(
-                LOOPBACK, self._requested_port, _Deferred(), threaded=True, request_handler=_QuietHandler
-            )
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:  # bound here: werkzeug exits the process (sys.exit) when its own bind fails
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((LOOPBACK, self._requested_port))
+            listener.listen(128)
         except OSError as exc:
+            listener.close()
             raise CloudError(
                 f"cannot bind {LOOPBACK}:{self._requested_port} for the console ({exc.strerror}); "
                 "choose another --console-port, or 0 for any free port"
             ) from exc
+        try:
+            server = make_server(
+                LOOPBACK,
+                listener.getsockname()[1],
+                _Deferred(),
+                threaded=True,
+                request_handler=_QuietHandler,
+                fd=listener.fileno(),
+            )
+        finally:
+            listener.close()  # the server holds its own duplicate of the socket
         port = int(server.server_address[1])
-        server.app = ConsoleApp(CloudReader(self.endpoint, self.region), port=port, endpoint=self.endpoint)
+        reader = CloudReader(self.endpoint, self.region, clients=self._clients)
+        server.app = ConsoleApp(reader, port=port, endpoint=self.endpoint)
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fogbank-console", daemon=True
