@@ -143,3 +143,23 @@ def test_unrelated_helpers_are_unaffected(make_function: Callable[..., str], lam
     # THEN the check leaves the runtime's own extensions alone
     assert "FunctionError" not in response
     assert body == "1"
+
+
+def test_node_addon_built_for_the_other_architecture_is_an_import_error(
+    lambda_client: Any, role_arn: str
+) -> None:
+    # GIVEN an arm64-or-x86_64 Node.js function (the other one than this host) requiring a host-built addon
+    name = _create(
+        lambda_client, role_arn, "node-addon",
+        {"index.js": b"const fast = require('./fast.node');\nexports.handler = async () => 1;\n",
+         "fast.node": _host_extension_bytes()},
+        Runtime="nodejs20.x", Handler="index.handler", Architectures=[OTHER],
+    )  # fmt: skip
+
+    # WHEN it is invoked
+    _, body = invoke_json(lambda_client, name)
+
+    # THEN loading the addon fails as an import error naming the mismatch and the file
+    assert body["errorType"] == "Runtime.ImportModuleError"
+    assert "architecture mismatch" in body["errorMessage"]
+    assert "fast.node" in body["errorMessage"]

@@ -125,7 +125,9 @@ def plan_launch(
                 str(task_root),
             ]
         )
-        return launch([node, str(NODE_BOOTSTRAP)])
+        return launch(
+            [node, str(NODE_BOOTSTRAP), normalize_architecture(spec.architecture), host_architecture]
+        )
     if runtime.startswith("provided"):
         for bootstrap, seen_as in ((task_root, task_root), (opt_dir, opt_view)):
             if (bootstrap / "bootstrap").is_file() and os.access(bootstrap / "bootstrap", os.X_OK):

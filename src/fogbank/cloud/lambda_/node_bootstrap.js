@@ -9,6 +9,37 @@ const url = require("url");
 const util = require("util");
 
 const [apiHost, apiPort] = process.env.AWS_LAMBDA_RUNTIME_API.split(":");
+
+// Native addons (.node) must match the function's architecture, as on Lambda (the same check as
+// native_check.py for Python): `node node_bootstrap.js <function architecture> <host architecture>`.
+const [functionArchitecture, hostArchitecture] = process.argv.slice(2, 4);
+if (functionArchitecture) {
+  const Module = require("module");
+  const loadAddon = Module._extensions[".node"];
+  const machines = { 62: "x86_64", 183: "arm64", 3: "x86 (32-bit)", 40: "arm (32-bit)" };
+  Module._extensions[".node"] = function checkedAddon(module, filename) {
+    const header = Buffer.alloc(20);
+    const fd = fs.openSync(filename, "r");
+    try { fs.readSync(fd, header, 0, 20, 0); } finally { fs.closeSync(fd); }
+    if (header.readUInt32BE(0) === 0x7f454c46) {
+      const machine = header[5] === 2 ? header.readUInt16BE(18) : header.readUInt16LE(18);
+      const builtFor = machines[machine] || `ELF machine ${machine}`;
+      if (builtFor !== functionArchitecture) {
+        throw new Error(
+          `architecture mismatch: ${filename} is a native addon built for ${builtFor}, but the function's ` +
+          `architecture is ${functionArchitecture}, so Lambda cannot load it; package the ${functionArchitecture} ` +
+          "build of this module (npm install --cpu=" + (functionArchitecture === "arm64" ? "arm64" : "x64") + " --os=linux)");
+      }
+      if (builtFor !== hostArchitecture) {
+        throw new Error(
+          `${filename} is built for ${builtFor}, the function's architecture, but this machine is ` +
+          `${hostArchitecture}, so the local cloud cannot load it; for local runs use Architectures ` +
+          `[${hostArchitecture}] and ${hostArchitecture} packages, or run on an ${builtFor} machine`);
+      }
+    }
+    return loadAddon(module, filename);
+  };
+}
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const PREFIX = "/2018-06-01/runtime";
 let currentRequestId = null;
