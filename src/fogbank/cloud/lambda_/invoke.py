@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tenacity import Retrying, retry_if_exception, stop_after_delay, stop_when_event_set, wait_exponential
 
@@ -217,16 +217,28 @@ class Invoker:
         worker: Worker,
         invocation: Invocation,
         outcome: Outcome,
-        output: list[LogLine],
+        output: tuple[int, list[LogLine]],
         report: Report,
     ) -> list[LogLine]:
         started_ms = int((invocation.delivered_at or outcome.at) * 1000)
-        before = [line for line in output if line.timestamp_ms < started_ms]  # init output comes before START
-        during = [line for line in output if line.timestamp_ms >= started_ms]
+        ended_ms = max(started_ms, int(outcome.at * 1000))
+        first, captured = output
+        # What the runtime printed before it took the event (its init) comes before START; the rest is the
+        # invocation's. Timestamps are kept inside those bounds so that readers sorting by time see this order.
+        cut = (
+            len(captured)
+            if invocation.output_position is None
+            else max(0, invocation.output_position - first)
+        )
+        before = [replace(line, timestamp_ms=min(line.timestamp_ms, started_ms)) for line in captured[:cut]]
+        during = [
+            replace(line, timestamp_ms=min(max(line.timestamp_ms, started_ms), ended_ms))
+            for line in captured[cut:]
+        ]
         lines = platform_lines(
             report,
             started_ms=started_ms,
-            ended_ms=max(started_ms, int(outcome.at * 1000)),
+            ended_ms=ended_ms,
             function_lines=during,
             timeout_s=invocation.timeout_s if outcome.kind == "timeout" else None,
             log_format=spec.log_format,

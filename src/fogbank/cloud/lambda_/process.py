@@ -159,21 +159,28 @@ class OutputCapture:
         fcntl.fcntl(self._fd, fcntl.F_SETFL, flags | os.O_NONBLOCK)
         self._lock = threading.Lock()
         self._lines: list[LogLine] = []
+        self._captured = 0  # complete lines captured since the start (drained or not): a line's position
         self._partial = b""
         self._eof = False
         self._on_eof = on_eof
         self._thread = threading.Thread(target=self._pump, name=f"lambda-output-{process.pid}", daemon=True)
         self._thread.start()
 
-    def drain(self) -> list[LogLine]:
-        """Every line captured since the last drain (reads the pipe dry first)."""
+    def drain(self) -> tuple[int, list[LogLine]]:
+        """Every line captured since the last drain (reads the pipe dry first), with the first one's position."""
         with self._lock:
             self._read_available()
             if self._partial:
                 self._append(self._partial)
                 self._partial = b""
             lines, self._lines = self._lines, []
-            return lines
+            return self._captured - len(lines), lines
+
+    def pull(self) -> int:
+        """Read what is in the pipe now; returns the position the next line will have."""
+        with self._lock:
+            self._read_available()
+            return self._captured
 
     def _pump(self) -> None:
         while True:
@@ -211,3 +218,4 @@ class OutputCapture:
     def _append(self, raw: bytes) -> None:
         message = raw.decode("utf-8", errors="replace").rstrip("\r")
         self._lines.append(LogLine(timestamp_ms=int(time.time() * 1000), message=message))
+        self._captured += 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -55,6 +56,7 @@ class Invocation:
     client_context: str | None = None
     cognito_identity: str | None = None
     delivered_at: float | None = None  # epoch seconds when the runtime received it
+    output_position: int | None = None  # the worker's output lines from this position on are the invocation's
     deadline_ms: int = 0
     outcome: Outcome | None = None
 
@@ -69,6 +71,11 @@ class RuntimeApi:
         self._closed = False
         self.first_poll_at: float | None = None  # init finished: the runtime asked for its first event
         self.init_error: Outcome | None = None
+        # Called as each runtime request arrives, before it is acted on: the worker reads its output pipe then
+        # and answers the position of the next output line. What the runtime printed before asking for an event
+        # (its init) is thus known to come before the invocation, and what it printed before answering is
+        # captured before the invocation ends, whatever the thread timing.
+        self.on_runtime_request: Callable[[], int] | None = None
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -151,7 +158,11 @@ class RuntimeApi:
         return invocation.outcome
 
     # -- runtime side (called by the HTTP handler) ----------------------------------------------------------
-    def next_invocation(self) -> Invocation | None:
+    def runtime_request_arrived(self) -> int | None:
+        """The runtime made a request (see `on_runtime_request`); the output position, when known."""
+        return self.on_runtime_request() if self.on_runtime_request is not None else None
+
+    def next_invocation(self, output_position: int | None = None) -> Invocation | None:
         with self._cond:
             if self.first_poll_at is None:
                 self.first_poll_at = time.time()
@@ -162,6 +173,7 @@ class RuntimeApi:
                 return None
             invocation, self._pending = self._pending, None
             invocation.delivered_at = time.time()
+            invocation.output_position = output_position
             invocation.deadline_ms = int((invocation.delivered_at + invocation.timeout_s) * 1000)
             self._current = invocation
             self._cond.notify_all()
@@ -199,10 +211,11 @@ def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
             return None
 
         def do_GET(self) -> None:
+            position = api.runtime_request_arrived()
             if self.path != f"{_PREFIX}/invocation/next":
                 self._send(404, {"errorMessage": f"unknown path {self.path}", "errorType": "InvalidRequest"})
                 return
-            invocation = api.next_invocation()
+            invocation = api.next_invocation(position)
             if invocation is None:
                 self._send(
                     500, {"errorMessage": "the execution environment is shutting down", "errorType": "Exit"}
@@ -222,6 +235,7 @@ def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             body = self._read_body()
+            api.runtime_request_arrived()
             parts = self.path[len(_PREFIX) :].strip("/").split("/") if self.path.startswith(_PREFIX) else []
             if parts == ["init", "error"]:
                 api.fail_init(

@@ -70,6 +70,7 @@ class Worker:
         self.last_used = time.monotonic()
         self._stopped = threading.Event()
         self.output = OutputCapture(process, on_eof=self._on_exit)
+        api.on_runtime_request = self.output.pull
 
     @classmethod
     def start(cls, spec: FunctionSpec, launch: Launch, start_process: ProcessStarter) -> Worker:
@@ -127,7 +128,8 @@ class Worker:
             return None
         return (self.api.first_poll_at - self.spawned_at) * 1000
 
-    def drain_output(self) -> list[LogLine]:
+    def drain_output(self) -> tuple[int, list[LogLine]]:
+        """The output lines since the last drain, with the position of the first (see RuntimeApi)."""
         return self.output.drain()
 
     def max_memory_used_mb(self) -> int:
