@@ -17,12 +17,16 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
+import shutil
+import sys
 
-__all__ = ["OPT", "enter_opt_namespace", "probe_opt_namespace"]
+__all__ = ["OPT", "VAR_LANG", "enter_opt_namespace", "probe_opt_namespace"]
 
 OPT = "/opt"
+VAR_LANG = "/var/lang"
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000
 _MS_BIND = 4096
@@ -44,6 +48,32 @@ def enter_opt_namespace(opt_dir: str) -> None:
         _write("/proc/self/gid_map", f"{gid} {gid} 1")
     _check(libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "making the mounts private")
     _check(libc.mount(opt_dir.encode(), OPT.encode(), None, _MS_BIND | _MS_REC, None), f"bind-mounting {OPT}")
+    with contextlib.suppress(OSError):  # else /var/lang stays absent: only code naming it needs it
+        _provide_var_lang(libc, opt_dir)
+
+
+def _provide_var_lang(libc: ctypes.CDLL, opt_dir: str) -> None:
+    """`/var/lang/bin/python` (and `node`) as on Lambda, for layers whose scripts start `#!/var/lang/bin/python`
+    (the AWS CLI layer of CDK's BucketDeployment does).
+
+    /var is overlaid, in this mount namespace only, with an upper layer on a private tmpfs where bin/ links to
+    this process's interpreter; the host's /var is untouched. The tmpfs is mounted on `<state>/lambda/var-lang`.
+    """
+    if os.path.exists(VAR_LANG):
+        return
+    scratch = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(opt_dir))), "var-lang")
+    os.makedirs(scratch, exist_ok=True)
+    _check(libc.mount(b"tmpfs", scratch.encode(), b"tmpfs", 0, b"mode=0755"), "mounting a scratch tmpfs")
+    upper, work = os.path.join(scratch, "upper"), os.path.join(scratch, "work")
+    os.mkdir(upper)
+    os.mkdir(work)
+    options = f"lowerdir=/var,upperdir={upper},workdir={work}".encode()
+    _check(libc.mount(b"overlay", b"/var", b"overlay", 0, options), "overlaying /var")
+    os.makedirs(os.path.join(VAR_LANG, "bin"))
+    interpreters = {"python": sys.executable, "python3": sys.executable, "node": shutil.which("node")}
+    for name, target in interpreters.items():
+        if target:
+            os.symlink(target, os.path.join(VAR_LANG, "bin", name))
 
 
 def probe_opt_namespace(opt_dir: str) -> str | None:
