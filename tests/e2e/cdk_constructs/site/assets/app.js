@@ -1,0 +1,1 @@
+console.log("fogbank cdk_constructs");
