@@ -7,7 +7,7 @@ STAMP := $(VENV)/.fogbank-installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: install system-packages test unit integration e2e lint format bench clean
+.PHONY: install system-packages test unit integration e2e e2e-aws-rehearsal lint format bench clean
 
 # Re-installs only when pyproject.toml changed since the last install (the stamp file). The Node.js runtime's
 # AWS SDK (for the local cloud's nodejs functions) is installed once into fogbank's cache; later runs only check it.
@@ -43,6 +43,10 @@ integration: install
 e2e: install
 	$(BIN)/fogbank e2e
 	$(BIN)/python -m pytest tests/release -q
+
+# The aws target rehearsed on a local cloud bootstrapped by `npx cdk bootstrap` (docs/running-on-aws.md).
+e2e-aws-rehearsal: install
+	BIN=$(BIN) .ci/aws-rehearsal
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
