@@ -21,6 +21,7 @@ import hashlib
 import json
 import shutil
 import sys
+import threading
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,9 @@ CONTEXT_FILE = "cdk.context.json"
 MAX_LOOKUP_ROUNDS = 3
 PYTHON_TAG = f"V{sys.version_info.major}{sys.version_info.minor}"
 _FOGBANK_SOURCES = ("infrastructure.py", "synth.py", "layer.py")
+# jsii talks to one Node.js process over one pipe and is not thread-safe: one synth at a time per process
+# (pipelined deploys synthesize on background threads).
+_JSII_LOCK = threading.RLock()
 
 
 def _version_of(distribution: str) -> str:
@@ -155,7 +159,7 @@ def synthesize(infra: BaseInfrastructure, *, force: bool = False) -> Path:
 
     assembly_dir = infra.assembly_dir
     assembly_dir.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(f"{assembly_dir}.lock"):
+    with FileLock(f"{assembly_dir}.lock"), _JSII_LOCK:
         key = synth_inputs_hash(infra)
         cache_file = assembly_dir / CACHE_FILE
         cached = (assembly_dir / "manifest.json").is_file() and cache_file.is_file()

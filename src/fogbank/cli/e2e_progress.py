@@ -77,6 +77,7 @@ class ProgressReporter:
         self.features: dict[str, FeatureProgress] = {}
         self.started = time.monotonic()
         self._collected = False
+        self.stack_timings: dict[str, dict[str, float]] = {}  # from pipelined deploys (the stack's own times)
 
     # -- collection: how many tests each feature has -----------------------------------------------------
     def _count(self, nodeids: list[str]) -> None:
@@ -94,6 +95,12 @@ class ProgressReporter:
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         self._count(list(ids))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        from fogbank.pytest_plugin.plugin import WORKEROUTPUT_TIMINGS
+
+        self.stack_timings.update(getattr(node, "workeroutput", {}).get(WORKEROUTPUT_TIMINGS, {}))
 
     # -- progress ----------------------------------------------------------------------------------------
     def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
@@ -172,17 +179,23 @@ class ProgressReporter:
         self.record_durations(terminalreporter)
 
     def measured_durations(self) -> dict[str, FeatureDuration]:
-        """Per feature that ran all its tests after a successful deploy: deploy, tests, teardown seconds."""
+        """Per feature that ran all its tests after a successful deploy: deploy, tests, teardown seconds.
+
+        With pipelined deploys the stack's own deploy and delete times count (a test waits less than that).
+        """
+        from fogbank.pytest_plugin.plugin import stack_timings
         from fogbank.sharding import FeatureDuration
 
+        timings = {**stack_timings(self.config), **self.stack_timings}
         measured = {}
         for name, feature in self.features.items():
             if feature.finished_at is None or feature.deploy_failed or feature.deploy_seconds is None:
                 continue
+            stack = timings.get(name, {})
             measured[name] = FeatureDuration(
-                deploy=feature.deploy_seconds,
+                deploy=stack.get("deploy", feature.deploy_seconds),
                 tests=feature.tests_seconds,
-                teardown=feature.teardown_seconds or 0.0,
+                teardown=stack.get("teardown", feature.teardown_seconds or 0.0),
                 test_count=feature.total,
             )
         return measured

@@ -19,6 +19,7 @@ from fogbank.infrastructure import find_infrastructure_class
 
 if TYPE_CHECKING:
     from fogbank.infrastructure import BaseInfrastructure, StackOutputs
+    from fogbank.pytest_plugin.pipeline import StackPipeline
     from fogbank.pytest_plugin.session import SessionTargets
 
 __all__ = ["KeptStackWarning", "make_feature_fixture"]
@@ -29,9 +30,18 @@ def make_feature_fixture(infrastructure_file: Path) -> object:
 
     @pytest.fixture(scope="package", name="infrastructure")
     def infrastructure(
-        request: pytest.FixtureRequest, fogbank_layer: str, fogbank_targets: SessionTargets
+        request: pytest.FixtureRequest,
+        fogbank_layer: str,
+        fogbank_targets: SessionTargets,
+        fogbank_pipeline: StackPipeline | None,
     ) -> Iterator[StackOutputs]:
         """Deploy the feature's stack, yield its outputs, and always delete it."""
+        if fogbank_pipeline is not None:  # deployed ahead (or now), deleted in the background
+            try:
+                yield fogbank_pipeline.acquire(infrastructure_file.parent)
+            finally:
+                fogbank_pipeline.release(infrastructure_file.parent)
+            return
         stack = find_infrastructure_class(infrastructure_file)(target=fogbank_targets.get(None))
         keep = bool(request.config.getoption("fogbank_keep_stacks"))
         recorder = request.config.pluginmanager.get_plugin("fogbank-report")

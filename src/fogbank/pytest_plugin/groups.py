@@ -8,6 +8,10 @@ fogbank's pytest plugin restores the seed's grouping for `--dist loadgroup` with
 is its `@group` suffix when xdist managed to add one, otherwise the folder of its test file, i.e. its feature.
 It applies to every `pytest -n N --dist loadgroup` run in a project with fogbank installed.
 
+For pipelined deploys (fogbank.pytest_plugin.pipeline) each worker always holds its next feature as well as
+its current one (FEATURES_AHEAD), so that it can deploy the next stack while the current tests run. With
+`--fogbank-no-pipeline`, xdist's own refill rule applies (more work when 2 tests or fewer are pending).
+
 Example:
     >>> feature_group("tests/e2e/logger/test_logger.py::test_basic[x]")
     'tests/e2e/logger'
@@ -22,7 +26,9 @@ from typing import Any
 
 import pytest
 
-__all__ = ["feature_group", "pytest_xdist_make_scheduler"]
+__all__ = ["FEATURES_AHEAD", "feature_group", "pytest_xdist_make_scheduler"]
+
+FEATURES_AHEAD = 1
 
 
 def feature_group(nodeid: str) -> str:
@@ -41,6 +47,20 @@ def _scheduler_class() -> type:
 
         def _split_scope(self, nodeid: str) -> str:
             return feature_group(nodeid)
+
+        def _reschedule(self, node: Any) -> None:
+            if self.config.getoption("fogbank_no_pipeline", False):
+                super()._reschedule(node)
+                return
+            if node.shutting_down:
+                return
+            if not self.workqueue:
+                node.shutdown()
+                return
+            pending = sum(1 for unit in self.assigned_work[node].values() if not all(unit.values()))
+            for _ in range(1 + FEATURES_AHEAD - pending):
+                if self.workqueue:
+                    self._assign_work_unit(node)
 
     return FeatureGroupScheduling
 

@@ -6,6 +6,8 @@ Options:
     --fogbank-keep-stacks        do not delete stacks; print how to delete them later
     --fogbank-report=PATH|none   where the run report goes (default: cdk.out/fogbank-report.html, written
                                  when a feature was deployed), or none
+    --fogbank-max-stacks=N       at most N stacks of the run at once (default: 2 per worker)
+    --fogbank-no-pipeline        deploy, test and delete one feature at a time per worker
 
 Fixtures:
     infrastructure   package-scoped, for every test folder holding an `infrastructure.py`: deploys its
@@ -14,6 +16,9 @@ Fixtures:
     fogbank_target   the session's deploy target (starts this worker's LocalCloud on first use).
     fogbank_cloud    the LocalCloud of this worker (target local only).
     fogbank_layer    the shared layer folder, built once per run across xdist workers (call_once).
+
+Pipelined deploys (fogbank.pytest_plugin.pipeline): while a feature's tests run, the worker deploys the
+stack of its next feature, and the previous feature's stack is deleted in the background.
 
 Example:
     $ pytest -n 2 --dist loadgroup tests/e2e --fogbank-target=local
@@ -33,15 +38,21 @@ from fogbank.pytest_plugin.groups import pytest_xdist_make_scheduler
 if TYPE_CHECKING:
     from fogbank.cloud import LocalCloud
     from fogbank.deploy.targets import Target
+    from fogbank.pytest_plugin.pipeline import StackPipeline
     from fogbank.pytest_plugin.session import SessionTargets
 
 # pytest finds hooks by name; pytest_xdist_make_scheduler is imported from groups.py.
-__all__ = ["build_shared_layer", "pytest_xdist_make_scheduler"]
+__all__ = ["build_shared_layer", "pytest_xdist_make_scheduler", "stack_timings"]
 
 _TARGETS_KEY = pytest.StashKey["SessionTargets"]()
 _REGISTERED_KEY = pytest.StashKey[set[Path]]()
 DEFAULT_REPORT = "cdk.out/fogbank-report.html"
 REPORT_PLUGIN_NAME = "fogbank-report"
+_MANAGED_KEY = pytest.StashKey[set[Path]]()  # feature folders whose `infrastructure` fixture is fogbank's
+_PIPELINE_KEY = pytest.StashKey["StackPipeline"]()
+_TIMINGS_KEY = pytest.StashKey[dict[str, dict[str, float]]]()
+STACKS_PER_WORKER = 2
+WORKEROUTPUT_TIMINGS = "fogbank_stack_timings"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -74,6 +85,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write the run report (one offline HTML file, plus its data as .json) to PATH; 'none' turns it "
         f"off (default: {DEFAULT_REPORT}, written when a feature was deployed)",
     )
+    group.addoption(
+        "--fogbank-max-stacks",
+        type=int,
+        default=None,
+        dest="fogbank_max_stacks",
+        help=f"at most this many stacks of the run exist at once, across workers (default: "
+        f"{STACKS_PER_WORKER} per worker: the current feature's and the next one's, deployed ahead)",
+    )
+    group.addoption(
+        "--fogbank-no-pipeline",
+        action="store_true",
+        default=False,
+        dest="fogbank_no_pipeline",
+        help="no pipelined deploys: each worker deploys, tests and deletes one feature at a time",
+    )
 
 
 def _target_name(config: pytest.Config) -> str:
@@ -86,6 +112,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from fogbank.pytest_plugin.session import SessionTargets
 
     config.stash[_REGISTERED_KEY] = set()
+    config.stash[_MANAGED_KEY] = set()
     if not config.pluginmanager.hasplugin("xdist"):
         # Feature tests carry xdist_group marks for `--dist loadgroup`; keep them valid with -p no:xdist.
         config.addinivalue_line("markers", "xdist_group(name): group tests on one xdist worker (loadgroup)")
@@ -140,11 +167,72 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
     from fogbank.pytest_plugin.features import make_feature_fixture
 
     assert collector.parent is not None
+    collector.config.stash[_MANAGED_KEY].add(folder)
     manager.parsefactories(holder=make_feature_fixture(folder / "infrastructure.py"), node=collector.parent)
+
+
+def pytest_runtest_call(item: pytest.Item) -> None:
+    """The current feature's stack is up: start deploying this worker's next feature (if a slot is free)."""
+    pipeline = item.config.stash.get(_PIPELINE_KEY, None)
+    if pipeline is None or item.session.shouldstop or item.session.shouldfail:
+        return
+    from fogbank.pytest_plugin.lookahead import next_features
+
+    managed: set[Path] = item.config.stash[_MANAGED_KEY]
+    pipeline.deploy_ahead(next_features(item, managed, how_many=1))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """The last test of a feature on this worker ended: delete its stack now (in the background).
+
+    The fixture's own teardown does it too, but a feature folder without `__init__.py` is no package, and
+    its package-scoped fixture would live until the session ends.
+    """
+    pipeline = item.config.stash.get(_PIPELINE_KEY, None)
+    if pipeline is None:
+        return
+    from fogbank.pytest_plugin.lookahead import feature_folder_of
+
+    managed: set[Path] = item.config.stash[_MANAGED_KEY]
+    folder = feature_folder_of(item, managed)
+    if folder is not None and (nextitem is None or feature_folder_of(nextitem, managed) != folder):
+        pipeline.release(folder)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """After the last fixture teardown: delete every stack left, and pass on the stacks' timings."""
+    _close_pipeline(session.config, session)
+
+
+def _close_pipeline(config: pytest.Config, session: pytest.Session | None) -> None:
+    pipeline = config.stash.get(_PIPELINE_KEY, None)
+    if pipeline is None:
+        return
+    del config.stash[_PIPELINE_KEY]
+    pipeline.close()
+    config.stash[_TIMINGS_KEY] = pipeline.timings
+    workeroutput: dict[str, Any] | None = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[WORKEROUTPUT_TIMINGS] = pipeline.timings
+    for message in pipeline.delete_errors:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"fogbank: {message}")
+        if session is not None and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def stack_timings(config: pytest.Config) -> dict[str, dict[str, float]]:
+    """Feature -> {"deploy": s, "teardown": s} of this process's pipelined stacks (after the session)."""
+    timings: dict[str, dict[str, float]] = config.stash.get(_TIMINGS_KEY, {})
+    return dict(timings)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """End the worker's LocalCloud (runs on success, failure and Ctrl-C)."""
+    _close_pipeline(config, None)  # normally done at session finish; stacks go before their cloud
     targets = config.stash.get(_TARGETS_KEY, None)
     if targets is not None:
         from fogbank.deploy.targets import set_target_factory
@@ -168,6 +256,30 @@ def fogbank_layer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     worker_id = os.environ.get("PYTEST_XDIST_WORKER", "master")
     yield from call_once(task=build_shared_layer, tmp_path_factory=tmp_path_factory, worker_id=worker_id)
+
+
+@pytest.fixture(scope="session")
+def fogbank_pipeline(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, fogbank_targets: SessionTargets
+) -> StackPipeline | None:
+    """This process's stack pipeline (internal), or None with --fogbank-no-pipeline / --fogbank-keep-stacks."""
+    config = request.config
+    if config.getoption("fogbank_no_pipeline") or config.getoption("fogbank_keep_stacks"):
+        return None
+    from fogbank.pytest_plugin.pipeline import StackPipeline
+    from fogbank.pytest_plugin.slots import StackSlots
+
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    workers = int(workerinput.get("workercount", 1)) if workerinput is not None else 1
+    run_folder = tmp_path_factory.getbasetemp()
+    if workerinput is not None:  # every worker's base temp is a folder of the run's
+        run_folder = run_folder.parent
+    limit = config.getoption("fogbank_max_stacks") or STACKS_PER_WORKER * workers
+    observer = config.pluginmanager.get_plugin(REPORT_PLUGIN_NAME)  # the run report, unless turned off
+    slots = StackSlots(run_folder / "stack-slots", limit)
+    pipeline = StackPipeline(lambda: fogbank_targets.get(None), slots, observer)
+    config.stash[_PIPELINE_KEY] = pipeline
+    return pipeline
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,9 @@ Each test runs a real e2e session (pytest with fogbank's plugin) in a subprocess
 feature folder whose function really runs, and checks what is left once the session has ended:
 - normally, after the tests passed;
 - interrupted with Ctrl-C (SIGINT to the session's process group, as a terminal sends it) while a test runs;
-- with a feature whose deploy fails (a resource type that does not exist).
+- with a feature whose deploy fails (a resource type that does not exist);
+- with pipelined deploys (several features per worker): interrupted while the next feature's stack is being
+  deployed ahead, or stopped by `-x` with a stack deployed ahead that no test used.
 
 Two views:
 - target `local` (the default): the session starts its own LocalCloud; a watcher thread records every
@@ -78,6 +80,7 @@ def test_probe(infrastructure):
     # the function really runs: a Lambda worker process exists from here on
     response, _ = data_fetcher.get_lambda_response(lambda_arn=infrastructure["ProbeHandlerArn"])
     assert json.loads(response["Payload"].read()) == {{"probe": "ok"}}
+    assert os.environ.get("PROBE_FAIL_FEATURE") != "{feature}", "this feature's test fails on purpose"
     marker = os.environ.get("PROBE_RUNNING_MARKER")
     if marker:  # the Ctrl-C case: say "running", then wait to be interrupted
         Path(marker).write_text("running")
@@ -184,7 +187,7 @@ def _watch(root_pid: int, watched: Watched, stop: threading.Event) -> None:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project with two feature folders: `probe` (deploys fine) and `broken` (its deploy fails)."""
+    """Feature folders `probe`, `second`, `third` (deploy fine) and `broken` (its deploy fails)."""
     root = tmp_path_factory.mktemp("cleanup-project")
     (root / "pyproject.toml").write_text(
         textwrap.dedent(
@@ -195,7 +198,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
             """
         )
     )
-    for feature, infrastructure in (("probe", PROBE_INFRASTRUCTURE), ("broken", BROKEN_INFRASTRUCTURE)):
+    features = [(name, PROBE_INFRASTRUCTURE) for name in ("probe", "second", "third")]
+    for feature, infrastructure in (*features, ("broken", BROKEN_INFRASTRUCTURE)):
         folder = root / "tests" / "e2e" / feature
         (folder / "handlers").mkdir(parents=True)
         (folder / "infrastructure.py").write_text(infrastructure)
@@ -350,5 +354,71 @@ def test_aws_target_run_leaves_no_stack(
     )
 
     # THEN it ended as expected, and the endpoint has no stack and no function left
+    assert code == expected_code, output
+    _assert_no_stack_left(stand_in_for_aws, output)
+
+
+def test_local_pipelined_run_interrupted_while_deploying_ahead_leaves_nothing(project: Path, tmp_path: Path):
+    # GIVEN two features on one process: while probe's test runs, second's stack is deployed ahead
+    marker = tmp_path / "running"
+    env = _session_env(project, {"PROBE_RUNNING_MARKER": str(marker)})
+
+    # WHEN the session gets Ctrl-C during probe's test
+    code, output, watched = _run_session(
+        project, ["-n", "0", "tests/e2e/probe", "tests/e2e/second"], env, interrupt_marker=marker
+    )
+
+    # THEN it was interrupted, and no process or listener is left (the deploy ahead included)
+    assert marker.exists(), output
+    assert code == pytest.ExitCode.INTERRUPTED or "KeyboardInterrupt" in output, output
+    _assert_nothing_left(watched, output)
+
+
+@pytest.mark.parametrize(
+    ("args", "extra_env", "interrupt", "expected_code"),
+    [
+        (["-n", "0", "tests/e2e/probe", "tests/e2e/second"], {}, True, pytest.ExitCode.INTERRUPTED),
+        (
+            ["-n", "2", "--dist", "loadgroup", "tests/e2e/probe", "tests/e2e/second", "tests/e2e/third"],
+            {},
+            True,
+            pytest.ExitCode.INTERRUPTED,
+        ),
+        (
+            ["-n", "0", "-x", "tests/e2e/probe", "tests/e2e/second"],
+            {"PROBE_FAIL_FEATURE": "probe"},
+            False,
+            pytest.ExitCode.TESTS_FAILED,
+        ),
+        (["-n", "2", "--dist", "loadgroup", "tests/e2e"], {}, False, pytest.ExitCode.TESTS_FAILED),
+    ],
+    ids=["ctrl-c-one-process", "ctrl-c-two-workers", "stopped-by-x", "whole-suite-two-workers"],
+)
+def test_aws_target_pipelined_run_leaves_no_stack(
+    project: Path,
+    tmp_path: Path,
+    stand_in_for_aws: LocalCloud,
+    args: list[str],
+    extra_env: dict[str, str],
+    interrupt: bool,
+    expected_code: int,
+):
+    # GIVEN the `aws` target (a LocalCloud of this process as its endpoint), several features per worker
+    marker = tmp_path / "running"
+    env = _session_env(
+        project,
+        {
+            **stand_in_for_aws.env(),
+            **extra_env,
+            **({"PROBE_RUNNING_MARKER": str(marker)} if interrupt else {}),
+        },
+    )
+
+    # WHEN the session is interrupted with Ctrl-C / stopped by -x after a failing test / runs to its end
+    code, output, _ = _run_session(
+        project, ["--fogbank-target", "aws", *args], env, interrupt_marker=marker if interrupt else None
+    )
+
+    # THEN it ended as expected, and every stack started (deployed ahead or not) is gone
     assert code == expected_code, output
     _assert_no_stack_left(stand_in_for_aws, output)
