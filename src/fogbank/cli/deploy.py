@@ -124,25 +124,56 @@ def register(app: typer.Typer) -> None:
     @app.command("sweep")
     def sweep(
         older_than: str = typer.Option("2h", "--older-than", help="Age, e.g. 30m, 2h, 1d."),
+        run_id: str | None = typer.Option(
+            None, "--run-id", help="Only the stacks of this run (tag fogbank:run-id), whatever their age."
+        ),
         target: str = TARGET_OPTION,
         endpoint: str | None = ENDPOINT_OPTION,
         dry_run: bool = typer.Option(False, "--dry-run", help="List what would be deleted."),
     ) -> None:
-        """Delete this project's leftover fogbank test stacks older than --older-than."""
+        """Delete this project's leftover fogbank test stacks older than --older-than (or of one --run-id).
+
+        Stacks carry the tags fogbank:project, fogbank:feature and fogbank:run-id; the stacks of a run in
+        progress are younger than a sensible --older-than and are left alone. Deletes run 8 at a time.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
         from fogbank.config import load_config
         from fogbank.deploy.stacks import delete_stack
 
-        cutoff = datetime.now(UTC) - parse_duration(older_than)
+        now = datetime.now(UTC)
+        cutoff = now - parse_duration(older_than)
         with ExitStack() as stack:
             chosen = _target(stack, target, endpoint, start_local=False)
             project = load_config().root.name
+            doomed: list[tuple[str, str]] = []
             for item in _feature_stacks(chosen, project, None):
                 created = item["CreationTime"]
                 assert isinstance(created, datetime)
-                if (created if created.tzinfo else created.replace(tzinfo=UTC)) > cutoff:
+                created = created if created.tzinfo else created.replace(tzinfo=UTC)
+                tags = {tag["Key"]: tag["Value"] for tag in item.get("Tags", [])}  # type: ignore[attr-defined]
+                run = tags.get("fogbank:run-id", "?")
+                if (run_id is None and created > cutoff) or (run_id is not None and run != run_id):
                     continue
+                age = int((now - created).total_seconds() // 60)
+                doomed.append(
+                    (str(item["StackName"]), f"run {run}, created {created:%Y-%m-%d %H:%M}, {age} min ago")
+                )
+            for name, about in doomed:
                 if dry_run:
-                    typer.echo(f"would delete {item['StackName']} (created {created:%Y-%m-%d %H:%M})")
-                    continue
-                delete_stack(chosen, str(item["StackName"]))
-                typer.echo(f"deleted {item['StackName']} (created {created:%Y-%m-%d %H:%M})")
+                    typer.echo(f"would delete {name} ({about})")
+            if dry_run or not doomed:
+                typer.echo(f"{len(doomed)} stacks of {project} to sweep on {chosen.describe()}", err=True)
+                return
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                results = {name: pool.submit(delete_stack, chosen, name) for name, _ in doomed}
+            failed = 0
+            for name, about in doomed:
+                error = results[name].exception()
+                if error is None:
+                    typer.echo(f"deleted {name} ({about})")
+                else:
+                    failed += 1
+                    typer.echo(f"could not delete {name} ({about}): {error}", err=True)
+            if failed:
+                raise typer.Exit(1)

@@ -63,3 +63,20 @@ def test_sweep_deletes_old_project_stacks_only(project: str) -> None:
         assert "run2" not in dry.output and "production-api" not in dry.output
         assert swept.exit_code == 0, swept.output
         assert _alive(cloud) == {"fogbank-logger-run2", "production-api"}
+
+
+def test_sweep_of_one_run_deletes_its_stacks_whatever_their_age(project: str) -> None:
+    with LocalCloud() as cloud:
+        # GIVEN two stacks of a crashed run and one of a run in progress, all just created
+        crashed = {"fogbank:project": project, "fogbank:run-id": "crashed1"}
+        _create(cloud, "fogbank-logger-crashed1", {**crashed, "fogbank:feature": "logger"})
+        _create(cloud, "fogbank-tracer-crashed1", {**crashed, "fogbank:feature": "tracer"})
+        _create(cloud, "fogbank-logger-live2", {"fogbank:project": project, "fogbank:run-id": "live2"})
+
+        # WHEN sweeping the crashed run by its id
+        swept = CliRunner().invoke(app, ["sweep", "--run-id", "crashed1", "--endpoint", cloud.endpoint])
+
+        # THEN exactly its stacks are deleted, each named with its run and age
+        assert swept.exit_code == 0, swept.output
+        assert "deleted fogbank-tracer-crashed1 (run crashed1, created" in swept.output
+        assert _alive(cloud) == {"fogbank-logger-live2"}
