@@ -92,10 +92,28 @@ def _apply_shard_options(user_args: list[str]) -> list[str]:
         typer.echo(
             f"fogbank e2e: shard {index}/{count} has no features (fewer features than shards); nothing to run"
         )
+        _write_empty_summary(rest)
         raise typer.Exit(0)
     names = ", ".join(feature.name for feature in shard.features)
     typer.echo(f"fogbank e2e: shard {index}/{count}: {names} (expected {shard.seconds:.0f} s)", err=True)
     return [*rest, *(str(feature.path) for feature in shard.features)]
+
+
+def _write_empty_summary(args: list[str]) -> None:
+    """An empty shard still leaves the summary asked for, so that `fogbank report merge` finds it."""
+    import json
+
+    from fogbank.cli.e2e_progress import REPORT_OPTION
+
+    for index, arg in enumerate(args):
+        if arg.startswith(REPORT_OPTION + "="):
+            path = Path(arg.split("=", 1)[1])
+        elif arg == REPORT_OPTION and index + 1 < len(args):
+            path = Path(args[index + 1])
+        else:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"wall_seconds": 0.0, "features": {}}) + "\n", encoding="utf-8")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from fogbank import __version__
-from fogbank.cli import cloud, deploy, e2e, layer, repo
+from fogbank.cli import cloud, deploy, e2e, layer, repo, report
 
 app = typer.Typer(
     name="fogbank",
@@ -21,6 +21,7 @@ app = typer.Typer(
 app.add_typer(cloud.app, name="cloud")
 app.add_typer(layer.app, name="layer")
 app.add_typer(repo.app, name="repo")
+app.add_typer(report.app, name="report")
 deploy.register(app)
 e2e.register(app)
 
