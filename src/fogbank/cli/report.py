@@ -27,7 +27,8 @@ def merge(
         help="Record the shards' measured durations in this file (e.g. .fogbank/durations.json).",
     ),
 ) -> None:
-    """Merge the shards' JUnit XML and summaries into OUTPUT (junit.xml, summary.json, summary.md).
+    """Merge the shards' results into OUTPUT: the run report (report.html + report.json), and the JUnit XML
+    and summaries (junit.xml, summary.json, summary.md).
 
     Exits 1 when a shard left no results (a cancelled or crashed job), 4 on unreadable input.
     """
@@ -37,6 +38,7 @@ def merge(
     missing_folders = [str(folder) for folder in shards if not folder.is_dir()]
     try:
         merged = merge_shards(shards, output)
+        report = _merge_reports(shards, output)
         recorded = update_durations(shards, durations) if durations is not None else []
     except ConfigError as exc:
         typer.echo(f"fogbank report merge: {exc}", err=True)
@@ -47,6 +49,8 @@ def merge(
         f"{merged.totals['tests']} tests, wall time {merged.wall_seconds:.1f} s (slowest shard); "
         + (f"failed: {', '.join(failed)}" if failed else "no feature failed")
     )
+    if report is not None:
+        typer.echo(f"run report: {report}")
     if durations is not None:
         typer.echo(f"durations of {len(recorded)} features recorded in {durations}")
     if merged.missing_shards:
@@ -57,3 +61,19 @@ def merge(
             err=True,
         )
         raise typer.Exit(1)
+
+
+def _merge_reports(shards: list[Path], output: Path) -> Path | None:
+    """The merged run report's HTML path, or None when no shard wrote one."""
+    from fogbank.report import write_report
+    from fogbank.sharding.merge_report import REPORT_NAME, merge_run_reports
+
+    found = [
+        folder / REPORT_NAME for folder in shards if (folder / REPORT_NAME).with_suffix(".json").is_file()
+    ]
+    if not found:
+        return None
+    html, _ = write_report(
+        merge_run_reports([path.with_suffix(".json") for path in found]), output / REPORT_NAME
+    )
+    return html

@@ -2,7 +2,8 @@
 
 Each shard writes into its own folder (the shipped workflow uses `e2e-results/`):
 
-    junit.xml        pytest --junitxml
+    report.html      fogbank e2e --fogbank-report (the run report; report.json beside it)
+    junit.xml        pytest --junit-xml
     summary.json     fogbank e2e --fogbank-e2e-report (per feature: result, deploy, tests, teardown)
     durations.json   fogbank e2e --fogbank-durations (only the features this shard measured)
 
@@ -90,7 +91,7 @@ def merge_shards(folders: Sequence[Path], output: Path) -> MergedRun:
         if shard in merged.shards:
             shard = str(folder)
         summary_path, junit_path = folder / SUMMARY_NAME, folder / JUNIT_NAME
-        if not summary_path.is_file() and not junit_path.is_file():
+        if not any(path.is_file() for path in (summary_path, junit_path, folder / "report.json")):
             merged.shards[shard] = None
             continue
         if summary_path.is_file():

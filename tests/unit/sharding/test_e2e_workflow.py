@@ -52,6 +52,7 @@ def test_each_shard_runs_its_share_and_uploads_its_results_even_on_failure(e2e, 
     # THEN it runs shard <matrix.shard>/<number of matrix jobs>, writing all three results into one folder,
     assert "--shard ${{ matrix.shard }}/${{ strategy.job-total }}" in command
     for option in (
+        "--fogbank-report=e2e-results/",
         "--junit-xml=e2e-results/",
         "--fogbank-e2e-report=e2e-results/",
         "--fogbank-durations=e2e-results/",
