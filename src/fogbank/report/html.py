@@ -56,9 +56,11 @@ def write_report(report: RunReport, html_path: Path) -> tuple[Path, Path]:
 
 
 def format_seconds(value: float | None) -> str:
-    """`0.0123` -> `12 ms`, `3.2` -> `3.20 s`, None -> `-`."""
+    """`0.0004` -> `0.4 ms`, `0.0123` -> `12 ms`, `3.2` -> `3.20 s`, None -> `-`."""
     if value is None:
         return "-"
+    if value < 0.01:
+        return f"{value * 1000:.1f} ms"
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
