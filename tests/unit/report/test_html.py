@@ -82,3 +82,29 @@ def test_the_page_is_self_contained_and_embeds_its_data(tmp_path: Path):
     )[0]
     assert json.loads(embedded.replace("<\\/", "</")) == json.loads(json_path.read_text(encoding="utf-8"))
     assert '</script>"' not in embedded  # text from the run cannot end the script element
+
+
+def test_a_failed_deploy_and_missing_data_are_shown_not_hidden():
+    # GIVEN a feature whose deploy failed, with a failed stack event, and a note on data that never arrived
+    from fogbank.report.model import StackEvent, TeardownReport
+
+    failed_event = StackEvent(
+        timestamp=T0, logical_id="Table", resource_type="AWS::DynamoDB::Table", status="CREATE_FAILED",
+        reason="KeySchema is required", duration_seconds=0.2,
+    )  # fmt: skip
+    deploy = DeployReport(
+        stack_name="fogbank-shop-1", started_at=T0, duration_seconds=2.0, events=[failed_event],
+        error="DeployError: stack fogbank-shop-1 ended in ROLLBACK_COMPLETE",
+    )  # fmt: skip
+    teardown = TeardownReport(started_at=T0, duration_seconds=1.0)
+    feature = FeatureReport(
+        name="shop", deploy=deploy, teardown=teardown, notes=["some traces had not arrived"]
+    )
+    report = RunReport(run_id="r1", target="aws", started_at=T0, features=[feature])
+    # WHEN rendered
+    html = render_html(report)
+    # THEN the feature is failed, its deploy opens with the error and the failing event, and the note is shown
+    assert report.outcome == "failed"
+    assert '<details class="deploy" open>' in html
+    assert "ROLLBACK_COMPLETE" in html and "Table CREATE_FAILED: KeySchema is required" in html
+    assert "some traces had not arrived" in html
