@@ -80,7 +80,7 @@ class CloudFormationApi:
         try:
             result = operation(form, request)
         except CfnError as exc:
-            return query_error(exc.code, exc.message, exc.status)
+            return exc.render()
         return response(action, result, str(uuid.uuid4()))
 
     # -- templates ---------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ Example:
 
 from __future__ import annotations
 
+from fogbank.cloud.aws_errors import AwsError, ErrorShape
+
 __all__ = [
     "AlreadyExistsError",
     "CfnError",
@@ -17,15 +19,12 @@ __all__ = [
 ]
 
 
-class CfnError(Exception):
+class CfnError(AwsError):
     """An error the CloudFormation API returns to the caller (query protocol `<Code>` + message)."""
 
     code = "ValidationError"
     status = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    shape = ErrorShape.QUERY
 
 
 class TemplateValidationError(CfnError):

@@ -8,7 +8,8 @@ Example:
 
 from __future__ import annotations
 
-from fogbank.cloud.router import AwsResponse, json_error
+from fogbank.cloud.aws_errors import AwsError, ErrorShape
+from fogbank.cloud.router import AwsResponse
 
 __all__ = [
     "MAX_ASYNC_PAYLOAD",
@@ -22,26 +23,21 @@ MAX_SYNC_PAYLOAD = 6 * 1024 * 1024
 MAX_ASYNC_PAYLOAD = 256 * 1024
 
 
-class LambdaApiError(Exception):
-    """An error answered by the Lambda API (code, message, HTTP status), as AWS answers it."""
+class LambdaApiError(AwsError):
+    """An error answered by the Lambda API (code, message, HTTP status, optional Reason), as AWS answers it."""
+
+    shape = ErrorShape.REST_JSON
 
     def __init__(self, code: str, message: str, status: int = 400, reason: str | None = None) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.status = status
+        super().__init__(message, code=code, status=status, extra={"Reason": reason} if reason else None)
         self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
 
     def response(self) -> AwsResponse:
         """The rest-json error response boto3 turns into `client.exceptions.<code>`."""
-        answer = json_error(self.code, self.message, self.status, rest=True)
-        if self.reason is not None:
-            import json
-
-            body = json.loads(answer.body)
-            body["Reason"] = self.reason
-            answer.body = json.dumps(body).encode()
-        return answer
+        return self.render()
 
 
 def function_not_found(arn: str) -> LambdaApiError:

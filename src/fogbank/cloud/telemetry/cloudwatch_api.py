@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from fogbank.cloud.aws_errors import AwsError
 from fogbank.cloud.aws_state import cloudwatch as cloudwatch_state
 from fogbank.cloud.router import AwsRequest, AwsResponse
 from fogbank.cloud.telemetry import cloudwatch_protocol as protocol
@@ -36,10 +37,12 @@ _log = logging.getLogger(__name__)
 _LIST_PAGE = 500
 
 
-class InvalidParameter(Exception):
+class InvalidParameter(AwsError):
+    """A request CloudWatch refuses. Rendered by `cloudwatch_protocol.encode_error` in the call's own protocol
+    (awsJson 1.0 or rpc-v2-cbor, with the query-compatible code header), not by `AwsError.render`."""
+
     def __init__(self, message: str, code: str = "InvalidParameterValue") -> None:
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code=code)
 
 
 def _dimension_pairs(dimensions: Any) -> list[tuple[str, str]]:
@@ -92,7 +95,7 @@ class CloudWatchApi:
                 return protocol.encode_result(call, operation(request.region, call.params))
             return self._bridge(request.region, call)
         except InvalidParameter as exc:
-            return protocol.encode_error(call, exc.code, str(exc))
+            return protocol.encode_error(call, exc.code, exc.message, exc.status)
         except StatisticError as exc:
             return protocol.encode_error(call, "InvalidParameterValue", str(exc))
         except Exception as exc:  # a fogbank bug: never disguised as the caller's mistake

@@ -11,6 +11,7 @@ import binascii
 import json
 from typing import Any
 
+from fogbank.cloud.aws_errors import AwsError, ErrorShape
 from fogbank.cloud.aws_state import logs as logs_state
 from fogbank.cloud.router import AwsRequest, AwsResponse, json_error
 from fogbank.cloud.telemetry.filter_pattern import FilterPatternError, compile_filter_pattern
@@ -21,10 +22,13 @@ _JSON_11 = "application/x-amz-json-1.1"
 _MAX_LIMIT = 10000
 
 
-class _BadRequest(Exception):
+class _BadRequest(AwsError):
+    """A FilterLogEvents request Logs refuses (awsJson 1.1 error)."""
+
+    shape = ErrorShape.JSON
+
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code=code)
 
 
 def _encode_token(after: tuple[int, int]) -> str:
@@ -125,7 +129,6 @@ def handle_logs(request: AwsRequest) -> AwsResponse | None:
         params = request.json()
         return AwsResponse.json(filter_log_events(request.region, params), content_type=_JSON_11)
     except _BadRequest as exc:
-        status = 400
-        return json_error(exc.code, str(exc), status)
+        return exc.render()
     except ValueError as exc:
         return json_error("SerializationException", f"FilterLogEvents: the request body is not JSON ({exc})")

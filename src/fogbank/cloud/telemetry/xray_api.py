@@ -12,6 +12,7 @@ import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from fogbank.cloud.aws_errors import AwsError, ErrorShape
 from fogbank.cloud.aws_state import xray as xray_state
 from fogbank.cloud.router import AwsRequest, AwsResponse, json_error
 from fogbank.cloud.telemetry.xray_filter import FilterExpressionError, compile_filter_expression
@@ -26,8 +27,11 @@ SUMMARY_PAGE_SIZE = 100
 MAX_BATCH_TRACE_IDS = 5
 
 
-class _BadRequest(Exception):
-    pass
+class _BadRequest(AwsError):
+    """A request X-Ray refuses (rest-json InvalidRequestException)."""
+
+    code = "InvalidRequestException"
+    shape = ErrorShape.REST_JSON
 
 
 def _epoch(value: Any, name: str) -> float:
@@ -110,7 +114,7 @@ class XRayApi:
         try:
             return AwsResponse.json(operation(request.region, params))
         except _BadRequest as exc:
-            return json_error("InvalidRequestException", str(exc), rest=True)
+            return exc.render()
         except FilterExpressionError as exc:
             return json_error("InvalidRequestException", str(exc), rest=True)
 
