@@ -25,8 +25,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import requests.adapters as requests_adapters
-
 from fogbank.cloud.frontdoors.doors.alb import Action, AlbDoor, AlbListener, LambdaTargetGroup
 from fogbank.cloud.frontdoors.doors.function_url import FunctionUrlDoor, FunctionUrlModel
 from fogbank.cloud.frontdoors.doors.http_api import HttpApiDoor, HttpApiModel
@@ -37,6 +35,7 @@ from fogbank.cloud.frontdoors.listener import HttpListener
 from fogbank.cloud.frontdoors.shim import ConnectionShim
 from fogbank.cloud.frontdoors.tls import LocalAuthority, configured_bundle
 from fogbank.cloud.router import AwsRequest, AwsResponse
+from fogbank.cloud.trust import ProcessTrust
 from fogbank.errors import CloudError
 
 if TYPE_CHECKING:
@@ -45,7 +44,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DOOR_MAP_PATH", "FrontDoorsComponent"]
 
-_CA_ENV = "REQUESTS_CA_BUNDLE"
 # GET <endpoint>/_fogbank/frontdoors: how other processes (Lambda workers, tests using `--fogbank-endpoint`)
 # reach the doors: the connection shim's table, the edge listeners and the CA (see docs/front-doors.md).
 DOOR_MAP_PATH = "/_fogbank/frontdoors"
@@ -69,11 +67,9 @@ class FrontDoorsComponent:
         self.invoker = CloudInvoker(site, lambda_)
         self._lock = threading.Lock()
         self.shim = ConnectionShim()
+        self._trust = ProcessTrust(self.shim)
         self._edge_tls: HttpListener | None = None
         self._edge_plain: HttpListener | None = None
-        self._previous_ca: str | None = None
-        self._ca_env_set = False
-        self._previous_default_bundle: str | None = None
         self.ca_file: str | None = None
         self.bundle_file: str | None = None
         self._rest: dict[str, RestApiDoor] = {}
@@ -100,19 +96,11 @@ class FrontDoorsComponent:
         self._edge_plain = HttpListener("127.0.0.1", 0, self._edge)
         for suffix in names:
             self.shim.map_suffix(suffix[1:], 443, ("127.0.0.1", self._edge_tls.port))
-        self.shim.install()
-        self._previous_ca, self._ca_env_set = os.environ.get(_CA_ENV), True
-        os.environ[_CA_ENV] = str(files.bundle)
-        # `Session.send` (no environment merge, as in the seed's data_fetcher) verifies with requests' default
-        # bundle: point that at the same bundle while the cloud runs. requests (pinned 2.34.2) reads the module
-        # attribute `requests.adapters.DEFAULT_CA_BUNDLE_PATH` in HTTPAdapter.cert_verify on every request;
-        # tests/unit/frontdoors/test_tls_bundle.py fails if a new version stops doing so.
-        self._previous_default_bundle = requests_adapters.DEFAULT_CA_BUNDLE_PATH
-        requests_adapters.DEFAULT_CA_BUNDLE_PATH = str(files.bundle)
+        self._trust.install(files.bundle)  # the shim and the CA bundle settings: see fogbank.cloud.trust
         self._routes.add_path(DOOR_MAP_PATH, self._door_map)
 
     def stop(self) -> None:
-        """Close every listener, remove the shim and restore REQUESTS_CA_BUNDLE. Idempotent, never raises."""
+        """Close every listener, remove the shim and the CA settings (`ProcessTrust`). Idempotent, never raises."""
         with self._lock:
             listeners = [entry[1] for entry in self._alb.values()] + [self._edge_tls, self._edge_plain]
             self._alb.clear()
@@ -121,16 +109,7 @@ class FrontDoorsComponent:
             if listener is not None:
                 with contextlib.suppress(OSError):
                     listener.close()
-        self.shim.uninstall()
-        if self._previous_default_bundle is not None:
-            requests_adapters.DEFAULT_CA_BUNDLE_PATH = self._previous_default_bundle
-            self._previous_default_bundle = None
-        if self._ca_env_set:
-            if self._previous_ca is None:
-                os.environ.pop(_CA_ENV, None)
-            else:
-                os.environ[_CA_ENV] = self._previous_ca
-            self._ca_env_set = False
+        self._trust.remove()
 
     @property
     def edge_port(self) -> int:

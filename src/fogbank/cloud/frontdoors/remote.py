@@ -20,16 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import requests
-import requests.adapters as requests_adapters
 
 from fogbank.cloud.frontdoors.component import DOOR_MAP_PATH
 from fogbank.cloud.frontdoors.shim import ConnectionShim
 from fogbank.cloud.frontdoors.tls import _bundle_text, configured_bundle
+from fogbank.cloud.trust import ProcessTrust
 from fogbank.errors import CloudError
 
 __all__ = ["RemoteFrontDoors", "fetch_door_map"]
-
-_CA_ENV = "REQUESTS_CA_BUNDLE"
 
 
 def fetch_door_map(endpoint: str, timeout: float = 10.0) -> dict[str, Any]:
@@ -52,10 +50,12 @@ def fetch_door_map(endpoint: str, timeout: float = 10.0) -> dict[str, Any]:
 class RemoteFrontDoors:
     """The shim and trust bundle installed in this process for a cloud in another one."""
 
-    shim: ConnectionShim
+    trust: ProcessTrust
     bundle_dir: Path
-    previous_ca: str | None
-    previous_default_bundle: str
+
+    @property
+    def shim(self) -> ConnectionShim:
+        return self.trust.shim
 
     @classmethod
     def attach(cls, endpoint: str) -> RemoteFrontDoors:
@@ -68,23 +68,11 @@ class RemoteFrontDoors:
         except BaseException:
             shutil.rmtree(bundle_dir, ignore_errors=True)
             raise
-        doors = cls(
-            ConnectionShim.from_table(door_map["shim"]),
-            bundle_dir,
-            os.environ.get(_CA_ENV),
-            requests_adapters.DEFAULT_CA_BUNDLE_PATH,
-        )
-        doors.shim.install()
-        os.environ[_CA_ENV] = str(bundle)
-        requests_adapters.DEFAULT_CA_BUNDLE_PATH = str(bundle)
+        doors = cls(ProcessTrust(ConnectionShim.from_table(door_map["shim"])), bundle_dir)
+        doors.trust.install(bundle)
         return doors
 
     def detach(self) -> None:
         """Remove the shim, restore the CA settings and delete the bundle. Never raises."""
-        self.shim.uninstall()
-        requests_adapters.DEFAULT_CA_BUNDLE_PATH = self.previous_default_bundle
-        if self.previous_ca is None:
-            os.environ.pop(_CA_ENV, None)
-        else:
-            os.environ[_CA_ENV] = self.previous_ca
+        self.trust.remove()
         shutil.rmtree(self.bundle_dir, ignore_errors=True)
