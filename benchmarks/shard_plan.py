@@ -16,8 +16,13 @@ workers (longest feature first to the first free worker, as fogbank's loadgroup 
 
 and the runner minutes the run bills (every shard's job, rounded up to whole minutes per job).
 
+`--deploy-factor F` multiplies every deploy and teardown (not the tests) to plan for a slower target: with
+recorded local-target durations, F=8 turns the example suites' 5-10 s function stacks into the 1-2 minutes
+CloudFormation takes for them on AWS (docs/running-on-aws.md); better, record durations on AWS and pass them.
+
 Usage:
     .venv/bin/python benchmarks/shard_plan.py [--features 40] [--workers 2] [--setup-seconds 90]
+    .venv/bin/python benchmarks/shard_plan.py --deploy-factor 8      # AWS-like deploys
 """
 
 from __future__ import annotations
@@ -54,13 +59,16 @@ class SimFeature:
         return (self.deploy + self.tests + self.teardown) * self.actual_factor
 
 
-def simulate_features(durations: Durations, count: int, rng: random.Random) -> list[SimFeature]:
+def simulate_features(
+    durations: Durations, count: int, rng: random.Random, deploy_factor: float = 1.0
+) -> list[SimFeature]:
     sources = sorted(durations.items())
     features = []
     for index in range(count):
         _, source = rng.choice(sources)
         scale = rng.uniform(0.5, 1.5)
-        deploy, tests, teardown = source.deploy * scale, source.tests * scale, source.teardown * scale
+        deploy, tests = source.deploy * scale * deploy_factor, source.tests * scale
+        teardown = source.teardown * scale * deploy_factor
         features.append(
             SimFeature(
                 name=f"feature_{index:02d}",
@@ -132,19 +140,20 @@ def main() -> None:
     )
     parser.add_argument("--setup-seconds", type=float, default=90.0, help="per-shard fixed cost")
     parser.add_argument("--durations", type=Path, default=REPO / ".fogbank" / "durations.json")
+    parser.add_argument("--deploy-factor", type=float, default=1.0, help="multiply deploys and teardowns")
     options = parser.parse_args()
     durations = Durations.load(options.durations)
     if not durations:
         raise SystemExit(
             f"{options.durations} has no recorded features; run `fogbank e2e` once to record them"
         )
-    features = simulate_features(durations, options.features, random.Random(SEED))
+    features = simulate_features(durations, options.features, random.Random(SEED), options.deploy_factor)
     total = sum(f.actual for f in features)
     longest = max(f.actual for f in features)
     print(
         f"{len(features)} features drawn from {len(durations)} recorded ({options.durations.name}); total feature "
         f"time {total:.0f} s, longest feature {longest:.0f} s; {options.workers} workers per shard, "
-        f"{options.setup_seconds:.0f} s setup per shard\n"
+        f"{options.setup_seconds:.0f} s setup per shard, deploys x{options.deploy_factor:g}\n"
     )
     print(
         f"{'shards':>6} {'balanced':>10} {'by tests':>10} {'per test':>10} {'ideal':>8}   runner minutes (balanced)"
