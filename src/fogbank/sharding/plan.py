@@ -38,7 +38,7 @@ __all__ = [
 
 # Seconds per test of this repository's example suites on the local target (deploy + tests + teardown over
 # the number of tests, .fogbank/durations.json); used only while a project has recorded nothing.
-DEFAULT_SECONDS_PER_TEST = 6.0
+DEFAULT_SECONDS_PER_TEST = 1.5
 
 
 @dataclass(frozen=True)
