@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib.metadata import version
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 __all__ = ["SCHEMA_REGION", "cfn_lint_version", "documented_properties", "resource_schema"]
@@ -32,8 +33,17 @@ def cfn_lint_version() -> str:
 
 
 @cache
+def _schemas_dir() -> Path:
+    """cfn-lint's bundled schema data, found without importing cfn-lint (its import takes seconds)."""
+    spec = find_spec("cfnlint")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("cfn-lint is not installed; reinstall fogbank (it pins cfn-lint for its schemas)")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "schemas"
+
+
+@cache
 def _provider_table() -> dict[str, str]:
-    data = files("cfnlint") / "data" / "schemas" / "providers" / f"{SCHEMA_REGION}.json"
+    data = _schemas_dir() / "providers" / f"{SCHEMA_REGION}.json"
     table: dict[str, str] = json.loads(data.read_text(encoding="utf-8"))
     return table
 
@@ -44,7 +54,7 @@ def resource_schema(resource_type: str) -> dict[str, Any] | None:
     schema_hash = _provider_table().get(resource_type)
     if schema_hash is None:
         return None
-    data = files("cfnlint") / "data" / "schemas" / "resources" / f"{schema_hash}.json"
+    data = _schemas_dir() / "resources" / f"{schema_hash}.json"
     schema: dict[str, Any] = json.loads(data.read_text(encoding="utf-8"))
     return schema
 

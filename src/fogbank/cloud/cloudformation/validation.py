@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from typing import Any
 
 import regex
@@ -358,6 +359,12 @@ def _known(value: Any, parameters: Mapping[str, Any], conditions: Mapping[str, b
     return value
 
 
+@cache
+def _validator(resource_type: str) -> Any:
+    """One validator per type (jsonschema resolves its $refs once)."""
+    return _CfnValidator(resource_schema(resource_type))
+
+
 def _pointer(error: ValidationError) -> str:
     return "/".join(["#", *(str(part) for part in error.absolute_path)])
 
@@ -372,7 +379,7 @@ def property_problems(
     properties = _known(resource.properties, parameters, conditions)
     if properties is UNKNOWN or not isinstance(properties, dict):
         return [] if properties is UNKNOWN else ["#: expected type: JSONObject, found: " + _found(properties)]
-    validator = _CfnValidator(schema)
+    validator = _validator(resource.type)
     problems = [f"{_pointer(error)}: {error.message}" for error in validator.iter_errors(properties)]
     return sorted(dict.fromkeys(problems))
 
