@@ -1,8 +1,10 @@
 """Pipelined deploys in real e2e sessions: the next feature's stack is deployed while the current tests run,
 and `--fogbank-max-stacks` bounds how many stacks exist at once.
 
-Three small features (an SQS queue each) run in one pytest session on the local target (no xdist, so the
-order is a, b, c). Each feature's test watches CloudFormation while it runs and writes what it saw.
+Three small features (an SQS queue each) run in one pytest session (no xdist, so the order is a, b, c), on
+the local target and on the aws target (whose endpoint is a LocalCloud of this process, standing in for AWS).
+Each feature's test watches CloudFormation while it runs and writes what it saw. The feature folders have no
+`__init__.py`, so pytest's package scope cannot end a feature's stack: the pipeline must.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from fogbank.cloud import LocalCloud
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("framework-test_pipeline")]
 
@@ -112,10 +117,27 @@ def _session(project: Path, args: list[str], env: dict[str, str]) -> tuple[list[
     return [json.loads(line) for line in observations.read_text().splitlines()], output
 
 
-def test_the_next_feature_is_deployed_while_the_current_tests_run(project: Path):
+@pytest.fixture(scope="module")
+def stand_in_for_aws() -> Iterator[LocalCloud]:
+    """A LocalCloud in this process as the aws target's endpoint (with CDK's asset bucket)."""
+    with LocalCloud() as cloud:
+        cloud.client("s3").create_bucket(
+            Bucket=f"cdk-hnb659fds-assets-{cloud.context.account_id}-{cloud.region}"
+        )
+        yield cloud
+
+
+@pytest.mark.parametrize("target", ["local", "aws"])
+def test_the_next_feature_is_deployed_while_the_current_tests_run(
+    project: Path, target: str, request: pytest.FixtureRequest
+):
     # GIVEN the default pipeline (2 stacks per worker); each test waits until the next feature's stack is up
+    env = {"OBSERVE_SECONDS": "90", "UNTIL_NEXT_IS_UP": "1"}
+    if target == "aws":
+        env |= request.getfixturevalue("stand_in_for_aws").env()
+
     # WHEN the session runs
-    seen, output = _session(project, [], {"OBSERVE_SECONDS": "90", "UNTIL_NEXT_IS_UP": "1"})
+    seen, output = _session(project, ["--fogbank-target", target], env)
 
     # THEN while alpha's test ran, bravo's stack came up, and while bravo's ran, charlie's; never over 2
     by_feature = {entry["feature"]: entry for entry in seen}
