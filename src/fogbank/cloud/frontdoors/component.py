@@ -17,6 +17,7 @@ Example (skipped as a doctest: it needs a started cloud):
 from __future__ import annotations
 
 import contextlib
+import copy
 import errno
 import os
 import random
@@ -157,9 +158,23 @@ class FrontDoorsComponent:
             self._rest.pop(api_id, None)
 
     def rest_api(self, api_id: str) -> RestApiModel | None:
-        """The served REST API's model (providers add stages and deployments to it), or None."""
-        door = self._rest.get(api_id)
-        return door.model if door else None
+        """A snapshot (a copy) of the served REST API's model, or None when it is not served."""
+        with self._lock:
+            door = self._rest.get(api_id)
+            return copy.deepcopy(door.model) if door else None
+
+    def change_rest_api(self, api_id: str, change: Callable[[RestApiModel], object]) -> bool:
+        """Apply `change` to a copy of the served model under the lock, then serve the copy (one swap: a
+        request sees the old model or the new one). False when the API is not served. `change` must not
+        call other services (it runs under the lock)."""
+        with self._lock:
+            door = self._rest.get(api_id)
+            if door is None:
+                return False
+            model = copy.deepcopy(door.model)
+            change(model)
+            door.model = model
+            return True
 
     def put_http_api(self, model: HttpApiModel) -> None:
         """Serve an HTTP API at its execute-api host (replacing any door with the same id)."""
@@ -172,9 +187,21 @@ class FrontDoorsComponent:
             self._http.pop(api_id, None)
 
     def http_api(self, api_id: str) -> HttpApiModel | None:
-        """The served HTTP API's model (providers add routes and stages to it), or None."""
-        door = self._http.get(api_id)
-        return door.model if door else None
+        """A snapshot (a copy) of the served HTTP API's model, or None when it is not served."""
+        with self._lock:
+            door = self._http.get(api_id)
+            return copy.deepcopy(door.model) if door else None
+
+    def change_http_api(self, api_id: str, change: Callable[[HttpApiModel], object]) -> bool:
+        """As `change_rest_api`, for an HTTP API (routes, stages)."""
+        with self._lock:
+            door = self._http.get(api_id)
+            if door is None:
+                return False
+            model = copy.deepcopy(door.model)
+            change(model)
+            door.model = model
+            return True
 
     def put_function_url(self, model: FunctionUrlModel) -> None:
         """Serve a function URL at `<url id>.lambda-url.<region>.on.aws`."""
@@ -289,7 +316,8 @@ class FrontDoorsComponent:
 
         Returns the port actually bound. Rules stay as they are (ListenerRule resources own them).
         """
-        entry = self._alb.get(arn)
+        with self._lock:
+            entry = self._alb.get(arn)
         if entry is None:
             raise CloudError(f"listener {arn} is not served by this local cloud; create it first")
         door, bound, address, old_port = entry
@@ -300,14 +328,29 @@ class FrontDoorsComponent:
             self.shim.unmap_host(address, old_port)
             bound.close()
             bound = new_bound
-        door.listener.port = port
-        door.listener.default_actions = list(default_actions)
+
+        def new_defaults(listener: AlbListener) -> None:
+            listener.port, listener.default_actions = port, list(default_actions)
+
+        self.change_alb_listener(arn, new_defaults)
         return bound.port
 
     def alb_listener(self, arn: str) -> AlbListener | None:
-        """The served listener (providers add and remove its rules), or None."""
-        entry = self._alb.get(arn)
-        return entry[0].listener if entry else None
+        """A snapshot (a copy) of the served listener, or None when it is not served."""
+        with self._lock:
+            entry = self._alb.get(arn)
+            return copy.deepcopy(entry[0].listener) if entry else None
+
+    def change_alb_listener(self, arn: str, change: Callable[[AlbListener], object]) -> bool:
+        """As `change_rest_api`, for a listener (its rules, its default actions). False when not served."""
+        with self._lock:
+            entry = self._alb.get(arn)
+            if entry is None:
+                return False
+            listener = copy.deepcopy(entry[0].listener)
+            change(listener)
+            entry[0].listener = listener
+            return True
 
     def remove_alb_listener(self, arn: str) -> None:
         """Close a listener: its port is released and its open connections are ended."""

@@ -283,7 +283,7 @@ class DeploymentProvider(ResourceProvider):
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
         api_id = props["RestApiId"]
-        model = _model(request, api_id)
+        _model(request, api_id)  # fails early, naming the resource, when the API is not served
         arguments: dict[str, Any] = {"restApiId": api_id}
         if props.get("Description"):
             arguments["description"] = props["Description"]
@@ -292,29 +292,36 @@ class DeploymentProvider(ResourceProvider):
         client = _apigw(request)
         deployment_id = client.create_deployment(**arguments)["id"]
         tree = snapshot(client, api_id)
-        model.deployments[deployment_id] = tree
-        if props.get("StageName"):
-            model.stages[props["StageName"]] = {}
-            model.stage_resources[props["StageName"]] = tree
-            model.stage_deployments[props["StageName"]] = deployment_id
+        stage = props.get("StageName")
+
+        def add_deployment(model: RestApiModel) -> None:
+            model.deployments[deployment_id] = tree
+            if stage:
+                model.stages[stage] = {}
+                model.stage_resources[stage] = tree
+                model.stage_deployments[stage] = deployment_id
+
+        request.services.frontdoors.change_rest_api(api_id, add_deployment)
         return ProviderResult(physical_id=deployment_id, attributes={"DeploymentId": deployment_id})
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         """Delete the deployment, and its StageName stage unless a newer deployment (a replacement) owns it."""
         props = request.properties
         api_id, stage = props["RestApiId"], props.get("StageName")
-        model = request.services.frontdoors.rest_api(api_id)
         client = _apigw(request)
-        owns_stage = model is None or model.stage_deployments.get(stage or "") == current.physical_id
+        owns_stage = True  # also when the API is not served any more
+
+        def remove_deployment(model: RestApiModel) -> None:
+            nonlocal owns_stage
+            owns_stage = model.stage_deployments.get(stage or "") == current.physical_id
+            if stage and owns_stage:
+                _forget_stage(model, stage)
+            model.deployments.pop(current.physical_id, None)
+
+        request.services.frontdoors.change_rest_api(api_id, remove_deployment)
         if stage and owns_stage:
-            if model is not None:
-                model.stages.pop(stage, None)
-                model.stage_resources.pop(stage, None)
-                model.stage_deployments.pop(stage, None)
             with ignore_missing():
                 client.delete_stage(restApiId=api_id, stageName=stage)
-        if model is not None:
-            model.deployments.pop(current.physical_id, None)
         if stage and not owns_stage:  # moto refuses by stage name; see fogbank.cloud.aws_state.apigateway
             forget_deployment(request.region, request.account_id, api_id, current.physical_id)
             return
@@ -378,22 +385,30 @@ class StageProvider(ResourceProvider):
         deployment_id: str,
         variables: dict[str, str],
     ) -> None:
-        tree = model.deployments.get(deployment_id)
+        tree = model.deployments.get(deployment_id)  # `model` is a snapshot: read it, never change it
         if tree is None:
             tree = snapshot(client, model.api_id)
-        model.stage_resources[name] = tree
-        model.stages[name] = variables
-        model.stage_deployments[name] = deployment_id
+
+        def serve_stage(served: RestApiModel) -> None:
+            served.stage_resources[name] = tree
+            served.stages[name] = variables
+            served.stage_deployments[name] = deployment_id
+
+        request.services.frontdoors.change_rest_api(model.api_id, serve_stage)
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
-        model = request.services.frontdoors.rest_api(props["RestApiId"])
-        if model is not None:
-            model.stages.pop(current.physical_id, None)
-            model.stage_resources.pop(current.physical_id, None)
-            model.stage_deployments.pop(current.physical_id, None)
+        request.services.frontdoors.change_rest_api(
+            props["RestApiId"], lambda model: _forget_stage(model, current.physical_id)
+        )
         with ignore_missing():
             _apigw(request).delete_stage(restApiId=props["RestApiId"], stageName=current.physical_id)
+
+
+def _forget_stage(model: RestApiModel, stage: str) -> None:
+    model.stages.pop(stage, None)
+    model.stage_resources.pop(stage, None)
+    model.stage_deployments.pop(stage, None)
 
 
 PROVIDERS: list[type[ResourceProvider]] = [

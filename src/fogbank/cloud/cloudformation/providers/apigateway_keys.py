@@ -84,25 +84,19 @@ class ApiKeyProvider(ResourceProvider):
         key_id = client.create_api_key(**arguments)["id"]
         if arguments["enabled"]:
             value = client.get_api_key(apiKey=key_id, includeValue=True)["value"]
-            for model in self._models(request):
-                model.api_keys.add(value)
+            _accept_key(request, self._api_ids(request), value, accepted=True)
         return ProviderResult(physical_id=key_id, attributes={"APIKeyId": key_id})
 
     @staticmethod
-    def _models(request: ProviderRequest) -> list[RestApiModel]:
+    def _api_ids(request: ProviderRequest) -> list[str]:
         """The APIs named in StageKeys (the legacy way to make a key valid for a stage)."""
-        models = [
-            request.services.frontdoors.rest_api(item["RestApiId"])
-            for item in request.properties.get("StageKeys") or []
-        ]
-        return [model for model in models if model is not None]
+        return [item["RestApiId"] for item in request.properties.get("StageKeys") or []]
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         client = _apigw(request)
         with ignore_missing():
             value = client.get_api_key(apiKey=current.physical_id, includeValue=True)["value"]
-            for model in self._models(request):
-                model.api_keys.discard(value)
+            _accept_key(request, self._api_ids(request), value, accepted=False)
             client.delete_api_key(apiKey=current.physical_id)
 
 
@@ -142,28 +136,36 @@ class UsagePlanKeyProvider(ResourceProvider):
         )
         key = client.get_api_key(apiKey=props["KeyId"], includeValue=True)
         if key.get("enabled"):
-            for model in self._models(request, client):
-                model.api_keys.add(key["value"])
+            _accept_key(request, self._api_ids(request, client), key["value"], accepted=True)
         physical = f"{props['UsagePlanId']}:{props['KeyId']}"
         return ProviderResult(physical_id=physical, attributes={"Id": physical})
 
     @staticmethod
-    def _models(request: ProviderRequest, client: Any) -> list[RestApiModel]:
+    def _api_ids(request: ProviderRequest, client: Any) -> list[str]:
         plan = client.get_usage_plan(usagePlanId=request.properties["UsagePlanId"])
-        models = [
-            request.services.frontdoors.rest_api(stage["apiId"]) for stage in plan.get("apiStages") or []
-        ]
-        return [model for model in models if model is not None]
+        return [stage["apiId"] for stage in plan.get("apiStages") or []]
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
         client = _apigw(request)
         with ignore_missing():
             value = client.get_api_key(apiKey=props["KeyId"], includeValue=True)["value"]
-            for model in self._models(request, client):
-                model.api_keys.discard(value)
+            _accept_key(request, self._api_ids(request, client), value, accepted=False)
         with ignore_missing():
             client.delete_usage_plan_key(usagePlanId=props["UsagePlanId"], keyId=props["KeyId"])
+
+
+def _accept_key(request: ProviderRequest, api_ids: list[str], value: str, *, accepted: bool) -> None:
+    """Make the served REST APIs accept (or stop accepting) an API key value; unserved APIs are skipped."""
+
+    def change(model: RestApiModel) -> None:
+        if accepted:
+            model.api_keys.add(value)
+        else:
+            model.api_keys.discard(value)
+
+    for api_id in api_ids:
+        request.services.frontdoors.change_rest_api(api_id, change)
 
 
 PROVIDERS: list[type[ResourceProvider]] = [

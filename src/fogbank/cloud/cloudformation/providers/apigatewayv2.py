@@ -162,6 +162,21 @@ def _function_arn(uri: str, owner: str) -> str:
     return function_of_uri(uri, owner)
 
 
+def _put_route(request: ProviderRequest, api_id: str, route: HttpRoute) -> None:
+    """Serve `route` (replacing the entry with its RouteId, if any) on the HTTP API's door."""
+
+    def put(model: HttpApiModel) -> None:
+        model.routes[:] = [*(entry for entry in model.routes if entry.route_id != route.route_id), route]
+
+    request.services.frontdoors.change_http_api(api_id, put)
+
+
+def _serve_stage(request: ProviderRequest, api_id: str, name: str, variables: dict[str, str]) -> None:
+    request.services.frontdoors.change_http_api(
+        api_id, lambda model: model.stages.__setitem__(name, variables)
+    )
+
+
 class RouteProvider(ResourceProvider):
     """AWS::ApiGatewayV2::Route with AuthorizationType NONE or AWS_IAM; Ref is the route id.
 
@@ -174,10 +189,10 @@ class RouteProvider(ResourceProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        model = served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
+        served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
         arguments, route = self._route(request)
         route_id = _apigw(request).create_route(ApiId=props["ApiId"], **arguments)["RouteId"]
-        model.routes.append(replace(route, route_id=route_id))
+        _put_route(request, props["ApiId"], replace(route, route_id=route_id))
         return ProviderResult(physical_id=route_id, attributes={"RouteId": route_id})
 
     def update(
@@ -186,16 +201,12 @@ class RouteProvider(ResourceProvider):
         props = request.properties
         if props["ApiId"] != previous_properties["ApiId"]:
             return super().update(request, current, previous_properties)
-        model = served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
+        served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
         arguments, route = self._route(request)
         if "Target" not in arguments:
             arguments["Target"] = ""  # UpdateRoute keeps an omitted Target; the template removed it
         _apigw(request).update_route(ApiId=props["ApiId"], RouteId=current.physical_id, **arguments)
-        updated = replace(route, route_id=current.physical_id)
-        model.routes[:] = [
-            *(entry for entry in model.routes if entry.route_id != current.physical_id),
-            updated,
-        ]
+        _put_route(request, props["ApiId"], replace(route, route_id=current.physical_id))
         return current
 
     @staticmethod
@@ -229,9 +240,11 @@ class RouteProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
-        model = request.services.frontdoors.http_api(props["ApiId"])
-        if model is not None:
+
+        def remove_route(model: HttpApiModel) -> None:
             model.routes[:] = [route for route in model.routes if route.route_id != current.physical_id]
+
+        request.services.frontdoors.change_http_api(props["ApiId"], remove_route)
         with ignore_missing():
             _apigw(request).delete_route(ApiId=props["ApiId"], RouteId=current.physical_id)
 
@@ -250,10 +263,10 @@ class StageProvider(ResourceProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        model = served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
+        served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
         arguments, variables = self._stage(request)
         _apigw(request).create_stage(**arguments)
-        model.stages[props["StageName"]] = variables
+        _serve_stage(request, props["ApiId"], props["StageName"], variables)
         return ProviderResult(physical_id=props["StageName"], attributes={})
 
     def update(
@@ -262,7 +275,7 @@ class StageProvider(ResourceProvider):
         props = request.properties
         if any(props[key] != previous_properties[key] for key in ("ApiId", "StageName")):
             return super().update(request, current, previous_properties)
-        model = served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
+        served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
         arguments, variables = self._stage(request)
         client = _apigw(request)
         # moto 5.2.5 has no UpdateStage for HTTP APIs: the stage's state is written again under the same name,
@@ -270,7 +283,7 @@ class StageProvider(ResourceProvider):
         with ignore_missing():
             client.delete_stage(ApiId=props["ApiId"], StageName=props["StageName"])
         client.create_stage(**arguments)
-        model.stages[props["StageName"]] = variables
+        _serve_stage(request, props["ApiId"], props["StageName"], variables)
         return current
 
     @staticmethod
@@ -294,9 +307,9 @@ class StageProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
-        model = request.services.frontdoors.http_api(props["ApiId"])
-        if model is not None:
-            model.stages.pop(current.physical_id, None)
+        request.services.frontdoors.change_http_api(
+            props["ApiId"], lambda model: model.stages.pop(current.physical_id, None)
+        )
         with ignore_missing():
             _apigw(request).delete_stage(ApiId=props["ApiId"], StageName=current.physical_id)
 

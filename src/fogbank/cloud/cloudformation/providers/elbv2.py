@@ -373,7 +373,7 @@ class ListenerRuleProvider(ResourceProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        listener = self._listener(request)
+        self._listener(request)
         rule, conditions = self._rule(request)
         arn = _elbv2(request).create_rule(
             ListenerArn=props["ListenerArn"],
@@ -381,7 +381,7 @@ class ListenerRuleProvider(ResourceProvider):
             Conditions=conditions,
             Actions=_api_actions(props["Actions"]),
         )["Rules"][0]["RuleArn"]
-        listener.rules.append(replace(rule, arn=arn))
+        self._serve_rule(request, replace(rule, arn=arn))
         return ProviderResult(physical_id=arn, attributes={"RuleArn": arn, "IsDefault": False})
 
     def update(
@@ -390,7 +390,7 @@ class ListenerRuleProvider(ResourceProvider):
         props = request.properties
         if props["ListenerArn"] != previous_properties["ListenerArn"]:
             return super().update(request, current, previous_properties)
-        listener = self._listener(request)
+        self._listener(request)
         rule, conditions = self._rule(request)
         client = _elbv2(request)
         client.modify_rule(
@@ -400,12 +400,17 @@ class ListenerRuleProvider(ResourceProvider):
             client.set_rule_priorities(
                 RulePriorities=[{"RuleArn": current.physical_id, "Priority": rule.priority}]
             )
-        updated = replace(rule, arn=current.physical_id)
-        listener.rules[:] = [
-            *(entry for entry in listener.rules if entry.arn != current.physical_id),
-            updated,
-        ]
+        self._serve_rule(request, replace(rule, arn=current.physical_id))
         return current
+
+    @staticmethod
+    def _serve_rule(request: ProviderRequest, rule: AlbRule) -> None:
+        """Serve `rule` on its listener, replacing the rule with the same ARN."""
+
+        def put(listener: AlbListener) -> None:
+            listener.rules[:] = [*(entry for entry in listener.rules if entry.arn != rule.arn), rule]
+
+        request.services.frontdoors.change_alb_listener(request.properties["ListenerArn"], put)
 
     @staticmethod
     def _listener(request: ProviderRequest) -> AlbListener:
@@ -434,9 +439,10 @@ class ListenerRuleProvider(ResourceProvider):
         return rule, [{"Field": f, "Values": v} for f, v in patterns.items() if v]
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        listener = request.services.frontdoors.alb_listener(request.properties["ListenerArn"])
-        if listener is not None:
+        def remove(listener: AlbListener) -> None:
             listener.rules[:] = [rule for rule in listener.rules if rule.arn != current.physical_id]
+
+        request.services.frontdoors.change_alb_listener(request.properties["ListenerArn"], remove)
         with _ignore_missing():
             _elbv2(request).delete_rule(RuleArn=current.physical_id)
 
