@@ -62,7 +62,8 @@ def wire(
     console; None leaves it out.
     """
     telemetry = TelemetryComponent(site, routes)
-    lambda_ = LambdaComponent(site, routes, telemetry=telemetry)
+    # The front doors invoke functions, and functions' environments need the doors' map: bound late.
+    lambda_ = LambdaComponent(site, routes, telemetry=telemetry, door_map=lambda: frontdoors.door_map())
     frontdoors = FrontDoorsComponent(site, routes, lambda_=lambda_)
     return CloudComponents(
         bootstrap=AccountBootstrap(site, routes),

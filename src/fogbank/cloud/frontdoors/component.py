@@ -24,7 +24,7 @@ import random
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fogbank.cloud.frontdoors.doors.alb import Action, AlbDoor, AlbListener, LambdaTargetGroup
 from fogbank.cloud.frontdoors.doors.function_url import FunctionUrlDoor, FunctionUrlModel
@@ -126,25 +126,34 @@ class FrontDoorsComponent:
             raise CloudError("the front doors are not started")
         return self._edge_tls.port
 
-    def _door_map(self, request: AwsRequest) -> AwsResponse:
-        """GET /_fogbank/frontdoors: the shim table, edge listeners and CA, for other processes."""
-        if request.method != "GET":
-            return AwsResponse(405, b"the front-door map is read with GET")
+    def door_map(self) -> dict[str, Any] | None:
+        """The shim table, edge listeners and CA files other processes need; None before start().
+
+        Example:
+            >>> frontdoors.door_map()["edge_tls"]  # doctest: +SKIP
+            ['127.0.0.1', 40443]
+        """
         with self._lock:
             tls, plain = self._edge_tls, self._edge_plain
         if tls is None or plain is None or self.ca_file is None:
+            return None
+        return {
+            "region": self._site.region,
+            "edge_tls": ["127.0.0.1", tls.port],
+            "edge_plain": ["127.0.0.1", plain.port],
+            "ca_file": self.ca_file,
+            "ca_bundle_file": self.bundle_file,
+            "shim": self.shim.table(),
+        }
+
+    def _door_map(self, request: AwsRequest) -> AwsResponse:
+        """GET /_fogbank/frontdoors: `door_map()` with the CA's PEM, for other processes."""
+        if request.method != "GET":
+            return AwsResponse(405, b"the front-door map is read with GET")
+        door_map = self.door_map()
+        if door_map is None:
             return AwsResponse.json({"message": "the front doors are not started"}, 503)
-        return AwsResponse.json(
-            {
-                "region": self._site.region,
-                "edge_tls": ["127.0.0.1", tls.port],
-                "edge_plain": ["127.0.0.1", plain.port],
-                "ca_file": self.ca_file,
-                "ca_bundle_file": self.bundle_file,
-                "ca_pem": Path(self.ca_file).read_text(),
-                "shim": self.shim.table(),
-            }
-        )
+        return AwsResponse.json({**door_map, "ca_pem": Path(door_map["ca_file"]).read_text()})
 
     # -- API Gateway and Function URLs -------------------------------------------------------------------
     def put_rest_api(self, model: RestApiModel) -> None:

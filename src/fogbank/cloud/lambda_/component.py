@@ -16,7 +16,9 @@ import logging
 import os
 import platform
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
 
 from fogbank.cloud.aws_state import lambda_ as lambda_state
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
@@ -78,6 +80,7 @@ class LambdaComponent:
         *,
         telemetry: TelemetrySink,
         credentials: EnvironmentCredentials | None = None,
+        door_map: Callable[[], Mapping[str, Any] | None] | None = None,
     ) -> None:
         self._site = site
         self._routes = routes
@@ -87,6 +90,9 @@ class LambdaComponent:
         self.idle_timeout_s = _env_number("FOGBANK_LAMBDA_IDLE_SECONDS", 600)
         self.use_zygote = os.environ.get("FOGBANK_LAMBDA_ZYGOTE", "1") != "0"
         self._credentials: EnvironmentCredentials = credentials or (lambda spec: {})
+        # The front doors' map (docs/front-doors.md), handed to forked environments so that they need not
+        # fetch it from the endpoint at init; None: they fetch it.
+        self._door_map = door_map
         self._spawner: Spawner | None = None
         self._zygote: Zygote | None = None
         self._pools: WorkerPools | None = None
@@ -215,6 +221,8 @@ class LambdaComponent:
             opt_mounted=zygote is not None and zygote.opt_error is None,
             host_architecture=host_architecture(),
         )
+        if zygote is not None and self._door_map is not None:
+            launch = replace(launch, door_map=self._door_map())
         return Worker.start(spec, launch, zygote.fork if zygote is not None else self._spawn)
 
     def _spawn(self, launch: Launch, env: dict[str, str]) -> WorkerProcess:

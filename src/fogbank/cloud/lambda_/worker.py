@@ -12,10 +12,11 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.process import OutputCapture, WorkerProcess, kill_process_group
@@ -45,6 +46,7 @@ class Launch:
     architecture: str = "x86_64"
     host_architecture: str = "x86_64"
     check_roots: tuple[Path, ...] = ()
+    door_map: Mapping[str, Any] | None = None  # given to a forked environment instead of fetching it
 
 
 ProcessStarter = Callable[[Launch, dict[str, str]], WorkerProcess]

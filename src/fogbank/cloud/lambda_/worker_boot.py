@@ -54,12 +54,18 @@ def fetch_door_map(endpoint: str, timeout: float = 10.0) -> dict[str, Any]:
     return door_map
 
 
-def install_front_doors(environ: MutableMapping[str, str]) -> ConnectionShim | None:
-    """Install the shim for the cloud at AWS_ENDPOINT_URL and trust its CA; None when there is no endpoint."""
+def install_front_doors(
+    environ: MutableMapping[str, str], door_map: dict[str, Any] | None = None
+) -> ConnectionShim | None:
+    """Install the shim for the cloud at AWS_ENDPOINT_URL and trust its CA; None when there is no endpoint.
+
+    `door_map` is the cloud's map when the cloud handed it over (a forked environment); else it is fetched.
+    """
     endpoint = environ.get("AWS_ENDPOINT_URL")
     if not endpoint:
         return None
-    door_map = fetch_door_map(endpoint)
+    if door_map is None:
+        door_map = fetch_door_map(endpoint)
     shim = ConnectionShim.from_table(door_map["shim"])
     shim.install(patch_urllib3=False)
     for name in _CA_VARIABLES:
@@ -67,7 +73,7 @@ def install_front_doors(environ: MutableMapping[str, str]) -> ConnectionShim | N
     return shim
 
 
-def main() -> None:
+def main(door_map: dict[str, Any] | None = None) -> None:
     """Install the front doors, then hand over to awslambdaric's main with the handler argument.
 
     `--native-check <function arch> <host arch> <roots>` before the handler checks native extensions under the
@@ -78,7 +84,7 @@ def main() -> None:
         del sys.argv[1:5]
         install_native_check(architecture, host, roots.split(os.pathsep))
     try:
-        install_front_doors(os.environ)
+        install_front_doors(os.environ, door_map)
     except (OSError, RuntimeError, ValueError, KeyError) as exc:
         sys.stderr.write(
             f"fogbank: cannot read the local cloud's front-door map ({exc}); the worker stops rather than "

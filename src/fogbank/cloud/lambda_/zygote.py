@@ -108,6 +108,7 @@ class Zygote:
                     "architecture": launch.architecture,
                     "host_architecture": launch.host_architecture,
                     "check_roots": [str(root) for root in launch.check_roots],
+                    "door_map": dict(launch.door_map) if launch.door_map is not None else None,
                 }
                 socket.send_fds(control, [json.dumps(message).encode()], [write_end])
         except BaseException:

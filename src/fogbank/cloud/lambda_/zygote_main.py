@@ -200,7 +200,7 @@ def _run_python_runtime(request: dict[str, Any], env: dict[str, str]) -> int:
         request["architecture"], request["host_architecture"], request["check_roots"]
     )
     sys.argv = [fogbank_worker_boot.__file__ or "fogbank_worker_boot", *request["argv"]]
-    fogbank_worker_boot.main()
+    fogbank_worker_boot.main(door_map=request.get("door_map"))
     return 0
 
 

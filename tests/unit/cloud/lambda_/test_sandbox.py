@@ -43,3 +43,16 @@ def test_only_the_forked_child_sees_the_layers(tmp_path: Path) -> None:
     # THEN the child saw the layer, and this process's /opt is untouched
     assert seen == b"layer"
     assert not Path(OPT, "marker").exists()
+
+
+def test_probe_says_why_when_the_layers_cannot_be_mounted(tmp_path: Path) -> None:
+    # GIVEN something that cannot be mounted over the /opt directory (a file)
+    not_a_directory = tmp_path / "layers.zip"
+    not_a_directory.write_bytes(b"PK")
+
+    # WHEN the mechanism is probed with it
+    reason = probe_opt_namespace(str(not_a_directory))
+
+    # THEN it reports the failing step and the system's reason instead of pretending
+    assert reason is not None
+    assert "failed" in reason or "does not" in reason
