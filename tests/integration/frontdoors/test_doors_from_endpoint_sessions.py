@@ -106,10 +106,15 @@ def test_door_map_is_served(endpoint: str) -> None:
     # GIVEN a cloud in another process
     # WHEN its door map is read
     door_map = fetch_door_map(endpoint)
-    # THEN it names the TLS edge for both AWS host patterns and carries the CA
+    # THEN it names the TLS edge for every AWS host pattern served there (API Gateway, Function URLs, AppSync)
+    # and carries the CA
     edge = door_map["edge_tls"]
     suffixes = {suffix: target for suffix, port, target in door_map["shim"]["suffixes"] if port == 443}
-    assert suffixes == {".execute-api.us-east-1.amazonaws.com": edge, ".lambda-url.us-east-1.on.aws": edge}
+    assert suffixes == {
+        ".execute-api.us-east-1.amazonaws.com": edge,
+        ".lambda-url.us-east-1.on.aws": edge,
+        ".appsync-api.us-east-1.amazonaws.com": edge,
+    }
     assert door_map["ca_pem"].startswith("-----BEGIN CERTIFICATE-----")
 
 
