@@ -74,7 +74,7 @@ def _apply_shard_options(user_args: list[str]) -> list[str]:
         if options.plan is None and options.shard is None:
             return user_args
         folders, rest = suite_paths(options.pytest_args, DEFAULT_SUITE)
-        durations = default_durations_path()
+        durations = default_durations_path(target=_target_in(options.pytest_args))
         if options.plan is not None:
             for line in format_plan(plan_for(folders, options.plan, durations)):
                 typer.echo(line)
@@ -97,6 +97,16 @@ def _apply_shard_options(user_args: list[str]) -> list[str]:
     names = ", ".join(feature.name for feature in shard.features)
     typer.echo(f"fogbank e2e: shard {index}/{count}: {names} (expected {shard.seconds:.0f} s)", err=True)
     return [*rest, *(str(feature.path) for feature in shard.features)]
+
+
+def _target_in(args: list[str]) -> str:
+    """The target a run of `args` deploys to (--fogbank-target, else FOGBANK_TARGET, else local)."""
+    for index, arg in enumerate(args):
+        if arg.startswith("--fogbank-target="):
+            return arg.split("=", 1)[1]
+        if arg == "--fogbank-target" and index + 1 < len(args):
+            return args[index + 1]
+    return os.environ.get("FOGBANK_TARGET") or "local"
 
 
 def _write_empty_summary(args: list[str]) -> None:

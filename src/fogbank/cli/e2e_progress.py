@@ -213,7 +213,8 @@ class ProgressReporter:
         setting = self.config.getoption(DURATIONS_OPTION, None) or os.environ.get("FOGBANK_DURATIONS")
         if setting == "none" or self._partial_run():
             return
-        path = Path(setting) if setting else default_durations_path(self.config.rootpath)
+        target = self.config.getoption("fogbank_target", None) or os.environ.get("FOGBANK_TARGET") or "local"
+        path = Path(setting) if setting else default_durations_path(self.config.rootpath, target=str(target))
         measured = self.measured_durations()
         if not measured:
             return

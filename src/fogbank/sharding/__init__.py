@@ -43,6 +43,6 @@ __all__ = [
 
 
 def plan_for(paths: Sequence[Path], shards: int, durations_path: Path | None = None) -> ShardPlan:
-    """The plan for the features under `paths`, weighed by the durations file (default: the project's)."""
+    """The plan for the features under `paths`, weighed by the durations file (default: the project's, local)."""
     durations = Durations.load(durations_path or default_durations_path())
     return plan_shards(weigh_features(discover_features(paths), durations), shards)

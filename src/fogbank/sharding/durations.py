@@ -1,7 +1,8 @@
 """The durations file: each feature's recorded deploy, tests and teardown time, committed with the project.
 
-`fogbank e2e` updates it after every run (default `<project root>/.fogbank/durations.json`), and the shard
-planner reads it. An entry changes only when the feature's time moved by more than 10 % (and 2 s), or its
+`fogbank e2e` updates it after every run (default `<project root>/.fogbank/durations.json` for the local
+target, `.fogbank/durations-aws.json` for aws: deploys take seconds on one and minutes on the other), and the
+shard planner reads the file of the target it plans for. An entry changes only when the feature's time moved by more than 10 % (and 2 s), or its
 number of tests changed, so that committing the file after every run does not churn.
 
 Example:
@@ -31,12 +32,15 @@ RELATIVE_CHANGE = 0.10
 ABSOLUTE_CHANGE_SECONDS = 2.0
 
 
-def default_durations_path(start: Path | None = None) -> Path:
-    """FOGBANK_DURATIONS if set, else `.fogbank/durations.json` in the project root (nearest pyproject.toml)."""
+def default_durations_path(start: Path | None = None, target: str = "local") -> Path:
+    """FOGBANK_DURATIONS if set, else the target's file in `.fogbank/` of the project root (nearest
+    pyproject.toml): `durations.json` for local, `durations-<target>.json` for another target.
+    """
     configured = os.environ.get(DURATIONS_VARIABLE)
     if configured and configured != "none":
         return Path(configured)
-    return find_project_root(start) / DURATIONS_FILE
+    name = DURATIONS_FILE if target == "local" else DURATIONS_FILE.with_name(f"durations-{target}.json")
+    return find_project_root(start) / name
 
 
 @dataclass(frozen=True)

@@ -114,3 +114,14 @@ def test_a_shard_runs_only_its_features(project):
         # THEN each shard ran its whole features and nothing else
         expected = {1: ["big"] * 3, 2: ["fresh"] * 2 + ["small"]}[index]
         assert sorted(ran) == expected
+
+
+def test_the_aws_plan_reads_the_aws_durations(project):
+    # GIVEN only local durations are recorded (AWS deploys take minutes, not seconds: another file)
+    # WHEN the plan is asked for the aws target
+    result = CliRunner().invoke(app, ["e2e", "--shard-plan", "2", "--fogbank-target", "aws"])
+
+    # THEN nothing counts as recorded, and the file it looked for is named
+    assert result.exit_code == 0, result.output
+    assert "(recorded)" not in result.output
+    assert "durations-aws.json (absent: all estimated)" in result.output

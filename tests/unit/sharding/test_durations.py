@@ -59,7 +59,7 @@ def test_absent_file_is_empty_and_a_broken_one_says_what_to_do(tmp_path):
         Durations.load(broken)
 
 
-def test_default_path_is_in_the_project_root_unless_the_environment_says(tmp_path, monkeypatch):
+def test_default_path_is_per_target_in_the_project_root_unless_the_environment_says(tmp_path, monkeypatch):
     # GIVEN a project with a subfolder
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "tests").mkdir()
@@ -67,6 +67,8 @@ def test_default_path_is_in_the_project_root_unless_the_environment_says(tmp_pat
 
     # WHEN / THEN
     assert default_durations_path(tmp_path / "tests") == tmp_path / ".fogbank" / "durations.json"
+    aws = default_durations_path(tmp_path / "tests", target="aws")
+    assert aws == tmp_path / ".fogbank" / "durations-aws.json"  # minutes, not seconds: a file of its own
     monkeypatch.setenv("FOGBANK_DURATIONS", str(tmp_path / "elsewhere.json"))
     assert default_durations_path(tmp_path / "tests") == tmp_path / "elsewhere.json"
 

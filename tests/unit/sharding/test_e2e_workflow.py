@@ -90,7 +90,8 @@ def test_the_report_job_waits_for_every_shard_and_merges_the_uploaded_names(e2e)
     download = next(step for step in report["steps"] if "download-artifact" in str(step.get("uses", "")))
     assert download["with"] == {"pattern": "e2e-*", "path": "results/"}
     assert 'echo "results/e2e-$TARGET-$i"' in command
-    assert "--durations .fogbank/durations.json" in command and "GITHUB_STEP_SUMMARY" in command
+    assert '--durations "$durations"' in command and "GITHUB_STEP_SUMMARY" in command
+    assert "durations=.fogbank/durations-aws.json" in command  # each target's own durations file
 
 
 def test_the_sweep_runs_on_a_schedule_against_aws():
