@@ -56,5 +56,6 @@ def test_function_in_the_default_vpc_runs_in_its_private_subnets(infrastructure:
     subnets = boto3.client("ec2").describe_subnets(SubnetIds=configuration["VpcConfig"]["SubnetIds"])[
         "Subnets"
     ]
+    assert configuration["VpcConfig"]["VpcId"] == vpc_id
     assert len(subnets) >= 2  # one private subnet per availability zone (CDK uses up to 3)
     assert all(s["VpcId"] == vpc_id and not s["MapPublicIpOnLaunch"] for s in subnets)

@@ -172,6 +172,7 @@ def test_default_vpc_with_nat_and_a_function_deploys_runs_and_deletes(
     function = cloud.client("lambda").get_function_configuration(FunctionName=outputs["Function"])
     private = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [outputs["Vpc"]]}])["Subnets"]
     assert function["VpcConfig"]["SubnetIds"][0] in {s["SubnetId"] for s in private}
+    assert function["VpcConfig"]["VpcId"] == outputs["Vpc"]
     answer = cloud.client("lambda").invoke(FunctionName=outputs["Function"], Payload=b"{}")
     assert answer["Payload"].read() == b'{"ok": true}'
 

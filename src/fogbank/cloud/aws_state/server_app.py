@@ -13,9 +13,10 @@ def create() -> Any:
     """moto's multi-service WSGI application (the same one `moto_server` runs)."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    from fogbank.cloud.aws_state import s3_policy
+    from fogbank.cloud.aws_state import lambda_vpc, s3_policy
 
     s3_policy.install()  # requests to the endpoint count as sent over TLS (see s3_policy)
+    lambda_vpc.install()  # a function's VpcConfig names its subnets' VPC
     return DomainDispatcherApplication(create_backend_app)
 
 
