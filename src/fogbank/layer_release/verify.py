@@ -2,7 +2,8 @@
 
 Per region and architecture: find the layer version of this release (by the description `publish` wrote),
 create a canary function that uses it, wait until it is Active, invoke it, compare the version it reports,
-and delete it. One execution role (IAM is global) serves every canary and is deleted at the end. A failure
+and delete it. One execution role of this run's own (IAM is global) serves every canary and is deleted at the
+end. A failure
 in one region is reported and the others go on; each result says what was left behind, if anything.
 
 Example:
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -30,9 +32,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from fogbank.layer_release.aws import ClientFactory, describe_error
 from fogbank.layer_release.library import LayerLibrary, layer_name
 
-__all__ = ["CANARY_ROLE_NAME", "LayerVerifier", "VerifyReport", "VerifyResult"]
+__all__ = ["CANARY_ROLE_PREFIX", "LayerVerifier", "VerifyReport", "VerifyResult"]
 
-CANARY_ROLE_NAME = "fogbank-layer-canary"
+CANARY_ROLE_PREFIX = "fogbank-layer-canary-"
 _BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 _TRUST = {
     "Version": "2012-10-17",
@@ -102,10 +104,11 @@ class LayerVerifier:
     ) -> VerifyReport:
         """Check every region and architecture; the canary role is created first and deleted last."""
         iam = self._clients("iam", self._home_region)
+        role_name = f"{CANARY_ROLE_PREFIX}{uuid.uuid4().hex[:8]}"
         try:
-            role_arn = _ensure_role(iam)
+            role_arn = _create_role(iam, role_name)
         except (ClientError, BotoCoreError) as error:
-            reason = f"cannot create the canary role {CANARY_ROLE_NAME}: {describe_error(error)}"
+            reason = f"cannot create the canary role {role_name}: {describe_error(error)}"
             results = [VerifyResult(r, a, False, reason) for r in regions for a in architectures]
             for result in results:
                 self._on_result(result)
@@ -117,19 +120,18 @@ class LayerVerifier:
             ) as pool:
                 results = list(pool.map(lambda job: self._verify_one(library, role_arn, *job), jobs))
         finally:
-            role_left = _delete_role(iam)
+            role_left = _delete_role(iam, role_name)
         return VerifyReport(results=results, role_left_behind=role_left)
 
     def _verify_one(self, library: LayerLibrary, role_arn: str, region: str, arch: str) -> VerifyResult:
         result = VerifyResult(region=region, architecture=arch, passed=False, reason="")
         client = self._clients("lambda", region)
         function_name = f"fogbank-layer-canary-{arch}-{uuid.uuid4().hex[:8]}"
-        created = False
+        created = threading.Event()
         try:
             arn = self._release_arn(client, library, arch)
             result = replace(result, layer_arn=arn)
-            self._create_canary(client, function_name, role_arn, arn, arch)
-            created = True
+            self._create_canary(client, function_name, role_arn, arn, arch, created)
             reported = self._invoke(client, function_name, library)
             result = replace(result, reported_version=reported)
             if reported != library.version:
@@ -141,8 +143,9 @@ class LayerVerifier:
             result = replace(result, reason=str(error))
         except (ClientError, BotoCoreError) as error:
             result = replace(result, reason=describe_error(error))
-        if created:
-            result = replace(result, left_behind=_delete_function(client, function_name))
+        finally:  # a canary that was created is deleted whatever happened after (Pending, Failed, Ctrl-C)
+            if created.is_set():
+                result = replace(result, left_behind=_delete_function(client, function_name))
         self._on_result(result)
         return result
 
@@ -165,7 +168,9 @@ class LayerVerifier:
             )
         return str(max(versions, key=lambda v: int(v["Version"]))["LayerVersionArn"])
 
-    def _create_canary(self, client: Any, name: str, role_arn: str, layer_arn: str, arch: str) -> None:
+    def _create_canary(
+        self, client: Any, name: str, role_arn: str, layer_arn: str, arch: str, created: threading.Event
+    ) -> None:
         def create() -> None:
             client.create_function(
                 FunctionName=name,
@@ -187,6 +192,7 @@ class LayerVerifier:
             stop=tenacity.stop_after_delay(60),
             reraise=True,
         )(create)
+        created.set()
 
         def state() -> str:
             return str(client.get_function_configuration(FunctionName=name).get("State", "Active"))
@@ -225,27 +231,27 @@ def _canary_zip() -> bytes:
     return buffer.getvalue()
 
 
-def _ensure_role(iam: Any) -> str:
-    try:
-        return str(iam.get_role(RoleName=CANARY_ROLE_NAME)["Role"]["Arn"])
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "NoSuchEntity":
-            raise
+def _create_role(iam: Any, name: str) -> str:
+    """A role of this run's own (never one that exists already), so concurrent runs cannot delete each other's."""
     role = iam.create_role(
-        RoleName=CANARY_ROLE_NAME,
+        RoleName=name,
         AssumeRolePolicyDocument=json.dumps(_TRUST),
         Description="fogbank layer verify: canary functions (deleted when the check ends)",
     )
-    iam.attach_role_policy(RoleName=CANARY_ROLE_NAME, PolicyArn=_BASIC_EXECUTION)
+    try:
+        iam.attach_role_policy(RoleName=name, PolicyArn=_BASIC_EXECUTION)
+    except (ClientError, BotoCoreError):
+        iam.delete_role(RoleName=name)
+        raise
     return str(role["Role"]["Arn"])
 
 
-def _delete_role(iam: Any) -> str:
+def _delete_role(iam: Any, name: str) -> str:
     try:
-        iam.detach_role_policy(RoleName=CANARY_ROLE_NAME, PolicyArn=_BASIC_EXECUTION)
-        iam.delete_role(RoleName=CANARY_ROLE_NAME)
+        iam.detach_role_policy(RoleName=name, PolicyArn=_BASIC_EXECUTION)
+        iam.delete_role(RoleName=name)
     except (ClientError, BotoCoreError) as error:
-        return f"IAM role {CANARY_ROLE_NAME} (delete failed: {describe_error(error)}; delete it by hand)"
+        return f"IAM role {name} (delete failed: {describe_error(error)}; delete it by hand)"
     return "nothing"
 
 
