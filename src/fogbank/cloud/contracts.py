@@ -25,18 +25,27 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from fogbank.cloud.appsync.model import GraphqlApiModel
+    from fogbank.cloud.elasticache.component import CacheEndpoint
     from fogbank.cloud.frontdoors.doors.alb import Action, AlbListener, LambdaTargetGroup
     from fogbank.cloud.frontdoors.doors.function_url import FunctionUrlModel
     from fogbank.cloud.frontdoors.doors.http_api import HttpApiModel
     from fogbank.cloud.frontdoors.doors.rest_api import RestApiModel
+    from fogbank.cloud.frontdoors.http import HttpRequest, HttpResponse
     from fogbank.cloud.lambda_.api import InvokeResult
     from fogbank.cloud.router import Handler
     from fogbank.cloud.telemetry.records import InvocationRecord, LogLine
 
 __all__ = [
+    "AppSyncCommands",
+    "CacheCommands",
+    "CertificateIssuer",
     "ClientFactory",
     "Component",
     "CustomResourceResponses",
+    "EdgeDomains",
     "FrontDoorCommands",
     "FunctionInvoker",
     "InvocationType",
@@ -172,6 +181,49 @@ class FrontDoorCommands(Protocol):
     def change_alb_listener(self, arn: str, change: Callable[[AlbListener], object]) -> bool: ...
 
 
+class EdgeDomains(Protocol):
+    """HTTPS host names other components serve on the front doors' TLS edge (implemented by FrontDoorsComponent)."""
+
+    def serve_domain(self, domain: str, handler: Callable[[HttpRequest], HttpResponse]) -> None:
+        """Send requests for `<anything>.<domain>` on the edge to `handler` (the edge certificate names it)."""
+
+    def stop_serving_domain(self, domain: str) -> None: ...
+
+
+class CertificateIssuer(Protocol):
+    """Server certificates signed by the local cloud's CA, which workers trust (implemented by FrontDoorsComponent)."""
+
+    def issue_certificate(self, directory: Path, names: list[str], addresses: list[str]) -> tuple[Path, Path]:
+        """Write a certificate for host `names` and IP `addresses` and its key; returns (cert, key) paths."""
+        ...
+
+
+class AppSyncCommands(Protocol):
+    """What the AppSync providers may do to the served GraphQL APIs (implemented by AppSyncComponent)."""
+
+    def put_api(self, api: GraphqlApiModel) -> None: ...
+
+    def remove_api(self, api_id: str) -> None: ...
+
+    def api(self, api_id: str) -> GraphqlApiModel | None: ...
+
+
+class CacheCommands(Protocol):
+    """What the ElastiCache providers may do to cache servers (implemented by ElastiCacheComponent)."""
+
+    def create_cache(
+        self, cache_id: str, *, tls: bool, port: int = 6379, parameters: dict[str, str] | None = None
+    ) -> CacheEndpoint: ...
+
+    def delete_cache(self, cache_id: str) -> None: ...
+
+    def put_parameter_group(self, name: str, parameters: dict[str, str]) -> None: ...
+
+    def remove_parameter_group(self, name: str) -> None: ...
+
+    def parameter_group(self, name: str) -> dict[str, str] | None: ...
+
+
 @dataclass(frozen=True)
 class ProviderServices:
     """What CloudFormation resource providers may use besides their request: the bundle the engine passes.
@@ -179,13 +231,17 @@ class ProviderServices:
     - `client(service, region)`: boto3 clients on this cloud's public APIs (most providers need nothing else);
     - `invoker`: the in-process Lambda Invoke (custom resources);
     - `frontdoors`: the front-door commands (API Gateway, ELBv2, Function URL providers);
-    - `custom_resources`: the ResponseURL mailbox (custom resources).
+    - `custom_resources`: the ResponseURL mailbox (custom resources);
+    - `appsync`: the served GraphQL APIs (AppSync providers);
+    - `elasticache`: the cache servers (ElastiCache providers).
     """
 
     clients: ClientFactory
     invoker: FunctionInvoker
     frontdoors: FrontDoorCommands
     custom_resources: CustomResourceResponses
+    appsync: AppSyncCommands
+    elasticache: CacheCommands
 
     def client(self, service: str, region: str | None = None) -> Any:
         """A boto3 client for `service` on this cloud (in `region`, default the cloud's)."""

@@ -7,14 +7,17 @@ nothing is attached after construction. The order below is the start order (stop
     telemetry       TelemetryComponent(site, routes)                   is a TelemetrySink
     lambda_         LambdaComponent(site, routes, telemetry=...)       is a FunctionInvoker
     frontdoors      FrontDoorsComponent(site, routes, lambda_=...)     is the FrontDoorCommands
+    appsync         AppSyncComponent(site, lambda_=..., edge=frontdoors)   GraphQL APIs on the TLS edge
+    elasticache     ElastiCacheComponent(site, certificates=frontdoors)  cache server processes
     appconfig       AppConfigComponent(site, routes)
-    cloudformation  CloudFormationComponent(site, routes, clients=..., lambda_=..., frontdoors=...)
+    cloudformation  CloudFormationComponent(site, routes, clients=..., lambda_=..., frontdoors=...,
+                                            appsync=..., elasticache=...)
     console         ConsoleComponent(site, clients, port)               only with a console port; reads the
                                                                         cloud through its public APIs
 
 Example:
     >>> [field.name for field in fields(CloudComponents)]
-    ['bootstrap', 'telemetry', 'lambda_', 'frontdoors', 'appconfig', 'cloudformation']
+    ['bootstrap', 'telemetry', 'lambda_', 'frontdoors', 'appsync', 'elasticache', 'appconfig', 'cloudformation']
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from fogbank.cloud.appconfig.component import AppConfigComponent
+from fogbank.cloud.appsync.component import AppSyncComponent
 from fogbank.cloud.bootstrap import AccountBootstrap
 from fogbank.cloud.cloudformation.component import CloudFormationComponent
 from fogbank.cloud.console.component import ConsoleComponent
 from fogbank.cloud.console.server import DEFAULT_CONSOLE_PORT
 from fogbank.cloud.contracts import ClientFactory, Component, Routes
+from fogbank.cloud.elasticache.component import ElastiCacheComponent
 from fogbank.cloud.frontdoors.component import FrontDoorsComponent
 from fogbank.cloud.lambda_.component import LambdaComponent
 from fogbank.cloud.site import CloudSite
@@ -43,6 +48,8 @@ class CloudComponents:
     telemetry: TelemetryComponent
     lambda_: LambdaComponent
     frontdoors: FrontDoorsComponent
+    appsync: AppSyncComponent
+    elasticache: ElastiCacheComponent
     appconfig: AppConfigComponent
     cloudformation: CloudFormationComponent
     console: ConsoleComponent | None = None
@@ -65,14 +72,24 @@ def wire(
     # The front doors invoke functions, and functions' environments need the doors' map: bound late.
     lambda_ = LambdaComponent(site, routes, telemetry=telemetry, door_map=lambda: frontdoors.door_map())
     frontdoors = FrontDoorsComponent(site, routes, lambda_=lambda_)
+    appsync = AppSyncComponent(site, lambda_=lambda_, edge=frontdoors)
+    elasticache = ElastiCacheComponent(site, certificates=frontdoors)
     return CloudComponents(
         bootstrap=AccountBootstrap(site, routes),
         telemetry=telemetry,
         lambda_=lambda_,
         frontdoors=frontdoors,
+        appsync=appsync,
+        elasticache=elasticache,
         appconfig=AppConfigComponent(site, routes),
         cloudformation=CloudFormationComponent(
-            site, routes, clients=clients, lambda_=lambda_, frontdoors=frontdoors
+            site,
+            routes,
+            clients=clients,
+            lambda_=lambda_,
+            frontdoors=frontdoors,
+            appsync=appsync,
+            elasticache=elasticache,
         ),
         console=None
         if console_port is None

@@ -31,6 +31,8 @@ def test_stop_is_bounded_when_a_resource_call_hangs(tmp_path: Path, monkeypatch:
         clients=AwsClients(site),
         lambda_=_Unused(),
         frontdoors=_Unused(),
+        appsync=_Unused(),
+        elasticache=_Unused(),
     )
     release = threading.Event()
     started = threading.Event()

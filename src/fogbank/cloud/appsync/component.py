@@ -1,6 +1,7 @@
 """AppSyncComponent: serves every deployed GraphQL API at its AWS URL through the front doors' TLS edge.
 
 Example:
+    >>> appsync = AppSyncComponent(site, lambda_=lambda_component, edge=frontdoors)  # doctest: +SKIP
     >>> appsync.put_api(GraphqlApiModel("abc", "demo", "us-east-1", "123456789012", ("API_KEY",)))  # doctest: +SKIP
     >>> requests.post("https://abc.appsync-api.us-east-1.amazonaws.com/graphql", ...)  # doctest: +SKIP
 """
@@ -9,8 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from fogbank.cloud.appsync.door import GraphqlDoor
 from fogbank.cloud.appsync.errors import rejection
@@ -18,16 +18,11 @@ from fogbank.cloud.appsync.execution import ResolverInvoker
 from fogbank.cloud.appsync.model import GraphqlApiModel
 from fogbank.cloud.frontdoors.http import HttpRequest, HttpResponse
 
-__all__ = ["AppSyncComponent", "EdgeDomains", "appsync_domain"]
+if TYPE_CHECKING:
+    from fogbank.cloud.contracts import EdgeDomains
+    from fogbank.cloud.site import CloudSite
 
-
-class EdgeDomains(Protocol):
-    """Where a component serves HTTPS host names (implemented by the front doors' TLS edge)."""
-
-    def serve_domain(self, domain: str, handler: Callable[[HttpRequest], HttpResponse]) -> None:
-        """Send requests for `<anything>.<domain>` on the edge to `handler`."""
-
-    def stop_serving_domain(self, domain: str) -> None: ...
+__all__ = ["AppSyncComponent", "appsync_domain"]
 
 
 def appsync_domain(region: str) -> str:
@@ -36,11 +31,15 @@ def appsync_domain(region: str) -> str:
 
 
 class AppSyncComponent:
-    """Owns the served GraphQL APIs of one LocalCloud; the AppSync providers register APIs here."""
+    """Owns the served GraphQL APIs of one LocalCloud; the AppSync providers register APIs here.
 
-    def __init__(self, region: str, invoker: ResolverInvoker, edge: EdgeDomains) -> None:
-        self._region = region
-        self._invoker = invoker
+    Satisfies `fogbank.cloud.contracts.AppSyncCommands`. `lambda_` runs the resolvers (direct Lambda), `edge`
+    serves `*.appsync-api.<region>.amazonaws.com` on the front doors' TLS edge.
+    """
+
+    def __init__(self, site: CloudSite, *, lambda_: ResolverInvoker, edge: EdgeDomains) -> None:
+        self._region = site.region
+        self._invoker = lambda_
         self._edge = edge
         self._lock = threading.Lock()
         self._doors: dict[str, GraphqlDoor] = {}

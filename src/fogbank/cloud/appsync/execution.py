@@ -93,6 +93,7 @@ class _Run:
         self._invoker = invoker
         self._auth_mode = auth_mode
         self._context = context
+        self._flushes: set[asyncio.Future[None]] = set()
         self._batches: dict[tuple[str, str], list[tuple[dict[str, Any], asyncio.Future[Any]]]] = {}
 
     async def execute(self, document: Any, request: GraphqlRequest) -> ExecutionResult:
@@ -163,11 +164,14 @@ class _Run:
         future: asyncio.Future[Any] = loop.create_future()
         pending = self._batches.setdefault(key, [])
         if not pending:  # the first sibling: flush once every sibling of this pass has been queued
-            loop.call_soon(
-                lambda: asyncio.ensure_future(self._flush(key, function_arn, resolver.max_batch_size))
-            )
+            loop.call_soon(self._start_flush, key, function_arn, resolver.max_batch_size)
         pending.append((event, future))
         return future
+
+    def _start_flush(self, key: tuple[str, str], function_arn: str, max_batch_size: int) -> None:
+        task = asyncio.ensure_future(self._flush(key, function_arn, max_batch_size))
+        self._flushes.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(self._flushes.discard)
 
     async def _flush(self, key: tuple[str, str], function_arn: str, max_batch_size: int) -> None:
         pending = self._batches.pop(key, [])

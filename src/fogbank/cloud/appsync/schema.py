@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from graphql import GraphQLError, GraphQLSchema, build_ast_schema, parse
 from graphql.language import DocumentNode, Source
+from graphql.validation.validate import validate_sdl
 
 from fogbank.cloud.appsync.scalars import PRELUDE, install_scalars
 
@@ -26,16 +27,22 @@ def build_appsync_schema(sdl: str) -> GraphQLSchema:
     """The executable schema of `sdl`; raises SchemaInvalid naming the first problem and its line."""
     try:
         document: DocumentNode = parse(Source(PRELUDE + sdl, "schema.graphql"))
-        schema = build_ast_schema(document)
+        problems = validate_sdl(document)
+        if problems:
+            raise problems[0]
+        schema = build_ast_schema(document, assume_valid_sdl=True)
     except GraphQLError as exc:
-        where = ""
-        if exc.locations:
-            line = exc.locations[0].line - _PRELUDE_LINES
-            where = f" (line {line}, column {exc.locations[0].column})"
-        raise SchemaInvalid(f"{exc.message}{where}") from None
+        raise SchemaInvalid(f"{exc.message}{_where(exc)}") from None
     except TypeError as exc:  # graphql-core reports some invalid definitions this way
         raise SchemaInvalid(str(exc)) from None
     if schema.query_type is None:
         raise SchemaInvalid("the schema has no Query type; AppSync requires one")
     install_scalars(schema)
     return schema
+
+
+def _where(error: GraphQLError) -> str:
+    if not error.locations:
+        return ""
+    location = error.locations[0]
+    return f" (line {location.line - _PRELUDE_LINES}, column {location.column})"

@@ -24,6 +24,8 @@ from fogbank.cloud.cloudformation.custom_responses import RESPONSE_PATH, Respons
 from fogbank.cloud.cloudformation.operations import StackOperations
 from fogbank.cloud.cloudformation.store import Stack, StackStore
 from fogbank.cloud.contracts import (
+    AppSyncCommands,
+    CacheCommands,
     ClientFactory,
     FrontDoorCommands,
     FunctionInvoker,
@@ -45,7 +47,7 @@ class CloudFormationComponent:
 
     Resource providers reach other components only through the `ProviderServices` built here from the
     constructor's protocols: `clients` (boto3 on the public APIs), `lambda_` (in-process Invoke, for custom
-    resources) and `frontdoors` (the front-door commands).
+    resources), `frontdoors` (the front-door commands), `appsync` and `elasticache`.
     """
 
     def __init__(
@@ -56,6 +58,8 @@ class CloudFormationComponent:
         clients: ClientFactory,
         lambda_: FunctionInvoker,
         frontdoors: FrontDoorCommands,
+        appsync: AppSyncCommands,
+        elasticache: CacheCommands,
     ) -> None:
         self._routes = routes
         self.clients = clients
@@ -65,7 +69,12 @@ class CloudFormationComponent:
         # One pool for every stack operation: its threads keep their boto3 clients (about 0.1 s each to build).
         self.pool = ThreadPoolExecutor(max_workers=_RESOURCE_WORKERS, thread_name_prefix="fogbank-cfn")
         self.services = ProviderServices(
-            clients=clients, invoker=lambda_, frontdoors=frontdoors, custom_resources=self.responses
+            clients=clients,
+            invoker=lambda_,
+            frontdoors=frontdoors,
+            custom_resources=self.responses,
+            appsync=appsync,
+            elasticache=elasticache,
         )
         self.operations = StackOperations(self.services, self.store, self.cancelled, self.pool)
         self.api = CloudFormationApi(self)

@@ -6,7 +6,7 @@ the endpoint address and port from the stack outputs work unchanged from the tes
 workers and from any other local tool. Deleting the cache ends the process and removes its data.
 
 Example:
-    >>> caches = ElastiCacheComponent(state_dir, certificates)  # doctest: +SKIP
+    >>> caches = ElastiCacheComponent(site, certificates=frontdoors)  # doctest: +SKIP
     >>> endpoint = caches.create_cache("orders", tls=True)  # doctest: +SKIP
     >>> redis.Redis(host=endpoint.address, port=endpoint.port, ssl=True).ping()  # doctest: +SKIP
     True
@@ -21,25 +21,20 @@ import re
 import socket
 import threading
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from fogbank.cloud.elasticache.server import RedisServer, ServerSpec
 from fogbank.cloud.lambda_.process import Spawner
 from fogbank.errors import CloudError
 
-__all__ = ["CacheEndpoint", "CertificateIssuer", "ElastiCacheComponent"]
+if TYPE_CHECKING:
+    from fogbank.cloud.contracts import CertificateIssuer
+    from fogbank.cloud.site import CloudSite
+
+__all__ = ["CacheEndpoint", "ElastiCacheComponent"]
 
 DEFAULT_PORT = 6379
 _ATTEMPTS = 8
-
-
-class CertificateIssuer(Protocol):
-    """Issues server certificates signed by the local cloud's CA (implemented by the front doors)."""
-
-    def issue_certificate(
-        self, directory: Path, names: list[str], addresses: list[str]
-    ) -> tuple[Path, Path]: ...
 
 
 @dataclass(frozen=True)
@@ -52,14 +47,18 @@ class CacheEndpoint:
 
 
 class ElastiCacheComponent:
-    """Owns every cache server process of one LocalCloud."""
+    """Owns every cache server process of one LocalCloud (satisfies `fogbank.cloud.contracts.CacheCommands`).
 
-    def __init__(self, state_dir: Path, certificates: CertificateIssuer) -> None:
-        self._root = state_dir / "elasticache"
+    `certificates` signs the TLS caches' certificates with the local cloud's CA (the front doors').
+    """
+
+    def __init__(self, site: CloudSite, *, certificates: CertificateIssuer) -> None:
+        self._root = site.state_dir / "elasticache"
         self._certificates = certificates
         self._lock = threading.Lock()
         self._servers: dict[str, RedisServer] = {}
         self._spawner: Spawner | None = None
+        self._parameter_groups: dict[str, dict[str, str]] = {}
 
     def start(self) -> None:
         """Nothing runs until a cache is created; the process spawner starts with the first cache."""
@@ -75,8 +74,14 @@ class ElastiCacheComponent:
         if spawner is not None:
             spawner.close()
 
-    def create_cache(self, cache_id: str, *, tls: bool, port: int = DEFAULT_PORT) -> CacheEndpoint:
-        """Start a server for `cache_id` on a fresh loopback address; CloudError when it cannot run."""
+    def create_cache(
+        self, cache_id: str, *, tls: bool, port: int = DEFAULT_PORT, parameters: dict[str, str] | None = None
+    ) -> CacheEndpoint:
+        """Start a server for `cache_id` on a fresh loopback address; CloudError when it cannot run.
+
+        `parameters` (a ParameterGroup's, e.g. `{"maxmemory-policy": "allkeys-lru"}`) configure the server; one
+        it does not know fails the start with the server's own message.
+        """
         name = _directory_name(cache_id)
         with self._lock:
             if cache_id in self._servers:
@@ -92,7 +97,8 @@ class ElastiCacheComponent:
             certificate = self._certificates.issue_certificate(
                 data_dir.with_name(f"{name}-tls"), [], [address]
             )
-        server = RedisServer.start(ServerSpec(address, port, data_dir, certificate), spawner)
+        settings = tuple(sorted((parameters or {}).items()))
+        server = RedisServer.start(ServerSpec(address, port, data_dir, certificate, settings), spawner)
         with self._lock:
             self._servers[cache_id] = server
         return CacheEndpoint(address, port, tls)
@@ -108,6 +114,21 @@ class ElastiCacheComponent:
                     for path in server.spec.tls:
                         path.unlink()
                     server.spec.tls[0].parent.rmdir()
+
+    def put_parameter_group(self, name: str, parameters: dict[str, str]) -> None:
+        """Record a ParameterGroup; caches created later with its name get its parameters."""
+        with self._lock:
+            self._parameter_groups[name] = dict(parameters)
+
+    def remove_parameter_group(self, name: str) -> None:
+        with self._lock:
+            self._parameter_groups.pop(name, None)
+
+    def parameter_group(self, name: str) -> dict[str, str] | None:
+        """A recorded ParameterGroup's parameters, or None."""
+        with self._lock:
+            found = self._parameter_groups.get(name)
+        return dict(found) if found is not None else None
 
     def endpoint(self, cache_id: str) -> CacheEndpoint | None:
         """Where a running cache answers, or None."""

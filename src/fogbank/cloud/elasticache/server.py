@@ -45,6 +45,7 @@ class ServerSpec:
     port: int
     data_dir: Path
     tls: tuple[Path, Path] | None = None
+    parameters: tuple[tuple[str, str], ...] = ()  # a ParameterGroup's `name value` settings
 
 
 def server_program() -> str:
@@ -136,6 +137,8 @@ def _arguments(spec: ServerSpec) -> list[str]:
         "--daemonize", "no",
         "--protected-mode", "no",
     ]  # fmt: skip
+    for name, value in spec.parameters:
+        arguments += [f"--{name}", value]
     if spec.tls is None:
         return [*arguments, "--port", str(spec.port)]
     certificate, key = spec.tls

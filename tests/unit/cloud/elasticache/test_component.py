@@ -8,6 +8,7 @@ import redis
 
 from fogbank.cloud.elasticache.component import ElastiCacheComponent
 from fogbank.cloud.frontdoors.tls import LocalAuthority
+from fogbank.cloud.site import CloudSite
 
 
 class AuthorityIssuer:
@@ -24,7 +25,7 @@ class AuthorityIssuer:
 @pytest.fixture
 def caches(tmp_path: Path):
     issuer = AuthorityIssuer(tmp_path)
-    component = ElastiCacheComponent(tmp_path / "state", issuer)
+    component = ElastiCacheComponent(CloudSite("http://127.0.0.1:1", tmp_path / "state"), certificates=issuer)
     component.start()
     component.issuer = issuer  # type: ignore[attr-defined]
     yield component
