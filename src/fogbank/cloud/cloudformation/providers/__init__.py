@@ -30,6 +30,9 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "apigateway",
     "apigateway_keys",
     "apigatewayv2",
+    "appsync",
+    "appsync_resolvers",
+    "elasticache",
 )
 
 
