@@ -17,7 +17,7 @@ nothing is attached after construction. The order below is the start order (stop
 
 Example:
     >>> [field.name for field in fields(CloudComponents)]
-    ['bootstrap', 'telemetry', 'lambda_', 'frontdoors', 'appsync', 'elasticache', 'appconfig', 'cloudformation']
+    ['bootstrap', 'telemetry', 'lambda_', 'frontdoors', 'appsync', 'elasticache', 'appconfig', 'cloudformation', 'console']
 """
 
 from __future__ import annotations
