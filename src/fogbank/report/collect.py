@@ -80,6 +80,13 @@ def stack_functions(target: Any, stack: str) -> list[FunctionInfo]:
     return functions
 
 
+def _function_name(reference: str) -> str:
+    """`fn`, `fn:alias` or a (qualified) function ARN -> `fn`."""
+    if ":function:" in reference:
+        return reference.split(":function:", 1)[1].split(":", 1)[0]
+    return reference.split(":", 1)[0]
+
+
 def collect_invocations(
     target: Any,
     functions: Sequence[FunctionInfo],
@@ -93,7 +100,9 @@ def collect_invocations(
     deadline = report_timeout() if timeout is None else timeout
     collected = Collected()
     logs = target.client("logs")
-    expected = {record.request_id for record in invokes if record.request_id}
+    names = {function.name for function in functions}
+    # only this stack's functions: an Invoke of anything else in the window would be waited for in vain
+    expected = {r.request_id for r in invokes if r.request_id and _function_name(r.function) in names}
     found: list[Invocation] = []
 
     def read_logs() -> list[Invocation]:

@@ -101,6 +101,26 @@ def test_what_never_arrives_becomes_a_note_at_the_deadline():
     assert [i.duration_ms for i in found.invocations] == [None]
 
 
+def test_invokes_of_other_stacks_functions_are_not_waited_for():
+    # GIVEN the test also invoked a function of another stack (by ARN) whose logs this feature never reads
+    other = InvokeRecord(
+        function="arn:aws:lambda:us-east-1:123456789012:function:elsewhere:live",
+        request_id="r9",
+        started_at=NOW,
+        payload="{}",
+        response="{}",
+        function_error=None,
+    )
+    aws = LateAws(logs_after=1, traces_after=1)
+    # WHEN the stack's invocations are collected
+    found = collect_invocations(
+        aws, FUNCTIONS, NOW - timedelta(seconds=1), NOW + timedelta(seconds=1), [INVOKE, other], timeout=20
+    )
+    # THEN the first complete read is enough: nothing waits for the other stack's request id
+    assert aws.log_reads == 1 and found.notes == []
+    assert [invocation.request_id for invocation in found.invocations] == ["r1"]
+
+
 def test_front_door_requests_go_to_the_invocations_they_were_in_flight_for():
     # GIVEN a request of 1 s, an invocation inside it and one after it
     request = FrontDoorRequest(

@@ -231,6 +231,8 @@ def metric_series(app: ConsoleApp, request: Request) -> Response:
     """JSON datapoints of one metric for a chart: ?metric=<json>&stat=Sum&minutes=60."""
     try:
         metric = json.loads(request.args.get("metric", ""))
+        if not isinstance(metric, dict) or not {"Namespace", "MetricName"} <= metric.keys():
+            raise ValueError(f"got {request.args.get('metric', '')[:80]!r}")
         stat = request.args.get("stat", "Sum")
         minutes = _minutes(request)
         period = 10 if minutes <= 15 else 60 if minutes <= 180 else 300
