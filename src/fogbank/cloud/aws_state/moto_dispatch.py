@@ -1,0 +1,151 @@
+"""Dispatch a request straight to the moto backend handler of its service, as moto's server would.
+
+moto's server application (`DomainDispatcherApplication`) finds the backend of every request by listing moto's
+package folder (about 180 `stat` calls) and trying each backend's host pattern, then runs a Flask app per
+backend. That costs more than the work of most requests. `MotoDispatch` keeps moto's own rules for which
+backend serves a request and what its handler answers, but remembers the backend per host, matches the
+backend's URL rules once compiled, and calls the handler the way moto's Flask view does; its answer keeps
+the headers moto's Flask app adds (`Access-Control-Allow-Origin: *`, flask's default content type).
+
+Requests whose answer Flask itself shapes (CORS preflight: OPTIONS or an Origin header; moto's own API under
+`/moto-api`, instance metadata) go through moto's full application, unchanged.
+
+Example:
+    >>> app = MotoDispatch()  # doctest: +SKIP
+    >>> make_server("127.0.0.1", 0, app)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+__all__ = ["MotoDispatch", "install_moto_speedups"]
+
+_FLASK_ONLY_PREFIXES = ("/moto-api", "/favicon.ico", "/latest/meta-data/", "/latest/api/")
+_CORS_HEADER = "Access-Control-Allow-Origin"
+_installed = False
+
+
+def install_moto_speedups() -> None:
+    """Cache what moto recomputes on every request although it depends only on code (idempotent).
+
+    - `method_names_from_class(cls)`: `inspect.getmembers` over a response class, once per class.
+    """
+    global _installed
+    if _installed:
+        return
+    import moto.core.responses as responses
+    from moto.core.utils import method_names_from_class
+
+    responses.method_names_from_class = functools.cache(method_names_from_class)  # type: ignore[attr-defined]
+    _installed = True
+
+
+class _Routes:
+    """One backend's URL rules compiled once (the rules moto's Flask app would add), and their handlers."""
+
+    def __init__(self, backend_name: str) -> None:
+        from moto import backends
+        from moto.core.base_backend import BackendDict
+        from moto.core.models import DEFAULT_ACCOUNT_ID
+        from moto.moto_server.utilities import RegexConverter
+        from moto.moto_server.werkzeug_app import HTTP_METHODS
+        from werkzeug.routing import Map, Rule
+
+        backend_dict = backends.get_backend(backend_name)  # type: ignore[call-overload]
+        if isinstance(backend_dict, BackendDict):
+            regions = backend_dict[DEFAULT_ACCOUNT_ID]
+            backend = regions["us-east-1"] if "us-east-1" in regions else regions["aws"]
+        else:
+            backend = backend_dict["global"]
+        self.map = Map(converters={"regex": RegexConverter})
+        self.handlers: dict[str, Callable[..., Any]] = {}
+        for index, (url_path, handler) in enumerate(backend.flask_paths.items()):
+            if not url_path:  # moto's Flask app skips these too
+                continue
+            endpoint = f"rule{index}"
+            self.handlers[endpoint] = handler
+            self.map.add(Rule(url_path, endpoint=endpoint, methods=HTTP_METHODS, strict_slashes=False))
+
+
+class MotoDispatch:
+    """A WSGI application answering as moto's server does, without its per-request lookups."""
+
+    def __init__(self) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        install_moto_speedups()
+        self._moto = DomainDispatcherApplication(create_backend_app)
+        self._backend_by_host: dict[str, str] = {}
+        self._routes: dict[str, _Routes] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if (
+            environ["REQUEST_METHOD"] == "OPTIONS"
+            or "HTTP_ORIGIN" in environ
+            or path.startswith(_FLASK_ONLY_PREFIXES)
+        ):
+            answer: Iterable[bytes] = self._moto(environ, start_response)
+            return answer
+        routes = self._routes_for(environ, path)
+        return self._answer(routes, environ, start_response)
+
+    # -- which backend ------------------------------------------------------------------------------------
+    def _routes_for(self, environ: dict[str, Any], path: str) -> _Routes:
+        from moto.moto_server.werkzeug_app import DEFAULT_SERVICE_REGION
+
+        host = self._moto.infer_service_region_host(environ, path)
+        if host is None:
+            service, region = DEFAULT_SERVICE_REGION
+            host = f"{service}.{region}.amazonaws.com"
+        backend = self._backend_by_host.get(host)
+        if backend is None:
+            with self._lock:  # moto's own lookup, once per host
+                backend = self._moto.get_backend_for_host(host)
+                self._backend_by_host[host] = backend
+        routes = self._routes.get(backend)
+        if routes is None:
+            with self._lock:
+                routes = self._routes.get(backend) or _Routes(backend)
+                self._routes[backend] = routes
+        return routes
+
+    # -- what moto's Flask view would answer --------------------------------------------------------------
+    @staticmethod
+    def _answer(
+        routes: _Routes, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        from botocore.exceptions import ClientError
+        from flask import Response
+        from moto.moto_api import recorder
+        from moto.moto_server.werkzeug_app import BackendRequest
+        from werkzeug.exceptions import HTTPException
+
+        try:
+            adapter = routes.map.bind(
+                environ.get("HTTP_HOST", "localhost"),
+                path_info=environ.get("PATH_INFO", "").encode("latin-1").decode(errors="replace"),
+                default_method=environ["REQUEST_METHOD"],
+                query_args=environ.get("QUERY_STRING", ""),
+            )
+            endpoint, _ = adapter.match()
+            request = BackendRequest(environ)
+            recorder._record_request(request)
+            try:
+                result = routes.handlers[endpoint](request, request.raw_url, dict(request.headers))
+            except ClientError as exc:
+                result = 400, {}, exc.response["Error"]["Message"]
+            status, headers, content = result if len(result) == 3 else (200, {}, result)
+            response = Response(response=content, status=status, headers=headers)
+            if request.method == "HEAD" and "content-length" in headers:
+                response.headers["Content-Length"] = headers["content-length"]
+        except HTTPException as exc:  # Flask answers these with the exception's own response
+            response = exc.get_response(environ)  # type: ignore[assignment]
+        if _CORS_HEADER not in response.headers:
+            response.headers[_CORS_HEADER] = "*"
+        return response(environ, start_response)
