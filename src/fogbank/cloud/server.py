@@ -16,11 +16,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
-
 from fogbank.cloud.aws_state import server_app
 from fogbank.cloud.context import CloudContext
 from fogbank.cloud.contracts import Component
+from fogbank.cloud.http_server import HttpServer
 from fogbank.cloud.router import DEFAULT_REGION, AwsRouter
 from fogbank.cloud.site import AwsClients, CloudSite
 from fogbank.errors import CloudError
@@ -67,7 +66,7 @@ class LocalCloud:
         self._owns_state_dir = state_dir is None
         self._state_dir = Path(state_dir) if state_dir is not None else None
         self.region = region
-        self._server: BaseWSGIServer | None = None
+        self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._components: list[Component] = []
         self._ctx: CloudContext | None = None
@@ -97,11 +96,8 @@ class LocalCloud:
             self._state_dir = Path(tempfile.mkdtemp(prefix="fogbank-cloud-"))
         self._state_dir.mkdir(parents=True, exist_ok=True)
         router = AwsRouter(server_app.create())
-        handler = _quiet_handler(server_app.request_handler())
         try:
-            self._server = make_server(
-                LOOPBACK, self._requested_port, router, threaded=True, request_handler=handler
-            )
+            self._server = HttpServer(LOOPBACK, self._requested_port, router)
         except OSError as exc:
             raise CloudError(
                 f"cannot bind {LOOPBACK}:{self._requested_port} for the local cloud ({exc.strerror}); "

@@ -10,14 +10,13 @@ MOTO_VERSION = "5.2.5"
 
 
 def create() -> Any:
-    """moto's multi-service WSGI application (the same one `moto_server` runs)."""
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-
+    """moto's multi-service WSGI application: what `moto_server` answers, dispatched straight to the backend."""
     from fogbank.cloud.aws_state import lambda_vpc, s3_policy
+    from fogbank.cloud.aws_state.moto_dispatch import MotoDispatch
 
     s3_policy.install()  # requests to the endpoint count as sent over TLS (see s3_policy)
     lambda_vpc.install()  # a function's VpcConfig names its subnets' VPC
-    return DomainDispatcherApplication(create_backend_app)
+    return MotoDispatch()
 
 
 def request_handler() -> Any:
