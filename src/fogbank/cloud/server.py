@@ -34,18 +34,6 @@ _active_lock = threading.Lock()
 _active: LocalCloud | None = None
 
 
-def _quiet_handler(base: Any) -> Any:
-    """moto's request handler without per-request log lines and with Nagle off (~40 ms saved per call)."""
-
-    class QuietHandler(base):  # type: ignore[misc]
-        disable_nagle_algorithm = True
-
-        def log_request(self, *args: Any, **kwargs: Any) -> None:
-            return None
-
-    return QuietHandler
-
-
 class LocalCloud:
     """One local cloud: the endpoint, moto's service state and fogbank's components.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["MOTO_VERSION", "create", "installed_version", "request_handler", "reset"]
+__all__ = ["MOTO_VERSION", "create", "installed_version", "reset"]
 
 MOTO_VERSION = "5.2.5"
 
@@ -17,13 +17,6 @@ def create() -> Any:
     s3_policy.install()  # requests to the endpoint count as sent over TLS (see s3_policy)
     lambda_vpc.install()  # a function's VpcConfig names its subnets' VPC
     return MotoDispatch()
-
-
-def request_handler() -> Any:
-    """moto's werkzeug request handler class (it fixes a few header quirks for AWS clients)."""
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
-
-    return MotoRequestHandler
 
 
 def reset() -> None:
