@@ -57,8 +57,16 @@ format: install
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
+# Every benchmark records its rows (benchmarks/results.py); the last step prints them as one table. A benchmark
+# that fails leaves its rows out (the table says which) and the others still run.
 bench: install
-	$(BIN)/python -m pytest benchmarks --benchmark-only -q -p no:xdist
+	@$(BIN)/python benchmarks/results.py --clear
+	-$(BIN)/python -m pytest benchmarks --benchmark-only -q -p no:xdist
+	-$(BIN)/python benchmarks/request_floor.py
+	-$(BIN)/python benchmarks/lambda_user_path.py
+	-$(BIN)/python benchmarks/stack_deploys.py
+	-$(BIN)/python benchmarks/e2e_timing.py --suite-only
+	@$(BIN)/python benchmarks/results.py
 
 clean:
 	rm -rf cdk.out .pytest_cache

@@ -13,8 +13,10 @@ Usage:
     .venv/bin/python benchmarks/e2e_timing.py                   # everything under tests/e2e
     .venv/bin/python benchmarks/e2e_timing.py logger metrics    # some features
     .venv/bin/python benchmarks/e2e_timing.py --breakdown-only  # skip the two suite runs
+    .venv/bin/python benchmarks/e2e_timing.py --suite-only      # only the two suite runs (make bench)
 
-Results are printed and written to .benchmarks/e2e_timing.json.
+Results are printed and written to .benchmarks/e2e_timing.json; the two suite figures also go to make bench's
+table (.benchmarks/rows/suite_time.json), each next to the other from the same run.
 """
 
 from __future__ import annotations
@@ -132,10 +134,44 @@ def print_table(results: dict[str, Any]) -> None:
         )
 
 
+def record_suite_rows(cold: dict[str, Any], warm: dict[str, Any]) -> None:
+    """make bench's two suite rows: warm and from a clean cdk.out, each beside the other (same run)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from results import Row, record
+
+    def ok(run: dict[str, Any], limit: float) -> bool:
+        return bool(run["exit_code"] == 0 and run["wall_seconds"] <= limit)
+
+    def figure(run: dict[str, Any]) -> str:
+        return f"{run['wall_seconds']:.1f} s" + (
+            "" if run["exit_code"] == 0 else f" (exit {run['exit_code']})"
+        )
+
+    workers = os.cpu_count()
+    rows = [
+        Row(
+            f"make e2e, warm caches ({workers} cores)",
+            figure(warm),
+            f"clean: {figure(cold)}",
+            "<= 25 s",
+            ok(warm, 25),
+        ),
+        Row(
+            f"make e2e, clean cdk.out ({workers} cores)",
+            figure(cold),
+            f"warm: {figure(warm)}",
+            "<= 75 s",
+            ok(cold, 75),
+        ),
+    ]
+    print(f"rows written to {record('suite_time', rows)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("features", nargs="*", help="feature folders under tests/e2e (default: all)")
     parser.add_argument("--breakdown-only", action="store_true", help="skip the cold and warm suite runs")
+    parser.add_argument("--suite-only", action="store_true", help="only the cold and warm suite runs")
     options = parser.parse_args()
     os.chdir(REPO)
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -146,6 +182,10 @@ def main() -> None:
             shutil.rmtree(REPO / "cdk.out", ignore_errors=True)
             results["cold"] = run_suite("cold", options.features, Path(scratch) / "cold.json")
             results["warm"] = run_suite("warm", options.features, Path(scratch) / "warm.json")
+    if not options.breakdown_only:
+        record_suite_rows(results["cold"], results["warm"])
+    if options.suite_only:
+        return
     results["breakdown"] = breakdown(features)
     print_table(results)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
