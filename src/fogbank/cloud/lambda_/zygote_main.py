@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import gc
 import importlib
 import importlib.machinery
 import json
@@ -221,6 +222,9 @@ def _forget_shadowed_modules(function_paths: list[str], runtime_dir: str) -> Non
 
 
 def main() -> None:
+    # Everything loaded so far is shared with the environments: keep the collector away from it, so that
+    # forked environments do not copy those pages just to scan them (copy-on-write).
+    gc.freeze()
     control = socket.socket(fileno=int(sys.argv[1]))
     serve(control, sys.argv[2])
 
