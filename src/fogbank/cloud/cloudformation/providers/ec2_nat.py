@@ -19,10 +19,11 @@ from botocore.exceptions import ClientError
 
 from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
 from fogbank.cloud.cloudformation.providers.common import tags_of
+from fogbank.errors import DeployError
 
 __all__ = ["PROVIDERS", "EipProvider", "NatGatewayProvider"]
 
-# How long a deleted NAT gateway may take to report `deleted` before its address is released anyway.
+# How long a deleted NAT gateway may take to report `deleted` before its delete fails.
 _NAT_DELETE_DEADLINE_SECONDS = 30.0
 
 
@@ -58,7 +59,11 @@ class EipProvider(ResourceProvider):
         ec2 = _ec2(request)
         address = ec2.allocate_address(**arguments)
         allocation_id, public_ip = address["AllocationId"], address["PublicIp"]
-        ec2.create_tags(Resources=[allocation_id], Tags=_stack_tags(request))
+        try:
+            ec2.create_tags(Resources=[allocation_id], Tags=_stack_tags(request))
+        except Exception:
+            ec2.release_address(AllocationId=allocation_id)  # the address must not outlive a failed create
+            raise
         return ProviderResult(
             physical_id=public_ip,
             attributes={"AllocationId": allocation_id, "PublicIp": public_ip},
@@ -83,7 +88,6 @@ class NatGatewayProvider(ResourceProvider):
             "ConnectivityType",
             "PrivateIpAddress",
             "Tags",
-            "MaxDrainDurationSeconds",
         }
     )
 
@@ -112,6 +116,10 @@ class NatGatewayProvider(ResourceProvider):
             if not gateways or gateways[0]["State"] == "deleted":
                 return
             time.sleep(0.05)
+        raise DeployError(
+            f"NAT gateway {current.physical_id} (resource {request.logical_id}) is not deleted after "
+            f"{_NAT_DELETE_DEADLINE_SECONDS:g} s; check it with DescribeNatGateways, then retry the stack delete"
+        )
 
 
 PROVIDERS: list[type[ResourceProvider]] = [EipProvider, NatGatewayProvider]
