@@ -22,6 +22,7 @@ from fogbank.cloud.contracts import Component
 from fogbank.cloud.http_server import HttpServer
 from fogbank.cloud.router import DEFAULT_REGION, AwsRouter
 from fogbank.cloud.site import AwsClients, CloudSite
+from fogbank.cloud.warmup import WarmUp
 from fogbank.errors import CloudError
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class LocalCloud:
         self.region = region
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
+        self._warm_up: WarmUp | None = None
         self._components: list[Component] = []
         self._ctx: CloudContext | None = None
         self._parts: CloudComponents | None = None
@@ -101,6 +103,7 @@ class LocalCloud:
         for component in self._start_order(self._parts):
             self._components.append(component)  # before start(): a half-started component is stopped too
             component.start()
+        self._warm_up = WarmUp(clients).start()  # after the components: their start() may import moto too
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -125,6 +128,9 @@ class LocalCloud:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        if self._warm_up is not None:
+            self._warm_up.stop()
+            self._warm_up = None
         for component in reversed(self._components):
             try:
                 component.stop()

@@ -1,0 +1,64 @@
+"""A started cloud loads, on a background thread, what the first requests to its services would load.
+
+The first stack deploy into a new cloud paid one-time costs inside its resources' creation: moto's models of
+each service (EC2's import alone reads botocore's endpoint and EC2 models), moto's copy of each service's
+botocore model, and botocore's model for each client the resource providers build. `WarmUp` loads them in
+the order a deploy needs them, while the cloud waits for its first requests; whatever a request needs before
+the thread got to it, the request loads itself, as before (the import lock and the client factory's lock
+keep the work from being done twice).
+
+Example:
+    >>> warm = WarmUp(clients).start()  # doctest: +SKIP
+    >>> warm.stop()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+__all__ = ["WARM_SERVICES", "WarmUp"]
+
+# Signing names, roughly in the order a CDK stack's deploy first reaches them (assets, roles, functions, ...).
+WARM_SERVICES = (
+    "s3", "iam", "sts", "lambda", "logs", "ssm", "dynamodb", "sqs", "sns", "kms", "events", "apigateway",
+    "apigatewayv2", "ec2", "elbv2", "cloudwatch", "xray", "appconfig",
+)  # fmt: skip
+_STOP_TIMEOUT = 5.0
+
+
+class WarmUp:
+    """One daemon thread that preloads moto's models and builds the cloud's clients for `services`."""
+
+    def __init__(self, clients: Callable[[str], Any], services: Sequence[str] = WARM_SERVICES) -> None:
+        self._clients = clients
+        self._services = tuple(services)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="fogbank-warmup", daemon=True)
+
+    def start(self) -> WarmUp:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop between two steps and wait for the thread (a step in progress finishes). Idempotent."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(_STOP_TIMEOUT)
+
+    @property
+    def finished(self) -> bool:
+        return self._thread.ident is not None and not self._thread.is_alive()
+
+    def _run(self) -> None:
+        from fogbank.cloud.aws_state.preload import preload
+
+        for service in self._services:
+            if self._stop.is_set():
+                return
+            preload([service], self._stop)
+            try:
+                self._clients(service)
+            except Exception:
+                continue

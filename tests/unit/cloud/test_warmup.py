@@ -1,0 +1,66 @@
+"""WarmUp loads moto's models and builds the cloud's clients on a background thread, and stops cleanly."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import Any
+
+from fogbank.cloud.warmup import WARM_SERVICES, WarmUp
+
+
+def test_each_service_is_preloaded_and_its_client_built_in_order() -> None:
+    # GIVEN a client factory that records what it builds
+    built: list[str] = []
+    # WHEN a warm-up for two services runs to its end
+    warm = WarmUp(lambda service: built.append(service), services=["sqs", "sns"]).start()
+    deadline = time.monotonic() + 60
+    while not warm.finished and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # THEN both clients were built in order, and moto's models of both services are imported
+    assert warm.finished and built == ["sqs", "sns"]
+    assert "moto.sqs.models" in sys.modules and "moto.sns.models" in sys.modules
+    warm.stop()  # idempotent after the end
+
+
+def test_stop_ends_the_thread_between_steps() -> None:
+    # GIVEN a warm-up whose first client takes a while to build
+    started, release = threading.Event(), threading.Event()
+    built: list[str] = []
+
+    def slow(service: str) -> Any:
+        started.set()
+        release.wait(5)
+        built.append(service)
+
+    warm = WarmUp(slow, services=["sqs", "sns", "sts"]).start()
+    assert started.wait(30)
+    # WHEN it is stopped while that step runs
+    stopper = threading.Thread(target=warm.stop)
+    stopper.start()
+    release.set()
+    stopper.join(10)
+    # THEN the step in progress finished, no further step started, and the thread is gone
+    assert built == ["sqs"] and warm.finished
+
+
+def test_a_failing_step_does_not_end_the_warm_up() -> None:
+    # GIVEN a client factory that fails for one service, and a name moto does not know
+    built: list[str] = []
+
+    def flaky(service: str) -> None:
+        if service == "sqs":
+            raise RuntimeError("no")
+        built.append(service)
+
+    warm = WarmUp(flaky, services=["sqs", "no-such-service", "sns"]).start()
+    deadline = time.monotonic() + 60
+    while not warm.finished and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # THEN the others were still built
+    assert built == ["no-such-service", "sns"]
+
+
+def test_the_default_services_start_with_what_a_deploy_needs_first() -> None:
+    assert WARM_SERVICES[:3] == ("s3", "iam", "sts") and len(set(WARM_SERVICES)) == len(WARM_SERVICES)
