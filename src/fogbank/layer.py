@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -37,7 +38,8 @@ _SKIPPED_PROJECT_FOLDERS = {
     ".git", ".venv", "venv", "node_modules", "cdk.out", "__pycache__", "build", "dist", "tests",
     ".mypy_cache", ".ruff_cache", ".pytest_cache", ".tox", ".nox",
 }  # fmt: skip
-_BUILDER_VERSION = "1"  # bump when the build recipe changes
+_BUILDER_VERSION = "2"  # bump when the build recipe changes (2: the .fogbank-layer.json manifest)
+LAYER_MANIFEST = ".fogbank-layer.json"
 _PIP_TAIL_LINES = 25
 
 
@@ -119,6 +121,7 @@ class LayerBuilder:
                 with self.console.status(f"[bold]Building the Lambda layer[/] ({self._describe()})"):
                     self._pip_install(staging / "python")
                     _prune(staging / "python")
+                    _write_manifest(staging, self.architecture)
                 self.hash_file.unlink(missing_ok=True)
                 shutil.rmtree(self.path, ignore_errors=True)
                 staging.rename(self.path)
@@ -176,6 +179,17 @@ def _run_pip(arguments: list[str], what: str) -> None:
             f"pip failed while {what} (exit {completed.returncode}). Check the requirement's name and version, "
             "and that it has a binary wheel for the Lambda platform. pip said:\n" + tail
         )
+
+
+def _write_manifest(layer: Path, architecture: str) -> None:
+    """`.fogbank-layer.json` at the layer's root: the architecture it was built for and its native extensions.
+
+    The local cloud's architecture check reads it: a layer fogbank built for this machine stands in for the
+    function-architecture build it makes on AWS, so its extensions are not reported as a mismatch.
+    """
+    native = sorted(str(path.relative_to(layer)) for path in layer.rglob("*.so") if path.is_file())
+    manifest = {"built_by": "fogbank", "architecture": architecture, "native_extensions": native}
+    (layer / LAYER_MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
 
 
 def _prune(site: Path) -> None:

@@ -163,3 +163,47 @@ def test_node_addon_built_for_the_other_architecture_is_an_import_error(
     assert body["errorType"] == "Runtime.ImportModuleError"
     assert "architecture mismatch" in body["errorMessage"]
     assert "fast.node" in body["errorMessage"]
+
+
+def _layer(lambda_client: Any, name: str, files: dict[str, bytes]) -> str:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path, data in files.items():
+            archive.writestr(path, data)
+    answer = lambda_client.publish_layer_version(LayerName=name, Content={"ZipFile": buffer.getvalue()})
+    return str(answer["LayerVersionArn"])
+
+
+def test_a_layer_fogbank_built_for_this_host_loads_in_a_function_of_the_other_architecture(
+    lambda_client: Any, role_arn: str
+) -> None:
+    # GIVEN a real host extension (the standard library's xxlimited) in two layers: one that carries the
+    # manifest fogbank's layer builder writes for a host build, and one without it
+    dynload = Path(sysconfig.get_config_var("DESTSHARED"))
+    extension = next(dynload.glob("xxlimited.cpython-*.so"))
+    so_path = f"python/{extension.name}"
+    manifest = f'{{"built_by": "fogbank", "architecture": "{HOST}", "native_extensions": ["{so_path}"]}}'
+    host_built = _layer(
+        lambda_client,
+        "host-built",
+        {so_path: extension.read_bytes(), ".fogbank-layer.json": manifest.encode()},
+    )
+    foreign = _layer(lambda_client, "foreign", {so_path: extension.read_bytes()})
+    importer = b"import xxlimited\ndef handler(event, context):\n    return xxlimited.__file__\n"
+
+    # WHEN functions of the other architecture import it from each layer
+    answers = {}
+    for label, layer in (("host-built", host_built), ("foreign", foreign)):
+        name = _create(
+            lambda_client, role_arn, f"uses-{label}", {"app.py": importer},
+            Runtime="python3.11", Handler="app.handler", Architectures=[OTHER], Layers=[layer],
+        )  # fmt: skip
+        answers[label] = invoke_json(lambda_client, name)
+
+    # THEN fogbank's host build stands in for the other-architecture build it makes on AWS and loads...
+    response, body = answers["host-built"]
+    assert response.get("FunctionError") is None, body
+    assert body.endswith(so_path.removeprefix("python/"))
+    # ... while the same file in a layer fogbank did not build is the mismatch Lambda would report
+    response, body = answers["foreign"]
+    assert response["FunctionError"] == "Unhandled" and "architecture mismatch" in body["errorMessage"]

@@ -8,6 +8,10 @@ mismatch raises ImportError naming the file and both architectures (the runtime 
 Runtime.ImportModuleError). An extension built for the function's architecture that the host cannot execute
 (an arm64 .so on an x86_64 machine) fails the same way, saying it is this machine's limit.
 
+One exception: a layer that fogbank itself built for this machine (its `.fogbank-layer.json` manifest names
+the host's architecture) stands in for the function-architecture build that fogbank makes on AWS, so the
+extensions it lists load without the check (docs/local-cloud-lambda.md).
+
 Standard library only: it runs inside the runtime (linked there as `fogbank_native_check`).
 
 Example:
@@ -18,12 +22,21 @@ Example:
 from __future__ import annotations
 
 import importlib.machinery
+import json
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["check_extension", "elf_architecture", "extension_suffixes", "install_native_check"]
+__all__ = [
+    "check_extension",
+    "elf_architecture",
+    "extension_suffixes",
+    "host_built_extensions",
+    "install_native_check",
+]
+
+LAYER_MANIFEST = ".fogbank-layer.json"  # written by fogbank.layer (kept in step there)
 
 _MACHINES = {62: "x86_64", 183: "arm64", 3: "x86 (32-bit)", 40: "arm (32-bit)"}
 _TRIPLETS = {"x86_64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}
@@ -81,6 +94,26 @@ def extension_suffixes(function_architecture: str, host_architecture: str) -> li
     return suffixes
 
 
+def host_built_extensions(roots: Sequence[str], host_architecture: str) -> frozenset[str]:
+    """Real paths of the extensions that layers fogbank built for this machine list in their manifests."""
+    exempt: set[str] = set()
+    for root in roots:
+        try:
+            with open(os.path.join(root, LAYER_MANIFEST), encoding="utf-8") as file:
+                manifest = json.load(file)
+        except (OSError, ValueError):
+            continue  # no manifest: not a layer fogbank built, every extension is checked
+        if (
+            isinstance(manifest, dict)
+            and manifest.get("built_by") == "fogbank"
+            and manifest.get("architecture") == host_architecture
+        ):
+            exempt.update(
+                os.path.realpath(os.path.join(root, rel)) for rel in manifest.get("native_extensions", [])
+            )
+    return frozenset(exempt)
+
+
 def install_native_check(function_architecture: str, host_architecture: str, roots: Sequence[str]) -> None:
     """Check every extension module loaded from under `roots` (the task root and the layers) from now on.
 
@@ -97,9 +130,11 @@ def install_native_check(function_architecture: str, host_architecture: str, roo
     sys.path_importer_cache.clear()
     original = _LOADER.create_module
     prefixes = tuple(os.path.join(os.path.realpath(root), "") for root in roots)
+    exempt = host_built_extensions(roots, host_architecture)
 
     def create_module(self: Any, spec: Any) -> Any:
-        if os.path.realpath(self.path).startswith(prefixes) or str(self.path).startswith(prefixes):
+        real = os.path.realpath(self.path)
+        if real not in exempt and (real.startswith(prefixes) or str(self.path).startswith(prefixes)):
             check_extension(self.path, function_architecture, host_architecture)
         return original(self, spec)
 

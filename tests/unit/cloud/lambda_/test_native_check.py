@@ -65,3 +65,24 @@ def test_suffixes_find_both_architectures_the_functions_first() -> None:
     # THEN the arm64 tag comes first and the host's is still there
     assert suffixes[0] == ".cpython-311-aarch64-linux-gnu.so"
     assert ".cpython-311-x86_64-linux-gnu.so" in suffixes
+
+
+def test_host_built_extensions_are_read_from_fogbank_manifests_for_this_host_only(tmp_path: Path) -> None:
+    from fogbank.cloud.lambda_.native_check import host_built_extensions
+
+    # GIVEN three layer roots: fogbank's manifest for this host, one for another host, and a broken one
+    for name, architecture in (("mine", "x86_64"), ("other", "arm64")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / ".fogbank-layer.json").write_text(
+            f'{{"built_by": "fogbank", "architecture": "{architecture}", "native_extensions": ["python/a.so"]}}'
+        )
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / ".fogbank-layer.json").write_text("not json")
+
+    # WHEN the exempt extensions are read on an x86_64 host
+    exempt = host_built_extensions(
+        [str(tmp_path / n) for n in ("mine", "other", "broken", "absent")], "x86_64"
+    )
+
+    # THEN only the host build's extensions are exempt
+    assert exempt == {str((tmp_path / "mine" / "python" / "a.so").resolve())}
