@@ -24,6 +24,12 @@ def _ecr(request: ProviderRequest) -> Any:
     return request.services.client("ecr", request.region)
 
 
+def _scanning(props: dict[str, Any]) -> dict[str, bool]:
+    """ImageScanningConfiguration as ECR's `imageScanningConfiguration` (absent means scanOnPush false)."""
+    configuration = props.get("ImageScanningConfiguration") or {}
+    return {"scanOnPush": str(configuration.get("ScanOnPush", "false")).lower() == "true"}
+
+
 def _text(policy: Any) -> str:
     return policy if isinstance(policy, str) else json.dumps(policy)
 
@@ -52,8 +58,7 @@ class RepositoryProvider(ResourceProvider):
         if "ImageTagMutability" in props:
             arguments["imageTagMutability"] = props["ImageTagMutability"]
         if "ImageScanningConfiguration" in props:
-            scan = str(props["ImageScanningConfiguration"].get("ScanOnPush", "false")).lower() == "true"
-            arguments["imageScanningConfiguration"] = {"scanOnPush": scan}
+            arguments["imageScanningConfiguration"] = _scanning(props)
         if "EncryptionConfiguration" in props:
             encryption = props["EncryptionConfiguration"]
             arguments["encryptionConfiguration"] = {
@@ -95,6 +100,10 @@ class RepositoryProvider(ResourceProvider):
         ):
             ecr.put_image_tag_mutability(
                 repositoryName=name, imageTagMutability=props.get("ImageTagMutability", "MUTABLE")
+            )
+        if _scanning(props) != _scanning(previous_properties):
+            ecr.put_image_scanning_configuration(
+                repositoryName=name, imageScanningConfiguration=_scanning(props)
             )
         if "RepositoryPolicyText" in previous_properties and "RepositoryPolicyText" not in props:
             with ignore_missing():

@@ -99,7 +99,7 @@ class BucketProvider(ResourceProvider):
         s3.create_bucket(Bucket=name, **location)
         result = ProviderResult(physical_id=name, attributes=self._attributes(name, request.region))
         try:
-            self._configure(s3, name, props)
+            self._configure(s3, name, props, request.logical_id)
         except Exception:
             self.delete(request, result)
             raise
@@ -116,7 +116,7 @@ class BucketProvider(ResourceProvider):
         }
 
     @staticmethod
-    def _configure(s3: Any, name: str, props: dict[str, Any]) -> None:
+    def _configure(s3: Any, name: str, props: dict[str, Any], owner: str) -> None:
         if "VersioningConfiguration" in props:
             s3.put_bucket_versioning(
                 Bucket=name, VersioningConfiguration={"Status": props["VersioningConfiguration"]["Status"]}
@@ -155,7 +155,9 @@ class BucketProvider(ResourceProvider):
         if "LifecycleConfiguration" in props:
             s3.put_bucket_lifecycle_configuration(
                 Bucket=name,
-                LifecycleConfiguration={"Rules": lifecycle_rules(props["LifecycleConfiguration"])},
+                LifecycleConfiguration={
+                    "Rules": lifecycle_rules(props["LifecycleConfiguration"], owner=owner)
+                },
             )
         if props.get("Tags"):
             s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tags_of(props)})
@@ -181,7 +183,7 @@ class BucketProvider(ResourceProvider):
         access = request.properties.get("AccessControl", "Private")
         if access != previous_properties.get("AccessControl", "Private"):
             s3.put_bucket_acl(Bucket=name, ACL=canned_acl(access))
-        self._configure(s3, name, request.properties)
+        self._configure(s3, name, request.properties, request.logical_id)
         return current
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
