@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 DEFAULT_QUALIFIER = "hnb659fds"
-# The CDK CLI whose bootstrap template cdk_bootstrap/ holds (tests/integration/cdk_cli and .ci install it).
+# The CDK CLI whose bootstrap template cdk_bootstrap/ holds (fogbank.deploy.cdk_cli installs it).
 CDK_CLI_VERSION = "2.1148.1"
 TOOLKIT_STACK_NAME = "CDKToolkit"
 _STABLE = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE"}

@@ -1,7 +1,8 @@
 """The seed's own deploy path: `npx cdk deploy --app cdk.out/<feature> --method=direct` against the local cloud.
 
-The CDK CLI (npm package aws-cdk, pinned below) is installed into a temporary folder for this test; it talks to
-the local cloud through AWS_ENDPOINT_URL, as it would talk to AWS.
+The CDK CLI (npm package aws-cdk, pinned in fogbank.deploy.bootstrap) is installed once into fogbank's cache by
+`ensure_cdk_cli` (the same install `.ci/aws-rehearsal` uses); it talks to the local cloud through
+AWS_ENDPOINT_URL, as it would talk to AWS.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typer.testing import CliRunner
 
 from fogbank.cli.main import app
 from fogbank.cloud import LocalCloud
-from fogbank.deploy.bootstrap import CDK_CLI_VERSION, bootstrap_template
+from fogbank.deploy.bootstrap import bootstrap_template
+from fogbank.deploy.cdk_cli import ensure_cdk_cli
 from fogbank.deploy.targets import LOCAL_CREDENTIALS, Target
 from fogbank.infrastructure import find_infrastructure_class
 
@@ -27,17 +29,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cdk-cli")]
 
 
 @pytest.fixture(scope="module")
-def cdk_cli(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    npm = shutil.which("npm")
-    assert npm, "the CDK CLI test needs Node.js and npm on PATH"
-    prefix = tmp_path_factory.mktemp("cdk-cli")
-    subprocess.run(
-        [npm, "install", "--no-audit", "--no-fund", "--prefix", str(prefix), f"aws-cdk@{CDK_CLI_VERSION}"],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return prefix / "node_modules" / ".bin" / "cdk"
+def cdk_cli() -> Path:
+    return ensure_cdk_cli()
 
 
 def _cdk(cdk_cli: Path, args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
