@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from fogbank.cloud.appconfig.component import AppConfigComponent
     from fogbank.cloud.cloudformation.component import CloudFormationComponent
     from fogbank.cloud.frontdoors.component import FrontDoorsComponent
+    from fogbank.cloud.iam.component import IamComponent
     from fogbank.cloud.lambda_.component import LambdaComponent
     from fogbank.cloud.telemetry.component import TelemetryComponent
     from fogbank.cloud.wiring import CloudComponents
@@ -60,6 +61,10 @@ class CloudContext:
     @property
     def telemetry(self) -> TelemetryComponent:
         return self.components.telemetry
+
+    @property
+    def iam(self) -> IamComponent:
+        return self.components.iam
 
     @property
     def lambda_(self) -> LambdaComponent:

@@ -4,7 +4,8 @@ No component reaches another through a shared object. `fogbank.cloud.wiring.wire
 order and hands each one the protocols below (see docs/architecture.md, "Components"):
 
     TelemetryComponent(site, routes)
-    LambdaComponent(site, routes, telemetry: TelemetrySink)
+    IamComponent(site, authorization: Authorization, mode, telemetry: TelemetrySink)
+    LambdaComponent(site, routes, telemetry: TelemetrySink, credentials=iam.execution_role_credentials)
     FrontDoorsComponent(site, routes, invoker: DoorInvoker)        # CloudInvoker(site, lambda_: FunctionInvoker)
     AppConfigComponent(site, routes)
     CloudFormationComponent(site, routes, clients: ClientFactory, invoker: FunctionInvoker,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AppSyncCommands",
+    "Authorization",
     "CacheCommands",
     "CertificateIssuer",
     "ClientFactory",
@@ -77,6 +79,14 @@ class Routes(Protocol):
 
     def add_path(self, prefix: str, handler: Handler) -> None:
         """Route every request whose path starts with `prefix` to `handler` (unsigned, fogbank-internal)."""
+
+
+@runtime_checkable
+class Authorization(Protocol):
+    """Where the IAM component installs the per-request authorizer (the endpoint's `AwsRouter`)."""
+
+    def set_authorizer(self, authorizer: Handler | None) -> None:
+        """Call `authorizer` once per signed request before any handler (None: no authorization)."""
 
 
 class ClientFactory(Protocol):

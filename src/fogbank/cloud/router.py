@@ -57,6 +57,9 @@ class AwsRequest:
     service: str
     region: str
     account_id: str = ACCOUNT_ID
+    raw_path: str = ""  # as received: percent-encoded, no query (SigV4 signs this)
+    raw_query: str = ""
+    source_ip: str = "127.0.0.1"
 
     @classmethod
     def build(
@@ -195,7 +198,19 @@ def request_from_environ(environ: dict[str, Any]) -> AwsRequest:
             headers[key.replace("_", "-").lower()] = value
     service, region = identify(headers, query)
     path = "/" + _wsgi_decoded(environ.get("PATH_INFO", "")).lstrip("/")
-    return AwsRequest(environ["REQUEST_METHOD"].upper(), path, query, headers, body, service, region)
+    raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
+    return AwsRequest(
+        environ["REQUEST_METHOD"].upper(),
+        path,
+        query,
+        headers,
+        body,
+        service,
+        region,
+        raw_path=raw_uri.split("?", 1)[0] if raw_uri.startswith("/") else "",
+        raw_query=environ.get("QUERY_STRING", ""),
+        source_ip=environ.get("REMOTE_ADDR") or "127.0.0.1",
+    )
 
 
 def _wsgi_decoded(text: str) -> str:
@@ -226,7 +241,13 @@ class AwsRouter:
         self._fallback = fallback
         self._handlers: dict[str, list[Handler]] = {}
         self._path_handlers: list[tuple[str, Handler]] = []
+        self._authorizer: Handler | None = None
         self._lock = threading.Lock()
+
+    def set_authorizer(self, authorizer: Handler | None) -> None:
+        """Call `authorizer` once per signed AWS request before any handler: None lets the request through,
+        a response (AccessDenied, bad signature) is the answer. Unsigned `/_fogbank` routes are not authorized."""
+        self._authorizer = authorizer
 
     def add(self, service: str, handler: Handler) -> None:
         """Give `handler` a look at every request signed for `service` (a SigV4 signing name)."""
@@ -243,6 +264,10 @@ class AwsRouter:
         for prefix, handler in self._path_handlers:
             if request.path.startswith(prefix):
                 return handler(request)
+        if self._authorizer is not None:
+            denied = self._authorizer(request)
+            if denied is not None:
+                return denied
         for handler in self._handlers.get(request.service, ()):
             response = handler(request)
             if response is not None:

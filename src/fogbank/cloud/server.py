@@ -20,6 +20,7 @@ from fogbank.cloud.aws_state import server_app
 from fogbank.cloud.context import CloudContext
 from fogbank.cloud.contracts import Component
 from fogbank.cloud.http_server import HttpServer
+from fogbank.cloud.iam.findings import resolve_mode
 from fogbank.cloud.router import DEFAULT_REGION, AwsRouter
 from fogbank.cloud.site import AwsClients, CloudSite
 from fogbank.cloud.warmup import WarmUp
@@ -49,7 +50,10 @@ class LocalCloud:
         region: str = DEFAULT_REGION,
         *,
         console_port: int | None = None,
+        iam_mode: str | None = None,
     ) -> None:
+        # enforce | warn | off (default: FOGBANK_IAM_MODE, else enforce)
+        self.iam_mode = resolve_mode(iam_mode)
         self._requested_port = port
         self._console_port = console_port
         self._owns_state_dir = state_dir is None
@@ -98,7 +102,14 @@ class LocalCloud:
         clients = AwsClients(site)
         from fogbank.cloud.wiring import wire  # the components import moto's models: only when starting
 
-        self._parts = wire(site, router, clients, console_port=self._console_port)
+        self._parts = wire(
+            site,
+            router,
+            clients,
+            console_port=self._console_port,
+            authorization=router,
+            iam_mode=self.iam_mode,
+        )
         self._ctx = CloudContext(site, self._parts, clients)
         for component in self._start_order(self._parts):
             self._components.append(component)  # before start(): a half-started component is stopped too

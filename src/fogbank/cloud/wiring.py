@@ -5,7 +5,8 @@ nothing is attached after construction. The order below is the start order (stop
 
     bootstrap       AccountBootstrap(site, routes)                     default VPC, AWS managed policies
     telemetry       TelemetryComponent(site, routes)                   is a TelemetrySink
-    lambda_         LambdaComponent(site, routes, telemetry=...)       is a FunctionInvoker
+    iam             IamComponent(site, authorization, mode, telemetry) authorizes every signed request
+    lambda_         LambdaComponent(site, routes, telemetry=..., credentials=iam...)  is a FunctionInvoker
     frontdoors      FrontDoorsComponent(site, routes, lambda_=...)     is the FrontDoorCommands
     appsync         AppSyncComponent(site, lambda_=..., edge=frontdoors)   GraphQL APIs on the TLS edge
     elasticache     ElastiCacheComponent(site, certificates=frontdoors)  cache server processes
@@ -17,7 +18,7 @@ nothing is attached after construction. The order below is the start order (stop
 
 Example:
     >>> [field.name for field in fields(CloudComponents)]
-    ['bootstrap', 'telemetry', 'lambda_', 'frontdoors', 'appsync', 'elasticache', 'appconfig', 'cloudformation', 'console']
+    ['bootstrap', 'telemetry', 'iam', 'lambda_', 'frontdoors', 'appsync', 'elasticache', 'appconfig', 'cloudformation', 'console']
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from fogbank.cloud.bootstrap import AccountBootstrap
 from fogbank.cloud.cloudformation.component import CloudFormationComponent
 from fogbank.cloud.console.component import ConsoleComponent
 from fogbank.cloud.console.server import DEFAULT_CONSOLE_PORT
-from fogbank.cloud.contracts import ClientFactory, Component, Routes
+from fogbank.cloud.contracts import Authorization, ClientFactory, Component, Routes
 from fogbank.cloud.elasticache.component import ElastiCacheComponent
 from fogbank.cloud.frontdoors.component import FrontDoorsComponent
+from fogbank.cloud.iam.component import IamComponent
+from fogbank.cloud.iam.findings import Mode
 from fogbank.cloud.lambda_.component import LambdaComponent
 from fogbank.cloud.site import CloudSite
 from fogbank.cloud.telemetry.component import TelemetryComponent
@@ -46,6 +49,7 @@ class CloudComponents:
 
     bootstrap: AccountBootstrap
     telemetry: TelemetryComponent
+    iam: IamComponent
     lambda_: LambdaComponent
     frontdoors: FrontDoorsComponent
     appsync: AppSyncComponent
@@ -61,22 +65,38 @@ class CloudComponents:
 
 
 def wire(
-    site: CloudSite, routes: Routes, clients: ClientFactory, *, console_port: int | None = None
+    site: CloudSite,
+    routes: Routes,
+    clients: ClientFactory,
+    *,
+    authorization: Authorization,
+    iam_mode: Mode = "enforce",
+    console_port: int | None = None,
 ) -> CloudComponents:
     """Build every component, handing each the contracts it uses. Nothing is started yet.
 
-    `console_port` (0: any free port; the default port falls back to a free one when taken) adds the web
-    console; None leaves it out.
+    `authorization` is where IAM installs the per-request authorizer (the router); `iam_mode` is
+    enforce, warn or off. `console_port` (0: any free port; the default port falls back to a free one when
+    taken) adds the web console; None leaves it out.
     """
     telemetry = TelemetryComponent(site, routes)
+    iam = IamComponent(site, authorization, mode=iam_mode, telemetry=telemetry)
     # The front doors invoke functions, and functions' environments need the doors' map: bound late.
-    lambda_ = LambdaComponent(site, routes, telemetry=telemetry, door_map=lambda: frontdoors.door_map())
+    # Each execution environment runs as a session of its function's execution role.
+    lambda_ = LambdaComponent(
+        site,
+        routes,
+        telemetry=telemetry,
+        door_map=lambda: frontdoors.door_map(),
+        credentials=iam.execution_role_credentials,
+    )
     frontdoors = FrontDoorsComponent(site, routes, lambda_=lambda_)
     appsync = AppSyncComponent(site, lambda_=lambda_, edge=frontdoors)
     elasticache = ElastiCacheComponent(site, certificates=frontdoors)
     return CloudComponents(
         bootstrap=AccountBootstrap(site, routes),
         telemetry=telemetry,
+        iam=iam,
         lambda_=lambda_,
         frontdoors=frontdoors,
         appsync=appsync,

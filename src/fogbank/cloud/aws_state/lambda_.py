@@ -86,6 +86,7 @@ class FunctionSpec:
     reserved_concurrency: int | None = None
     architecture: str = "x86_64"
     instance_key: tuple[int, int] = (0, 0)  # (model identity, revision): changes on every update
+    role: str = ""  # the execution role's ARN
 
     @property
     def qualified_arn(self) -> str:
@@ -148,6 +149,7 @@ def resolve(account_id: str, region: str, name_or_arn: str, qualifier: str | Non
         reserved_concurrency=None if reserved is None else int(reserved),
         architecture=fn.architectures[0],
         instance_key=(_instance_id(fn), int(getattr(fn, "_fogbank_revision", 0))),
+        role=str(fn.role),
     )
 
 

@@ -54,7 +54,12 @@ class CloudInvoker:
         # read in-process (the same backend call as GetPolicy): a signed HTTP round trip per request cost a
         # third of a Function URL's throughput
         policy = resource_policy(self._site.region, self._site.account_id, function)
-        return policy_allows(policy, principal, action, source_arn, context)
+        arn = (
+            function
+            if function.startswith("arn:")
+            else (f"arn:aws:lambda:{self._site.region}:{self._site.account_id}:function:{function}")
+        )
+        return policy_allows(policy, principal, action, source_arn, context, resource=arn)
 
     def __call__(
         self, function: str, payload: bytes, *, principal: str, source_arn: str | None, trace_header: str

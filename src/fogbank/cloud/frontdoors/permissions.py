@@ -11,7 +11,6 @@ Example:
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from typing import Any
 
@@ -34,53 +33,36 @@ def policy_allows(
     action: str,
     source_arn: str | None = None,
     context: dict[str, str] | None = None,
+    resource: str | None = None,
 ) -> bool:
-    """True when an Allow statement names `principal` (a service, or "*") and `action`, and its conditions hold."""
-    statements = policy.get("Statement") or []
-    if isinstance(statements, dict):
-        statements = [statements]
-    values = {"aws:sourcearn": source_arn or "", **{k.lower(): v for k, v in (context or {}).items()}}
-    for statement in statements:
-        if statement.get("Effect") != "Allow":
-            continue
-        if not _principal_matches(statement.get("Principal"), principal):
-            continue
-        actions = statement.get("Action") or []
-        actions = [actions] if isinstance(actions, str) else actions
-        if not any(fnmatch.fnmatchcase(action, pattern) for pattern in actions):
-            continue
-        if _conditions_hold(statement.get("Condition") or {}, values):
-            return True
-    return False
+    """True when the function's resource policy lets `principal` (a service, or "*") do `action`.
+
+    Evaluated by the local cloud's IAM evaluator (`fogbank.cloud.iam`): Deny statements, wildcards and
+    every condition operator apply as on AWS. `resource` is the function's ARN (statements' Resource).
+    """
+    from fogbank.cloud.iam.evaluator import AccessRequest, evaluate
+    from fogbank.cloud.iam.policy import PolicyError, parse_policy
+    from fogbank.cloud.iam.principals import Principal
+
+    if not policy.get("Statement"):
+        return False
+    try:
+        document = parse_policy(policy, "function policy")
+    except PolicyError:
+        return False
+    caller = Principal.service_principal(principal, "")
+    values: dict[str, tuple[str, ...]] = {key.lower(): (value,) for key, value in (context or {}).items()}
+    if source_arn:
+        values["aws:sourcearn"] = (source_arn,)
+        if source_arn.count(":") >= 4:
+            values["aws:sourceaccount"] = (source_arn.split(":")[4],)
+    request = AccessRequest(caller, action, resource or _statement_resource(document), values)
+    return evaluate(request, [], document, resource_account="").allowed
 
 
-def _principal_matches(value: Any, principal: str) -> bool:
-    if value == "*":
-        return True
-    if isinstance(value, str):
-        return value == principal
-    if isinstance(value, dict):
-        for key in ("Service", "AWS"):
-            names = value.get(key) or []
-            names = [names] if isinstance(names, str) else names
-            if principal in names or "*" in names:
-                return True
-    return False
-
-
-def _conditions_hold(conditions: dict[str, Any], values: dict[str, str]) -> bool:
-    for operator, tests in conditions.items():
-        for key, expected in tests.items():
-            actual = values.get(key.lower())
-            if actual is None:
-                return False
-            options = [expected] if isinstance(expected, str) else list(expected)
-            if operator in ("ArnLike", "StringLike"):
-                ok = any(fnmatch.fnmatchcase(actual, option) for option in options)
-            elif operator in ("ArnEquals", "StringEquals"):
-                ok = actual in options
-            else:
-                return False  # an operator we do not evaluate never grants access
-            if not ok:
-                return False
-    return True
+def _statement_resource(document: Any) -> str:
+    """The function ARN the policy is attached to (its statements' Resource), for callers that lack it."""
+    for statement in document.statements:
+        if statement.resources:
+            return str(statement.resources[0])
+    return "*"

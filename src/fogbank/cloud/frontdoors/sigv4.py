@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import unquote
@@ -28,10 +29,18 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from fogbank.cloud.aws_state.iam_credentials import find_access_key
+from fogbank.cloud.aws_state.sts_sessions import find_session
 from fogbank.cloud.frontdoors.events.identity import CallerIdentity
 from fogbank.cloud.frontdoors.http import HttpRequest
 
-__all__ = ["DEFAULT_ACCESS_KEY", "SignatureRejected", "verify_sigv4"]
+__all__ = [
+    "DEFAULT_ACCESS_KEY",
+    "INVALID_TOKEN_MESSAGE",
+    "KeyLookup",
+    "SignatureRejected",
+    "issued_key",
+    "verify_sigv4",
+]
 
 DEFAULT_ACCESS_KEY = ("testing", "testing")
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -42,6 +51,9 @@ _AUTHORIZATION = re.compile(
     r"^AWS4-HMAC-SHA256\s+Credential=(?P<credential>[^,\s]+),\s*SignedHeaders=(?P<signed>[^,\s]+),"
     r"\s*Signature=(?P<signature>[0-9a-f]{64})\s*$"
 )
+INVALID_TOKEN_MESSAGE = "The security token included in the request is invalid."
+# access key id -> (secret, session token or None, signer); None when the cloud never issued the key
+KeyLookup = Callable[[str], "tuple[str, str | None, CallerIdentity] | None"]
 MISMATCH_MESSAGE = (
     "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
     "Access Key and signing method. Consult the service documentation for details."
@@ -90,9 +102,19 @@ class _ReceivedRequestAuth(SigV4Auth):  # type: ignore[misc]  # botocore ships n
 
 
 def verify_sigv4(
-    request: HttpRequest, *, service: str, region: str, account_id: str, now: datetime | None = None
+    request: HttpRequest,
+    *,
+    service: str,
+    region: str,
+    account_id: str,
+    now: datetime | None = None,
+    keys: KeyLookup | None = None,
 ) -> CallerIdentity:
-    """The verified caller of `request`; raises SignatureRejected as AWS would reject it."""
+    """The verified caller of `request`; raises SignatureRejected as AWS would reject it.
+
+    `keys` finds the secret of a cloud-issued access key (default: `issued_key`); the local cloud's own
+    `testing` key is always known.
+    """
     now = now or datetime.now(UTC)
     query_pairs = [[*part.split("=", 1), ""] for part in request.raw_query.split("&") if part]
     query = {unquote(pair[0]): unquote(pair[1]) for pair in query_pairs}
@@ -146,7 +168,8 @@ def verify_sigv4(
         )
     _check_time(signed_time, now, expires)
 
-    secret, caller = _secret_for(access_key, account_id)
+    token = request.header("x-amz-security-token") or query.get("X-Amz-Security-Token")
+    secret, caller = _secret_for(access_key, account_id, token, keys or issued_key)
     signed_names = signed.lower().split(";")
     url = f"{request.scheme}://{request.header('host') or request.host}{request.raw_path}"
     if raw_query:
@@ -156,7 +179,6 @@ def verify_sigv4(
         if name.lower() in signed_names:
             aws_request.headers[name] = value  # HTTPHeaders keeps repeated names, as SigV4 joins them
     aws_request.context["timestamp"] = amz_date
-    token = request.header("x-amz-security-token") or query.get("X-Amz-Security-Token")
     auth = _ReceivedRequestAuth(
         Credentials(access_key, secret, token), service, region, signed_names, payload
     )
@@ -167,15 +189,36 @@ def verify_sigv4(
     return caller
 
 
-def _secret_for(access_key: str, account_id: str) -> tuple[str, CallerIdentity]:
-    if access_key == DEFAULT_ACCESS_KEY[0]:
-        return DEFAULT_ACCESS_KEY[1], CallerIdentity.root(access_key, account_id)
+def issued_key(access_key: str) -> tuple[str, str | None, CallerIdentity] | None:
+    """An IAM user's access key or an STS session's key, as the cloud issued it; None when unknown."""
+    session = find_session(access_key)
+    if session is not None:
+        role_name = session.role_arn.rsplit("/", 1)[-1]
+        arn = f"arn:aws:sts::{session.account_id}:assumed-role/{role_name}/{session.session_name}"
+        caller = CallerIdentity(access_key, session.account_id, f"{role_name}:{session.session_name}", arn)
+        return session.secret_access_key, session.session_token, caller
     stored = find_access_key(access_key)
     if stored is None:
-        raise SignatureRejected("unknown_key", "The security token included in the request is invalid.")
-    return stored.secret_access_key, CallerIdentity(
-        access_key, stored.account_id, stored.user_id, stored.user_arn
+        return None
+    return (
+        stored.secret_access_key,
+        None,
+        CallerIdentity(access_key, stored.account_id, stored.user_id, stored.user_arn),
     )
+
+
+def _secret_for(
+    access_key: str, account_id: str, token: str | None, keys: KeyLookup
+) -> tuple[str, CallerIdentity]:
+    if access_key == DEFAULT_ACCESS_KEY[0]:
+        return DEFAULT_ACCESS_KEY[1], CallerIdentity.root(access_key, account_id)
+    found = keys(access_key)
+    if found is None:
+        raise SignatureRejected("unknown_key", INVALID_TOKEN_MESSAGE)
+    secret, session_token, caller = found
+    if session_token is not None and token != session_token:
+        raise SignatureRejected("unknown_key", INVALID_TOKEN_MESSAGE)
+    return secret, caller
 
 
 def _parse_amz_date(amz_date: str) -> datetime:
