@@ -24,6 +24,11 @@ def start(
         "is taken); 0 picks a free one.",
     ),
     no_console: bool = typer.Option(False, "--no-console", help="Do not serve the web console."),
+    iam: str | None = typer.Option(
+        None,
+        "--iam",
+        help="IAM: enforce (AccessDenied as on AWS), warn (allow and log), off. Default: FOGBANK_IAM_MODE, else enforce.",
+    ),
 ) -> None:
     """Serve until SIGINT or SIGTERM; the first line printed is `endpoint: http://127.0.0.1:<port>`, the
     second `console: http://127.0.0.1:<console port>/_fogbank/console/` (unless --no-console)."""
@@ -43,7 +48,7 @@ def start(
         console = 0 if port == 0 else DEFAULT_CONSOLE_PORT  # the default falls back to a free port when taken
     else:
         console = console_port
-    cloud = LocalCloud(port=port, state_dir=state_dir, region=region, console_port=console).start()
+    cloud = LocalCloud(port=port, state_dir=state_dir, region=region, console_port=console, iam_mode=iam).start()
     try:
         typer.echo(f"endpoint: {cloud.endpoint}", color=False)
         if cloud.console_url is not None:
@@ -51,10 +56,13 @@ def start(
         typer.echo("Point boto3 or the AWS CLI at it with:", err=True)
         for key, value in cloud.env().items():
             typer.echo(f"  export {key}={value}", err=True)
+        typer.echo(f"IAM: {cloud.iam_mode} (--iam enforce|warn|off)", err=True)
         typer.echo("Ctrl-C stops it.", err=True)
         while not stop.wait(0.2):
             pass
     finally:
+        for finding, count in cloud.context.iam.findings():
+            typer.echo(f"IAM {finding.line()}" + (f" (x{count})" if count > 1 else ""), err=True)
         cloud.stop()
         typer.echo("local cloud stopped", err=True)
 

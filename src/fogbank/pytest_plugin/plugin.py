@@ -8,6 +8,8 @@ Options:
                                  when a feature was deployed), or none
     --fogbank-max-stacks=N       at most N stacks of the run at once (default: 2 per worker)
     --fogbank-no-pipeline        deploy, test and delete one feature at a time per worker
+    --fogbank-iam=enforce|warn|off   IAM on the local cloud (default: FOGBANK_IAM_MODE, else enforce);
+                                 the summary lists what was denied, would be denied on AWS, or not checked
 
 Fixtures:
     infrastructure   package-scoped, for every test folder holding an `infrastructure.py`: deploys its
@@ -100,6 +102,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="fogbank_no_pipeline",
         help="no pipelined deploys: each worker deploys, tests and deletes one feature at a time",
     )
+    group.addoption(
+        "--fogbank-iam",
+        choices=("enforce", "warn", "off"),
+        default=None,
+        dest="fogbank_iam",
+        help="IAM on the local cloud: enforce (default; AccessDenied as on AWS), warn (allow, report), off",
+    )
 
 
 def _target_name(config: pytest.Config) -> str:
@@ -119,8 +128,15 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
     if workerinput is not None and "fogbank_run_id" in workerinput:
         os.environ["FOGBANK_RUN_ID"] = workerinput["fogbank_run_id"]
-    targets = SessionTargets(default_name=_target_name(config), endpoint=config.getoption("fogbank_endpoint"))
+    targets = SessionTargets(
+        default_name=_target_name(config),
+        endpoint=config.getoption("fogbank_endpoint"),
+        iam_mode=config.getoption("fogbank_iam"),
+    )
     config.stash[_TARGETS_KEY] = targets
+    from fogbank.pytest_plugin.iam_report import IamReport
+
+    config.pluginmanager.register(IamReport(lambda: targets.cloud), "fogbank-iam-report")
 
     def factory(name: str | None) -> Target | None:
         """Hand-written conftests (`X().deploy()`) reach the session's target through this."""

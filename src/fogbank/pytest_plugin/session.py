@@ -27,9 +27,10 @@ __all__ = ["SessionTargets"]
 class SessionTargets:
     """Hands out the session's target; for `local` it owns one LocalCloud per worker process."""
 
-    def __init__(self, default_name: str, endpoint: str | None = None) -> None:
+    def __init__(self, default_name: str, endpoint: str | None = None, iam_mode: str | None = None) -> None:
         self.default_name = default_name
         self.endpoint = endpoint
+        self.iam_mode = iam_mode  # enforce | warn | off; None: FOGBANK_IAM_MODE, else enforce
         self._lock = threading.Lock()
         self._cloud: LocalCloud | None = None
         self._previous_env: dict[str, str | None] | None = None
@@ -88,7 +89,7 @@ class SessionTargets:
             os.environ.update(env)
             session = boto3.session.Session(region_name=region, **LOCAL_CREDENTIALS)
             return Target(name="local", session=session, endpoint_url=self.endpoint)
-        cloud = LocalCloud().start()
+        cloud = LocalCloud(iam_mode=self.iam_mode).start()
         self._cloud = cloud
         self._previous_env = cloud.apply_env()
         session = boto3.session.Session(region_name=cloud.region, **LOCAL_CREDENTIALS)
