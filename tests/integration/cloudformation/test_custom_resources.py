@@ -15,6 +15,14 @@ ASSUME_LAMBDA = {
         {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
     ],
 }
+# The Python handler writes an SSM parameter on Delete: its role must allow that, as on AWS.
+LEAVE_PARAMETER = {
+    "PolicyName": "leave-parameter",
+    "PolicyDocument": {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ssm:PutParameter", "Resource": "*"}],
+    },
+}
 
 # A Python handler in the style of cfn-response: urllib PUT of the JSON body. On Delete it leaves an SSM
 # parameter behind, so the test can see that Delete was sent with the physical id.
@@ -69,7 +77,10 @@ def _template(
 ) -> dict[str, Any]:
     return {
         "Resources": {
-            "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": ASSUME_LAMBDA}},
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {"AssumeRolePolicyDocument": ASSUME_LAMBDA, "Policies": [LEAVE_PARAMETER]},
+            },
             "Handler": {
                 "Type": "AWS::Lambda::Function",
                 "Properties": {

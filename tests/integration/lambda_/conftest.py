@@ -21,6 +21,11 @@ ROLE_POLICY = {
     ],
 }
 
+HANDLER_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ["s3:*", "sqs:*", "logs:*", "lambda:*"], "Resource": "*"}],
+}
+
 
 def zip_code(files: dict[str, str], modes: dict[str, int] | None = None) -> bytes:
     """A .zip with `files` (name -> source, dedented)."""
@@ -51,8 +56,12 @@ def logs_client(cloud: LocalCloud) -> Any:
 
 @pytest.fixture(scope="module")
 def role_arn(cloud: LocalCloud) -> str:
-    role = cloud.client("iam").create_role(
-        RoleName="lambda-role", AssumeRolePolicyDocument=json.dumps(ROLE_POLICY)
+    iam = cloud.client("iam")
+    role = iam.create_role(RoleName="lambda-role", AssumeRolePolicyDocument=json.dumps(ROLE_POLICY))
+    # These tests are about Lambda; the local cloud evaluates IAM (tests/integration/iam), so the role
+    # may do what the handlers here do, as it would need to on AWS.
+    iam.put_role_policy(
+        RoleName="lambda-role", PolicyName="handlers", PolicyDocument=json.dumps(HANDLER_POLICY)
     )
     return str(role["Role"]["Arn"])
 
