@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -54,9 +53,11 @@ class IamComponent:
         return self.authorizer.mode
 
     def start(self) -> None:
+        if self.mode != "off":
+            # about 0.1 s, here rather than on a thread: a thread holding the GIL that long while the first
+            # functions start delays their log pumps (and so their lines' timestamps)
+            preload()
         self._authorization.set_authorizer(self.authorizer.authorize)
-        if self.mode != "off":  # ends by itself in about 0.1 s
-            threading.Thread(target=preload, name="fogbank-iam-preload", daemon=True).start()
 
     def stop(self) -> None:
         self._authorization.set_authorizer(None)
