@@ -48,7 +48,9 @@ def start(
         console = 0 if port == 0 else DEFAULT_CONSOLE_PORT  # the default falls back to a free port when taken
     else:
         console = console_port
-    cloud = LocalCloud(port=port, state_dir=state_dir, region=region, console_port=console, iam_mode=iam).start()
+    cloud = LocalCloud(
+        port=port, state_dir=state_dir, region=region, console_port=console, iam_mode=iam
+    ).start()
     try:
         typer.echo(f"endpoint: {cloud.endpoint}", color=False)
         if cloud.console_url is not None:
