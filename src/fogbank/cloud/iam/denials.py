@@ -18,38 +18,56 @@ Example:
 
 from __future__ import annotations
 
+from fogbank.cloud.aws_errors import AwsError, ErrorShape
 from fogbank.cloud.iam.operations import rest_models_for
-from fogbank.cloud.router import AwsRequest, AwsResponse, json_error, query_error, s3_error
+from fogbank.cloud.router import AwsRequest, AwsResponse
 
-__all__ = ["denial_response", "signature_response"]
+__all__ = ["AccessDenied", "denial_response", "signature_response"]
 
 _QUERY_COMPATIBLE_JSON = {"sqs", "monitoring"}
 
 
+class AccessDenied(AwsError):
+    """IAM's refusal; the code and status vary by service (see the table above)."""
+
+    code, status = "AccessDenied", 403
+
+
+def _shape(request: AwsRequest) -> ErrorShape:
+    if request.service == "s3":
+        return ErrorShape.S3
+    if rest_models_for(request.service):
+        return ErrorShape.REST_JSON
+    if request.target:
+        return ErrorShape.JSON
+    return ErrorShape.QUERY
+
+
 def denial_response(request: AwsRequest, message: str) -> AwsResponse:
     """The AccessDenied answer AWS gives for `request`'s service and protocol."""
-    if request.service == "s3":
-        return s3_error("AccessDenied", message, 403)
-    if rest_models_for(request.service):
-        return json_error("AccessDeniedException", message, 403, rest=True)
-    if request.target:
+    shape = _shape(request)
+    if shape is ErrorShape.REST_JSON:
+        return AccessDenied(message, code="AccessDeniedException").render(shape)
+    if shape is ErrorShape.JSON:
         if request.service in _QUERY_COMPATIBLE_JSON:
-            response = json_error("AccessDenied", message, 403)
+            response = AccessDenied(message).render(shape)
             response.headers["x-amzn-query-error"] = "AccessDenied;Sender"
             return response
-        return json_error("AccessDeniedException", message, 400)
-    code = "AuthorizationError" if request.service == "sns" else "AccessDenied"
-    return query_error(code, message, 403)
+        return AccessDenied(message, code="AccessDeniedException", status=400).render(shape)
+    if shape is ErrorShape.QUERY and request.service == "sns":
+        return AccessDenied(message, code="AuthorizationError").render(shape)
+    return AccessDenied(message).render(shape)
 
 
 def signature_response(request: AwsRequest, unknown_key: bool, message: str) -> AwsResponse:
     """A bad signature or token, as each protocol reports it."""
-    if request.service == "s3":
+    shape = _shape(request)
+    if shape is ErrorShape.S3:
         code = "InvalidAccessKeyId" if unknown_key else "SignatureDoesNotMatch"
-        return s3_error(code, message, 403)
-    if request.target or rest_models_for(request.service):
+        return AwsError(message, code=code, status=403).render(shape)
+    if shape in (ErrorShape.JSON, ErrorShape.REST_JSON):
         code = "UnrecognizedClientException" if unknown_key else "InvalidSignatureException"
-        rest = bool(rest_models_for(request.service))
-        return json_error(code, message, 403 if rest or unknown_key else 400, rest=rest)
+        status = 403 if shape is ErrorShape.REST_JSON or unknown_key else 400
+        return AwsError(message, code=code, status=status).render(shape)
     code = "InvalidClientTokenId" if unknown_key else "SignatureDoesNotMatch"
-    return query_error(code, message, 403)
+    return AwsError(message, code=code, status=403).render(shape)
