@@ -62,12 +62,21 @@ def log_stream_name(version: str, started: datetime | None = None) -> str:
 class Worker:
     """A warm (or warming) execution environment for one function version. Runs one invocation at a time."""
 
-    def __init__(self, spec: FunctionSpec, api: RuntimeApi, process: WorkerProcess, stream: str) -> None:
+    def __init__(
+        self,
+        spec: FunctionSpec,
+        api: RuntimeApi,
+        process: WorkerProcess,
+        stream: str,
+        *,
+        spawned_at: float | None = None,
+    ) -> None:
         self.spec = spec
         self.api = api
         self.process = process
         self.log_stream = stream
-        self.spawned_at = time.time()
+        # when the cold start began: taken before the process starts, so Init Duration is never negative
+        self.spawned_at = time.time() if spawned_at is None else spawned_at
         self.invocations = 0
         self.last_used = time.monotonic()
         self._stopped = threading.Event()
@@ -84,13 +93,14 @@ class Worker:
             "AWS_LAMBDA_RUNTIME_API": api.address,
             "AWS_LAMBDA_LOG_STREAM_NAME": stream,
         }
+        spawned_at = time.time()
         try:
             process = start_process(launch, env)
         except BaseException:
             api.close()
             raise
         try:
-            return cls(spec, api, process, stream)
+            return cls(spec, api, process, stream, spawned_at=spawned_at)
         except BaseException:  # e.g. the output pipe could not be set up: leave no process or listener behind
             kill_process_group(process)
             api.close()
