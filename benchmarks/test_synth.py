@@ -10,10 +10,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
-from fogbank.deploy.targets import LOCAL_CREDENTIALS, Target
+from fogbank.deploy.targets import local_target
 from fogbank.infrastructure import find_infrastructure_class
 from fogbank.synth import synthesize
 
@@ -24,8 +23,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "feature
 def feature(tmp_path_factory: pytest.TempPathFactory) -> Any:
     project = tmp_path_factory.mktemp("bench") / "proj"
     shutil.copytree(FIXTURES, project, ignore=shutil.ignore_patterns("cdk.out", "__pycache__"))
-    session = boto3.session.Session(region_name="us-east-1", **LOCAL_CREDENTIALS)
-    target = Target("local", session, "http://127.0.0.1:9", known_account="123456789012")
+    target = local_target("http://127.0.0.1:9", region="us-east-1", account_id="123456789012")
     stack_class = find_infrastructure_class(project / "two_handlers" / "infrastructure.py")
     synthesize(stack_class(target=target), force=True)  # import aws_cdk and build the layer once
     return lambda: stack_class(target=target)

@@ -49,17 +49,14 @@ def parse_duration(text: str) -> timedelta:
 
 
 def _target(stack: ExitStack, name: str, endpoint: str | None, start_local: bool) -> Target:
-    from fogbank.deploy.targets import LOCAL_CREDENTIALS, Target, resolve_target
+    from fogbank.deploy.targets import local_target, resolve_target
 
     if name == "local" and endpoint is None and start_local:
-        import boto3
-
         from fogbank.cloud import LocalCloud
 
         cloud = stack.enter_context(LocalCloud())
         typer.echo(f"started a local cloud for this command at {cloud.endpoint}", err=True)
-        session = boto3.session.Session(region_name=cloud.region, **LOCAL_CREDENTIALS)
-        return Target("local", session, cloud.endpoint, known_account=cloud.context.account_id)
+        return local_target(cloud.endpoint, region=cloud.region, account_id=cloud.account_id)
     return resolve_target(name, endpoint=endpoint)
 
 

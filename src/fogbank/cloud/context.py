@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fogbank.cloud.contracts import ClientFactory, Component
-from fogbank.cloud.credentials import LOCAL_CREDENTIALS_ENV
 from fogbank.cloud.site import CloudSite
+from fogbank.local_credentials import LOCAL_CREDENTIALS_ENV
 
 if TYPE_CHECKING:
     from fogbank.cloud.appconfig.component import AppConfigComponent
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DUMMY_CREDENTIALS", "CloudContext", "Component"]
 
-DUMMY_CREDENTIALS = LOCAL_CREDENTIALS_ENV  # kept for imports of the old name; see fogbank.cloud.credentials
+DUMMY_CREDENTIALS = LOCAL_CREDENTIALS_ENV  # kept for imports of the old name; see fogbank.local_credentials
 
 
 @dataclass(frozen=True)

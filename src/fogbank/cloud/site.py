@@ -20,8 +20,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from fogbank.cloud.credentials import LOCAL_BOTO3_CREDENTIALS, LOCAL_CREDENTIALS_ENV
 from fogbank.cloud.router import ACCOUNT_ID, DEFAULT_REGION
+from fogbank.local_credentials import LOCAL_BOTO3_CREDENTIALS, LOCAL_CREDENTIALS_ENV
 
 __all__ = ["AwsClients", "CloudSite"]
 

@@ -22,13 +22,21 @@ from typing import TYPE_CHECKING, Any
 
 from fogbank.config import TARGETS
 from fogbank.errors import TargetError
+from fogbank.local_credentials import LOCAL_BOTO3_CREDENTIALS
 
 if TYPE_CHECKING:
     import boto3
 
-__all__ = ["Target", "aws_target", "resolve_target", "set_target_factory"]
+__all__ = [
+    "LOCAL_CREDENTIALS",
+    "Target",
+    "aws_target",
+    "local_target",
+    "resolve_target",
+    "set_target_factory",
+]
 
-LOCAL_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+LOCAL_CREDENTIALS = LOCAL_BOTO3_CREDENTIALS  # the local cloud's dummy credentials (fogbank.local_credentials)
 _factory_lock = threading.Lock()
 _target_factory: Callable[[str | None], Target | None] | None = None
 
@@ -103,6 +111,22 @@ def aws_target(endpoint: str | None = None) -> Target:
     return Target(name="aws", session=session, endpoint_url=endpoint)
 
 
+def local_target(endpoint: str, *, region: str, account_id: str | None = None) -> Target:
+    """The `local` target: a fogbank local cloud at `endpoint`, with its dummy credentials.
+
+    `account_id` (the cloud's, when known) saves an STS call. The one place a local Target is built.
+
+    Example:
+        >>> target = local_target("http://127.0.0.1:4566", region="eu-west-1", account_id="123456789012")
+        >>> target.describe(), target.account
+        ('local (http://127.0.0.1:4566, eu-west-1)', '123456789012')
+    """
+    import boto3
+
+    session = boto3.session.Session(region_name=region, **LOCAL_BOTO3_CREDENTIALS)
+    return Target(name="local", session=session, endpoint_url=endpoint, known_account=account_id)
+
+
 def set_target_factory(factory: Callable[[str | None], Target | None] | None) -> None:
     """Register the function that supplies targets when no endpoint is given (the pytest plugin does).
 
@@ -124,7 +148,6 @@ def resolve_target(name: str | None = None, endpoint: str | None = None) -> Targ
     Raises:
         TargetError: when no local cloud can be found, or the name is unknown.
     """
-    import boto3
 
     if endpoint is None and _target_factory is not None:
         supplied = _target_factory(name)
@@ -142,5 +165,4 @@ def resolve_target(name: str | None = None, endpoint: str | None = None) -> Targ
             "`fogbank cloud start` and export AWS_ENDPOINT_URL, or choose --target aws"
         )
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    session = boto3.session.Session(region_name=region, **LOCAL_CREDENTIALS)
-    return Target(name="local", session=session, endpoint_url=endpoint)
+    return local_target(endpoint, region=region)

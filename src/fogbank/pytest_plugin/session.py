@@ -72,10 +72,9 @@ class SessionTargets:
         self._remote_doors = RemoteFrontDoors.attach(endpoint)
 
     def _start_local(self) -> Target:
-        import boto3
-
         from fogbank.cloud import LocalCloud
-        from fogbank.deploy.targets import LOCAL_CREDENTIALS, Target
+        from fogbank.deploy.targets import local_target
+        from fogbank.local_credentials import LOCAL_CREDENTIALS_ENV
 
         if self.endpoint is not None:  # a running local cloud (`fogbank cloud start`), shared and kept
             from fogbank.cloud.frontdoors.remote import RemoteFrontDoors
@@ -84,18 +83,14 @@ class SessionTargets:
             self._remote_doors = RemoteFrontDoors.attach(self.endpoint)
             region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
             env = {"AWS_ENDPOINT_URL": self.endpoint, "AWS_REGION": region, "AWS_DEFAULT_REGION": region}
-            env |= {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+            env |= LOCAL_CREDENTIALS_ENV
             self._previous_env = {key: os.environ.get(key) for key in env}
             os.environ.update(env)
-            session = boto3.session.Session(region_name=region, **LOCAL_CREDENTIALS)
-            return Target(name="local", session=session, endpoint_url=self.endpoint)
+            return local_target(self.endpoint, region=region)
         cloud = LocalCloud(iam_mode=self.iam_mode).start()
         self._cloud = cloud
         self._previous_env = cloud.apply_env()
-        session = boto3.session.Session(region_name=cloud.region, **LOCAL_CREDENTIALS)
-        return Target(
-            name="local", session=session, endpoint_url=cloud.endpoint, known_account=cloud.context.account_id
-        )
+        return local_target(cloud.endpoint, region=cloud.region, account_id=cloud.account_id)
 
     def close(self) -> None:
         """Stop the local cloud (if started) and restore the environment. Idempotent."""

@@ -13,7 +13,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import boto3
 import pytest
 from typer.testing import CliRunner
 
@@ -21,7 +20,7 @@ from fogbank.cli.main import app
 from fogbank.cloud import LocalCloud
 from fogbank.deploy.bootstrap import bootstrap_template
 from fogbank.deploy.cdk_cli import ensure_cdk_cli
-from fogbank.deploy.targets import LOCAL_CREDENTIALS, Target
+from fogbank.deploy.targets import local_target
 from fogbank.infrastructure import find_infrastructure_class
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "features"
@@ -58,8 +57,7 @@ def test_cdk_cli_bootstraps_then_deploys_with_the_default_synthesizer(cdk_cli: P
         assert bootstrapped.returncode == 0, bootstrapped.stderr[-3000:]
         # AND a feature synthesized with the DefaultStackSynthesizer (bootstrap version check, staging bucket,
         # deploy and publishing roles)
-        session = boto3.session.Session(region_name=region, **LOCAL_CREDENTIALS)
-        target = Target("local", session, cloud.endpoint, known_account=account)
+        target = local_target(cloud.endpoint, region=region, account_id=account)
         feature = project / "default_synth"
         shutil.copytree(project / "two_handlers", feature)
         source = (feature / "infrastructure.py").read_text()
@@ -111,8 +109,7 @@ def test_cdk_cli_deploys_a_fogbank_feature_directly_after_fogbank_bootstrap(
     with LocalCloud() as cloud:
         # GIVEN a feature synthesized by fogbank into cdk.out/<feature>, and the cloud bootstrapped by
         # `fogbank cloud bootstrap` (the same template, run for you)
-        session = boto3.session.Session(region_name=cloud.region, **LOCAL_CREDENTIALS)
-        target = Target("local", session, cloud.endpoint, known_account=cloud.context.account_id)
+        target = local_target(cloud.endpoint, region=cloud.region, account_id=cloud.account_id)
         stack = find_infrastructure_class(project / "two_handlers" / "infrastructure.py")(target=target)
         assembly = stack.synth()
         bootstrapped = CliRunner().invoke(app, ["cloud", "bootstrap", "--endpoint", cloud.endpoint])

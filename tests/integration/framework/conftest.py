@@ -7,11 +7,11 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 
 from fogbank.cloud import LocalCloud
-from fogbank.deploy.targets import LOCAL_CREDENTIALS, Target
+from fogbank.deploy.targets import Target
+from fogbank.deploy.targets import local_target as build_local_target
 from fogbank.infrastructure import BaseInfrastructure
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "features"
@@ -33,8 +33,7 @@ def load_stack_class(project: Path, feature: str) -> type[BaseInfrastructure]:
 @pytest.fixture(scope="module")
 def offline_target() -> Target:
     """A target that synth can use without any service: account and region are known up front."""
-    session = boto3.session.Session(region_name="us-east-1", **LOCAL_CREDENTIALS)
-    return Target("local", session, "http://127.0.0.1:9", known_account="123456789012")
+    return build_local_target("http://127.0.0.1:9", region="us-east-1", account_id="123456789012")
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +49,7 @@ def cloud() -> Iterator[LocalCloud]:
 
 @pytest.fixture(scope="module")
 def local_target(cloud: LocalCloud) -> Target:
-    session = boto3.session.Session(region_name=cloud.region, **LOCAL_CREDENTIALS)
-    return Target("local", session, cloud.endpoint, known_account=cloud.context.account_id)
+    return build_local_target(cloud.endpoint, region=cloud.region, account_id=cloud.account_id)
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from fogbank.cloud.aws_state.iam_credentials import find_access_key
 from fogbank.cloud.aws_state.sts_sessions import find_session
 from fogbank.cloud.frontdoors.events.identity import CallerIdentity
 from fogbank.cloud.frontdoors.http import HttpRequest
+from fogbank.local_credentials import LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY
 
 __all__ = [
     "DEFAULT_ACCESS_KEY",
@@ -42,7 +43,7 @@ __all__ = [
     "verify_sigv4",
 ]
 
-DEFAULT_ACCESS_KEY = ("testing", "testing")
+DEFAULT_ACCESS_KEY = (LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY)
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 PRESIGNED_MAX_EXPIRES = 7 * 24 * 3600
 

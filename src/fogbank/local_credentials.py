@@ -1,6 +1,7 @@
 """The local cloud's dummy credentials: the one place they are spelt out.
 
-The local cloud accepts any signature made with these (as moto does); real AWS never sees them.
+The local cloud accepts any signature made with these (as moto does); real AWS never sees them. A top-level
+module (not under `fogbank.cloud`) so that the deploy side can use them without importing the local cloud.
 
 Example:
     >>> LOCAL_CREDENTIALS_ENV["AWS_ACCESS_KEY_ID"] == LOCAL_ACCESS_KEY_ID
