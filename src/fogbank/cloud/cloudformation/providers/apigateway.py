@@ -43,10 +43,6 @@ __all__ = [
 ]
 
 
-def _apigw(request: ProviderRequest) -> Any:
-    return request.services.client("apigateway", request.region)
-
-
 def served_api(
     request: ProviderRequest, api_id: str, lookup: Callable[[str], Model | None], kind: str
 ) -> Model:
@@ -106,7 +102,7 @@ class RestApiProvider(ResourceProvider):
         binary = tuple(props.get("BinaryMediaTypes") or ())
         if binary:
             arguments["binaryMediaTypes"] = list(binary)
-        api = _apigw(request).create_rest_api(**arguments)
+        api = request.client("apigateway").create_rest_api(**arguments)
         api_id = api["id"]
         request.services.frontdoors.put_rest_api(
             RestApiModel(api_id, request.region, request.account_id, binary_media_types=binary)
@@ -118,7 +114,7 @@ class RestApiProvider(ResourceProvider):
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         request.services.frontdoors.remove_rest_api(current.physical_id)
         with ignore_missing():
-            _apigw(request).delete_rest_api(restApiId=current.physical_id)
+            request.client("apigateway").delete_rest_api(restApiId=current.physical_id)
 
 
 class ResourceProvider_(ResourceProvider):
@@ -129,14 +125,14 @@ class ResourceProvider_(ResourceProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        created = _apigw(request).create_resource(
+        created = request.client("apigateway").create_resource(
             restApiId=props["RestApiId"], parentId=props["ParentId"], pathPart=props["PathPart"]
         )
         return ProviderResult(physical_id=created["id"], attributes={"ResourceId": created["id"]})
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            _apigw(request).delete_resource(
+            request.client("apigateway").delete_resource(
                 restApiId=request.properties["RestApiId"], resourceId=current.physical_id
             )
 
@@ -219,7 +215,7 @@ class MethodProvider(ResourceProvider):
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
         _check_method(props, request.logical_id)
-        client = _apigw(request)
+        client = request.client("apigateway")
         where = {
             "restApiId": props["RestApiId"],
             "resourceId": props["ResourceId"],
@@ -269,7 +265,7 @@ class MethodProvider(ResourceProvider):
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
         with ignore_missing():
-            _apigw(request).delete_method(
+            request.client("apigateway").delete_method(
                 restApiId=props["RestApiId"], resourceId=props["ResourceId"], httpMethod=props["HttpMethod"]
             )
 
@@ -289,7 +285,7 @@ class DeploymentProvider(ResourceProvider):
             arguments["description"] = props["Description"]
         if props.get("StageName"):
             arguments["stageName"] = props["StageName"]
-        client = _apigw(request)
+        client = request.client("apigateway")
         deployment_id = client.create_deployment(**arguments)["id"]
         tree = snapshot(client, api_id)
         stage = props.get("StageName")
@@ -308,7 +304,7 @@ class DeploymentProvider(ResourceProvider):
         """Delete the deployment, and its StageName stage unless a newer deployment (a replacement) owns it."""
         props = request.properties
         api_id, stage = props["RestApiId"], props.get("StageName")
-        client = _apigw(request)
+        client = request.client("apigateway")
         owns_stage = True  # also when the API is not served any more
 
         def remove_deployment(model: RestApiModel) -> None:
@@ -323,7 +319,9 @@ class DeploymentProvider(ResourceProvider):
             with ignore_missing():
                 client.delete_stage(restApiId=api_id, stageName=stage)
         if stage and not owns_stage:  # moto refuses by stage name; see fogbank.cloud.aws_state.apigateway
-            forget_deployment(request.region, request.account_id, api_id, current.physical_id)
+            forget_deployment(
+                api_id, current.physical_id, account_id=request.account_id, region=request.region
+            )
             return
         with ignore_missing():
             client.delete_deployment(restApiId=api_id, deploymentId=current.physical_id)
@@ -351,7 +349,7 @@ class StageProvider(ResourceProvider):
             arguments["description"] = props["Description"]
         if props.get("Tags"):
             arguments["tags"] = tag_list_to_map(props["Tags"])
-        client = _apigw(request)
+        client = request.client("apigateway")
         client.create_stage(**arguments)
         self._serve(request, model, client, name, props["DeploymentId"], variables)
         return ProviderResult(physical_id=name, attributes={})
@@ -366,7 +364,7 @@ class StageProvider(ResourceProvider):
         ):
             return super().update(request, current, previous_properties)
         model = _model(request, props["RestApiId"])
-        client = _apigw(request)
+        client = request.client("apigateway")
         client.update_stage(
             restApiId=props["RestApiId"],
             stageName=props["StageName"],
@@ -402,7 +400,9 @@ class StageProvider(ResourceProvider):
             props["RestApiId"], lambda model: _forget_stage(model, current.physical_id)
         )
         with ignore_missing():
-            _apigw(request).delete_stage(restApiId=props["RestApiId"], stageName=current.physical_id)
+            request.client("apigateway").delete_stage(
+                restApiId=props["RestApiId"], stageName=current.physical_id
+            )
 
 
 def _forget_stage(model: RestApiModel, stage: str) -> None:

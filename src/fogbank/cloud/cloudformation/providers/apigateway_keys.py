@@ -28,10 +28,6 @@ __all__ = [
 ]
 
 
-def _apigw(request: ProviderRequest) -> Any:
-    return request.services.client("apigateway", request.region)
-
-
 class AccountProvider(ResourceProvider):
     """AWS::ApiGateway::Account: the region's CloudWatch role for API Gateway (kept when deleted, as on AWS)."""
 
@@ -41,7 +37,7 @@ class AccountProvider(ResourceProvider):
     def create(self, request: ProviderRequest) -> ProviderResult:
         role = request.properties.get("CloudWatchRoleArn")
         if role:
-            _apigw(request).update_account(
+            request.client("apigateway").update_account(
                 patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": role}]
             )
         physical = f"{request.stack_name}-{request.logical_id}"
@@ -80,7 +76,7 @@ class ApiKeyProvider(ResourceProvider):
         ]
         if stage_keys:
             arguments["stageKeys"] = stage_keys
-        client = _apigw(request)
+        client = request.client("apigateway")
         key_id = client.create_api_key(**arguments)["id"]
         if arguments["enabled"]:
             value = client.get_api_key(apiKey=key_id, includeValue=True)["value"]
@@ -93,7 +89,7 @@ class ApiKeyProvider(ResourceProvider):
         return [item["RestApiId"] for item in request.properties.get("StageKeys") or []]
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        client = _apigw(request)
+        client = request.client("apigateway")
         with ignore_missing():
             value = client.get_api_key(apiKey=current.physical_id, includeValue=True)["value"]
             _accept_key(request, self._api_ids(request), value, accepted=False)
@@ -114,12 +110,12 @@ class UsagePlanProvider(ResourceProvider):
             arguments["apiStages"] = stages
         if props.get("Description"):
             arguments["description"] = props["Description"]
-        plan_id = _apigw(request).create_usage_plan(**arguments)["id"]
+        plan_id = request.client("apigateway").create_usage_plan(**arguments)["id"]
         return ProviderResult(physical_id=plan_id, attributes={"Id": plan_id})
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            _apigw(request).delete_usage_plan(usagePlanId=current.physical_id)
+            request.client("apigateway").delete_usage_plan(usagePlanId=current.physical_id)
 
 
 class UsagePlanKeyProvider(ResourceProvider):
@@ -130,7 +126,7 @@ class UsagePlanKeyProvider(ResourceProvider):
 
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
-        client = _apigw(request)
+        client = request.client("apigateway")
         client.create_usage_plan_key(
             usagePlanId=props["UsagePlanId"], keyId=props["KeyId"], keyType=props["KeyType"]
         )
@@ -147,7 +143,7 @@ class UsagePlanKeyProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
-        client = _apigw(request)
+        client = request.client("apigateway")
         with ignore_missing():
             value = client.get_api_key(apiKey=props["KeyId"], includeValue=True)["value"]
             _accept_key(request, self._api_ids(request, client), value, accepted=False)

@@ -34,10 +34,6 @@ __all__ = [
 ]
 
 
-def _apigw(request: ProviderRequest) -> Any:
-    return request.services.client("apigatewayv2", request.region)
-
-
 class ApiProvider(ResourceProvider):
     """AWS::ApiGatewayV2::Api (ProtocolType HTTP); Ref is the API id, GetAtt ApiEndpoint its URL.
 
@@ -82,15 +78,15 @@ class ApiProvider(ResourceProvider):
                 f"{request.logical_id}: RouteKey and CredentialsArn are part of quick create and need Target "
                 "(the function ARN); add Target, or define the route with AWS::ApiGatewayV2::Route"
             )
-        api = _apigw(request).create_api(**arguments)
+        api = request.client("apigatewayv2").create_api(**arguments)
         api_id = api["ApiId"]
         model = HttpApiModel(api_id, request.region, request.account_id)
         if "Target" in props:
             try:
-                quick_create(request, _apigw(request), model)
+                quick_create(request, request.client("apigatewayv2"), model)
             except Exception:
                 with ignore_missing():
-                    _apigw(request).delete_api(ApiId=api_id)
+                    request.client("apigatewayv2").delete_api(ApiId=api_id)
                 raise
         request.services.frontdoors.put_http_api(model)
         endpoint = f"https://{api_id}.execute-api.{request.region}.amazonaws.com"
@@ -99,7 +95,7 @@ class ApiProvider(ResourceProvider):
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         request.services.frontdoors.remove_http_api(current.physical_id)
         with ignore_missing():
-            _apigw(request).delete_api(ApiId=current.physical_id)
+            request.client("apigatewayv2").delete_api(ApiId=current.physical_id)
 
 
 class IntegrationProvider(ResourceProvider):
@@ -145,12 +141,12 @@ class IntegrationProvider(ResourceProvider):
                 arguments[key] = props[key]
         if "TimeoutInMillis" in props:
             arguments["TimeoutInMillis"] = int(str(props["TimeoutInMillis"]))
-        integration_id = _apigw(request).create_integration(**arguments)["IntegrationId"]
+        integration_id = request.client("apigatewayv2").create_integration(**arguments)["IntegrationId"]
         return ProviderResult(physical_id=integration_id, attributes={"IntegrationId": integration_id})
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            _apigw(request).delete_integration(
+            request.client("apigatewayv2").delete_integration(
                 ApiId=request.properties["ApiId"], IntegrationId=current.physical_id
             )
 
@@ -191,7 +187,7 @@ class RouteProvider(ResourceProvider):
         props = request.properties
         served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
         arguments, route = self._route(request)
-        route_id = _apigw(request).create_route(ApiId=props["ApiId"], **arguments)["RouteId"]
+        route_id = request.client("apigatewayv2").create_route(ApiId=props["ApiId"], **arguments)["RouteId"]
         _put_route(request, props["ApiId"], replace(route, route_id=route_id))
         return ProviderResult(physical_id=route_id, attributes={"RouteId": route_id})
 
@@ -205,7 +201,9 @@ class RouteProvider(ResourceProvider):
         arguments, route = self._route(request)
         if "Target" not in arguments:
             arguments["Target"] = ""  # UpdateRoute keeps an omitted Target; the template removed it
-        _apigw(request).update_route(ApiId=props["ApiId"], RouteId=current.physical_id, **arguments)
+        request.client("apigatewayv2").update_route(
+            ApiId=props["ApiId"], RouteId=current.physical_id, **arguments
+        )
         _put_route(request, props["ApiId"], replace(route, route_id=current.physical_id))
         return current
 
@@ -226,7 +224,7 @@ class RouteProvider(ResourceProvider):
                 raise DeployError(
                     f"{request.logical_id}: Target must be integrations/<integration id>, got {target!r}"
                 )
-            integration = _apigw(request).get_integration(
+            integration = request.client("apigatewayv2").get_integration(
                 ApiId=props["ApiId"], IntegrationId=target.split("/", 1)[1]
             )
             function_arn = _function_arn(integration["IntegrationUri"], request.logical_id)
@@ -246,7 +244,7 @@ class RouteProvider(ResourceProvider):
 
         request.services.frontdoors.change_http_api(props["ApiId"], remove_route)
         with ignore_missing():
-            _apigw(request).delete_route(ApiId=props["ApiId"], RouteId=current.physical_id)
+            request.client("apigatewayv2").delete_route(ApiId=props["ApiId"], RouteId=current.physical_id)
 
 
 class StageProvider(ResourceProvider):
@@ -265,7 +263,7 @@ class StageProvider(ResourceProvider):
         props = request.properties
         served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
         arguments, variables = self._stage(request)
-        _apigw(request).create_stage(**arguments)
+        request.client("apigatewayv2").create_stage(**arguments)
         _serve_stage(request, props["ApiId"], props["StageName"], variables)
         return ProviderResult(physical_id=props["StageName"], attributes={})
 
@@ -277,7 +275,7 @@ class StageProvider(ResourceProvider):
             return super().update(request, current, previous_properties)
         served_api(request, props["ApiId"], request.services.frontdoors.http_api, "HTTP API")
         arguments, variables = self._stage(request)
-        client = _apigw(request)
+        client = request.client("apigatewayv2")
         # moto 5.2.5 has no UpdateStage for HTTP APIs: the stage's state is written again under the same name,
         # while the door keeps serving it without a gap
         with ignore_missing():
@@ -311,7 +309,7 @@ class StageProvider(ResourceProvider):
             props["ApiId"], lambda model: model.stages.pop(current.physical_id, None)
         )
         with ignore_missing():
-            _apigw(request).delete_stage(ApiId=props["ApiId"], StageName=current.physical_id)
+            request.client("apigatewayv2").delete_stage(ApiId=props["ApiId"], StageName=current.physical_id)
 
 
 class DeploymentProvider(ResourceProvider):
@@ -323,12 +321,12 @@ class DeploymentProvider(ResourceProvider):
     def create(self, request: ProviderRequest) -> ProviderResult:
         props = request.properties
         arguments = {key: props[key] for key in ("ApiId", "Description", "StageName") if props.get(key)}
-        deployment_id = _apigw(request).create_deployment(**arguments)["DeploymentId"]
+        deployment_id = request.client("apigatewayv2").create_deployment(**arguments)["DeploymentId"]
         return ProviderResult(physical_id=deployment_id, attributes={"DeploymentId": deployment_id})
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            _apigw(request).delete_deployment(
+            request.client("apigatewayv2").delete_deployment(
                 ApiId=request.properties["ApiId"], DeploymentId=current.physical_id
             )
 

@@ -39,6 +39,10 @@ class ProviderRequest:
     region: str
     account_id: str
 
+    def client(self, service: str) -> Any:
+        """A boto3 client for `service` in this resource's region, on the local cloud's public API."""
+        return self.services.client(service, self.region)
+
     def physical_name(self, max_length: int = 64) -> str:
         """A generated name like CloudFormation's: `<stack>-<logicalId>-<RANDOM>`, truncated."""
         import secrets

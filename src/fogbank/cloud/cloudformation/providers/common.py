@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-__all__ = ["NOT_FOUND_CODES", "as_int", "ignore_missing", "tag_list_to_map", "tags_of"]
+__all__ = ["NOT_FOUND_CODES", "as_int", "ignore_missing", "is_missing", "tag_list_to_map", "tags_of"]
 
 NOT_FOUND_CODES = frozenset(
     {
@@ -33,13 +33,27 @@ NOT_FOUND_CODES = frozenset(
 )
 
 
+def is_missing(exc: ClientError) -> bool:
+    """Whether AWS answered "no such resource": a code of NOT_FOUND_CODES, or any `*NotFound` code (EC2's
+    `InvalidVpcID.NotFound`, ELBv2's `LoadBalancerNotFound`, ...).
+
+    Example:
+        >>> is_missing(ClientError({"Error": {"Code": "InvalidGroup.NotFound"}}, "DeleteSecurityGroup"))
+        True
+        >>> is_missing(ClientError({"Error": {"Code": "DependencyViolation"}}, "DeleteVpc"))
+        False
+    """
+    code = str(exc.response.get("Error", {}).get("Code", ""))
+    return code in NOT_FOUND_CODES or code.endswith("NotFound")
+
+
 @contextmanager
 def ignore_missing() -> Iterator[None]:
-    """Delete calls: a resource that is already gone is deleted."""
+    """Delete calls: a resource that is already gone is deleted (the one helper every provider uses)."""
     try:
         yield
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") not in NOT_FOUND_CODES:
+        if not is_missing(exc):
             raise
 
 

@@ -32,8 +32,6 @@ __all__ = [
     "VpcProvider",
 ]
 
-_MISSING_CODES = ("NotFound", "InvalidGroup.NotFound", "InvalidPermission.NotFound")
-
 
 def _ec2(request: ProviderRequest) -> Any:
     return request.services.client("ec2", request.region)
@@ -47,17 +45,6 @@ def _tag(request: ProviderRequest, resource_id: str) -> None:
         {"Key": "aws:cloudformation:logical-id", "Value": request.logical_id},
     ]
     _ec2(request).create_tags(Resources=[resource_id], Tags=tags)
-
-
-def _ignore_missing_ec2(call: Any, **arguments: Any) -> None:
-    from botocore.exceptions import ClientError
-
-    try:
-        call(**arguments)
-    except ClientError as exc:
-        code = str(exc.response.get("Error", {}).get("Code", ""))
-        if not any(code.endswith(suffix) for suffix in _MISSING_CODES):
-            raise
 
 
 class VpcProvider(ResourceProvider):
@@ -100,7 +87,8 @@ class VpcProvider(ResourceProvider):
         )
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        _ignore_missing_ec2(_ec2(request).delete_vpc, VpcId=current.physical_id)
+        with ignore_missing():
+            _ec2(request).delete_vpc(VpcId=current.physical_id)
 
 
 class SubnetProvider(ResourceProvider):
@@ -134,7 +122,8 @@ class SubnetProvider(ResourceProvider):
         )
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        _ignore_missing_ec2(_ec2(request).delete_subnet, SubnetId=current.physical_id)
+        with ignore_missing():
+            _ec2(request).delete_subnet(SubnetId=current.physical_id)
 
 
 _RULE_KEYS = frozenset(
@@ -220,7 +209,8 @@ class SecurityGroupProvider(ResourceProvider):
         return ProviderResult(physical_id=group_id, attributes={"GroupId": group_id, "VpcId": vpc_id})
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        _ignore_missing_ec2(_ec2(request).delete_security_group, GroupId=current.physical_id)
+        with ignore_missing():
+            _ec2(request).delete_security_group(GroupId=current.physical_id)
 
 
 class SecurityGroupIngressProvider(ResourceProvider):
@@ -242,9 +232,8 @@ class SecurityGroupIngressProvider(ResourceProvider):
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
         call = getattr(_ec2(request), f"revoke_security_group_{self._direction}")
-        _ignore_missing_ec2(
-            call, GroupId=props["GroupId"], IpPermissions=[_permission(props, request.logical_id)]
-        )
+        with ignore_missing():
+            call(GroupId=props["GroupId"], IpPermissions=[_permission(props, request.logical_id)])
 
 
 class SecurityGroupEgressProvider(SecurityGroupIngressProvider):
@@ -271,7 +260,8 @@ class InternetGatewayProvider(ResourceProvider):
         return ProviderResult(physical_id=gateway_id, attributes={"InternetGatewayId": gateway_id})
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        _ignore_missing_ec2(_ec2(request).delete_internet_gateway, InternetGatewayId=current.physical_id)
+        with ignore_missing():
+            _ec2(request).delete_internet_gateway(InternetGatewayId=current.physical_id)
 
 
 class VpcGatewayAttachmentProvider(ResourceProvider):
@@ -297,11 +287,10 @@ class VpcGatewayAttachmentProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
-        _ignore_missing_ec2(
-            _ec2(request).detach_internet_gateway,
-            InternetGatewayId=props["InternetGatewayId"],
-            VpcId=props["VpcId"],
-        )
+        with ignore_missing():
+            _ec2(request).detach_internet_gateway(
+                InternetGatewayId=props["InternetGatewayId"], VpcId=props["VpcId"]
+            )
 
 
 class RouteTableProvider(ResourceProvider):
@@ -318,7 +307,8 @@ class RouteTableProvider(ResourceProvider):
         )
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
-        _ignore_missing_ec2(_ec2(request).delete_route_table, RouteTableId=current.physical_id)
+        with ignore_missing():
+            _ec2(request).delete_route_table(RouteTableId=current.physical_id)
 
 
 _ROUTE_TARGETS = (
@@ -352,11 +342,10 @@ class RouteProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         props = request.properties
-        _ignore_missing_ec2(
-            _ec2(request).delete_route,
-            RouteTableId=props["RouteTableId"],
-            **_destination(props, request.logical_id),
-        )
+        with ignore_missing():
+            _ec2(request).delete_route(
+                RouteTableId=props["RouteTableId"], **_destination(props, request.logical_id)
+            )
 
 
 def _destination(props: dict[str, Any], owner: str) -> dict[str, str]:
@@ -382,7 +371,7 @@ class SubnetRouteTableAssociationProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
-            _ignore_missing_ec2(_ec2(request).disassociate_route_table, AssociationId=current.physical_id)
+            _ec2(request).disassociate_route_table(AssociationId=current.physical_id)
 
 
 PROVIDERS: list[type[ResourceProvider]] = [

@@ -18,7 +18,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
-from fogbank.cloud.cloudformation.providers.common import tags_of
+from fogbank.cloud.cloudformation.providers.common import is_missing, tags_of
 from fogbank.errors import DeployError
 
 __all__ = ["PROVIDERS", "EipProvider", "NatGatewayProvider"]
@@ -37,11 +37,6 @@ def _stack_tags(request: ProviderRequest) -> list[dict[str, str]]:
         {"Key": "aws:cloudformation:stack-name", "Value": request.stack_name},
         {"Key": "aws:cloudformation:logical-id", "Value": request.logical_id},
     ]
-
-
-def _missing(exc: ClientError) -> bool:
-    code = str(exc.response.get("Error", {}).get("Code", ""))
-    return code.endswith("NotFound") or code in ("InvalidAllocationID.NotFound", "InvalidAddress.NotFound")
 
 
 class EipProvider(ResourceProvider):
@@ -73,7 +68,7 @@ class EipProvider(ResourceProvider):
         try:
             _ec2(request).release_address(AllocationId=current.attributes["AllocationId"])
         except ClientError as exc:
-            if not _missing(exc):
+            if not is_missing(exc):
                 raise
 
 
@@ -107,7 +102,7 @@ class NatGatewayProvider(ResourceProvider):
         try:
             ec2.delete_nat_gateway(NatGatewayId=current.physical_id)
         except ClientError as exc:
-            if _missing(exc):
+            if is_missing(exc):
                 return
             raise
         deadline = time.monotonic() + _NAT_DELETE_DEADLINE_SECONDS

@@ -14,16 +14,12 @@ from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from fogbank.cloud.aws_state.elbv2 import set_dns_name
 from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
-from fogbank.cloud.cloudformation.providers.common import as_int, tags_of
+from fogbank.cloud.cloudformation.providers.common import as_int, ignore_missing, tags_of
 from fogbank.cloud.frontdoors.doors.alb import (
     ALB_PRINCIPAL,
     Action,
@@ -45,16 +41,6 @@ __all__ = [
 ]
 
 MULTI_VALUE_ATTRIBUTE = "lambda.multi_value_headers.enabled"
-
-
-@contextmanager
-def _ignore_missing() -> Iterator[None]:
-    """Deletes: a load balancer, listener, rule or target group that is already gone is deleted."""
-    try:
-        yield
-    except ClientError as exc:
-        if not str(exc.response.get("Error", {}).get("Code", "")).endswith("NotFound"):
-            raise
 
 
 def _elbv2(request: ProviderRequest) -> Any:
@@ -120,7 +106,7 @@ class LoadBalancerProvider(ResourceProvider):
                 ]
                 client.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=attributes)
             address = request.services.frontdoors.allocate_load_balancer(arn)
-            set_dns_name(request.region, request.account_id, arn, address)
+            set_dns_name(arn, address, account_id=request.account_id, region=request.region)
         except Exception:
             request.services.frontdoors.release_load_balancer(arn)
             client.delete_load_balancer(LoadBalancerArn=arn)
@@ -139,7 +125,7 @@ class LoadBalancerProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         request.services.frontdoors.release_load_balancer(current.physical_id)
-        with _ignore_missing():
+        with ignore_missing():
             _elbv2(request).delete_load_balancer(LoadBalancerArn=current.physical_id)
 
 
@@ -228,7 +214,7 @@ class TargetGroupProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         request.services.frontdoors.remove_target_group(current.physical_id)
-        with _ignore_missing():
+        with ignore_missing():
             _elbv2(request).delete_target_group(TargetGroupArn=current.physical_id)
 
 
@@ -344,7 +330,7 @@ class ListenerProvider(ResourceProvider):
 
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         request.services.frontdoors.remove_alb_listener(current.physical_id)
-        with _ignore_missing():
+        with ignore_missing():
             _elbv2(request).delete_listener(ListenerArn=current.physical_id)
 
 
@@ -443,7 +429,7 @@ class ListenerRuleProvider(ResourceProvider):
             listener.rules[:] = [rule for rule in listener.rules if rule.arn != current.physical_id]
 
         request.services.frontdoors.change_alb_listener(request.properties["ListenerArn"], remove)
-        with _ignore_missing():
+        with ignore_missing():
             _elbv2(request).delete_rule(RuleArn=current.physical_id)
 
 
