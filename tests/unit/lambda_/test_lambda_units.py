@@ -17,7 +17,7 @@ from fogbank.cloud.lambda_.code import CodeStore
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.http_api import _function_in_region
 from fogbank.cloud.lambda_.platform_logs import Report, platform_lines
-from fogbank.cloud.lambda_.runtime_api import Invocation, RuntimeApi
+from fogbank.cloud.lambda_.runtime_api import Invocation, OutcomeKind, RuntimeApi
 from fogbank.cloud.lambda_.tracing import TraceContext
 from fogbank.cloud.telemetry.records import LogLine
 
@@ -133,7 +133,7 @@ def test_runtime_api_delivers_an_event_and_takes_the_response() -> None:
         assert int(next_response.getheader("Lambda-Runtime-Deadline-Ms") or 0) > 0
         assert posted.status == 202
         assert wrong.status == 400
-        assert (outcome.kind, outcome.payload) == ("response", b'"done"')
+        assert (outcome.kind, outcome.payload) == (OutcomeKind.RESPONSE, b'"done"')
         assert api.first_poll_at is not None
     finally:
         api.close()
@@ -150,7 +150,7 @@ def test_runtime_api_times_out_when_no_answer_comes() -> None:
         outcome = api.wait(invocation, delivered_within=0.05, finished_within=0.05)
 
         # THEN the outcome is a timeout
-        assert outcome.kind == "timeout"
+        assert outcome.kind is OutcomeKind.TIMEOUT
         assert outcome.function_error == "Unhandled"
     finally:
         api.close()

@@ -24,7 +24,7 @@ from fogbank.cloud.lambda_.api import InvokeResult
 from fogbank.cloud.lambda_.errors import MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD, LambdaApiError
 from fogbank.cloud.lambda_.platform_logs import Report, platform_lines
 from fogbank.cloud.lambda_.pool import WorkerPools
-from fogbank.cloud.lambda_.runtime_api import Invocation, Outcome
+from fogbank.cloud.lambda_.runtime_api import Invocation, Outcome, OutcomeKind
 from fogbank.cloud.lambda_.tracing import TraceContext
 from fogbank.cloud.lambda_.worker import Worker
 from fogbank.cloud.telemetry.records import InvocationRecord, LogLine
@@ -35,6 +35,8 @@ _log = logging.getLogger(__name__)
 _INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
 _TAIL_BYTES = 4096
 _THROTTLED = "TooManyRequestsException"
+# the REPORT line's Status for each way an invocation ends (anything else: "failure")
+_REPORT_STATUS = {OutcomeKind.RESPONSE: "success", OutcomeKind.ERROR: "error", OutcomeKind.TIMEOUT: "timeout"}
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,7 @@ class Invoker:
         trace: TraceContext,
     ) -> Report:
         started = invocation.delivered_at or outcome.at
-        status = {"response": "success", "error": "error", "timeout": "timeout"}.get(outcome.kind, "failure")
+        status = _REPORT_STATUS.get(outcome.kind, "failure")
         return Report(
             request_id=invocation.request_id,
             version=spec.version,
@@ -240,7 +242,7 @@ class Invoker:
             started_ms=started_ms,
             ended_ms=ended_ms,
             function_lines=during,
-            timeout_s=invocation.timeout_s if outcome.kind == "timeout" else None,
+            timeout_s=invocation.timeout_s if outcome.kind is OutcomeKind.TIMEOUT else None,
             log_format=spec.log_format,
         )
         return before + lines
@@ -324,10 +326,10 @@ def _client_context(encoded: str | None) -> str | None:
 
 
 def _payload(outcome: Outcome, request_id: str, timeout_s: int) -> bytes:
-    if outcome.kind == "timeout":
+    if outcome.kind is OutcomeKind.TIMEOUT:
         message = f"RequestId: {request_id} Error: Task timed out after {float(timeout_s):.2f} seconds"
         return json.dumps({"errorType": "Sandbox.Timedout", "errorMessage": message}).encode()
-    if outcome.kind == "exit":
+    if outcome.kind is OutcomeKind.EXIT:
         body = json.loads(outcome.payload)
         body["errorMessage"] = f"RequestId: {request_id} Error: {body['errorMessage']}"
         return json.dumps(body).encode()

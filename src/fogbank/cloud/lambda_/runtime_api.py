@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import enum
 import json
 import threading
 import time
@@ -22,26 +23,38 @@ from typing import Any
 from fogbank.cloud.http_body import read_body
 from fogbank.cloud.lambda_.errors import MAX_SYNC_PAYLOAD
 
-__all__ = ["Invocation", "Outcome", "RuntimeApi"]
+__all__ = ["Invocation", "Outcome", "OutcomeKind", "RuntimeApi"]
 
 _PREFIX = "/2018-06-01/runtime"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """How an invocation ended.
+class OutcomeKind(enum.Enum):
+    """How an invocation ended: the runtime's answer, or what the local cloud saw happen.
 
-    kind: "response" | "error" (the handler raised) | "init_error" | "exit" (the process ended) | "timeout".
+    Example:
+        >>> OutcomeKind("response") is OutcomeKind.RESPONSE
+        True
     """
 
-    kind: str
+    RESPONSE = "response"  # the runtime posted a response
+    ERROR = "error"  # the handler raised (the runtime posted an invocation error)
+    INIT_ERROR = "init_error"  # the module could not be loaded
+    EXIT = "exit"  # the process ended during the invocation
+    TIMEOUT = "timeout"  # the function's timeout passed
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How an invocation ended (see `OutcomeKind`)."""
+
+    kind: OutcomeKind
     payload: bytes
     error_type: str | None = None
     at: float = field(default_factory=time.time)
 
     @property
     def function_error(self) -> str | None:
-        return None if self.kind == "response" else "Unhandled"
+        return None if self.kind is OutcomeKind.RESPONSE else "Unhandled"
 
 
 @dataclass
@@ -109,14 +122,14 @@ class RuntimeApi:
             deadline = time.monotonic() + delivered_within
             while invocation.outcome is None and invocation.delivered_at is None:
                 if not self._wait_until(deadline):
-                    return self._finish(invocation, Outcome("timeout", b"", "Sandbox.Timedout"))
+                    return self._finish(invocation, Outcome(OutcomeKind.TIMEOUT, b"", "Sandbox.Timedout"))
             if invocation.delivered_at is not None:
                 deadline = (
                     time.monotonic() + finished_within - max(0.0, time.time() - invocation.delivered_at)
                 )
             while invocation.outcome is None:
                 if not self._wait_until(deadline):
-                    return self._finish(invocation, Outcome("timeout", b"", "Sandbox.Timedout"))
+                    return self._finish(invocation, Outcome(OutcomeKind.TIMEOUT, b"", "Sandbox.Timedout"))
             return invocation.outcome
 
     def _wait_until(self, deadline: float) -> bool:
@@ -239,12 +252,16 @@ def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
             parts = self.path[len(_PREFIX) :].strip("/").split("/") if self.path.startswith(_PREFIX) else []
             if parts == ["init", "error"]:
                 api.fail_init(
-                    Outcome("init_error", body, self.headers.get("Lambda-Runtime-Function-Error-Type"))
+                    Outcome(
+                        OutcomeKind.INIT_ERROR, body, self.headers.get("Lambda-Runtime-Function-Error-Type")
+                    )
                 )
                 self._send(202, {"status": "OK"})
                 return
             if len(parts) == 3 and parts[0] == "invocation" and parts[2] in ("response", "error"):
-                outcome = _outcome(parts[2], body, self.headers.get("Lambda-Runtime-Function-Error-Type"))
+                outcome = _outcome(
+                    OutcomeKind(parts[2]), body, self.headers.get("Lambda-Runtime-Function-Error-Type")
+                )
                 if api.answer(parts[1], outcome):
                     if outcome.error_type == "Function.ResponseSizeTooLarge":
                         self._send(413, json.loads(outcome.payload))
@@ -276,11 +293,11 @@ def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
     return RuntimeApiHandler
 
 
-def _outcome(kind: str, body: bytes, error_type: str | None) -> Outcome:
-    if kind == "response" and len(body) > MAX_SYNC_PAYLOAD:
+def _outcome(kind: OutcomeKind, body: bytes, error_type: str | None) -> Outcome:
+    if kind is OutcomeKind.RESPONSE and len(body) > MAX_SYNC_PAYLOAD:
         message = f"Response payload size ({len(body)} bytes) exceeded maximum allowed payload size ({MAX_SYNC_PAYLOAD} bytes)."
         return Outcome(
-            "error",
+            OutcomeKind.ERROR,
             json.dumps({"errorMessage": message, "errorType": "Function.ResponseSizeTooLarge"}).encode(),
             "Function.ResponseSizeTooLarge",
         )

@@ -20,7 +20,7 @@ from typing import Any
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.process import OutputCapture, WorkerProcess, kill_process_group
-from fogbank.cloud.lambda_.runtime_api import Invocation, Outcome, RuntimeApi
+from fogbank.cloud.lambda_.runtime_api import Invocation, Outcome, OutcomeKind, RuntimeApi
 from fogbank.cloud.telemetry.records import LogLine
 
 __all__ = ["INIT_TIMEOUT_S", "Launch", "ProcessStarter", "Worker", "log_stream_name"]
@@ -129,7 +129,7 @@ class Worker:
             finished_within=invocation.timeout_s,
         )
         self.last_used = time.monotonic()
-        if outcome.kind == "timeout":
+        if outcome.kind is OutcomeKind.TIMEOUT:
             self.stop()
         return outcome
 
@@ -168,7 +168,7 @@ class Worker:
         status = f"signal: {_signal_name(-code)}" if code < 0 else f"exit status {code}"
         message = f"Runtime exited with error: {status}"
         payload = {"errorType": "Runtime.ExitError", "errorMessage": message}
-        self.api.process_exited(Outcome("exit", json.dumps(payload).encode(), "Runtime.ExitError"))
+        self.api.process_exited(Outcome(OutcomeKind.EXIT, json.dumps(payload).encode(), "Runtime.ExitError"))
 
 
 def _signal_name(number: int) -> str:
