@@ -90,7 +90,7 @@ class AppConfigControl:
 
     # -- environments ------------------------------------------------------------------------------------
     def _create_environment(self, request: AwsRequest, app: str) -> AwsResponse:
-        if moto_appconfig.find_application(self._account_id, request.region, app) != app:
+        if moto_appconfig.find_application(app, account_id=self._account_id, region=request.region) != app:
             return _not_found(f"Application {app}")
         body = request.json()
         environment = {

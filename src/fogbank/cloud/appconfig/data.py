@@ -79,14 +79,16 @@ class AppConfigData:
                 f"RequiredMinimumPollIntervalInSeconds {interval!r} is invalid; use an integer from 15 to 86400"
             )
         account, region = self._account_id, request.region
-        app_id = moto_appconfig.find_application(account, region, body["ApplicationIdentifier"])
+        app_id = moto_appconfig.find_application(
+            body["ApplicationIdentifier"], account_id=account, region=region
+        )
         if app_id is None:
             return _not_found("Application", body["ApplicationIdentifier"])
         env_id = self.control.find_environment(app_id, body["EnvironmentIdentifier"])
         if env_id is None:
             return _not_found("Environment", body["EnvironmentIdentifier"])
         profile_id = moto_appconfig.find_profile(
-            account, region, app_id, body["ConfigurationProfileIdentifier"]
+            app_id, body["ConfigurationProfileIdentifier"], account_id=account, region=region
         )
         if profile_id is None:
             return _not_found("ConfigurationProfile", body["ConfigurationProfileIdentifier"])

@@ -6,7 +6,7 @@ deployment itself. When a Deployment with StageName is replaced, the old one no 
 is removed from moto's state here.
 
 Example:
-    >>> forget_deployment("us-east-1", "123456789012", "abc123", "dep1")  # doctest: +SKIP
+    >>> forget_deployment("abc123", "dep1", account_id="123456789012", region="us-east-1")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 __all__ = ["forget_deployment"]
 
 
-def forget_deployment(region: str, account_id: str, api_id: str, deployment_id: str) -> None:
+def forget_deployment(api_id: str, deployment_id: str, *, account_id: str, region: str) -> None:
     """Remove a deployment from the REST API's state unless a stage still serves it (then, as AWS, refuse)."""
     from moto.apigateway.models import apigateway_backends
 

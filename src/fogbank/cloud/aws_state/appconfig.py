@@ -4,7 +4,7 @@ moto serves AppConfig's control plane for applications and profiles but has no L
 data plane; fogbank's appconfigdata needs to find them by name or id, and read hosted content.
 
 Example:
-    >>> find_application("123456789012", "us-east-1", "my-app")  # doctest: +SKIP
+    >>> find_application("my-app", account_id="123456789012", region="us-east-1")  # doctest: +SKIP
     'a1b2c3d'
 """
 
@@ -31,7 +31,7 @@ def _backend(account_id: str, region: str) -> Any:
     return appconfig_backends[account_id][region]
 
 
-def find_application(account_id: str, region: str, identifier: str) -> str | None:
+def find_application(identifier: str, *, account_id: str, region: str) -> str | None:
     """The id of the application whose id or name is `identifier`."""
     for app_id, app in _backend(account_id, region).applications.items():
         if identifier in (app_id, app.name):
@@ -39,7 +39,7 @@ def find_application(account_id: str, region: str, identifier: str) -> str | Non
     return None
 
 
-def find_profile(account_id: str, region: str, app_id: str, identifier: str) -> str | None:
+def find_profile(app_id: str, identifier: str, *, account_id: str, region: str) -> str | None:
     """The id of the configuration profile (of `app_id`) whose id or name is `identifier`."""
     app = _backend(account_id, region).applications.get(app_id)
     if app is None:

@@ -4,7 +4,7 @@ Moto names every load balancer `<name>-1.<region>.elb.amazonaws.com`; on the loc
 reached at its own loopback address, so that address becomes its DNSName in moto's state too.
 
 Example:
-    >>> set_dns_name("us-east-1", "123456789012", lb_arn, "127.3.4.5")  # doctest: +SKIP
+    >>> set_dns_name(lb_arn, "127.3.4.5", account_id="123456789012", region="us-east-1")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 __all__ = ["set_dns_name"]
 
 
-def set_dns_name(region: str, account_id: str, load_balancer_arn: str, dns_name: str) -> None:
+def set_dns_name(load_balancer_arn: str, dns_name: str, *, account_id: str, region: str) -> None:
     """Store `dns_name` as the load balancer's DNSName (what DescribeLoadBalancers and GetAtt return)."""
     from moto.elbv2.models import elbv2_backends
 

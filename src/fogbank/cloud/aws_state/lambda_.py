@@ -7,7 +7,7 @@ update), and routes every path moto takes to function code (SQS, SNS, Kinesis, D
 subscriptions) to fogbank's Invoke instead of moto's Docker runner (`install`).
 
 Example:
-    >>> spec = resolve("123456789012", "us-east-1", "my-fn", None)  # doctest: +SKIP
+    >>> spec = resolve("my-fn", None, account_id="123456789012", region="us-east-1")  # doctest: +SKIP
     >>> spec.handler, spec.version
     ('app.handler', '$LATEST')
 """
@@ -104,7 +104,7 @@ def _backend(account_id: str, region: str) -> Any:
     return lambda_backends[account_id][region]
 
 
-def resolve(account_id: str, region: str, name_or_arn: str, qualifier: str | None) -> FunctionSpec:
+def resolve(name_or_arn: str, qualifier: str | None, *, account_id: str, region: str) -> FunctionSpec:
     """The function version that `name_or_arn` (+ qualifier: version, alias or $LATEST) designates.
 
     Raises LambdaStateError(ResourceNotFoundException) when it does not exist.
@@ -153,9 +153,9 @@ def resolve(account_id: str, region: str, name_or_arn: str, qualifier: str | Non
     )
 
 
-def reserved_concurrency(account_id: str, region: str, name: str) -> int | None:
+def reserved_concurrency(name: str, *, account_id: str, region: str) -> int | None:
     """The function's reserved concurrency (None when unreserved)."""
-    return resolve(account_id, region, name, None).reserved_concurrency
+    return resolve(name, None, account_id=account_id, region=region).reserved_concurrency
 
 
 def _instance_id(fn: Any) -> int:

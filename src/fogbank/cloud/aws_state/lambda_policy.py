@@ -5,7 +5,7 @@ through the local cloud that every front-door request used to pay. No cache: eve
 AddPermission / RemovePermission left it.
 
 Example:
-    >>> resource_policy("us-east-1", "123456789012", "arn:aws:lambda:us-east-1:123456789012:function:f")  # doctest: +SKIP
+    >>> resource_policy("arn:aws:lambda:us-east-1:123456789012:function:f", account_id="123456789012", region="us-east-1")  # doctest: +SKIP
     {'Version': '2012-10-17', 'Id': 'default', 'Statement': [...]}
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 __all__ = ["resource_policy"]
 
 
-def resource_policy(region: str, account_id: str, function: str) -> dict[str, Any]:
+def resource_policy(function: str, *, account_id: str, region: str) -> dict[str, Any]:
     """The function's policy document; `{"Statement": []}` when the function or its policy does not exist.
 
     `function` is a name or an ARN (with a qualifier, as GetPolicy takes it); an ARN's own region and account

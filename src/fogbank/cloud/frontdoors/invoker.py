@@ -53,7 +53,7 @@ class CloudInvoker:
     ) -> bool:
         # read in-process (the same backend call as GetPolicy): a signed HTTP round trip per request cost a
         # third of a Function URL's throughput
-        policy = resource_policy(self._site.region, self._site.account_id, function)
+        policy = resource_policy(function, account_id=self._site.account_id, region=self._site.region)
         arn = (
             function
             if function.startswith("arn:")

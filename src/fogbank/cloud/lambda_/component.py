@@ -197,7 +197,9 @@ class LambdaComponent:
         """The function in the region its ARN names, else the caller's region, else the cloud's default."""
         if function.startswith("arn:"):
             region = region_of(function)
-        return lambda_state.resolve(self._site.account_id, region or self._site.region, function, qualifier)
+        return lambda_state.resolve(
+            function, qualifier, account_id=self._site.account_id, region=region or self._site.region
+        )
 
     def _start_worker(self, spec: FunctionSpec, code: CodeStore) -> Worker:
         assert self._spawner is not None
