@@ -7,7 +7,7 @@ STAMP := $(VENV)/.fogbank-installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: install system-packages test unit integration e2e e2e-aws-rehearsal lint format bench clean
+.PHONY: install system-packages test doctest unit integration e2e e2e-aws-rehearsal lint format bench clean
 
 # Re-installs only when pyproject.toml changed since the last install (the stamp file). The Node.js runtime's
 # AWS SDK (for the local cloud's nodejs functions) is installed once into fogbank's cache; later runs only check it.
@@ -31,6 +31,14 @@ CHROMIUM ?= /usr/bin/chromium
 test: install
 	@test -x $(CHROMIUM) || echo "!!! NO CHROMIUM: the browser tests of the report and the console are SKIPPED. Get it with: $(SUDO) apt-get install -y chromium  (.ci/run installs it) !!!"
 	$(BIN)/python -m pytest tests/unit tests/integration -n 2 --dist loadgroup -q
+	$(MAKE) --no-print-directory doctest
+
+# Docstring examples run as doctests (about 20 s). Examples that need a running cloud are marked +SKIP and
+# their docstring says why. Not collected: modules that only import inside a Lambda worker (their imports
+# exist only in the worker's runtime directory).
+DOCTEST_NOT_IMPORTABLE := src/fogbank/cloud/lambda_/worker_boot.py src/fogbank/cloud/lambda_/zygote_main.py
+doctest: install
+	$(BIN)/python -m pytest --doctest-modules src/fogbank -q -p no:xdist $(addprefix --ignore=,$(DOCTEST_NOT_IMPORTABLE))
 
 unit: install
 	$(BIN)/python -m pytest tests/unit -q

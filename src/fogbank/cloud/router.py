@@ -4,7 +4,8 @@ A request is identified by its SigV4 credential scope (signing name and region).
 get the first look; whatever they decline falls through to moto's server application.
 
 Example:
-    >>> req = AwsRequest.build("POST", "/", {}, b"Action=ListStacks", service="cloudformation")
+    >>> form = {"Content-Type": "application/x-www-form-urlencoded"}
+    >>> req = AwsRequest.build("POST", "/", form, b"Action=ListStacks", service="cloudformation")
     >>> req.action
     'ListStacks'
 """

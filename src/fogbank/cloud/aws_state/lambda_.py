@@ -6,9 +6,9 @@ has (LoggingConfig; TracingConfig on update; a revision counter so that warm wor
 update), and routes every path moto takes to function code (SQS, SNS, Kinesis, DynamoDB streams, log
 subscriptions) to fogbank's Invoke instead of moto's Docker runner (`install`).
 
-Example:
+Example (skipped as a doctest: it needs moto's state with a function in it):
     >>> spec = resolve("my-fn", None, account_id="123456789012", region="us-east-1")  # doctest: +SKIP
-    >>> spec.handler, spec.version
+    >>> spec.handler, spec.version  # doctest: +SKIP
     ('app.handler', '$LATEST')
 """
 
