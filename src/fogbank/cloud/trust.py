@@ -5,8 +5,8 @@ While a cloud (or `RemoteFrontDoors`, for a cloud in another process) is attache
   `socket.create_connection`, `socket.getaddrinfo` and urllib3's `create_connection`);
 - trusts the cloud's CA: `REQUESTS_CA_BUNDLE` points at a bundle of what it trusted before plus the local CA,
   and so does requests' default bundle (`requests.adapters.DEFAULT_CA_BUNDLE_PATH`, read by
-  `HTTPAdapter.cert_verify` on every request in the pinned requests 2.34.2; tests/unit/frontdoors/
-  test_tls_bundle.py fails if a new version stops doing so), for `Session.send` without environment merge.
+  `HTTPAdapter.cert_verify` on every request in the pinned requests 2.34.2; tests/unit/cloud/frontdoors/
+  test_tls.py fails if a new version stops doing so), for `Session.send` without environment merge.
 
 `remove()` puts every previous value back (also on a failed start), so nothing outlives the cloud.
 

@@ -192,5 +192,5 @@ def secret_policy(region: str, account_id: str, secret_arn_or_name: str) -> str 
 def function_policy(region: str, account_id: str, function_arn: str) -> str | None:
     from fogbank.cloud.aws_state.lambda_policy import resource_policy
 
-    policy = resource_policy(region, account_id, function_arn)
+    policy = resource_policy(function_arn, account_id=account_id, region=region)
     return json.dumps(policy) if policy.get("Statement") else None

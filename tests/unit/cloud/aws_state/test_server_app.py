@@ -10,7 +10,7 @@ from fogbank.cloud.aws_state.server_app import MOTO_VERSION, installed_version
 
 def test_installed_moto_is_the_pinned_version() -> None:
     # GIVEN the version aws_state targets and the pin in pyproject.toml
-    pyproject = tomllib.loads((Path(__file__).parents[3] / "pyproject.toml").read_text())
+    pyproject = tomllib.loads((Path(__file__).parents[4] / "pyproject.toml").read_text())
     pins = [dep for dep in pyproject["project"]["dependencies"] if dep.startswith("moto")]
 
     # WHEN the importable moto is asked for its version

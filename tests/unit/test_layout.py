@@ -1,0 +1,111 @@
+"""tests/unit mirrors src/fogbank: `src/fogbank/a/b.py` is tested in `tests/unit/a/test_b.py`.
+
+A source module without its unit test module must be named in COVERED_ELSEWHERE with where it is tested
+instead (and why not here), so that a change shows which tests to read.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "src" / "fogbank"
+UNIT = ROOT / "tests" / "unit"
+
+_CLOUD_RUNNING = "needs a running local cloud"
+# module path patterns (relative to src/fogbank, without .py) -> where they are tested instead, and why
+COVERED_ELSEWHERE: dict[str, str] = {
+    "auth": "tests/unit/data_fetcher/test_retry.py (SigV4 for front doors, with the retry helpers)",
+    "errors": "the exception tree: every test that expects a FogbankError checks its message",
+    "infrastructure": "tests/unit/test_config.py and tests/integration/framework (CDK synth runs for real)",
+    "layer": "tests/integration/framework (pip --target builds for real)",
+    "synth": "tests/integration/framework (CDK synth runs for real)",
+    "local_credentials": "its doctest (constants only)",
+    "cli/*": "tests/integration (each command against a real cloud, git repository or folder tree)",
+    "cloud/appconfig/*": f"tests/integration/cloudformation/test_appconfig.py ({_CLOUD_RUNNING})",
+    "cloud/appsync/*": "tests/unit/cloud/appsync/test_execution.py; the rest is being built by #15 (services)",
+    "cloud/iam/*": "tests/unit/cloud/iam (conditions, denials, evaluator, policies, ...) and tests/integration/iam "
+    f"({_CLOUD_RUNNING}); being built by #13 (iam)",
+    "cloud/elasticache/server": "tests/unit/cloud/elasticache/test_component.py starts real redis-server",
+    "cloud/aws_state/*": f"tests/integration (moto's internals behind the endpoint; {_CLOUD_RUNNING}); "
+    "tests/unit/cloud/aws_state/test_server_app.py pins the moto version",
+    "cloud/bootstrap": f"tests/integration/cloud/test_server.py and framework ({_CLOUD_RUNNING})",
+    "cloud/context": f"tests/integration (LocalCloud.context is read by many; {_CLOUD_RUNNING})",
+    "cloud/contracts": "Protocols only: mypy --strict checks every component against them",
+    "cloud/server": f"tests/integration/cloud/test_server.py ({_CLOUD_RUNNING})",
+    "cloud/wiring": f"tests/integration/cloud/test_server.py starts every component ({_CLOUD_RUNNING})",
+    "cloud/cloudformation/*": f"tests/integration/cloudformation ({_CLOUD_RUNNING}); graph, prepare and "
+    "scheduler also in tests/unit/cloud/cloudformation/test_template.py",
+    "cloud/cloudformation/providers/*": f"tests/integration/cloudformation and frontdoors deploy every type "
+    f"({_CLOUD_RUNNING})",
+    "cloud/console/*": f"tests/integration/cloud/test_console_component.py and tests/integration/browser "
+    f"({_CLOUD_RUNNING})",
+    "cloud/frontdoors/*": f"tests/integration/frontdoors ({_CLOUD_RUNNING}: listeners, TLS, workers)",
+    "cloud/frontdoors/doors/*": "tests/integration/frontdoors; the ALB rules in doors/test_alb.py",
+    "cloud/frontdoors/events/*": "tests/unit/cloud/frontdoors/events/test_apigw_v1.py (payload 1.0 and 2.0) "
+    "and tests/integration/frontdoors",
+    "cloud/lambda_/*": f"tests/integration/lambda_ (real worker processes; {_CLOUD_RUNNING}); tests/unit/cloud/"
+    "lambda_/test_runtime_api.py also covers code, errors, http_api, platform_logs and tracing",
+    "cloud/telemetry/*": f"tests/integration/telemetry ({_CLOUD_RUNNING})",
+    "data_builder/*": "tests/unit/data_builder/test_metrics.py tests every builder",
+    "data_fetcher/*": f"tests/integration/data_fetcher ({_CLOUD_RUNNING})",
+    "deploy/*": f"tests/integration/framework ({_CLOUD_RUNNING})",
+    "layer_release/*": "tests/integration/layer_release and tests/release (publish and verify for real)",
+    "pytest_plugin/*": "tests/integration/framework (pytest runs the plugin for real)",
+    "repo/*": "tests/integration/repo (real git repositories, the GitHub fake)",
+    "repo/github/*": "tests/integration/repo (the GitHub fake; GitHub's servers cannot run here)",
+    "report/*": "tests/integration/report and tests/integration/browser",
+}
+
+
+def _modules() -> list[str]:
+    return sorted(
+        str(path.relative_to(SOURCE).with_suffix(""))
+        for path in SOURCE.rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py")
+    )
+
+
+def _unit_test_of(module: str) -> Path:
+    path = Path(module)
+    return UNIT / path.parent / f"test_{path.name}.py"
+
+
+def test_every_source_module_has_a_unit_test_module_or_says_where_it_is_tested() -> None:
+    # GIVEN every module of src/fogbank
+    # WHEN each is looked up at its mirrored place in tests/unit, or in COVERED_ELSEWHERE
+    unaccounted = [
+        module
+        for module in _modules()
+        if not _unit_test_of(module).exists() and not any(fnmatch(module, p) for p in COVERED_ELSEWHERE)
+    ]
+    # THEN none is unaccounted for
+    assert not unaccounted, (
+        "source modules without a unit test module: "
+        + ", ".join(f"{m} (expected {_unit_test_of(m).relative_to(ROOT)})" for m in unaccounted)
+        + ". Add the test module there, or name the module in COVERED_ELSEWHERE of tests/unit/test_layout.py "
+        "with where it is tested instead and why"
+    )
+
+
+def test_every_allow_list_entry_names_existing_modules() -> None:
+    # GIVEN the allow-list; WHEN each pattern is matched against the source modules
+    modules = _modules()
+    stale = [pattern for pattern in COVERED_ELSEWHERE if not any(fnmatch(m, pattern) for m in modules)]
+    # THEN every pattern still names something (a renamed module must not leave a silent entry behind)
+    assert not stale, f"COVERED_ELSEWHERE names no existing module: {stale}; remove or rename these entries"
+
+
+def test_unit_test_modules_sit_at_a_mirrored_place() -> None:
+    # GIVEN every unit test module (this file and a few cross-cutting checks aside)
+    cross_cutting = {"test_layout.py"}
+    folders = {str(Path(m).parent) for m in _modules()} | {"."}
+    # WHEN its folder is compared with src/fogbank's folders
+    misplaced = [
+        str(test.relative_to(UNIT))
+        for test in UNIT.rglob("test_*.py")
+        if str(test.parent.relative_to(UNIT)) not in folders and test.name not in cross_cutting
+    ]
+    # THEN each sits in a folder that mirrors a source folder
+    assert not misplaced, f"unit tests outside the mirrored folders of src/fogbank: {misplaced}"
