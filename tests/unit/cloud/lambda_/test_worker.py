@@ -97,7 +97,14 @@ def test_close_racing_spawns_leaves_no_caller_waiting(tmp_path: Path) -> None:
 class _WorkerThatCannotBeBuilt(Worker):
     built: dict[str, Any] = {}
 
-    def __init__(self, spec: FunctionSpec, api: RuntimeApi, process: subprocess.Popen[bytes], stream: str):
+    def __init__(
+        self,
+        spec: FunctionSpec,
+        api: RuntimeApi,
+        process: subprocess.Popen[bytes],
+        stream: str,
+        spawned_at: float | None = None,
+    ):
         type(self).built.update(api=api, process=process)
         raise OSError("output pipe could not be set up")
 
