@@ -51,10 +51,12 @@ def make_feature_fixture(infrastructure_file: Path) -> object:
                 outputs = stack.deploy()
             yield outputs
         finally:
-            if recorder is not None:
-                recorder.collect(feature, stack)  # before the stack (and its log groups) go
-            with recorder.teardown(feature, stack, kept=keep) if recorder else nullcontext():
-                _end(request, stack, keep)
+            try:
+                if recorder is not None:
+                    recorder.collect(feature, stack)  # before the stack (and its log groups) go
+            finally:  # even when reading the report's data is interrupted (Ctrl-C), the stack is deleted
+                with recorder.teardown(feature, stack, kept=keep) if recorder else nullcontext():
+                    _end(request, stack, keep)
 
     holder = types.ModuleType(f"fogbank_fixtures_{infrastructure_file.parent.name}")
     holder.infrastructure = infrastructure  # type: ignore[attr-defined]

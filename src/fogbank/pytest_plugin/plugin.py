@@ -122,6 +122,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     config.stash[_REGISTERED_KEY] = set()
     config.stash[_MANAGED_KEY] = set()
+    max_stacks = config.getoption("fogbank_max_stacks", None)
+    if max_stacks is not None and max_stacks < 1:
+        raise pytest.UsageError(f"--fogbank-max-stacks must be 1 or more, not {max_stacks}")
     if not config.pluginmanager.hasplugin("xdist"):
         # Feature tests carry xdist_group marks for `--dist loadgroup`; keep them valid with -p no:xdist.
         config.addinivalue_line("markers", "xdist_group(name): group tests on one xdist worker (loadgroup)")
@@ -290,7 +293,8 @@ def fogbank_pipeline(
     run_folder = tmp_path_factory.getbasetemp()
     if workerinput is not None:  # every worker's base temp is a folder of the run's
         run_folder = run_folder.parent
-    limit = config.getoption("fogbank_max_stacks") or STACKS_PER_WORKER * workers
+    requested = config.getoption("fogbank_max_stacks")
+    limit = STACKS_PER_WORKER * workers if requested is None else requested
     observer = config.pluginmanager.get_plugin(REPORT_PLUGIN_NAME)  # the run report, unless turned off
     slots = StackSlots(run_folder / "stack-slots", limit)
     pipeline = StackPipeline(lambda: fogbank_targets.get(None), slots, observer)
