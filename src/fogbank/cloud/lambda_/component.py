@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import platform
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -28,7 +27,7 @@ from fogbank.cloud.lambda_.code import CodeStore
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.http_api import LambdaHttpApi
 from fogbank.cloud.lambda_.invoke import EventOutcome, Invoker, InvokeRequest, Telemetry, region_of
-from fogbank.cloud.lambda_.launch import normalize_architecture, plan_launch
+from fogbank.cloud.lambda_.launch import plan_launch
 from fogbank.cloud.lambda_.pool import WorkerPools
 from fogbank.cloud.lambda_.process import Spawner, WorkerProcess
 from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
@@ -37,15 +36,11 @@ from fogbank.cloud.lambda_.zygote import Zygote
 from fogbank.cloud.site import CloudSite
 from fogbank.cloud.telemetry.records import InvocationRecord, LogLine
 from fogbank.errors import CloudError
+from fogbank.layer import host_architecture  # one definition; re-exported for the runtime's callers
 
 __all__ = ["EnvironmentCredentials", "LambdaComponent", "host_architecture"]
 
 _log = logging.getLogger(__name__)
-
-
-def host_architecture() -> str:
-    """This machine's architecture in Lambda's words: "x86_64" or "arm64" (else `platform.machine()`)."""
-    return normalize_architecture(platform.machine())
 
 
 EnvironmentCredentials = Callable[[FunctionSpec], dict[str, str]]
