@@ -57,6 +57,7 @@ class ElastiCacheComponent:
         self._certificates = certificates
         self._lock = threading.Lock()
         self._servers: dict[str, RedisServer] = {}
+        self._starting: dict[str, str] = {}  # cache id -> the address reserved for it while its server starts
         self._spawner: Spawner | None = None
         self._parameter_groups: dict[str, dict[str, str]] = {}
 
@@ -71,6 +72,7 @@ class ElastiCacheComponent:
             spawner, self._spawner = self._spawner, None
         for server in servers:
             server.stop()
+            _remove_tls(server)
         if spawner is not None:
             spawner.close()
 
@@ -83,24 +85,39 @@ class ElastiCacheComponent:
         it does not know fails the start with the server's own message.
         """
         name = _directory_name(cache_id)
-        with self._lock:
-            if cache_id in self._servers:
+        with self._lock:  # the id and the address are reserved before the server starts, outside the lock
+            if cache_id in self._servers or cache_id in self._starting:
                 raise CloudError(f"cache {cache_id} already runs on this local cloud")
             if self._spawner is None:
                 self._spawner = Spawner()
             spawner = self._spawner
-            used = {server.spec.address for server in self._servers.values()}
-        address = _free_address(port, used)
-        data_dir = self._root / name
-        certificate = None
-        if tls:
-            certificate = self._certificates.issue_certificate(
-                data_dir.with_name(f"{name}-tls"), [], [address]
-            )
-        settings = tuple(sorted((parameters or {}).items()))
-        server = RedisServer.start(ServerSpec(address, port, data_dir, certificate, settings), spawner)
+            used = {server.spec.address for server in self._servers.values()} | set(self._starting.values())
+            address = _free_address(port, used)
+            self._starting[cache_id] = address
+        try:
+            data_dir = self._root / name
+            certificate = None
+            if tls:
+                certificate = self._certificates.issue_certificate(
+                    data_dir.with_name(f"{name}-tls"), [], [address]
+                )
+            settings = tuple(sorted((parameters or {}).items()))
+            server = RedisServer.start(ServerSpec(address, port, data_dir, certificate, settings), spawner)
+        except BaseException:
+            with self._lock:
+                self._starting.pop(cache_id, None)
+            raise
         with self._lock:
-            self._servers[cache_id] = server
+            self._starting.pop(cache_id, None)
+            stopped = self._spawner is not spawner
+            if not stopped:
+                self._servers[cache_id] = server
+        if stopped:  # the cloud stopped while this server started: it must not outlive the cloud
+            server.stop()
+            _remove_tls(server)
+            raise CloudError(
+                f"the local cloud stopped while cache {cache_id} was starting; its server was ended"
+            )
         return CacheEndpoint(address, port, tls)
 
     def delete_cache(self, cache_id: str) -> None:
@@ -109,11 +126,7 @@ class ElastiCacheComponent:
             server = self._servers.pop(cache_id, None)
         if server is not None:
             server.stop()
-            if server.spec.tls is not None:
-                with contextlib.suppress(OSError):
-                    for path in server.spec.tls:
-                        path.unlink()
-                    server.spec.tls[0].parent.rmdir()
+            _remove_tls(server)
 
     def put_parameter_group(self, name: str, parameters: dict[str, str]) -> None:
         """Record a ParameterGroup; caches created later with its name get its parameters."""
@@ -140,6 +153,15 @@ class ElastiCacheComponent:
 
 def _directory_name(cache_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", cache_id)[:100]
+
+
+def _remove_tls(server: RedisServer) -> None:
+    """Remove the server's certificate files and their folder (its data goes with `stop()`)."""
+    if server.spec.tls is not None:
+        with contextlib.suppress(OSError):
+            for path in server.spec.tls:
+                path.unlink()
+            server.spec.tls[0].parent.rmdir()
 
 
 def _free_address(port: int, used: set[str]) -> str:

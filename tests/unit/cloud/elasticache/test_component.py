@@ -62,3 +62,27 @@ def test_plain_cache_and_delete_removes_the_server_and_its_data(caches: ElastiCa
         socket.create_connection((endpoint.address, endpoint.port), timeout=0.5)
     assert not (tmp_path / "state" / "elasticache" / "cluster-1").exists()
     assert caches.endpoint("cluster-1") is None
+
+
+def test_stopping_removes_every_cache_and_its_certificates(caches: ElastiCacheComponent, tmp_path: Path):
+    # GIVEN a TLS cache
+    endpoint = caches.create_cache("serverless-2", tls=True)
+    tls_dirs = [path for path in (tmp_path / "state" / "elasticache").iterdir() if path.name.endswith("-tls")]
+    assert tls_dirs
+
+    # WHEN the component stops
+    caches.stop()
+
+    # THEN the server no longer answers and its certificate folder is gone
+    with pytest.raises(OSError), socket.create_connection((endpoint.address, endpoint.port), timeout=2):
+        pass
+    assert not any(path.exists() for path in tls_dirs)
+
+
+def test_the_same_id_cannot_start_twice_even_while_the_first_is_starting(caches: ElastiCacheComponent):
+    # GIVEN a cache id whose start is under way (reserved, server not yet recorded)
+    caches._starting["racing"] = "127.9.9.9"
+
+    # WHEN the same id is created again / THEN it is refused instead of starting a second server
+    with pytest.raises(Exception, match="already runs"):
+        caches.create_cache("racing", tls=False)
