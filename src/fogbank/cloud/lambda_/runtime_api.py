@@ -84,6 +84,7 @@ class RuntimeApi:
         self._closed = False
         self.first_poll_at: float | None = None  # init finished: the runtime asked for its first event
         self.init_error: Outcome | None = None
+        self._exit_outcome: Outcome | None = None  # set when the runtime process has ended
         # Called as each runtime request arrives, before it is acted on: the worker reads its output pipe then
         # and answers the position of the next output line. What the runtime printed before asking for an event
         # (its init) is thus known to come before the invocation, and what it printed before answering is
@@ -106,10 +107,19 @@ class RuntimeApi:
 
     # -- fogbank side ----------------------------------------------------------------------------------------
     def submit(self, invocation: Invocation) -> None:
-        """Queue `invocation` for the runtime's next poll."""
+        """Queue `invocation` for the runtime's next poll.
+
+        A runtime that already reported an init error, or already exited, cannot take it: the invocation ends
+        at once with that outcome (a fast cold start can fail its import before the first invocation is queued).
+        """
         with self._cond:
             if self._pending is not None or self._current is not None:
                 raise RuntimeError("a worker runs one invocation at a time")
+            ended = self.init_error or self._exit_outcome
+            if ended is not None:
+                invocation.outcome = ended
+                self._cond.notify_all()
+                return
             self._pending = invocation
             self._cond.notify_all()
 
@@ -143,6 +153,7 @@ class RuntimeApi:
     def process_exited(self, outcome: Outcome) -> None:
         """The worker process ended: whatever was running (or waiting to) ends with `outcome`."""
         with self._cond:
+            self._exit_outcome = outcome
             for invocation in (self._current, self._pending):
                 if invocation is not None and invocation.outcome is None:
                     self._finish(invocation, outcome)

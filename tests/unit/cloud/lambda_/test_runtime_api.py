@@ -17,7 +17,7 @@ from fogbank.cloud.lambda_.code import CodeStore
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.http_api import _function_in_region
 from fogbank.cloud.lambda_.platform_logs import Report, platform_lines
-from fogbank.cloud.lambda_.runtime_api import Invocation, OutcomeKind, RuntimeApi
+from fogbank.cloud.lambda_.runtime_api import Invocation, Outcome, OutcomeKind, RuntimeApi
 from fogbank.cloud.lambda_.tracing import TraceContext
 from fogbank.cloud.telemetry.records import LogLine
 
@@ -169,6 +169,38 @@ def test_runtime_api_close_releases_a_polling_runtime() -> None:
     poller.join(5)
     # THEN the poll ends with an error status
     assert statuses == [500]
+
+
+def test_an_init_error_reported_before_the_first_invocation_is_its_outcome() -> None:
+    # GIVEN a runtime that failed its import and reported it before any invocation was queued, then exited
+    api = RuntimeApi()
+    try:
+        response = _request(api, "POST", "/init/error", b'{"errorType": "Runtime.ImportModuleError"}')
+        assert response.status == 202
+        api.process_exited(Outcome(OutcomeKind.EXIT, b"{}", "Runtime.ExitError"))
+        invocation = Invocation("req-3", b"{}", "arn", "Root=1-a;Sampled=0", 5)
+
+        # WHEN the first invocation is queued
+        api.submit(invocation)
+        outcome = api.wait(invocation, delivered_within=5, finished_within=5)
+
+        # THEN it ends at once with the init error, not with the exit that followed it
+        assert outcome.kind is OutcomeKind.INIT_ERROR
+    finally:
+        api.close()
+
+
+def test_an_invocation_queued_after_the_runtime_exited_ends_with_the_exit() -> None:
+    # GIVEN a runtime process that has ended without reporting anything
+    api = RuntimeApi()
+    try:
+        api.process_exited(Outcome(OutcomeKind.EXIT, b"{}", "Runtime.ExitError"))
+        invocation = Invocation("req-4", b"{}", "arn", "Root=1-a;Sampled=0", 5)
+        # WHEN an invocation is queued / THEN it ends at once with the exit instead of waiting for a poll
+        api.submit(invocation)
+        assert api.wait(invocation, delivered_within=5, finished_within=5).kind is OutcomeKind.EXIT
+    finally:
+        api.close()
 
 
 # -- code store ----------------------------------------------------------------------------------------------
