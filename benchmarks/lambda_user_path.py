@@ -31,9 +31,8 @@ import textwrap
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +40,13 @@ import boto3
 from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cloud_process import fogbank_cloud
+
 from layer_support import layer_zip
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / ".benchmarks" / "lambda_user_path.json"
-FOGBANK = Path(sys.executable).parent / "fogbank"
 NOOP = "def handler(event, context):\n    return {'ok': True}\n"
 SLEEPER = "import time\ndef handler(event, context):\n    print('ran', event['id'])\n    time.sleep({s})\n    return 1\n"
 POWERTOOLS = """
@@ -71,34 +72,6 @@ def _zip(source: str) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("app.py", textwrap.dedent(source))
     return buffer.getvalue()
-
-
-@contextmanager
-def running_cloud(extra_env: dict[str, str]) -> Iterator[str]:
-    """`fogbank cloud start --port 0` in its own process; yields its endpoint; always stops it."""
-    state = tempfile.mkdtemp(prefix="fogbank-bench-")
-    env = {**os.environ, **extra_env}
-    process = subprocess.Popen(
-        [str(FOGBANK), "cloud", "start", "--port", "0", "--state-dir", state],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line.startswith("endpoint: "):
-            raise RuntimeError(f"fogbank cloud start printed {line!r}")
-        yield line.removeprefix("endpoint: ").strip()
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        subprocess.run(["rm", "-rf", state], check=False)
 
 
 class Client:
@@ -212,7 +185,7 @@ def concurrent_s(client: Client, functions: list[str], per_function: int) -> tup
 
 def run_mode(mode: str, layer_arn_zip: bytes) -> dict[str, float]:
     figures: dict[str, float] = {}
-    with running_cloud(MODES[mode]) as endpoint:
+    with fogbank_cloud(env=MODES[mode]) as endpoint:
         client = Client(endpoint)
         figures["warm_invoke_ms"] = warm_invoke_ms(client)
         figures["cold_start_bare_ms"] = cold_start_ms(client, NOOP, rounds=7)
@@ -269,7 +242,6 @@ def main() -> None:
 
 def record_rows(rows: list[tuple[str, str, str]], results: dict[str, dict[str, float]]) -> None:
     """make bench's table: the default cloud's figure beside the zygote-less one from this run."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from results import Row, record
 
     if "new" not in results:

@@ -24,7 +24,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -36,9 +35,9 @@ import boto3
 from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cloud_process import fogbank_cloud
 from results import Row, record
 
-FOGBANK = Path(sys.executable).parent / "fogbank"
 MOTO_SERVER = (
     "import sys, threading\n"
     "from moto.server import ThreadedMotoServer\n"
@@ -52,23 +51,6 @@ TRUST = '{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaw
 TARGET_MS, TARGET_RATIO = 2.5, 3.5
 WARM_UP_SECONDS = 3.0
 BLOCK = 10  # calls in a row to one server, as a test makes them
-
-
-@contextmanager
-def fogbank_cloud() -> Iterator[str]:
-    """`fogbank cloud start --port 0` in its own process; yields the endpoint; always stops it."""
-    state = tempfile.mkdtemp(prefix="fogbank-bench-")
-    process = subprocess.Popen(
-        [str(FOGBANK), "cloud", "start", "--port", "0", "--state-dir", state],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        yield _endpoint(process)
-    finally:
-        _end(process)
-        subprocess.run(["rm", "-rf", state], check=False)
 
 
 @contextmanager

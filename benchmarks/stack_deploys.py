@@ -17,46 +17,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SUITE = REPO / "tests" / "e2e"
-FOGBANK = Path(sys.executable).parent / "fogbank"
 DEPLOY_TARGET_S, DELETE_TARGET_S = 1.0, 0.5
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cloud_process import fogbank_cloud  # noqa: E402
 from results import Row, record  # noqa: E402
-
-
-@contextmanager
-def fogbank_cloud() -> Iterator[str]:
-    """`fogbank cloud start --port 0` in its own process; yields the endpoint; always stops it."""
-    state = tempfile.mkdtemp(prefix="fogbank-bench-")
-    process = subprocess.Popen(
-        [str(FOGBANK), "cloud", "start", "--port", "0", "--no-console", "--state-dir", state],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line.startswith("endpoint: "):
-            raise RuntimeError(f"fogbank cloud start printed {line!r}")
-        yield line.removeprefix("endpoint: ").strip()
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        subprocess.run(["rm", "-rf", state], check=False)
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -74,7 +45,7 @@ def measure(feature: str) -> dict[str, float | int]:
     from fogbank.infrastructure import ASSET_ZIP_CACHE, find_infrastructure_class
 
     figures: dict[str, float | int] = {}
-    with fogbank_cloud() as endpoint:
+    with fogbank_cloud("--no-console") as endpoint:
         target = resolve_target("local", endpoint=endpoint)
         infra = find_infrastructure_class(SUITE / feature / "infrastructure.py")(target=target)
         assembly = infra.synth()
