@@ -163,16 +163,6 @@ class LambdaComponent:
             body = json.dumps({"errorType": exc.code, "errorMessage": exc.message}).encode()
             return InvokeResult(exc.status, body, error_code=exc.code)
 
-    def set_environment_credentials(self, credentials: EnvironmentCredentials) -> None:
-        """Give each new execution environment the credentials `credentials(spec)` returns (e.g. the function's
-        role's temporary credentials). Environments started before keep theirs until they are recycled.
-        Prefer the constructor's `credentials=` (wired in `fogbank.cloud.wiring`).
-
-        Example:
-            >>> lambda_.set_environment_credentials(lambda spec: sts_credentials_for(spec.role))  # doctest: +SKIP
-        """
-        self._credentials = credentials
-
     def environment(self, spec: FunctionSpec) -> dict[str, str]:
         """What an execution environment of `spec` gets from the cloud: endpoint, region and credentials."""
         region = region_of(spec.arn)
