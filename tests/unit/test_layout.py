@@ -35,18 +35,101 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/contracts": "Protocols only: mypy --strict checks every component against them",
     "cloud/server": f"tests/integration/cloud/test_server.py ({_CLOUD_RUNNING})",
     "cloud/wiring": f"tests/integration/cloud/test_server.py starts every component ({_CLOUD_RUNNING})",
-    "cloud/cloudformation/*": f"tests/integration/cloudformation ({_CLOUD_RUNNING}); graph, prepare and "
-    "scheduler also in tests/unit/cloud/cloudformation/test_template.py",
-    "cloud/cloudformation/providers/*": f"tests/integration/cloudformation and frontdoors deploy every type "
-    f"({_CLOUD_RUNNING})",
+    "cloud/cloudformation/api": "tests/integration/cloudformation/test_stack_lifecycle.py, "
+    "tests/integration/cloudformation/test_failures.py, tests/integration/cloud/test_server.py: the "
+    "CloudFormation API of a running cloud, called through boto3",
+    "cloud/cloudformation/changesets": "tests/integration/cloudformation/test_change_sets.py, "
+    "tests/integration/cdk_cli/test_cdk_cli_deploy.py: change sets created, described and executed on a "
+    "running cloud",
+    "cloud/cloudformation/operations": "tests/integration/cloudformation/test_stack_lifecycle.py, "
+    "tests/integration/cloudformation/test_failures.py: create, update, delete and rollback of stacks on a "
+    "running cloud",
+    "cloud/cloudformation/resources": "tests/integration/cloudformation/test_stack_lifecycle.py, "
+    "tests/integration/cloudformation/test_failures.py, tests/integration/frontdoors/test_stack_updates.py: "
+    "each resource created, updated, replaced and deleted by a running cloud's engine",
+    "cloud/cloudformation/providers/apigateway": "tests/integration/frontdoors/test_doors_deployed.py, "
+    "tests/integration/frontdoors/test_stack_updates.py: REST APIs deployed and updated on a running cloud",
+    "cloud/cloudformation/providers/apigateway_keys": "tests/integration/frontdoors/test_doors_deployed.py: "
+    "API keys and usage plans deployed on a running cloud",
+    "cloud/cloudformation/providers/apigateway_tree": "tests/integration/frontdoors/test_doors_deployed.py, "
+    "tests/integration/frontdoors/test_stack_updates.py: the REST API resource tree of deployed stacks",
+    "cloud/cloudformation/providers/apigatewayv2": "tests/integration/frontdoors/test_doors_deployed.py, "
+    "tests/integration/frontdoors/test_stack_updates.py, "
+    "tests/integration/cloudformation/test_http_api_quick_create.py: HTTP APIs deployed on a running cloud",
+    "cloud/cloudformation/providers/apigatewayv2_quick": (
+        "tests/integration/cloudformation/test_http_api_quick_create.py: quick-create HTTP APIs deployed on a "
+        "running cloud"
+    ),
+    "cloud/cloudformation/providers/appconfig": "tests/integration/cloudformation/test_appconfig.py: "
+    "AppConfig resources deployed on a running cloud and served by its data plane",
+    "cloud/cloudformation/providers/appsync": "tests/integration/appsync/test_appsync_stack.py: a GraphQL "
+    "API deployed on a running cloud",
+    "cloud/cloudformation/providers/appsync_resolvers": "tests/integration/appsync/test_appsync_stack.py: "
+    "data sources and resolvers deployed on a running cloud",
+    "cloud/cloudformation/providers/base": "tests/integration/cloudformation/test_property_validation.py, "
+    "tests/integration/cloudformation/test_failures.py: the provider contract (unsupported properties and "
+    "types) enforced by a running cloud's engine",
+    "cloud/cloudformation/providers/cdk": "tests/integration/cloudformation/test_cdk_stacks.py, "
+    "tests/integration/cloudformation/test_stack_lifecycle.py: CDK metadata in deployed stacks",
+    "cloud/cloudformation/providers/custom": "tests/integration/cloudformation/test_custom_resources.py, "
+    "tests/integration/cloudformation/test_custom_failures.py, "
+    "tests/integration/cloudformation/test_cdk_handlers.py: custom resources whose functions run in real "
+    "workers",
+    "cloud/cloudformation/providers/ec2": "tests/integration/cloudformation/test_vpc_defaults.py, "
+    "tests/integration/frontdoors/test_doors_deployed.py: VPCs, subnets and routes deployed and deleted on a "
+    "running cloud",
+    "cloud/cloudformation/providers/elasticache": "tests/integration/elasticache/test_elasticache_stack.py, "
+    "tests/integration/elasticache/test_cache_lifecycle.py: caches deployed with real redis-server processes",
+    "cloud/cloudformation/providers/elbv2": "tests/integration/frontdoors/test_doors_deployed.py, "
+    "tests/integration/frontdoors/test_stack_updates.py, "
+    "tests/integration/frontdoors/test_doors_permissions.py: load balancers deployed and served on a running "
+    "cloud",
+    "cloud/cloudformation/providers/iam": "tests/integration/cloudformation/test_stack_lifecycle.py, "
+    "tests/integration/iam/test_function_credentials.py: roles and policies deployed on a running cloud",
+    "cloud/cloudformation/providers/kms": "tests/integration/cloudformation/test_stack_lifecycle.py: keys "
+    "and aliases deployed on a running cloud",
+    "cloud/cloudformation/providers/lambda_": "tests/integration/cloudformation/test_stack_lifecycle.py, "
+    "tests/integration/cloudformation/test_cdk_stacks.py, tests/integration/lambda_/test_architectures.py: "
+    "functions, versions and permissions deployed on a running cloud",
+    "cloud/cloudformation/providers/lambda_url": ""
+    "tests/integration/frontdoors/test_function_url_provider.py, "
+    "tests/integration/frontdoors/test_doors_deployed.py: Function URLs deployed and called on a running "
+    "cloud",
+    "cloud/cloudformation/providers/messaging": "tests/integration/cloudformation/test_stack_lifecycle.py, "
+    "tests/integration/cloudformation/test_change_sets.py: queues, topics and subscriptions deployed on a "
+    "running cloud",
+    "cloud/cloudformation/providers/ssm": "tests/integration/cloudformation/test_stack_lifecycle.py, "
+    "tests/integration/cloudformation/test_failures.py: parameters deployed on a running cloud",
+    "cloud/cloudformation/providers/storage": "tests/integration/cloudformation/test_stack_lifecycle.py, "
+    "tests/integration/cloudformation/test_cdk_stacks.py, "
+    "tests/integration/cloudformation/test_bucket_deployment.py: buckets and tables deployed on a running "
+    "cloud",
     "cloud/console/*": f"tests/integration/cloud/test_console_component.py and tests/integration/browser "
     f"({_CLOUD_RUNNING})",
     "cloud/frontdoors/*": f"tests/integration/frontdoors ({_CLOUD_RUNNING}: listeners, TLS, workers)",
     "cloud/frontdoors/doors/*": "tests/integration/frontdoors; the ALB rules in doors/test_alb.py",
     "cloud/frontdoors/events/*": "tests/unit/cloud/frontdoors/events/test_apigw_v1.py (payload 1.0 and 2.0) "
     "and tests/integration/frontdoors",
-    "cloud/lambda_/*": f"tests/integration/lambda_ (real worker processes; {_CLOUD_RUNNING}); tests/unit/cloud/"
-    "lambda_/test_runtime_api.py also covers code, errors, http_api, platform_logs and tracing",
+    "cloud/lambda_/component": "tests/integration/lambda_/test_lambda_invoke.py, "
+    "tests/integration/lambda_/test_lambda_regions.py, tests/integration/lambda_/test_architectures.py: the "
+    "Lambda component of a running cloud",
+    "cloud/lambda_/invoke": "tests/integration/lambda_/test_lambda_invoke.py, "
+    "tests/integration/lambda_/test_lambda_failures.py, tests/integration/lambda_/test_lambda_logs.py: "
+    "Invoke on real worker processes",
+    "cloud/lambda_/node_runtime": "tests/integration/lambda_/test_node_sdk.py, "
+    "tests/integration/cloudformation/test_cdk_handlers.py: the SDK installed with npm and used by real "
+    "Node.js workers",
+    "cloud/lambda_/pool": "tests/integration/lambda_/test_lambda_node_and_workers.py, "
+    "tests/integration/lambda_/test_lambda_failures.py: parallel workers and reserved concurrency on a "
+    "running cloud",
+    "cloud/lambda_/process": "tests/integration/lambda_/test_lambda_cleanup.py, "
+    "tests/integration/lambda_/test_lambda_node_and_workers.py: real worker processes started and ended",
+    "cloud/lambda_/python_runtime": "tests/integration/lambda_/test_runtime_isolation.py: what real Python "
+    "workers can import",
+    "cloud/lambda_/worker_boot": "tests/integration/frontdoors/test_doors_from_workers.py, "
+    "tests/integration/lambda_/test_runtime_isolation.py: the first module of real Python workers",
+    "cloud/lambda_/zygote": "tests/integration/lambda_/test_zygote_recovery.py, "
+    "tests/integration/lambda_/test_opt_and_environments.py: environments forked from a real zygote process",
     "cloud/telemetry/*": f"tests/integration/telemetry ({_CLOUD_RUNNING})",
     "data_builder/*": "tests/unit/data_builder/test_metrics.py tests every builder",
     "data_fetcher/*": f"tests/integration/data_fetcher ({_CLOUD_RUNNING})",
