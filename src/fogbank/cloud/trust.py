@@ -8,7 +8,8 @@ While a cloud (or `RemoteFrontDoors`, for a cloud in another process) is attache
   `HTTPAdapter.cert_verify` on every request in the pinned requests 2.34.2; tests/unit/cloud/frontdoors/
   test_tls.py fails if a new version stops doing so), for `Session.send` without environment merge.
 
-`remove()` puts every previous value back (also on a failed start), so nothing outlives the cloud.
+`remove()` puts every previous value back (also on a failed start), so nothing outlives the cloud; the
+settings of several clouds in one process stack and come off in any order.
 
 Example:
     >>> from fogbank.cloud.frontdoors.shim import ConnectionShim
@@ -25,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import requests.adapters as requests_adapters
@@ -38,34 +40,68 @@ CA_BUNDLE_ENV = "REQUESTS_CA_BUNDLE"
 
 
 class ProcessTrust:
-    """Install the connection shim and the CA bundle settings for this process; `remove` reverses both."""
+    """Install the connection shim and the CA bundle settings for this process; `remove` reverses both.
+
+    Several clouds in one process stack: the newest installed bundle is in effect, removing one (in any
+    order) puts the newest remaining one back, and removing the last restores what the process had before.
+    """
 
     def __init__(self, shim: ConnectionShim) -> None:
         self.shim = shim
-        self._previous: tuple[str | None, str] | None = None  # (REQUESTS_CA_BUNDLE, DEFAULT_CA_BUNDLE_PATH)
+        self._bundle: Path | None = None
 
     @property
     def installed(self) -> bool:
-        return self._previous is not None
+        return self._bundle is not None
 
     def install(self, bundle: Path) -> None:
         """Install the shim and trust `bundle`; CloudError when already installed (remove it first)."""
-        if self._previous is not None:
+        if self._bundle is not None:
             raise CloudError("the local cloud's trust settings are already installed in this process")
-        self._previous = (os.environ.get(CA_BUNDLE_ENV), requests_adapters.DEFAULT_CA_BUNDLE_PATH)
+        self._bundle = bundle
         self.shim.install()
-        os.environ[CA_BUNDLE_ENV] = str(bundle)
-        requests_adapters.DEFAULT_CA_BUNDLE_PATH = str(bundle)
+        _BUNDLES.push(self, bundle)
 
     def remove(self) -> None:
         """Uninstall the shim and restore both CA settings. Idempotent, never raises."""
         self.shim.uninstall()
-        if self._previous is None:
+        if self._bundle is None:
             return
-        previous_env, previous_default = self._previous
-        self._previous = None
-        requests_adapters.DEFAULT_CA_BUNDLE_PATH = previous_default
-        if previous_env is None:
+        self._bundle = None
+        _BUNDLES.discard(self)
+
+
+class _BundleStack:
+    """The CA bundles of the installed clouds, newest last, and the settings from before the first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._installed: list[tuple[ProcessTrust, Path]] = []
+        self._before: tuple[str | None, str] = (None, "")  # (REQUESTS_CA_BUNDLE, DEFAULT_CA_BUNDLE_PATH)
+
+    def push(self, owner: ProcessTrust, bundle: Path) -> None:
+        with self._lock:
+            if not self._installed:
+                self._before = (os.environ.get(CA_BUNDLE_ENV), requests_adapters.DEFAULT_CA_BUNDLE_PATH)
+            self._installed.append((owner, bundle))
+            self._apply(str(bundle), str(bundle))
+
+    def discard(self, owner: ProcessTrust) -> None:
+        with self._lock:
+            self._installed = [(trust, bundle) for trust, bundle in self._installed if trust is not owner]
+            if self._installed:
+                newest = str(self._installed[-1][1])
+                self._apply(newest, newest)
+            else:
+                self._apply(*self._before)
+
+    @staticmethod
+    def _apply(env: str | None, default: str) -> None:
+        requests_adapters.DEFAULT_CA_BUNDLE_PATH = default
+        if env is None:
             os.environ.pop(CA_BUNDLE_ENV, None)
         else:
-            os.environ[CA_BUNDLE_ENV] = previous_env
+            os.environ[CA_BUNDLE_ENV] = env
+
+
+_BUNDLES = _BundleStack()

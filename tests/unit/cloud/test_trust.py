@@ -45,3 +45,26 @@ def test_installing_twice_is_refused(tmp_path: Path) -> None:
             trust.install(tmp_path / "b.pem")
     finally:
         trust.remove()
+
+
+def test_two_clouds_trust_settings_come_off_in_any_order(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # GIVEN a process with a bundle of its own, and two clouds' trust installed one after the other
+    monkeypatch.setenv(CA_BUNDLE_ENV, "/etc/corporate.pem")
+    default_before = requests_adapters.DEFAULT_CA_BUNDLE_PATH
+    first, second = ProcessTrust(ConnectionShim()), ProcessTrust(ConnectionShim())
+    first.install(tmp_path / "first.pem")
+    second.install(tmp_path / "second.pem")
+    try:
+        # WHEN the first cloud stops while the second still runs
+        first.remove()
+        # THEN the second cloud's bundle stays in effect (not the process's old one)
+        assert os.environ[CA_BUNDLE_ENV] == str(tmp_path / "second.pem")
+        assert str(tmp_path / "second.pem") == requests_adapters.DEFAULT_CA_BUNDLE_PATH
+    finally:
+        # WHEN the second stops too
+        second.remove()
+    # THEN the process's own settings are back, not the first cloud's bundle
+    assert os.environ[CA_BUNDLE_ENV] == "/etc/corporate.pem"
+    assert default_before == requests_adapters.DEFAULT_CA_BUNDLE_PATH

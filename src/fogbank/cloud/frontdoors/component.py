@@ -242,8 +242,10 @@ class FrontDoorsComponent:
         self.shim.map_suffix(f".{domain}", 443, ("127.0.0.1", self._edge_tls.port))
 
     def stop_serving_domain(self, domain: str) -> None:
+        """Stop serving `<anything>.<domain>`: its handler and its connection mapping go."""
         with self._lock:
             self._domains.pop(domain, None)
+        self.shim.unmap_suffix(f".{domain}", 443)
 
     def issue_certificate(self, directory: Path, names: list[str], addresses: list[str]) -> tuple[Path, Path]:
         """A server certificate and key signed by this cloud's CA (which workers trust), written to `directory`."""

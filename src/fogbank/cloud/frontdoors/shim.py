@@ -46,7 +46,6 @@ class ConnectionShim:
         self._exact: dict[Address, Address] = {}
         self._suffixes: dict[tuple[str, int], Address] = {}
         self._lock = threading.Lock()
-        self._originals: tuple[Any, Any, Any, Any] | None = None
 
     def map_host(self, host: str, port: int, target: Address) -> None:
         with self._lock:
@@ -59,6 +58,10 @@ class ConnectionShim:
     def unmap_host(self, host: str, port: int) -> None:
         with self._lock:
             self._exact.pop((host.lower(), port), None)
+
+    def unmap_suffix(self, suffix: str, port: int) -> None:
+        with self._lock:
+            self._suffixes.pop((suffix.lower(), port), None)
 
     def table(self) -> dict[str, list[list[Any]]]:
         """The mapping as JSON-ready lists: `{"hosts": [[host, port, [addr, port]]], "suffixes": [...]}`."""
@@ -96,22 +99,73 @@ class ConnectionShim:
         return None
 
     def install(self, *, patch_urllib3: bool = True) -> None:
-        """Patch the connection functions (once); `uninstall` puts the originals back.
+        """Route this shim's hosts from now on (idempotent); `uninstall` stops it.
 
-        `patch_urllib3=False` leaves urllib3 unimported (it resolves through `socket.getaddrinfo` anyway).
+        Shims of several clouds in one process stack: the connection functions are patched once, while any
+        shim is installed, and consult the installed shims newest first; each uninstalls on its own, in any
+        order. `patch_urllib3=False` leaves urllib3 unimported (it resolves through `socket.getaddrinfo`).
         """
-        if self._originals is not None:
-            return
-        urllib3_connection = _urllib3_connection() if patch_urllib3 else None
+        _PATCH.add(self, patch_urllib3=patch_urllib3)
+
+    def uninstall(self) -> None:
+        """Stop routing this shim's hosts; the originals are back once no shim is installed. Idempotent."""
+        _PATCH.discard(self)
+
+    @property
+    def installed(self) -> bool:
+        return _PATCH.has(self)
+
+
+class _ProcessPatch:
+    """The one patch of the process's connection functions, shared by every installed shim."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._shims: list[ConnectionShim] = []
+        self._socket_originals: tuple[Any, Any] | None = None
+        self._urllib3: tuple[Any, Any] | None = None  # (module, original create_connection)
+
+    def has(self, shim: ConnectionShim) -> bool:
+        with self._lock:
+            return any(installed is shim for installed in self._shims)
+
+    def add(self, shim: ConnectionShim, *, patch_urllib3: bool) -> None:
+        with self._lock:
+            if not any(installed is shim for installed in self._shims):
+                self._shims = [*self._shims, shim]
+            if self._socket_originals is None:
+                self._patch_socket()
+            if patch_urllib3 and self._urllib3 is None:
+                self._patch_urllib3()
+
+    def discard(self, shim: ConnectionShim) -> None:
+        with self._lock:
+            self._shims = [installed for installed in self._shims if installed is not shim]
+            if self._shims:
+                return
+            if self._socket_originals is not None:
+                socket.create_connection, socket.getaddrinfo = self._socket_originals
+                self._socket_originals = None
+            if self._urllib3 is not None:
+                module, original = self._urllib3
+                module.create_connection = original
+                self._urllib3 = None
+
+    def target(self, host: str, port: int) -> Address | None:
+        for shim in reversed(self._shims):  # newest first; the list is replaced, never changed in place
+            target = shim.target(host, port)
+            if target is not None:
+                return target
+        return None
+
+    def _mapped(self, address: Address) -> Address:
+        return self.target(*address) or address if isinstance(address[0], str) else address
+
+    def _patch_socket(self) -> None:
         original_socket, original_getaddrinfo = socket.create_connection, socket.getaddrinfo
-        original_urllib3: Any = urllib3_connection.create_connection if urllib3_connection else None
 
         def socket_create_connection(address: Address, *args: Any, **kwargs: Any) -> socket.socket:
             return original_socket(self._mapped(address), *args, **kwargs)
-
-        def urllib3_create_connection(address: Address, *args: Any, **kwargs: Any) -> socket.socket:
-            connected: socket.socket = original_urllib3(self._mapped(address), *args, **kwargs)
-            return connected
 
         def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
             if isinstance(host, str | bytes) and isinstance(port, int | str) and str(port).isdigit():
@@ -121,20 +175,22 @@ class ConnectionShim:
                     host, port = target
             return original_getaddrinfo(host, port, *args, **kwargs)
 
-        self._originals = (original_socket, original_getaddrinfo, urllib3_connection, original_urllib3)
+        self._socket_originals = (original_socket, original_getaddrinfo)
         socket.create_connection = socket_create_connection  # type: ignore[assignment]
         socket.getaddrinfo = getaddrinfo
-        if urllib3_connection is not None:
-            urllib3_connection.create_connection = urllib3_create_connection
 
-    def _mapped(self, address: Address) -> Address:
-        return self.target(*address) or address if isinstance(address[0], str) else address
-
-    def uninstall(self) -> None:
-        if self._originals is None:
+    def _patch_urllib3(self) -> None:
+        module = _urllib3_connection()
+        if module is None:
             return
-        original_socket, original_getaddrinfo, urllib3_connection, original_urllib3 = self._originals
-        socket.create_connection, socket.getaddrinfo = original_socket, original_getaddrinfo
-        if urllib3_connection is not None:
-            urllib3_connection.create_connection = original_urllib3
-        self._originals = None
+        original = module.create_connection
+
+        def urllib3_create_connection(address: Address, *args: Any, **kwargs: Any) -> socket.socket:
+            connected: socket.socket = original(self._mapped(address), *args, **kwargs)
+            return connected
+
+        self._urllib3 = (module, original)
+        module.create_connection = urllib3_create_connection
+
+
+_PATCH = _ProcessPatch()
