@@ -1,16 +1,11 @@
-"""Config loading: YAML and pyproject.toml, errors naming file, key and line; the published schema."""
+"""Config loading: YAML and pyproject.toml, errors naming file, key and line."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from fogbank.errors import ConfigError
 from fogbank.repo.config_loader import load_config
-from fogbank.repo.schema import render_schema
-
-DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 
 def test_yaml_config_is_loaded_and_overrides_defaults(tmp_path):
@@ -66,9 +61,3 @@ def test_no_config_means_the_seed_defaults(tmp_path):
     loaded = load_config(tmp_path)
     assert loaded.source == "built-in defaults"
     assert len(loaded.config.catalog()) == 33
-
-
-def test_published_schema_is_current():
-    # GIVEN the schema in docs/ / WHEN compared with the model's / THEN they are identical
-    # (regenerate with: fogbank repo schema > docs/repo-config.schema.json)
-    assert (DOCS / "repo-config.schema.json").read_text() == render_schema()
