@@ -16,13 +16,6 @@ UNIT = ROOT / "tests" / "unit"
 _CLOUD_RUNNING = "needs a running local cloud"
 # module path patterns (relative to src/fogbank, without .py) -> where they are tested instead, and why
 COVERED_ELSEWHERE: dict[str, str] = {
-    "auth": "tests/unit/data_fetcher/test_retry.py (SigV4 for front doors, with the retry helpers)",
-    "errors": "the exception tree: every test that expects a FogbankError checks its message",
-    "infrastructure": "tests/unit/test_config.py and tests/integration/framework (CDK synth runs for real)",
-    "layer": "tests/integration/framework (pip --target builds for real)",
-    "synth": "tests/integration/framework (CDK synth runs for real)",
-    "local_credentials": "its doctest (constants only)",
-    "cli/*": "tests/integration (each command against a real cloud, git repository or folder tree)",
     "cloud/appconfig/*": f"tests/integration/cloudformation/test_appconfig.py ({_CLOUD_RUNNING})",
     "cloud/appsync/*": "tests/unit/cloud/appsync/test_execution.py; the rest is being built by #15 (services)",
     "cloud/iam/*": "tests/unit/cloud/iam (conditions, denials, evaluator, policies, ...) and tests/integration/iam "
@@ -131,14 +124,58 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/lambda_/zygote": "tests/integration/lambda_/test_zygote_recovery.py, "
     "tests/integration/lambda_/test_opt_and_environments.py: environments forked from a real zygote process",
     "cloud/telemetry/*": f"tests/integration/telemetry ({_CLOUD_RUNNING})",
-    "data_builder/*": "tests/unit/data_builder/test_metrics.py tests every builder",
-    "data_fetcher/*": f"tests/integration/data_fetcher ({_CLOUD_RUNNING})",
-    "deploy/*": f"tests/integration/framework ({_CLOUD_RUNNING})",
-    "layer_release/*": "tests/integration/layer_release and tests/release (publish and verify for real)",
-    "pytest_plugin/*": "tests/integration/framework (pytest runs the plugin for real)",
-    "repo/*": "tests/integration/repo (real git repositories, the GitHub fake)",
-    "repo/github/*": "tests/integration/repo (the GitHub fake; GitHub's servers cannot run here)",
-    "report/*": "tests/integration/report and tests/integration/browser",
+    # -- outside cloud/: one entry per module; the value starts with the test files that exercise it
+    "synth": "tests/integration/framework/test_synth.py: CDK synth runs for real (cache, context lookups)",
+    "local_credentials": "tests/integration/framework/test_deploy.py, tests/unit/deploy/test_targets.py: "
+    "constants only (its doctest checks they agree); every local target signs with them",
+    "cli/cloud": "tests/integration/cloud/test_server.py, tests/integration/browser/test_console_in_browser.py, "
+    "tests/integration/cdk_cli/test_cdk_cli_deploy.py: `fogbank cloud start|bootstrap` start a real cloud",
+    "cli/deploy": "tests/integration/framework/test_deploy.py, tests/integration/framework/test_sweep.py: "
+    f"deploy, destroy and sweep real stacks ({_CLOUD_RUNNING})",
+    "cli/layer": "tests/integration/layer_release/test_layer_publish_verify.py, tests/release/test_layer_release.py: "
+    f"publish and verify for real ({_CLOUD_RUNNING})",
+    "cli/repo_board": "tests/unit/repo/test_board.py, tests/unit/repo/test_triage_report.py: run `repo board sync` "
+    "and `repo triage` against the GitHub fake and GitHub's published GraphQL schema",
+    "cli/report": "tests/unit/sharding/test_merge.py, tests/unit/sharding/test_merge_report.py: `report merge` on "
+    "the outputs of real pytest shards (pytester)",
+    "data_fetcher/idempotency": "tests/e2e/idempotency/test_idempotency_dynamodb.py: reads records a deployed "
+    f"function wrote to DynamoDB ({_CLOUD_RUNNING})",
+    "data_fetcher/logs": "tests/integration/data_fetcher/test_powertools_handlers.py: logs of a deployed "
+    f"Powertools handler ({_CLOUD_RUNNING})",
+    "data_fetcher/metrics": "tests/integration/data_fetcher/test_powertools_handlers.py: EMF metrics of a "
+    f"deployed Powertools handler ({_CLOUD_RUNNING})",
+    "data_fetcher/traces": "tests/integration/data_fetcher/test_powertools_handlers.py, "
+    f"tests/integration/lambda_/test_lambda_tracing.py: X-Ray traces of deployed functions ({_CLOUD_RUNNING})",
+    "deploy/assets": "tests/integration/framework/test_deploy.py: publishes a real assembly's assets to S3 "
+    f"({_CLOUD_RUNNING})",
+    "deploy/lookups": "tests/integration/framework/test_deploy.py: Vpc.from_lookup resolved against the target "
+    f"({_CLOUD_RUNNING})",
+    "deploy/stacks": "tests/integration/framework/test_deploy.py: create, update, delete and failures of real "
+    f"stacks ({_CLOUD_RUNNING})",
+    "layer_release/publish": "tests/integration/layer_release/test_layer_publish_verify.py, "
+    f"tests/release/test_layer_release.py: PublishLayerVersion for real ({_CLOUD_RUNNING} or AWS)",
+    "layer_release/verify": "tests/integration/layer_release/test_layer_publish_verify.py, "
+    f"tests/release/test_layer_release.py: a canary function per region ({_CLOUD_RUNNING} or AWS)",
+    "pytest_plugin/features": "tests/integration/framework/test_plugin.py: the `infrastructure` fixture in real "
+    f"pytest sessions ({_CLOUD_RUNNING})",
+    "pytest_plugin/lookahead": "tests/integration/framework/test_pipeline.py: the queue of real xdist workers",
+    "pytest_plugin/pipeline": "tests/integration/framework/test_pipeline.py: stacks deployed ahead and bounded "
+    f"by --fogbank-max-stacks ({_CLOUD_RUNNING})",
+    "pytest_plugin/session": "tests/integration/framework/test_plugin.py: starts the session's local cloud",
+    "pytest_plugin/iam_report": "tests/unit/cloud/iam/test_findings.py, tests/integration/framework/test_plugin.py: "
+    "merges the cloud's IAM findings",
+    "report/capture": "tests/unit/report/test_collect.py, tests/integration/report/test_recorder.py: "
+    "records matched to invocations; the boto3 hooks run in real pytest sessions",
+    "report/recorder": "tests/integration/report/test_recorder.py, tests/unit/cli/test_e2e_progress.py: "
+    "pytest hooks in real pytest sessions (pytester)",
+    "repo/changelog": "tests/integration/repo/test_repo_offline_history.py: real git repositories",
+    "repo/git": "tests/integration/repo/test_repo_offline_history.py, tests/integration/repo/"
+    "test_repo_offline_pr_label.py: real git repositories",
+    "repo/github/client": "tests/integration/repo/test_repo_github_client.py: githubkit against a local HTTP "
+    "server shaped like GitHub (GitHub's servers cannot run here)",
+    "repo/github/typed": "tests/integration/repo/test_repo_github_client.py: githubkit's validated models "
+    "from a local HTTP server shaped like GitHub",
+    "repo/github/projects": "tests/unit/repo/test_board.py: ProjectsApi against GitHub's published GraphQL schema",
 }
 
 

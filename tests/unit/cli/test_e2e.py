@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fogbank.cli.e2e_shard import split_shard_options, suite_paths
 from fogbank.cli.main import app
-from fogbank.errors import ConfigError
 
 
 @pytest.fixture
@@ -57,22 +55,6 @@ def test_a_bad_shard_exits_with_a_usage_error(project):
     result = CliRunner().invoke(app, ["e2e", "--shard", "5/4"])
     assert result.exit_code == 4
     assert "write I/N" in result.output
-
-
-def test_shard_options_are_taken_out_and_the_rest_passed_on():
-    # GIVEN both options mixed with pytest's
-    options = split_shard_options(["-x", "--shard=2/3", "--shard-plan", "3", "-n", "2"])
-
-    # THEN
-    assert (options.shard, options.plan, options.pytest_args) == ((2, 3), 3, ["-x", "-n", "2"])
-    with pytest.raises(ConfigError, match="needs a value"):
-        split_shard_options(["--shard"])
-
-
-def test_single_tests_cannot_be_sharded(project):
-    with pytest.raises(ConfigError, match="whole feature folders"):
-        suite_paths(["tests/e2e/big/test_big.py::test_0"], "tests/e2e")
-    assert suite_paths(["-x", "tests/e2e/big"], "tests/e2e") == ([Path("tests/e2e/big")], ["-x"])
 
 
 def test_a_shard_runs_only_its_features(project):

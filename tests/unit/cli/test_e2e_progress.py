@@ -130,38 +130,6 @@ def test_failing_deploy_is_reported_as_such(pytester: pytest.Pytester):
     result.stdout.re_match_lines([r"beta\s+FAILED\s+0 passed, 1 errors.*"])
 
 
-def test_feature_group_scheduler_keeps_each_feature_on_one_worker(pytester: pytest.Pytester):
-    # GIVEN two features of four tests each, every test recording the worker it ran on
-    for feature in ("alpha", "beta"):
-        folder = pytester.path / "e2e" / feature
-        folder.mkdir(parents=True)
-        (folder / f"test_{feature}.py").write_text(
-            textwrap.dedent(
-                f"""
-                import os, time
-                import pytest
-
-                @pytest.mark.parametrize("i", range(4))
-                def test_{feature}(i):
-                    time.sleep(0.1)
-                    with open("{pytester.path}/ran.txt", "a") as ran:
-                        ran.write("{feature} " + os.environ["PYTEST_XDIST_WORKER"] + "\\n")
-                """
-            )
-        )
-
-    # WHEN they run on two workers with --dist loadgroup (fogbank's plugin supplies the scheduler)
-    result = pytester.runpytest_subprocess("-n", "2", "--dist", "loadgroup", "e2e")
-
-    # THEN every test ran, and each feature's tests all ran on one worker
-    result.assert_outcomes(passed=8)
-    workers: dict[str, set[str]] = {}
-    for line in (pytester.path / "ran.txt").read_text().splitlines():
-        feature, worker = line.split()
-        workers.setdefault(feature, set()).add(worker)
-    assert {feature: len(seen) for feature, seen in workers.items()} == {"alpha": 1, "beta": 1}
-
-
 def test_a_run_records_durations_and_a_partial_run_does_not(pytester: pytest.Pytester):
     # GIVEN two features (alpha has a failing test, but its deploy works) and no durations file yet
     _make_features(pytester)
