@@ -4,6 +4,13 @@ Credentials and region come from botocore's default chain (env, profile, contain
 
 Example:
     >>> import requests
+    >>> from botocore.credentials import Credentials
+    >>> auth = IamAuth(Credentials("AKIDEXAMPLE", "secret"), "us-east-1", "lambda")
+    >>> signed = auth(requests.Request("GET", "https://abc.lambda-url.us-east-1.on.aws/").prepare())
+    >>> signed.headers["Authorization"].split("/", 1)[0]
+    'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE'
+
+Example (skipped as a doctest: it needs AWS credentials and a deployed Function URL):
     >>> auth = build_iam_auth(url="https://abc.lambda-url.us-east-1.on.aws/", aws_service="lambda")  # doctest: +SKIP
     >>> requests.get("https://abc.lambda-url.us-east-1.on.aws/", auth=auth)  # doctest: +SKIP
 """

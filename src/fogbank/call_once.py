@@ -5,7 +5,7 @@ first worker to take the file lock runs it and stores its JSON-serialized result
 temp folder; every other worker waits on the lock and reuses that result. The optional `callback` runs when
 the generator closes (at fixture teardown), in every process.
 
-Example:
+Example (skipped as a doctest: it needs a pytest session):
     >>> @pytest.fixture(scope="session")  # doctest: +SKIP
     ... def layer(tmp_path_factory, worker_id):
     ...     yield from call_once(build_layer, tmp_path_factory, worker_id)
@@ -49,8 +49,19 @@ def call_once(
         worker_id: pytest-xdist's fixture ("master" without xdist, "gw0", "gw1", ... with it).
         callback: called when the generator is closed, whether the task succeeded or not.
 
-    Example:
-        >>> result = next(call_once(lambda: 42, tmp_path_factory, "master"))  # doctest: +SKIP
+    Example (two xdist workers of one run; a stand-in for pytest's tmp_path_factory):
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> run = tempfile.TemporaryDirectory()
+        >>> class TmpPathFactory:
+        ...     def getbasetemp(self): return Path(run.name, "popen-gw0")
+        >>> built = []
+        >>> def build_layer(): built.append(1); return {"layer": "abc"}
+        >>> [next(call_once(build_layer, TmpPathFactory(), worker)) for worker in ("gw0", "gw1")]
+        [{'layer': 'abc'}, {'layer': 'abc'}]
+        >>> len(built)  # gw1 reused gw0's result
+        1
+        >>> run.cleanup()
     """
     try:
         if worker_id == "master":

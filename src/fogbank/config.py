@@ -9,10 +9,14 @@ Keys (all optional):
     target = "local"                                                 # or "aws"
 
 Example:
+    >>> import tempfile
     >>> from fogbank.config import load_config
-    >>> config = load_config()  # doctest: +SKIP
-    >>> config.cdk_out.name  # doctest: +SKIP
-    'cdk.out'
+    >>> project = tempfile.TemporaryDirectory()
+    >>> _ = Path(project.name, "pyproject.toml").write_text('[tool.fogbank]\\ncdk_out = "build/cdk.out"\\n')
+    >>> config = load_config(Path(project.name))
+    >>> config.cdk_out.relative_to(config.root).as_posix(), config.target
+    ('build/cdk.out', 'local')
+    >>> project.cleanup()
 """
 
 from __future__ import annotations

@@ -9,9 +9,18 @@ headers and body in one `sendall` with TCP_NODELAY set. An application error is 
 `500 Internal Server Error`, as werkzeug answers it.
 
 Example:
-    >>> server = HttpServer("127.0.0.1", 0, app)  # doctest: +SKIP
-    >>> threading.Thread(target=server.serve_forever, daemon=True).start()  # doctest: +SKIP
-    >>> server.shutdown(); server.server_close()  # doctest: +SKIP
+    >>> import http.client, threading
+    >>> def app(environ, start_response):
+    ...     start_response("200 OK", [("Content-Type", "text/plain")])
+    ...     return [environ["PATH_INFO"].encode()]
+    >>> server = HttpServer("127.0.0.1", 0, app)
+    >>> threading.Thread(target=server.serve_forever, daemon=True).start()
+    >>> client = http.client.HTTPConnection(*server.server_address)
+    >>> client.request("GET", "/hello")
+    >>> response = client.getresponse()
+    >>> response.status, response.read()
+    (200, b'/hello')
+    >>> client.close(); server.shutdown(); server.server_close()
 """
 
 from __future__ import annotations

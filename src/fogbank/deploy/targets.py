@@ -7,7 +7,11 @@ credential chain and region.
 
 Example:
     >>> from fogbank.deploy.targets import resolve_target
-    >>> target = resolve_target("local", endpoint="http://127.0.0.1:4566")  # doctest: +SKIP
+    >>> target = resolve_target("local", endpoint="http://127.0.0.1:4566")
+    >>> target.name, target.endpoint_url
+    ('local', 'http://127.0.0.1:4566')
+
+Example (skipped as a doctest: it needs a running local cloud):
     >>> target.client("cloudformation").list_stacks()  # doctest: +SKIP
 """
 

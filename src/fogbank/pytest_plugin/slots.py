@@ -4,9 +4,17 @@ Each slot is a lock file in a folder that all workers of the run share; a proces
 locks with it, so a killed worker never holds a slot.
 
 Example:
-    >>> slots = StackSlots(Path(tempfile.mkdtemp()), count=2)  # doctest: +SKIP
-    >>> slot = slots.try_acquire()  # doctest: +SKIP
-    >>> slot.release()  # doctest: +SKIP
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> slots = StackSlots(Path(folder.name), count=2)
+    >>> first, second = slots.try_acquire(), slots.try_acquire()
+    >>> slots.try_acquire() is None  # both slots are held
+    True
+    >>> first.release()
+    >>> slots.try_acquire() is not None
+    True
+    >>> folder.cleanup()
 """
 
 from __future__ import annotations

@@ -2,8 +2,16 @@
 self-contained HTML file with the same data as JSON beside it.
 
 Example:
-    >>> from fogbank.report import RunReport, render_html
-    >>> html = render_html(RunReport.load(Path("cdk.out/fogbank-report.json")))  # doctest: +SKIP
+    >>> from datetime import datetime, timezone
+    >>> from fogbank.report import FeatureReport, RunReport, TestReport, render_html
+    >>> started = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> test = TestReport(nodeid="test_logger.py::test_ok", outcome="passed", started_at=started, duration_seconds=1)
+    >>> report = RunReport(run_id="r1", target="local", started_at=started,
+    ...                    features=[FeatureReport(name="logger", tests=[test])])
+    >>> report.counts()["passed"], report.outcome
+    (1, 'passed')
+    >>> render_html(report).startswith("<!doctype html>")
+    True
 """
 
 from __future__ import annotations

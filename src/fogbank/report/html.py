@@ -1,7 +1,16 @@
 """Render a RunReport as one self-contained HTML file (inline CSS and script, the data embedded as JSON).
 
 Example:
-    >>> html_path, json_path = write_report(report, Path("cdk.out/fogbank-report.html"))  # doctest: +SKIP
+    >>> import tempfile
+    >>> from datetime import datetime, timezone
+    >>> from pathlib import Path
+    >>> from fogbank.report import RunReport, write_report
+    >>> report = RunReport(run_id="r1", target="local", started_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> html_path, json_path = write_report(report, Path(folder.name, "fogbank-report.html"))
+    >>> json_path.name, RunReport.load(json_path) == report
+    ('fogbank-report.json', True)
+    >>> folder.cleanup()
 """
 
 from __future__ import annotations

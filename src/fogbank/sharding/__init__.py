@@ -1,10 +1,18 @@
 """Sharding: whole features spread over CI machines, balanced by recorded durations.
 
 Example:
+    >>> import tempfile
+    >>> from pathlib import Path
     >>> from fogbank.sharding import plan_for
-    >>> plan = plan_for([Path("tests/e2e")], shards=4)  # doctest: +SKIP
-    >>> [feature.name for feature in plan.shard(1).features]  # doctest: +SKIP
-    ['event_handler']
+    >>> suite = tempfile.TemporaryDirectory()
+    >>> for feature, tests in (("logger", 2), ("tracer", 1)):
+    ...     Path(suite.name, feature).mkdir()
+    ...     _ = Path(suite.name, feature, "infrastructure.py").write_text("")
+    ...     _ = Path(suite.name, feature, "test_it.py").write_text("def test_a(): pass\\n" * tests)
+    >>> plan = plan_for([Path(suite.name)], shards=2, durations_path=Path(suite.name, "durations.json"))
+    >>> [[feature.name for feature in shard.features] for shard in plan.shards]
+    [['logger'], ['tracer']]
+    >>> suite.cleanup()
 """
 
 from __future__ import annotations

@@ -5,8 +5,15 @@ with no `infrastructure.py` above it (inside the suite) is a feature of its own.
 deploys once and what a shard holds whole.
 
 Example:
-    >>> [f.name for f in discover_features([Path("tests/e2e")])]  # doctest: +SKIP
-    ['event_handler', 'idempotency', 'logger', 'metrics', 'parameters', 'parser', 'tracer']
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> suite = tempfile.TemporaryDirectory()
+    >>> Path(suite.name, "logger", "handlers").mkdir(parents=True)
+    >>> _ = Path(suite.name, "logger", "infrastructure.py").write_text("")
+    >>> _ = Path(suite.name, "logger", "test_logger.py").write_text("def test_a(): pass\\ndef test_b(): pass\\n")
+    >>> [(f.name, f.test_count) for f in discover_features([Path(suite.name)])]
+    [('logger', 2)]
+    >>> suite.cleanup()
 """
 
 from __future__ import annotations

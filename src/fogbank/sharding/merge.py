@@ -12,9 +12,18 @@ job summary) into one output folder; `update_durations` records the shards' meas
 durations file.
 
 Example:
-    >>> merged = merge_shards([Path("shard-1"), Path("shard-2")], Path("merged"))  # doctest: +SKIP
-    >>> merged.failed_features  # doctest: +SKIP
-    ['tracer']
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> run = Path(folder.name)
+    >>> for shard, feature, ok in (("shard-1", "logger", True), ("shard-2", "tracer", False)):
+    ...     (run / shard).mkdir()
+    ...     summary = {"wall_seconds": 60.0, "features": {feature: {"ok": ok}}}
+    ...     _ = (run / shard / "summary.json").write_text(json.dumps(summary))
+    >>> merged = merge_shards([run / "shard-1", run / "shard-2"], run / "merged")
+    >>> merged.failed_features, sorted(p.name for p in (run / "merged").iterdir())
+    (['tracer'], ['junit.xml', 'summary.json', 'summary.md'])
+    >>> folder.cleanup()
 """
 
 from __future__ import annotations

@@ -5,9 +5,18 @@ shard's; features are concatenated (sorted by name, then worker), notes too. Cou
 by `RunReport` itself.
 
 Example:
-    >>> merged = merge_run_reports([Path("shard-1/report.json"), Path("shard-2/report.json")])  # doctest: +SKIP
-    >>> merged.shards  # doctest: +SKIP
-    ['shard-1', 'shard-2']
+    >>> import tempfile
+    >>> from datetime import datetime, timezone
+    >>> from pathlib import Path
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> paths = [Path(folder.name, shard, "report.json") for shard in ("shard-1", "shard-2")]
+    >>> for hour, path in enumerate(paths):
+    ...     started = datetime(2026, 1, 1, hour, tzinfo=timezone.utc)
+    ...     _ = RunReport(run_id="r1", target="local", started_at=started, wall_seconds=60 * (hour + 1)).save_json(path)
+    >>> merged = merge_run_reports(paths)
+    >>> merged.shards, merged.started_at.hour, merged.wall_seconds
+    (['shard-1', 'shard-2'], 0, 120.0)
+    >>> folder.cleanup()
 """
 
 from __future__ import annotations

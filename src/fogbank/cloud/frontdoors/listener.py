@@ -5,9 +5,14 @@ HTTP/1.1 with keep-alive, Nagle off, one thread per connection; request bodies b
 door) and waits, on a deadline, for the connection threads to end.
 
 Example:
-    >>> listener = HttpListener("127.0.0.1", 0, lambda request: HttpResponse(200, [], b"ok"))  # doctest: +SKIP
-    >>> listener.port  # doctest: +SKIP
-    41234
+    >>> import http.client
+    >>> listener = HttpListener("127.0.0.1", 0, lambda request: HttpResponse(200, [], request.raw_path.encode()))
+    >>> client = http.client.HTTPConnection("127.0.0.1", listener.port)
+    >>> client.request("GET", "/prod/items")
+    >>> response = client.getresponse()
+    >>> response.status, response.read()
+    (200, b'/prod/items')
+    >>> client.close(); listener.close()
 """
 
 from __future__ import annotations

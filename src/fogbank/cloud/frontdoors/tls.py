@@ -1,8 +1,17 @@
 """A certificate authority per local cloud, and a server certificate for the AWS host names it serves.
 
 Example:
-    >>> authority = LocalAuthority.create(["*.execute-api.us-east-1.amazonaws.com"])  # doctest: +SKIP
-    >>> authority.write(Path("/tmp/x"))  # doctest: +SKIP
+    >>> import tempfile
+    >>> from cryptography import x509
+    >>> authority = LocalAuthority.create(["*.execute-api.us-east-1.amazonaws.com"])
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> files = authority.write(Path(folder.name))
+    >>> cert = x509.load_pem_x509_certificate(files.server_cert.read_bytes())
+    >>> cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+    ['*.execute-api.us-east-1.amazonaws.com']
+    >>> authority.ca_pem.decode() in files.bundle.read_text()  # the trust bundle holds the new CA
+    True
+    >>> folder.cleanup()
 """
 
 from __future__ import annotations

@@ -3,10 +3,23 @@
 The runtime client in the worker process long-polls `invocation/next`; fogbank hands it one invocation at a
 time with `submit()` and waits for the outcome (`response`, `error`, `init/error`, or the process exiting).
 
-Example:
-    >>> api = RuntimeApi()  # doctest: +SKIP
-    >>> api.address  # doctest: +SKIP
-    '127.0.0.1:40123'
+Example (the runtime's side played by http.client):
+    >>> import http.client
+    >>> api = RuntimeApi()
+    >>> invocation = Invocation("req-1", b'{"a": 1}', "arn:aws:lambda:us-east-1:123456789012:function:f", "", 3)
+    >>> api.submit(invocation)
+    >>> runtime = http.client.HTTPConnection(api.address)
+    >>> runtime.request("GET", "/2018-06-01/runtime/invocation/next")
+    >>> event = runtime.getresponse()
+    >>> event.getheader("Lambda-Runtime-Aws-Request-Id"), event.read()
+    ('req-1', b'{"a": 1}')
+    >>> runtime.request("POST", "/2018-06-01/runtime/invocation/req-1/response", body=b'"done"')
+    >>> runtime.getresponse().status
+    202
+    >>> outcome = api.wait(invocation, delivered_within=5, finished_within=5)
+    >>> outcome.kind.value, outcome.payload
+    ('response', b'"done"')
+    >>> runtime.close(); api.close()
 """
 
 from __future__ import annotations

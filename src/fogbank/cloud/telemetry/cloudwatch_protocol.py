@@ -6,9 +6,10 @@ to moto's query-protocol implementation: request re-encoded as a query form, mot
 CloudWatch's output shape, re-encoded as CBOR.
 
 Example:
-    >>> call = decode_request(request)  # doctest: +SKIP
-    >>> call.operation, call.protocol  # doctest: +SKIP
-    ('GetMetricData', 'cbor')
+    >>> path = "/service/GraniteServiceVersion20100801/operation/ListMetrics"
+    >>> body = b"\\xa1iNamespacecApp"  # CBOR for {"Namespace": "App"}
+    >>> decode_request(AwsRequest.build("POST", path, {"Smithy-Protocol": "rpc-v2-cbor"}, body))
+    CloudWatchCall(operation='ListMetrics', params={'Namespace': 'App'}, protocol='cbor')
 """
 
 from __future__ import annotations

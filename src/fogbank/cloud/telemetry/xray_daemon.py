@@ -4,10 +4,15 @@ The SDK sends one datagram per (sub)segment: a header line `{"format": "json", "
 then the segment document.
 
 Example:
-    >>> daemon = XRayDaemon(on_documents=print).start()  # doctest: +SKIP
-    >>> daemon.address  # doctest: +SKIP
-    '127.0.0.1:40123'
-    >>> daemon.stop()  # doctest: +SKIP
+    >>> import queue, socket
+    >>> received = queue.Queue()
+    >>> daemon = XRayDaemon(on_documents=received.put).start()
+    >>> host, port = daemon.address.split(":")
+    >>> with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sdk:
+    ...     _ = sdk.sendto(b'{"format": "json", "version": 1}\\n{"id": "a"}', (host, int(port)))
+    >>> received.get(timeout=5)
+    ['{"id": "a"}']
+    >>> daemon.stop()
 """
 
 from __future__ import annotations

@@ -5,9 +5,11 @@ responses githubkit validates against GitHub's OpenAPI description; this module 
 few fields fogbank reads.
 
 Example:
-    >>> from githubkit_schemas.latest.models import Label as LabelModel  # doctest: +SKIP
-    >>> label_of(LabelModel.model_validate(payload)).name  # doctest: +SKIP
-    'bug'
+    >>> from githubkit_schemas.latest.models import Label as LabelModel
+    >>> payload = {"id": 1, "node_id": "L1", "url": "https://x/labels/bug", "name": "bug", "description": None,
+    ...            "color": "d73a4a", "default": True, "archived_at": None, "archived_by": None}
+    >>> label_of(LabelModel.model_validate(payload))
+    Label(name='bug', color='d73a4a', description='')
 """
 
 from __future__ import annotations

@@ -2,7 +2,10 @@
 
 Example:
     >>> listener = AlbListener(arn="l1", port=80, default_actions=[FixedResponse(404, "text/plain", "nope")])
-    >>> door = AlbDoor(invoke=None, target_groups={})  # doctest: +SKIP
+    >>> door = AlbDoor(listener, target_groups={}, invoke=None)  # no Lambda target: invoke is never called
+    >>> response = door.handle(HttpRequest("GET", "/missing", "", [("Host", "lb.local")], b""))
+    >>> response.status, response.body
+    (404, b'nope')
 """
 
 from __future__ import annotations
