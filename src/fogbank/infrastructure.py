@@ -3,7 +3,7 @@
 A feature folder holds `infrastructure.py` (a BaseInfrastructure subclass), `handlers/*.py` (one Lambda
 function each) and its tests. The feature name is the folder name with `_` replaced by `-`.
 
-Example:
+Example (skipped as a doctest: it runs CDK synth and deploys a stack):
     >>> class LoggerStack(BaseInfrastructure):  # doctest: +SKIP
     ...     def create_resources(self) -> None:
     ...         self.create_lambda_functions(function_props={"timeout": Duration.seconds(10)})

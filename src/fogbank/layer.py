@@ -5,7 +5,7 @@ chosen architecture, binary wheels only, for the running Python's version. boto3
 Lambda runtime provides them), `__pycache__` folders and `tests` folders are pruned. A hash of every input
 is kept in `<cdk.out>/layer_build.diff`; when it matches, the build is skipped.
 
-Example:
+Example (skipped as a doctest: it runs pip):
     >>> from fogbank.layer import LayerBuilder
     >>> layer_dir = LayerBuilder().build()  # doctest: +SKIP
     >>> (layer_dir / "python").is_dir()  # doctest: +SKIP

@@ -9,7 +9,7 @@ Next to the assembly a `cdk_app_V<major><minor>.py` is written, as in the seed, 
 re-synthesize (`npx cdk synth --app "python cdk.out/<feature>/cdk_app_V311.py"`) or deploy the assembly
 (`npx cdk deploy --app cdk.out/<feature>`).
 
-Example:
+Example (skipped as a doctest: it runs CDK synth):
     >>> assembly_dir = synthesize(MyFeatureStack())  # doctest: +SKIP
     >>> sorted(p.name for p in assembly_dir.glob("*.template.json"))  # doctest: +SKIP
     ['fogbank-my-feature.template.json']

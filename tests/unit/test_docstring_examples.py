@@ -71,7 +71,9 @@ def test_every_skipped_example_in_src_says_why_it_is_skipped() -> None:
     problems = [
         problem
         for path in modules
-        for problem in unexplained_skips(path.read_text(encoding="utf-8"), str(path.relative_to(SOURCE.parents[1])))
+        for problem in unexplained_skips(
+            path.read_text(encoding="utf-8"), str(path.relative_to(SOURCE.parents[1]))
+        )
     ]
     # THEN every one has it
     assert not problems, "\n".join(problems)

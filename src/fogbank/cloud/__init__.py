@@ -1,6 +1,6 @@
 """The local cloud: fogbank's embedded default target.
 
-Example:
+Example (skipped as a doctest: it starts a local cloud):
     >>> from fogbank.cloud import LocalCloud
     >>> with LocalCloud() as cloud:  # doctest: +SKIP
     ...     print(cloud.endpoint)

@@ -4,7 +4,7 @@ Components never receive it: each gets typed protocols in its constructor (`fogb
 wired in `fogbank.cloud.wiring`). The view keeps the attribute names tests and tools used before
 (`ctx.endpoint`, `ctx.account_id`, `ctx.telemetry`, `ctx.lambda_`, `ctx.frontdoors`, `ctx.client(...)`).
 
-Example:
+Example (skipped as a doctest: it starts a local cloud):
     >>> with LocalCloud() as cloud:  # doctest: +SKIP
     ...     cloud.context.lambda_.worker_pids()
     []

@@ -1,6 +1,6 @@
 """LocalCloud: an AWS-compatible endpoint on 127.0.0.1 that runs Lambda functions as real processes.
 
-Example:
+Example (skipped as a doctest: it starts a local cloud):
     >>> from fogbank.cloud import LocalCloud
     >>> with LocalCloud() as cloud:  # doctest: +SKIP
     ...     boto3.client("s3", endpoint_url=cloud.endpoint).list_buckets()
@@ -227,7 +227,7 @@ class LocalCloud:
     def restore_env(previous: dict[str, str | None]) -> None:
         """Undo `apply_env`: put back each variable's previous value, or remove it if it was unset.
 
-        Example:
+        Example (skipped as a doctest: it starts a local cloud):
             >>> previous = cloud.apply_env()  # doctest: +SKIP
             >>> LocalCloud.restore_env(previous)  # doctest: +SKIP
         """

@@ -7,9 +7,16 @@ the order a deploy needs them, while the cloud waits for its first requests; wha
 the thread got to it, the request loads itself, as before (the import lock and the client factory's lock
 keep the work from being done twice).
 
-Example:
-    >>> warm = WarmUp(clients).start()  # doctest: +SKIP
-    >>> warm.stop()  # doctest: +SKIP
+Example (the cloud passes its client factory; here a list records which clients were asked for):
+    >>> import time
+    >>> built = []
+    >>> warm = WarmUp(built.append, services=["sqs", "sns"]).start()
+    >>> deadline = time.monotonic() + 30
+    >>> while not warm.finished and time.monotonic() < deadline:
+    ...     time.sleep(0.01)
+    >>> built
+    ['sqs', 'sns']
+    >>> warm.stop()  # what the cloud calls on stop; ends a warm-up still in progress after its current step
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The same code runs against the local cloud and AWS (boto3 picks up AWS_ENDPOINT_URL); every helper waits on a
 deadline and returns as soon as the data is there.
 
-Example:
+Example (skipped as a doctest: it needs a deployed stack):
     >>> from fogbank.data_fetcher import get_lambda_response, get_logs
     >>> response, execution_time = get_lambda_response(function_arn)  # doctest: +SKIP
     >>> logs = get_logs(function_name=function_name, start_time=execution_time)  # doctest: +SKIP

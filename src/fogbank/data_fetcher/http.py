@@ -1,6 +1,6 @@
 """HTTP requests to front doors, retried while the endpoint is not reachable yet.
 
-Example:
+Example (skipped as a doctest: it needs a deployed stack):
     >>> get_http_response(requests.Request("GET", url))  # doctest: +SKIP
 """
 

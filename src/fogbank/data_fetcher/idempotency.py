@@ -1,6 +1,6 @@
 """Read Powertools idempotency records from DynamoDB (the seed's get_ddb_idempotency_record).
 
-Example:
+Example (skipped as a doctest: it needs a deployed stack):
     >>> get_ddb_idempotency_record(function_name="my-fn", table_name=outputs["IdempotencyTable"])  # doctest: +SKIP
     1
 """

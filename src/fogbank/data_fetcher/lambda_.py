@@ -1,6 +1,6 @@
 """Invoke Lambda functions and time them (the seed's get_lambda_response helpers).
 
-Example:
+Example (skipped as a doctest: it needs a deployed stack):
     >>> response, execution_time = get_lambda_response(function_arn, payload='{"a": 1}')  # doctest: +SKIP
     >>> response["Payload"].read()  # doctest: +SKIP
 """

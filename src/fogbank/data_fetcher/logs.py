@@ -1,6 +1,6 @@
 """Read a function's Powertools Logger lines from CloudWatch Logs (the seed's get_logs and LogFetcher).
 
-Example:
+Example (skipped as a doctest: it needs a deployed stack):
     >>> logs = get_logs(function_name="my-fn", start_time=execution_time, minimum_log_entries=2)  # doctest: +SKIP
     >>> len(logs.get_cold_start_log())  # doctest: +SKIP
     1

@@ -1,6 +1,6 @@
 """Read CloudWatch metric values (the seed's get_metrics).
 
-Example:
+Example (skipped as a doctest: it needs a deployed stack):
     >>> get_metrics("App", start, "SuccessfulBooking", dimensions=[{"Name": "service", "Value": "booking"}])  # doctest: +SKIP
     [3.0]
 """

@@ -1,6 +1,6 @@
 """Read X-Ray traces and their subsegments (the seed's get_traces and TraceFetcher).
 
-Example:
+Example (skipped as a doctest: it needs a deployed stack):
     >>> trace = get_traces(filter_expression='service(id(name: "my-fn"))', start_date=execution_time)  # doctest: +SKIP
     >>> trace.get_annotation(key="ColdStart", value=True)  # doctest: +SKIP
 """

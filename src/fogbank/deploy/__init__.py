@@ -2,7 +2,7 @@
 
 Submodules are imported on first use, so `import fogbank.deploy.targets` stays cheap (no boto3).
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud and CDK synth):
     >>> from fogbank.deploy import deploy_stack, resolve_target
     >>> outputs = deploy_stack(resolve_target("local"), Path("cdk.out/my-feature"), "my-stack")  # doctest: +SKIP
 """

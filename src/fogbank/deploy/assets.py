@@ -6,7 +6,7 @@ With a `zip_cache` folder, a directory's zip is kept there under its asset id (a
 key is), so a fresh cloud gets the layer without zipping it again (about 1.7 s for a 16 MB layer).
 On the local cloud a missing asset bucket is created; on AWS it is an error that says how to bootstrap.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> from fogbank.deploy.assets import publish_assets
     >>> publish_assets(target, Path("cdk.out/my-feature"))  # doctest: +SKIP
     PublishReport(uploaded=2, skipped=0)

@@ -6,7 +6,7 @@ is deployed as the `CDKToolkit` stack with the parameters the CLI passes by defa
 and execution roles, and the `/cdk-bootstrap/<qualifier>/version` parameter. `npx cdk bootstrap` against the
 local cloud gives the same stack; either way `npx cdk deploy` then works with any synthesizer.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> bootstrap_local(target)  # doctest: +SKIP
     BootstrapResult(bucket='cdk-hnb659fds-assets-123456789012-us-east-1', version_parameter='/cdk-bootstrap/hnb659fds/version', stack_status='CREATE_COMPLETE')
 """

@@ -5,7 +5,7 @@
 parallel callers (xdist workers, a CI job next to a test run) install it once; a marker file written after a
 successful install tells a complete install from one that was interrupted (that one is removed and redone).
 
-Example:
+Example (skipped as a doctest: it installs the CDK CLI with npm):
     >>> cdk = ensure_cdk_cli()  # doctest: +SKIP
     >>> subprocess.run([str(cdk), "--version"])  # doctest: +SKIP
 

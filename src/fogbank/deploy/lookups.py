@@ -3,7 +3,7 @@
 When a synthesized assembly lists missing context, each entry is answered with boto3 against the target, in
 the shape the CDK CLI writes to cdk.context.json, and the feature is synthesized again.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> values = resolve_missing_context(target, manifest["missing"])  # doctest: +SKIP
     >>> values["vpc-provider:account=123456789012:filter.isDefault=true:..."]["vpcId"]  # doctest: +SKIP
     'vpc-12345678'

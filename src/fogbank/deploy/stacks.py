@@ -5,7 +5,7 @@ growing interval (at most 2 s on AWS, 50 ms on the local cloud), so it returns a
 a rich spinner shows the latest event. On a failure the failing stack events are printed and raised in a
 DeployError.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> from fogbank.deploy.stacks import deploy_stack, delete_stack
     >>> outputs = deploy_stack(target, Path("cdk.out/my-feature"), "fogbank-my-feature-1a2b3c")  # doctest: +SKIP
     >>> delete_stack(target, "fogbank-my-feature-1a2b3c")  # doctest: +SKIP

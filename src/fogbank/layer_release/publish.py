@@ -4,7 +4,7 @@ Each layer version's description carries the archive's sha256 (`<dist> <version>
 that already has a version with that description is left as it is ("unchanged"), so re-running a release is
 safe. A failure in one region is recorded and the others go on.
 
-Example:
+Example (skipped as a doctest: it needs real AWS):
     >>> publisher = LayerPublisher(clients=boto3_clients())  # doctest: +SKIP
     >>> record = publisher.publish(library, {"x86_64": archive}, regions=("eu-west-1",))  # doctest: +SKIP
     >>> record.entries[0].status  # doctest: +SKIP

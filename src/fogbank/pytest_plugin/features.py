@@ -1,6 +1,6 @@
 """The `infrastructure` fixture of one feature folder.
 
-Example:
+Example (skipped as a doctest: it needs a pytest session):
     >>> holder = make_feature_fixture(Path("tests/e2e/logger/infrastructure.py"))  # doctest: +SKIP
 """
 

@@ -4,7 +4,7 @@ A pytest-xdist worker knows the indices of the tests it was sent and has not run
 scheduler sends each worker its next feature before the current one ends); without xdist, the rest of
 `session.items` is the queue.
 
-Example:
+Example (skipped as a doctest: it needs a pytest session):
     >>> upcoming_items(item)  # doctest: +SKIP
     [<Function test_two>, <Function test_cold_start>]
 """

@@ -10,7 +10,7 @@ ends early (-x, Ctrl-C): `close()` waits for deploys in flight, then deletes wha
 A `StackObserver` (the run report's recorder) sees each deploy and delete on the thread that does it, and
 collects a feature's data on the caller's thread before its stack is deleted.
 
-Example:
+Example (skipped as a doctest: it deploys stacks into a running local cloud):
     >>> pipeline = StackPipeline(lambda: target, StackSlots(folder, 4))  # doctest: +SKIP
     >>> pipeline.deploy_ahead([Path("tests/e2e/tracer")])  # doctest: +SKIP
     >>> outputs = pipeline.acquire(Path("tests/e2e/tracer"))  # doctest: +SKIP

@@ -1,6 +1,6 @@
 """The per-process deploy target of a pytest session: a LocalCloud started on first use, or AWS.
 
-Example:
+Example (skipped as a doctest: it starts a local cloud):
     >>> targets = SessionTargets(default_name="local")  # doctest: +SKIP
     >>> targets.get(None).endpoint_url  # doctest: +SKIP
     'http://127.0.0.1:40123'

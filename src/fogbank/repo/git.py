@@ -1,6 +1,6 @@
 """A local git checkout, read through ``git`` subprocess calls (argument lists, never a shell).
 
-Example:
+Example (skipped as a doctest: it runs git):
     >>> from pathlib import Path
     >>> Git(Path(".")).root  # doctest: +SKIP
     PosixPath('/work/main')

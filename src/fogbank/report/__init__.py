@@ -5,7 +5,7 @@ Example:
     >>> from datetime import datetime, timezone
     >>> from fogbank.report import FeatureReport, RunReport, TestReport, render_html
     >>> started = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    >>> test = TestReport(nodeid="test_logger.py::test_ok", outcome="passed", started_at=started, duration_seconds=1)
+    >>> test = TestReport(nodeid="test_log.py::test_ok", outcome="passed", started_at=started, duration_seconds=1)
     >>> report = RunReport(run_id="r1", target="local", started_at=started,
     ...                    features=[FeatureReport(name="logger", tests=[test])])
     >>> report.counts()["passed"], report.outcome

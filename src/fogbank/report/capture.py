@@ -4,7 +4,7 @@ session (payload, response, request id) and front-door requests sent with `data_
 Only recording happens here (cheap, in memory, thread-safe); the report matches these records to the
 invocations it reads back from CloudWatch Logs. Nothing is recorded until `enable()` is called.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> enable()  # doctest: +SKIP
     >>> boto3.client("lambda").invoke(FunctionName="fn", Payload=b"{}")  # doctest: +SKIP
     >>> invokes_between(start, end)[0].request_id  # doctest: +SKIP

@@ -7,7 +7,7 @@ known to have caused is there (every Invoke the test made has its REPORT line; e
 a trace has that trace with its function segment), and returns at once when it is. What is still missing at
 the deadline is said in a note, never waited for with a fixed sleep.
 
-Example:
+Example (skipped as a doctest: it needs a deployed stack):
     >>> found = collect_invocations(target, "fogbank-logger-1a2b", since, until, invokes)  # doctest: +SKIP
     >>> found.invocations[0].logs[0].message  # doctest: +SKIP
     'START RequestId: ...'

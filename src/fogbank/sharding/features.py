@@ -10,7 +10,7 @@ Example:
     >>> suite = tempfile.TemporaryDirectory()
     >>> Path(suite.name, "logger", "handlers").mkdir(parents=True)
     >>> _ = Path(suite.name, "logger", "infrastructure.py").write_text("")
-    >>> _ = Path(suite.name, "logger", "test_logger.py").write_text("def test_a(): pass\\ndef test_b(): pass\\n")
+    >>> _ = Path(suite.name, "logger", "test_logger.py").write_text("def test_a(): pass\\n" * 2)
     >>> [(f.name, f.test_count) for f in discover_features([Path(suite.name)])]
     [('logger', 2)]
     >>> suite.cleanup()

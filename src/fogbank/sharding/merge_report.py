@@ -12,7 +12,8 @@ Example:
     >>> paths = [Path(folder.name, shard, "report.json") for shard in ("shard-1", "shard-2")]
     >>> for hour, path in enumerate(paths):
     ...     started = datetime(2026, 1, 1, hour, tzinfo=timezone.utc)
-    ...     _ = RunReport(run_id="r1", target="local", started_at=started, wall_seconds=60 * (hour + 1)).save_json(path)
+    ...     report = RunReport(run_id="r1", target="local", started_at=started, wall_seconds=60 * (hour + 1))
+    ...     _ = report.save_json(path)
     >>> merged = merge_run_reports(paths)
     >>> merged.shards, merged.started_at.hour, merged.wall_seconds
     (['shard-1', 'shard-2'], 0, 120.0)

@@ -4,7 +4,7 @@ Applications, configuration profiles and hosted versions stay moto's; this handl
 routes below and returns None for the rest. A deployment completes at once (the local cloud has no
 gradual rollout or bake time); its state is COMPLETE as soon as StartDeployment returns.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> appconfig = boto3.client("appconfig", endpoint_url=cloud.endpoint)  # doctest: +SKIP
     >>> appconfig.create_environment(ApplicationId=app_id, Name="dev")["State"]  # doctest: +SKIP
     'ReadyForDeployment'

@@ -3,7 +3,7 @@
 It returns what was last deployed (StartDeployment) of a hosted configuration profile to an environment,
 as Powertools' `get_app_config` reads it. Identifiers may be ids or names, as on AWS.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> data = boto3.client("appconfigdata", endpoint_url=cloud.endpoint)  # doctest: +SKIP
     >>> token = data.start_configuration_session(ApplicationIdentifier="app", EnvironmentIdentifier="dev",
     ...     ConfigurationProfileIdentifier="features")["InitialConfigurationToken"]  # doctest: +SKIP

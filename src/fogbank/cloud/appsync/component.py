@@ -1,6 +1,6 @@
 """AppSyncComponent: serves every deployed GraphQL API at its AWS URL through the front doors' TLS edge.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> appsync = AppSyncComponent(site, lambda_=lambda_component, edge=frontdoors)  # doctest: +SKIP
     >>> appsync.put_api(GraphqlApiModel("abc", "demo", "us-east-1", "123456789012", ("API_KEY",)))  # doctest: +SKIP
     >>> requests.post("https://abc.appsync-api.us-east-1.amazonaws.com/graphql", ...)  # doctest: +SKIP

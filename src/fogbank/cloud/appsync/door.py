@@ -1,8 +1,18 @@
 """The HTTP endpoint of one GraphQL API: `POST https://<api id>.appsync-api.<region>.amazonaws.com/graphql`.
 
-Example:
-    >>> door = GraphqlDoor(api, invoker)  # doctest: +SKIP
-    >>> door.handle(HttpRequest("POST", "/graphql", "", headers, b'{"query": "{ hello }"}'))  # doctest: +SKIP
+Example (no resolvers, so nothing is invoked: `hello` takes the root's property, null):
+    >>> import time
+    >>> from fogbank.cloud.appsync.model import ApiKeyModel
+    >>> from fogbank.cloud.appsync.schema import build_appsync_schema
+    >>> api = GraphqlApiModel("abc", "demo", "us-east-1", "123456789012", auth_modes=("API_KEY",))
+    >>> api.schema = build_appsync_schema("type Query { hello: String }")
+    >>> api.api_keys["da2-key"] = ApiKeyModel("da2-key", expires=int(time.time()) + 3600)
+    >>> door = GraphqlDoor(api, invoker=None)
+    >>> body = b'{"query": "{ hello }"}'
+    >>> door.handle(HttpRequest("POST", "/graphql", "", [("x-api-key", "da2-key")], body)).body
+    b'{"data":{"hello":null}}'
+    >>> door.handle(HttpRequest("POST", "/graphql", "", [], body)).status  # no API key
+    401
 """
 
 from __future__ import annotations

@@ -6,10 +6,21 @@ resolvers run their functions in order, each seeing the previous one's result in
 without a resolver take the parent's property of the same name. A failed field is null with an error;
 the rest of the data stays (partial data), as on AppSync.
 
-Example:
-    >>> executor = GraphqlExecutor(api, invoker)  # doctest: +SKIP
-    >>> executor.execute(GraphqlRequest("{ hello }"), "API_KEY", RequestContext(None, {}))  # doctest: +SKIP
-    {'data': {'hello': 'world'}}
+Example (a Python class plays the Lambda function behind the ResolverInvoker protocol):
+    >>> import json
+    >>> from fogbank.cloud.appsync.model import DataSourceModel, ResolverModel
+    >>> from fogbank.cloud.appsync.schema import build_appsync_schema
+    >>> api = GraphqlApiModel("abc", "demo", "us-east-1", "123456789012", auth_modes=("API_KEY",))
+    >>> api.schema = build_appsync_schema("type Query { hello(name: String): String }")
+    >>> api.data_sources["fn"] = DataSourceModel("fn", "AWS_LAMBDA", "arn:fn")
+    >>> api.resolvers[("Query", "hello")] = ResolverModel("Query", "hello", "UNIT", data_source="fn")
+    >>> class Greeter:
+    ...     def invoke(self, function, payload):
+    ...         event = json.loads(payload)  # AppSync's direct Lambda resolver event
+    ...         return InvokeResult(200, json.dumps(f"hi {event['arguments']['name']}").encode())
+    >>> request = GraphqlRequest('{ hello(name: "ann") }')
+    >>> GraphqlExecutor(api, Greeter()).execute(request, "API_KEY", RequestContext(None, {}))
+    {'data': {'hello': 'hi ann'}}
 """
 
 from __future__ import annotations

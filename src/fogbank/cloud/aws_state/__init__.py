@@ -6,5 +6,7 @@ so that a moto upgrade fails loudly here instead of somewhere downstream.
 
 Example:
     >>> from fogbank.cloud.aws_state import server_app
-    >>> app = server_app.create()  # doctest: +SKIP
+    >>> app = server_app.create()  # a WSGI application; fogbank's HttpServer serves it
+    >>> callable(app)
+    True
 """

@@ -5,7 +5,7 @@ exists, even when that stage now serves a newer deployment. AWS refuses only whi
 deployment itself. When a Deployment with StageName is replaced, the old one no longer serves the stage, so it
 is removed from moto's state here.
 
-Example:
+Example (skipped as a doctest: it needs a deployed REST API in moto's state):
     >>> forget_deployment("abc123", "dep1", account_id="123456789012", region="us-east-1")  # doctest: +SKIP
 """
 

@@ -4,8 +4,9 @@ moto serves AppConfig's control plane for applications and profiles but has no L
 data plane; fogbank's appconfigdata needs to find them by name or id, and read hosted content.
 
 Example:
-    >>> find_application("my-app", account_id="123456789012", region="us-east-1")  # doctest: +SKIP
-    'a1b2c3d'
+    >>> app = _backend("123456789012", "eu-north-1").create_application("my-app", None, {})
+    >>> find_application("my-app", account_id="123456789012", region="eu-north-1") == app.id
+    True
 """
 
 from __future__ import annotations

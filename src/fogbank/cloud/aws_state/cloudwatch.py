@@ -4,9 +4,9 @@ moto compares timestamps with naive UTC datetimes; an aware datetime breaks ever
 timestamp is normalised here.
 
 Example:
-    >>> put_metric_data("us-east-1", "App", [{"MetricName": "Hits", "Value": 1.0}])  # doctest: +SKIP
-    >>> [d.name for d in stored_datums("us-east-1")]  # doctest: +SKIP
-    ['Hits']
+    >>> put_metric_data("eu-north-1", "App", [{"MetricName": "Hits", "Value": 1.0}])
+    >>> [(d.namespace, d.name, d.values) for d in stored_datums("eu-north-1")]
+    [('App', 'Hits', (1.0,))]
 """
 
 from __future__ import annotations

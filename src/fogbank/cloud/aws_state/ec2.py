@@ -5,9 +5,9 @@ AWS's default VPC keeps its ids for the life of the account, and the CDK CLI (an
 when the EC2 state of a region is first used; drawing them from a seeded generator instead keeps a cached
 lookup valid for the next LocalCloud.
 
-Example:
-    >>> ensure_stable_default_vpc(account_id="123456789012", region="us-east-1")  # doctest: +SKIP
-    'vpc-...'
+Example (the same id in every process):
+    >>> ensure_stable_default_vpc(account_id="123456789012", region="eu-south-2")
+    'vpc-f0ddb8bc1054d3398'
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Moto names every load balancer `<name>-1.<region>.elb.amazonaws.com`; on the local cloud a load balancer is
 reached at its own loopback address, so that address becomes its DNSName in moto's state too.
 
-Example:
+Example (skipped as a doctest: it needs a load balancer in moto's state):
     >>> set_dns_name(lb_arn, "127.3.4.5", account_id="123456789012", region="us-east-1")  # doctest: +SKIP
 """
 

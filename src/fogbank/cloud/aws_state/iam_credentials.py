@@ -4,7 +4,14 @@ moto returns a secret access key only from CreateAccessKey; a server that verifi
 it up by access key id, which no public API offers.
 
 Example:
-    >>> find_access_key("AKIA-NOT-THERE") is None  # doctest: +SKIP
+    >>> from moto.iam.models import iam_backends
+    >>> iam = iam_backends["123456789012"]["global"]
+    >>> _ = iam.create_user("us-east-1", "doctest-user")
+    >>> key = iam.create_access_key("doctest-user")  # what CreateAccessKey stores
+    >>> found = find_access_key(key.access_key_id)
+    >>> found.user_arn, found.secret_access_key == key.secret_access_key
+    ('arn:aws:iam::123456789012:user/doctest-user', True)
+    >>> find_access_key("AKIA-NOT-THERE") is None
     True
 """
 

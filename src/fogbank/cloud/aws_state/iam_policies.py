@@ -6,8 +6,16 @@ secrets and Lambda functions. Each returns JSON text exactly as stored (or None 
 parsing and caching are the IAM component's business.
 
 Example:
-    >>> role_policies("123456789012", "MyRole")  # doctest: +SKIP
-    [('inline:Default', '{"Version": ...}'), ('arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole', ...)]
+    >>> from moto.iam.models import iam_backends
+    >>> iam = iam_backends["123456789012"]["global"]
+    >>> _ = iam.create_role("DocRole", "{}", "/", None, "", [], None)  # what CreateRole stores
+    >>> statement = '{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}'
+    >>> document = '{"Version": "2012-10-17", "Statement": [%s]}' % statement
+    >>> iam.put_role_policy("DocRole", "Default", document)
+    >>> role_policies("123456789012", "DocRole") == [("inline:Default", document)]
+    True
+    >>> role_policies("123456789012", "NoSuchRole")
+    []
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ through the local cloud that every front-door request used to pay. No cache: eve
 AddPermission / RemovePermission left it.
 
 Example:
-    >>> resource_policy("arn:aws:lambda:us-east-1:123456789012:function:f", account_id="123456789012", region="us-east-1")  # doctest: +SKIP
-    {'Version': '2012-10-17', 'Id': 'default', 'Statement': [...]}
+    >>> resource_policy("arn:aws:lambda:eu-north-1:123456789012:function:none", account_id="1", region="x")
+    {'Statement': []}
 """
 
 from __future__ import annotations

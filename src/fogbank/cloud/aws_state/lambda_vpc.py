@@ -3,7 +3,7 @@
 GetFunction and GetFunctionConfiguration then say which VPC a function is in, as Lambda does, so a test can
 check that a function built with `vpc=ec2.Vpc(...)` landed in that VPC.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> install()  # doctest: +SKIP
     >>> lam.get_function_configuration(FunctionName="in-vpc")["VpcConfig"]["VpcId"]  # doctest: +SKIP
     'vpc-0a1b2c3d'

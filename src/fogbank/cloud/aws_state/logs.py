@@ -1,9 +1,10 @@
 """CloudWatch Logs' stored events in moto (pinned 5.2.5): write lines, read them back for filtering.
 
 Example:
-    >>> put_events("us-east-1", "/aws/lambda/f", "2024/01/01/[$LATEST]abc", [(1700000000000, "hi")])  # doctest: +SKIP
-    >>> [e.message for e in stored_events("us-east-1", "/aws/lambda/f")]  # doctest: +SKIP
-    ['hi']
+    >>> events = [(1700000000001, "b"), (1700000000000, "a")]  # stored in timestamp order
+    >>> put_events("eu-north-1", "/aws/lambda/f", "2024/01/01/[$LATEST]abc", events)
+    >>> [e.message for e in stored_events("eu-north-1", "/aws/lambda/f")]
+    ['a', 'b']
 """
 
 from __future__ import annotations

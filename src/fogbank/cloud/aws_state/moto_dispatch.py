@@ -10,9 +10,13 @@ the headers moto's Flask app adds (`Access-Control-Allow-Origin: *`, flask's def
 Requests whose answer Flask itself shapes (CORS preflight: OPTIONS or an Origin header; moto's own API under
 `/moto-api`, instance metadata) go through moto's full application, unchanged.
 
-Example:
-    >>> app = MotoDispatch()  # doctest: +SKIP
-    >>> make_server("127.0.0.1", 0, app)  # doctest: +SKIP
+Example (a request in-process through werkzeug's test client; the SigV4 scope names the service):
+    >>> from werkzeug.test import Client
+    >>> signature = "AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-north-1/sqs/aws4_request"
+    >>> form = {"Action": "CreateQueue", "QueueName": "jobs"}
+    >>> response = Client(MotoDispatch()).post("/", data=form, headers={"Authorization": signature})
+    >>> response.status_code, b"<QueueUrl>http://localhost/123456789012/jobs" in response.get_data()
+    (200, True)
 """
 
 from __future__ import annotations

@@ -5,9 +5,10 @@ session's `assumed-role` ARN for both worker credentials and AssumeRole callers;
 SigV4 verifier the secret and token of any session, by access key id.
 
 Example:
-    >>> creds = issue_session("123456789012", "arn:aws:iam::123456789012:role/R", "my-fn")  # doctest: +SKIP
-    >>> find_session(creds.access_key_id).session_name  # doctest: +SKIP
-    'my-fn'
+    >>> creds = issue_session("123456789012", "arn:aws:iam::123456789012:role/R", "my-fn")
+    >>> found = find_session(creds.access_key_id)
+    >>> found.session_name, found.session_token == creds.session_token
+    ('my-fn', True)
 """
 
 from __future__ import annotations

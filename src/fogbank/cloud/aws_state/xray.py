@@ -1,9 +1,12 @@
 """X-Ray's stored segments in moto (pinned 5.2.5): store segment documents, read them back per trace.
 
 Example:
-    >>> put_segment_documents("us-east-1", ['{"id": "a", "name": "n", "trace_id": "1-x-y", ...}'])  # doctest: +SKIP
-    >>> segment_documents("us-east-1")  # doctest: +SKIP
-    {'1-x-y': ['{...}']}
+    >>> segment = '{"id": "70de5b6f19ff9a0a", "name": "f", "trace_id": "1-581cf771-a006649127e371903a2de979", '
+    >>> segment += '"start_time": 1478293361.271, "end_time": 1478293361.449}'
+    >>> put_segment_documents("eu-north-1", [segment])
+    []
+    >>> segment_documents("eu-north-1") == {"1-581cf771-a006649127e371903a2de979": [segment]}
+    True
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ stack in `REVIEW_IN_PROGRESS`; ExecuteChangeSet runs the stored operation on the
 CreateStack / UpdateStack would. A change set that changes nothing ends `FAILED` with CloudFormation's
 "The submitted information didn't contain changes." reason.
 
-Example (boto3 against the local cloud):
+Example (skipped as a doctest: it needs a running local cloud):
     >>> cfn.create_change_set(StackName="s", ChangeSetName="c", ChangeSetType="CREATE", TemplateBody=body)  # doctest: +SKIP
     >>> cfn.get_waiter("change_set_create_complete").wait(StackName="s", ChangeSetName="c")  # doctest: +SKIP
     >>> cfn.execute_change_set(StackName="s", ChangeSetName="c")  # doctest: +SKIP

@@ -2,7 +2,7 @@
 
 See docs/architecture.md (Components) and docs/cloudformation.md.
 
-Example:
+Example (skipped as a doctest: it starts a local cloud):
     >>> with LocalCloud() as cloud:  # doctest: +SKIP
     ...     cfn = cloud.client("cloudformation")
     ...     cfn.create_stack(StackName="s", TemplateBody=template)

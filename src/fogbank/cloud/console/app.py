@@ -3,7 +3,7 @@
 Every page reads through `CloudReader` (the cloud's public APIs). `?fragment=1` returns only the part of a
 page that changes, which the page's script polls for live updates.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> app = ConsoleApp(CloudReader(endpoint, "us-east-1"), port=4580)  # doctest: +SKIP
 """
 

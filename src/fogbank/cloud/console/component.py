@@ -3,7 +3,7 @@
 It receives the cloud's site (endpoint, region) and its `ClientFactory` (boto3 clients on the endpoint), and
 nothing else: it reads only through the cloud's public AWS APIs.
 
-Example:
+Example (skipped as a doctest: it starts a local cloud):
     >>> cloud = LocalCloud(console_port=0).start()  # doctest: +SKIP
     >>> cloud.console_url  # doctest: +SKIP
     'http://127.0.0.1:45123/_fogbank/console/'

@@ -1,7 +1,7 @@
 """What the console shows, read through the local cloud's public AWS APIs (boto3 on its endpoint), so the
 console depends on no component's internals and would read AWS the same way.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> reader = CloudReader("http://127.0.0.1:4566", "us-east-1")  # doctest: +SKIP
     >>> [stack["StackName"] for stack in reader.stacks()]  # doctest: +SKIP
     ['fogbank-checkout-1a2b']

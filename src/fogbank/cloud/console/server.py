@@ -3,7 +3,7 @@
 It reads the cloud only through the cloud's public AWS APIs (its endpoint), in threads of its own, so a
 page being viewed costs the API no more than the few reads it makes, and nothing when nobody looks.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> console = ConsoleServer(cloud.endpoint, cloud.region, port=0).start()  # doctest: +SKIP
     >>> console.url  # doctest: +SKIP
     'http://127.0.0.1:45123/_fogbank/console/'

@@ -5,7 +5,7 @@ its own (`127.a.b.c`, as load balancers do) and listens on its template port the
 the endpoint address and port from the stack outputs work unchanged from the tests' process, from Lambda
 workers and from any other local tool. Deleting the cache ends the process and removes its data.
 
-Example:
+Example (skipped as a doctest: it starts a redis-server process):
     >>> caches = ElastiCacheComponent(site, certificates=frontdoors)  # doctest: +SKIP
     >>> endpoint = caches.create_cache("orders", tls=True)  # doctest: +SKIP
     >>> redis.Redis(host=endpoint.address, port=endpoint.port, ssl=True).ping()  # doctest: +SKIP

@@ -5,7 +5,7 @@ The server is Debian's `redis-server` package (Redis 7.0, built with TLS), which
 certificate for its address signed by the local cloud's CA, which Lambda workers already trust; clients are
 not asked for certificates, as on ElastiCache.
 
-Example:
+Example (skipped as a doctest: it starts a redis-server process):
     >>> spec = ServerSpec(address="127.0.0.9", port=6379, data_dir=Path("/tmp/c1"))  # doctest: +SKIP
     >>> node = RedisServer.start(spec, spawner)  # doctest: +SKIP
     >>> node.stop()  # removes the data directory too  # doctest: +SKIP

@@ -129,7 +129,7 @@ class FrontDoorsComponent:
     def door_map(self) -> dict[str, Any] | None:
         """The shim table, edge listeners and CA files other processes need; None before start().
 
-        Example:
+        Example (skipped as a doctest: it needs a started cloud):
             >>> frontdoors.door_map()["edge_tls"]  # doctest: +SKIP
             ['127.0.0.1', 40443]
         """

@@ -6,7 +6,8 @@ door) and waits, on a deadline, for the connection threads to end.
 
 Example:
     >>> import http.client
-    >>> listener = HttpListener("127.0.0.1", 0, lambda request: HttpResponse(200, [], request.raw_path.encode()))
+    >>> echo_path = lambda request: HttpResponse(200, [], request.raw_path.encode())
+    >>> listener = HttpListener("127.0.0.1", 0, echo_path)
     >>> client = http.client.HTTPConnection("127.0.0.1", listener.port)
     >>> client.request("GET", "/prod/items")
     >>> response = client.getresponse()

@@ -4,7 +4,7 @@
 shim the cloud's own process has, and trusts the cloud's CA (REQUESTS_CA_BUNDLE and requests' default bundle
 point at a temporary bundle: what this process trusted before plus the local CA). `detach()` undoes it all.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> doors = RemoteFrontDoors.attach("http://127.0.0.1:4566")  # doctest: +SKIP
     >>> requests.get("https://abc.execute-api.us-east-1.amazonaws.com/prod/")  # doctest: +SKIP
     >>> doors.detach()  # doctest: +SKIP

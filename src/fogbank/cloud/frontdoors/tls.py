@@ -7,7 +7,8 @@ Example:
     >>> folder = tempfile.TemporaryDirectory()
     >>> files = authority.write(Path(folder.name))
     >>> cert = x509.load_pem_x509_certificate(files.server_cert.read_bytes())
-    >>> cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+    >>> names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    >>> names.get_values_for_type(x509.DNSName)
     ['*.execute-api.us-east-1.amazonaws.com']
     >>> authority.ca_pem.decode() in files.bundle.read_text()  # the trust bundle holds the new CA
     True

@@ -5,9 +5,22 @@ with (a bad signature of a cloud-issued key, or an AccessDenied in enforce mode)
 is recorded instead; an operation the dataset cannot map is recorded as "not checked". Both also go to
 the calling function's log when a function made the request.
 
-Example:
-    >>> authorizer = Authorizer(CredentialDirectory("123456789012"), "enforce")  # doctest: +SKIP
-    >>> authorizer.authorize(request)  # doctest: +SKIP
+Example (a function's session, whose role R has no policy, signs an SQS ListQueues):
+    >>> from botocore.auth import SigV4Auth
+    >>> from botocore.awsrequest import AWSRequest
+    >>> from botocore.credentials import Credentials
+    >>> directory = CredentialDirectory("123456789012")
+    >>> env = directory.function_environment("f", "arn:aws:iam::123456789012:role/R", "us-east-1")
+    >>> keys = Credentials(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"])
+    >>> headers = {"Host": "127.0.0.1:4566", "Content-Type": "application/x-www-form-urlencoded"}
+    >>> sent = AWSRequest("POST", "http://127.0.0.1:4566/", data=b"Action=ListQueues", headers=headers)
+    >>> SigV4Auth(keys, "sqs", "us-east-1").add_auth(sent)
+    >>> request = AwsRequest.build("POST", "/", dict(sent.headers), sent.data, service="sqs", region="us-east-1")
+    >>> denied = Authorizer(directory, "enforce").authorize(request)
+    >>> denied.status, b"<Code>AccessDenied</Code>" in denied.body
+    (403, True)
+    >>> Authorizer(directory, "warn").authorize(request) is None  # warn mode records it and lets it through
+    True
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ It receives where the cloud lives (`CloudSite`), where to install the authorizer
 endpoint's router), its mode, and the telemetry sink that writes IAM notes into functions' log groups.
 Lambda receives `execution_role_credentials` as its `credentials`.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> iam = IamComponent(site, router, mode="enforce", telemetry=telemetry)  # doctest: +SKIP
     >>> iam.start()  # doctest: +SKIP
     >>> iam.function_environment("my-fn", "arn:aws:iam::123456789012:role/R")  # doctest: +SKIP

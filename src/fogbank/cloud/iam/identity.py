@@ -98,9 +98,12 @@ class CredentialDirectory:
         """The credential variables of `function_name`'s execution environment: a session of its role.
 
         Example:
-            >>> env = directory.function_environment("f", "arn:aws:iam::1:role/R", "us-east-1")  # doctest: +SKIP
-            >>> sorted(env)  # doctest: +SKIP
+            >>> directory = CredentialDirectory("123456789012")
+            >>> env = directory.function_environment("f", "arn:aws:iam::123456789012:role/R", "us-east-1")
+            >>> sorted(env)
             ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
+            >>> directory.principal_for(env["AWS_ACCESS_KEY_ID"]).arn
+            'arn:aws:sts::123456789012:assumed-role/R/f'
         """
         from datetime import datetime, timedelta
 

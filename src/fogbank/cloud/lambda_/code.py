@@ -1,8 +1,16 @@
 """Unpack function code into a task root and layers into an opt directory, once per content hash.
 
 Example:
-    >>> store = CodeStore(Path("/tmp/state"))  # doctest: +SKIP
-    >>> task_root, opt_dir = store.prepare(spec)  # doctest: +SKIP
+    >>> archive = io.BytesIO()
+    >>> with zipfile.ZipFile(archive, "w") as package:
+    ...     package.writestr("app.py", "def handler(event, context): return event")
+    >>> arn = "arn:aws:lambda:us-east-1:123456789012:function:f"
+    >>> spec = FunctionSpec("f", arn, "$LATEST", "python3.12", "app.handler", "Zip", "", code=archive.getvalue())
+    >>> state = tempfile.TemporaryDirectory()
+    >>> task_root, opt_dir = CodeStore(Path(state.name)).prepare(spec)
+    >>> sorted(p.name for p in task_root.iterdir()), list(opt_dir.iterdir())  # no layers: an empty /opt
+    (['app.py'], [])
+    >>> state.cleanup()
 """
 
 from __future__ import annotations

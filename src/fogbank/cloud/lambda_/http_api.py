@@ -1,7 +1,7 @@
 """The Lambda API operations fogbank answers itself (Invoke, InvokeAsync), plus checks and worker recycling
 around the operations moto answers (CreateFunction, Update*, DeleteFunction, ...).
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> ctx.router.add("lambda", LambdaHttpApi(invoker, pools.recycle))  # doctest: +SKIP
 """
 

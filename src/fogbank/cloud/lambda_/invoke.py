@@ -1,6 +1,6 @@
 """The Invoke operation: validate, lease a worker, run, write Lambda's logs and X-Ray record, answer.
 
-Example:
+Example (skipped as a doctest: it needs Lambda worker processes):
     >>> invoker.invoke(InvokeRequest("my-fn", b'{"a": 1}'))  # doctest: +SKIP
     InvokeResult(status=200, payload=b'...', ...)
 """

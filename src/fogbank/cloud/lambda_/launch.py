@@ -1,9 +1,13 @@
 """How Lambda would start a function's runtime: command line, task root, and the environment it sets.
 
 Example:
-    >>> launch = plan_launch(spec, task_root, opt_dir, cloud_env={}, xray_daemon="127.0.0.1:2000")  # doctest: +SKIP
-    >>> launch.argv[-1]  # doctest: +SKIP
-    'app.handler'
+    >>> from fogbank.cloud.aws_state.lambda_ import FunctionSpec
+    >>> arn = "arn:aws:lambda:us-east-1:123456789012:function:f"
+    >>> spec = FunctionSpec("f", arn, "$LATEST", "python3.12", "app.handler", "Zip", "sha256", code=b"")
+    >>> launch = plan_launch(spec, Path("/tmp/task"), Path("/tmp/opt"), cloud_env={}, xray_daemon="127.0.0.1:2000",
+    ...                      runtime_dir=Path("/tmp/runtime"))
+    >>> launch.argv[-1], launch.env["AWS_LAMBDA_FUNCTION_NAME"], launch.env["AWS_XRAY_DAEMON_ADDRESS"]
+    ('app.handler', 'f', '127.0.0.1:2000')
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ The SDK honours AWS_ENDPOINT_URL, which every worker gets. S3 uses path-style ad
 the local cloud's endpoint is an IP address (127.0.0.1); with a host name such as `localhost` it would address
 `<bucket>.localhost`, and SDK v3 reads no environment or config-file setting to force path style.
 
-Example:
+Example (skipped as a doctest: it installs the Node.js AWS SDK with npm):
     >>> node_modules = ensure_node_runtime()  # doctest: +SKIP
     >>> (node_modules / "@aws-sdk" / "client-s3").is_dir()  # doctest: +SKIP
     True

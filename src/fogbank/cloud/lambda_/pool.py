@@ -1,6 +1,6 @@
 """Worker pools: one per function version, bounded by a configurable limit and by reserved concurrency.
 
-Example:
+Example (skipped as a doctest: it needs Lambda worker processes):
     >>> pools = WorkerPools(start_worker, max_workers_per_function=16)  # doctest: +SKIP
     >>> with pools.lease(spec) as worker:  # doctest: +SKIP
     ...     worker.run(invocation)

@@ -3,7 +3,7 @@
 Workers are started from one long-lived thread: Linux sends PR_SET_PDEATHSIG when the *thread* that forked
 a child ends, so forking from short-lived request threads would kill warm workers early.
 
-Example:
+Example (skipped as a doctest: it starts a process):
     >>> spawner = Spawner()  # doctest: +SKIP
     >>> proc = spawner.spawn(["python", "-c", "print(1)"], env={}, cwd=Path("/tmp"))  # doctest: +SKIP
     >>> spawner.close()  # doctest: +SKIP

@@ -6,7 +6,8 @@ time with `submit()` and waits for the outcome (`response`, `error`, `init/error
 Example (the runtime's side played by http.client):
     >>> import http.client
     >>> api = RuntimeApi()
-    >>> invocation = Invocation("req-1", b'{"a": 1}', "arn:aws:lambda:us-east-1:123456789012:function:f", "", 3)
+    >>> arn = "arn:aws:lambda:us-east-1:123456789012:function:f"
+    >>> invocation = Invocation("req-1", b'{"a": 1}', arn, trace_header="", timeout_s=3)
     >>> api.submit(invocation)
     >>> runtime = http.client.HTTPConnection(api.address)
     >>> runtime.request("GET", "/2018-06-01/runtime/invocation/next")

@@ -8,7 +8,7 @@ As root, no user namespace is needed (only the mount namespace).
 
 This module is standard library only: it runs inside the runtime (linked there as `fogbank_sandbox`).
 
-Example:
+Example (skipped as a doctest: it forks the process):
     >>> pid = os.fork()  # doctest: +SKIP
     >>> if pid == 0:  # doctest: +SKIP
     ...     enter_opt_namespace("/tmp/state/lambda/opt/abc")

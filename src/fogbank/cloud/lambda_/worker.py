@@ -1,6 +1,6 @@
 """One execution environment: a worker process, its Runtime API server and its captured output.
 
-Example:
+Example (skipped as a doctest: it starts a Lambda worker process):
     >>> worker = Worker.start(spec, launch, spawner, env)  # doctest: +SKIP
     >>> outcome = worker.run(invocation)  # doctest: +SKIP
     >>> worker.stop()  # doctest: +SKIP

@@ -8,7 +8,7 @@ and ALB ports below 1024 go to the local listeners, so nothing leaves the machin
 REQUESTS_CA_BUNDLE point at the cloud's trust bundle (certifi's roots plus the local CA) unless the function
 sets them itself. Standard library only: the function's own imports decide everything else.
 
-Example (what the worker does):
+Example (skipped as a doctest: it runs only inside a Lambda worker):
     >>> install_front_doors({"AWS_ENDPOINT_URL": "http://127.0.0.1:4566"})  # doctest: +SKIP
 """
 

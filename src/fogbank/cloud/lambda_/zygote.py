@@ -5,7 +5,7 @@ A cold start used to pay for a new interpreter and the runtime client's imports;
 runtime: Python environments keep running the zygote's interpreter, Node.js and `provided` ones execve their
 program after the same fork-side setup (process group, parent-death signal, /opt namespace).
 
-Example:
+Example (skipped as a doctest: it starts the zygote process):
     >>> zygote = Zygote(spawner, runtime_dir, probe_dir)  # doctest: +SKIP
     >>> process = zygote.fork(launch, env)  # doctest: +SKIP
     >>> process.pid, process.wait()  # doctest: +SKIP

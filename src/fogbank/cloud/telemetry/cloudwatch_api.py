@@ -3,7 +3,7 @@
 fogbank answers these (in CBOR or JSON) from the datums stored in moto; every other CBOR/JSON operation is
 bridged to moto's query-protocol implementation. Query-protocol requests go to moto unchanged.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> cw = boto3.client("cloudwatch")  # doctest: +SKIP
     >>> cw.get_metric_data(MetricDataQueries=[...], StartTime=start, EndTime=end)  # doctest: +SKIP
 """

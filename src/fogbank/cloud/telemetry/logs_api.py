@@ -1,6 +1,6 @@
 """FilterLogEvents with the full filter pattern syntax (moto only knows terms and phrases).
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> boto3.client("logs").filter_log_events(logGroupName="/aws/lambda/f", filterPattern='{ $.level = "ERROR" }')  # doctest: +SKIP
 """
 

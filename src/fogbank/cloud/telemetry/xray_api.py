@@ -1,6 +1,6 @@
 """X-Ray operations (rest-json): PutTraceSegments, GetTraceSummaries (with filter expressions), BatchGetTraces.
 
-Example:
+Example (skipped as a doctest: it needs a running local cloud):
     >>> boto3.client("xray").get_trace_summaries(StartTime=t0, EndTime=t1, FilterExpression='service("f")')  # doctest: +SKIP
 """
 

@@ -4,7 +4,7 @@ Every list follows ``Link: rel="next"`` to the last page. A 403/429 that GitHub 
 retried after the reset time it announces, until a deadline; any other failure becomes a RepoError that
 names the call. The token is never printed.
 
-Example:
+Example (skipped as a doctest: it needs GitHub's servers):
     >>> client = GitHubClient("octo/repo", token="t")  # doctest: +SKIP
     >>> [label.name for label in client.list_labels()]  # doctest: +SKIP
     ['bug', 'feature']

@@ -3,7 +3,7 @@
 Works over any `GraphQLTransport` (document, variables -> data): the port's `graphql` method, which
 githubkit implements against GitHub, and which tests implement by executing GitHub's published schema.
 
-Example:
+Example (skipped as a doctest: it needs GitHub's servers):
     >>> api = ProjectsApi(github.graphql)  # doctest: +SKIP
     >>> board = api.board(owner="octo", owner_type="organization", number=3, status_field="Status")  # doctest: +SKIP
     >>> sorted(board.options)  # doctest: +SKIP

@@ -48,7 +48,7 @@ def served_api(
 ) -> Model:
     """The door's model of an API (REST or HTTP), or a DeployError naming the resource and the API.
 
-    Example:
+    Example (skipped as a doctest: it needs a stack being deployed into a running local cloud):
         >>> served_api(request, "abc123", request.services.frontdoors.rest_api, "REST API")  # doctest: +SKIP
     """
     model = lookup(api_id)
