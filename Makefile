@@ -33,9 +33,10 @@ test: install
 	$(BIN)/python -m pytest tests/unit tests/integration -n 2 --dist loadgroup -q
 	$(MAKE) --no-print-directory doctest
 
-# Docstring examples run as doctests (about 20 s). Examples that need a running cloud are marked +SKIP and
-# their docstring says why. Not collected: modules that only import inside a Lambda worker (their imports
-# exist only in the worker's runtime directory).
+# Docstring examples run as doctests (about 20 s). An example that cannot run here (a running cloud, a deployed
+# stack, a worker process, GitHub, real AWS) is marked +SKIP under "Example (skipped as a doctest: <why>):";
+# tests/unit/test_docstring_examples.py fails on any other +SKIP. Not collected: modules that only import inside
+# a Lambda worker (their imports exist only in the worker's runtime directory).
 DOCTEST_NOT_IMPORTABLE := src/fogbank/cloud/lambda_/worker_boot.py src/fogbank/cloud/lambda_/zygote_main.py
 doctest: install
 	$(BIN)/python -m pytest --doctest-modules src/fogbank -q -p no:xdist $(addprefix --ignore=,$(DOCTEST_NOT_IMPORTABLE))

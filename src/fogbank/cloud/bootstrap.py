@@ -5,8 +5,14 @@
 - AWS managed policies (`arn:aws:iam::aws:policy/...`): each is created in moto's IAM state the first time
   a request names it, before moto answers that request.
 
-Example (skipped as a doctest: it needs moto's state and a router):
-    >>> AccountBootstrap(site, router).start()  # doctest: +SKIP
+Example (in-process: the router is not served, the VPC is in moto's EC2 state):
+    >>> from pathlib import Path
+    >>> from fogbank.cloud.router import AwsRouter
+    >>> site = CloudSite("http://127.0.0.1:4566", Path("/tmp/unused"), region="eu-south-2")
+    >>> bootstrap = AccountBootstrap(site, AwsRouter(lambda environ, start_response: []))
+    >>> bootstrap.start()
+    >>> bootstrap.default_vpc_id  # the same in every LocalCloud of this account and region
+    'vpc-f0ddb8bc1054d3398'
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Applications, configuration profiles and hosted versions stay moto's; moto lacks
 strategies and deployments (`control.py`) and has no `appconfigdata` service at all (`data.py`). Both are
 signed as "appconfig", so both handlers register for that signing name and answer only their own routes.
 
-Example (skipped as a doctest: it needs a running cloud):
+Example (skipped as a doctest: it needs a running local cloud):
     >>> AppConfigComponent(site, router).start()  # doctest: +SKIP
     >>> cloud.client("appconfigdata").start_configuration_session(...)  # doctest: +SKIP
 """

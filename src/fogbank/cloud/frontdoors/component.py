@@ -9,7 +9,7 @@ How a URL from stack outputs reaches its listener (see docs/front-doors.md):
   certificate from a per-cloud CA, the shim sends connections for those names to it, and REQUESTS_CA_BUNDLE
   trusts the CA while the cloud runs. A plain-HTTP edge listener serves the same hosts for other processes.
 
-Example (skipped as a doctest: it needs a started cloud):
+Example (skipped as a doctest: it needs a running local cloud):
     >>> doors = FrontDoorsComponent(site, router, lambda_=lambda_component)  # doctest: +SKIP
     >>> doors.put_function_url(FunctionUrlModel(...))  # doctest: +SKIP
 """
@@ -129,7 +129,7 @@ class FrontDoorsComponent:
     def door_map(self) -> dict[str, Any] | None:
         """The shim table, edge listeners and CA files other processes need; None before start().
 
-        Example (skipped as a doctest: it needs a started cloud):
+        Example (skipped as a doctest: it needs a running local cloud):
             >>> frontdoors.door_map()["edge_tls"]  # doctest: +SKIP
             ['127.0.0.1', 40443]
         """

@@ -4,11 +4,17 @@ It receives where the cloud lives (`CloudSite`), where to install the authorizer
 endpoint's router), its mode, and the telemetry sink that writes IAM notes into functions' log groups.
 Lambda receives `execution_role_credentials` as its `credentials`.
 
-Example (skipped as a doctest: it needs a running local cloud):
-    >>> iam = IamComponent(site, router, mode="enforce", telemetry=telemetry)  # doctest: +SKIP
-    >>> iam.start()  # doctest: +SKIP
-    >>> iam.function_environment("my-fn", "arn:aws:iam::123456789012:role/R")  # doctest: +SKIP
-    {'AWS_ACCESS_KEY_ID': 'ASIA...', 'AWS_SECRET_ACCESS_KEY': '...', 'AWS_SESSION_TOKEN': '...'}
+Example (in-process: the router is not served, the sessions are in moto's STS state):
+    >>> from pathlib import Path
+    >>> from fogbank.cloud.router import AwsRouter
+    >>> from fogbank.cloud.site import CloudSite
+    >>> router = AwsRouter(lambda environ, start_response: [])
+    >>> iam = IamComponent(CloudSite("http://127.0.0.1:4566", Path("/tmp/unused")), router, mode="enforce")
+    >>> iam.start()  # installs its authorizer on the router
+    >>> env = iam.function_environment("my-fn", "arn:aws:iam::123456789012:role/R")
+    >>> sorted(env), env["AWS_ACCESS_KEY_ID"].startswith("ASIA")
+    (['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'], True)
+    >>> iam.stop()
 """
 
 from __future__ import annotations

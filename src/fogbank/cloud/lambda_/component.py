@@ -2,7 +2,7 @@
 
 See docs/architecture.md (Components) and docs/local-cloud-lambda.md.
 
-Example (skipped as a doctest: it needs a started cloud and a deployed function):
+Example (skipped as a doctest: it needs a running local cloud and a deployed function):
     >>> lambda_ = LambdaComponent(site, router, telemetry=telemetry)  # doctest: +SKIP
     >>> result = lambda_.invoke("my-fn", b'{"a": 1}')  # doctest: +SKIP
     >>> result.status, result.function_error  # doctest: +SKIP

@@ -2,11 +2,24 @@
 
 See docs/architecture.md (Components) and docs/telemetry.md.
 
-Example (skipped as a doctest: it needs a started component):
-    >>> telemetry = TelemetryComponent(site, router)  # doctest: +SKIP
-    >>> telemetry.put_log_lines("/aws/lambda/f", "2024/01/01/[$LATEST]ab", [LogLine(1, "hi")])  # doctest: +SKIP
-    >>> telemetry.xray_daemon_address  # doctest: +SKIP
-    '127.0.0.1:40123'
+Example (in-process: the router is not served, the state is moto's):
+    >>> from pathlib import Path
+    >>> from fogbank.cloud.aws_state import cloudwatch, logs
+    >>> from fogbank.cloud.router import AwsRouter
+    >>> site = CloudSite("http://127.0.0.1:4566", Path("/tmp/unused"), region="ap-south-2")
+    >>> telemetry = TelemetryComponent(site, AwsRouter(lambda environ, start_response: []))
+    >>> telemetry.start()
+    >>> emf = ('{"_aws": {"Timestamp": 1700000000000, "CloudWatchMetrics": [{"Namespace": "App", '
+    ...        '"Dimensions": [[]], "Metrics": [{"Name": "Hits"}]}]}, "Hits": 1}')
+    >>> lines = [LogLine(1700000000000, "hi"), LogLine(1700000000001, emf)]
+    >>> telemetry.put_log_lines("/aws/lambda/f", "2024/01/01/[$LATEST]ab", lines)
+    >>> [e.message for e in logs.stored_events("ap-south-2", "/aws/lambda/f")][0]
+    'hi'
+    >>> [(d.namespace, d.name, d.values) for d in cloudwatch.stored_datums("ap-south-2")]  # from the EMF line
+    [('App', 'Hits', (1.0,))]
+    >>> telemetry.xray_daemon_address.startswith("127.0.0.1:")
+    True
+    >>> telemetry.stop()
 """
 
 from __future__ import annotations
