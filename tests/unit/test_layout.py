@@ -130,14 +130,8 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "constants only (its doctest checks they agree); every local target signs with them",
     "cli/cloud": "tests/integration/cloud/test_server.py, tests/integration/browser/test_console_in_browser.py, "
     "tests/integration/cdk_cli/test_cdk_cli_deploy.py: `fogbank cloud start|bootstrap` start a real cloud",
-    "cli/deploy": "tests/integration/framework/test_deploy.py, tests/integration/framework/test_sweep.py: "
-    f"deploy, destroy and sweep real stacks ({_CLOUD_RUNNING})",
     "cli/layer": "tests/integration/layer_release/test_layer_publish_verify.py, tests/release/test_layer_release.py: "
     f"publish and verify for real ({_CLOUD_RUNNING})",
-    "cli/repo_board": "tests/unit/repo/test_board.py, tests/unit/repo/test_triage_report.py: run `repo board sync` "
-    "and `repo triage` against the GitHub fake and GitHub's published GraphQL schema",
-    "cli/report": "tests/unit/sharding/test_merge.py, tests/unit/sharding/test_merge_report.py: `report merge` on "
-    "the outputs of real pytest shards (pytester)",
     "data_fetcher/idempotency": "tests/e2e/idempotency/test_idempotency_dynamodb.py: reads records a deployed "
     f"function wrote to DynamoDB ({_CLOUD_RUNNING})",
     "data_fetcher/logs": "tests/integration/data_fetcher/test_powertools_handlers.py: logs of a deployed "
@@ -175,7 +169,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "server shaped like GitHub (GitHub's servers cannot run here)",
     "repo/github/typed": "tests/integration/repo/test_repo_github_client.py: githubkit's validated models "
     "from a local HTTP server shaped like GitHub",
-    "repo/github/projects": "tests/unit/repo/test_board.py: ProjectsApi against GitHub's published GraphQL schema",
 }
 
 

@@ -1,4 +1,4 @@
-"""Merging the shards' run reports (fogbank.report's model), and `fogbank report merge` writing the HTML."""
+"""Merging the shards' run reports (fogbank.report's model)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from fogbank.cli.main import app
 from fogbank.errors import ConfigError
 from fogbank.report import FeatureReport, RunReport, TestReport, write_report
 from fogbank.sharding.merge_report import merge_run_reports
@@ -57,20 +55,3 @@ def test_reports_of_different_targets_are_refused(tmp_path):
     # WHEN / THEN
     with pytest.raises(ConfigError, match="different targets"):
         merge_run_reports([local / "report.json", tmp_path / "b" / "report.json"])
-
-
-def test_report_merge_command_writes_the_merged_html_and_json(tmp_path):
-    # GIVEN two shard folders with reports (and no other results)
-    folders = [
-        _shard(tmp_path / "shard-1", "r1", 1, 10.0, {"tracer": "passed"}),
-        _shard(tmp_path / "shard-2", "r1", 1, 12.0, {"logger": "passed"}),
-    ]
-
-    # WHEN
-    result = CliRunner().invoke(app, ["report", "merge", *map(str, folders), "-o", str(tmp_path / "out")])
-
-    # THEN the merged report is written as HTML and JSON, holding both shards' features
-    assert result.exit_code == 0, result.output
-    merged = RunReport.load(tmp_path / "out" / "report.json")
-    assert sorted(feature.name for feature in merged.features) == ["logger", "tracer"]
-    assert "logger" in (tmp_path / "out" / "report.html").read_text()
