@@ -5,7 +5,7 @@ that already has a version with that description is left as it is ("unchanged"),
 safe. A failure in one region is recorded and the others go on.
 
 Example (skipped as a doctest: it needs real AWS):
-    >>> publisher = LayerPublisher(clients=boto3_clients())  # doctest: +SKIP
+    >>> publisher = LayerPublisher(clients=boto3_clients(), python_version="3.11")  # doctest: +SKIP
     >>> record = publisher.publish(library, {"x86_64": archive}, regions=("eu-west-1",))  # doctest: +SKIP
     >>> record.entries[0].status  # doctest: +SKIP
     'published'

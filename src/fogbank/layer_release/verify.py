@@ -8,8 +8,8 @@ in one region is reported and the others go on; each result says what was left b
 
 Example (skipped as a doctest: it needs real AWS):
     >>> verifier = LayerVerifier(clients=boto3_clients(), python_version="3.11")  # doctest: +SKIP
-    >>> results = verifier.verify(library, regions=("eu-west-1",), architectures=("x86_64",))  # doctest: +SKIP
-    >>> [result.passed for result in results]  # doctest: +SKIP
+    >>> report = verifier.verify(library, regions=("eu-west-1",), architectures=("x86_64",))  # doctest: +SKIP
+    >>> [result.passed for result in report.results]  # doctest: +SKIP
     [True]
 """
 

@@ -4,6 +4,15 @@ session (payload, response, request id) and front-door requests sent with `data_
 Only recording happens here (cheap, in memory, thread-safe); the report matches these records to the
 invocations it reads back from CloudWatch Logs. Nothing is recorded until `enable()` is called.
 
+Example:
+    >>> from datetime import timedelta
+    >>> enable()
+    >>> now = datetime.now(UTC)
+    >>> record_http_request("GET", "https://abc.execute-api.us-east-1.amazonaws.com/prod/", 200, now, 0.01, None)
+    >>> [(r.method, r.status) for r in http_requests_between(now - timedelta(seconds=1), now)]
+    [('GET', 200)]
+    >>> disable()
+
 Example (skipped as a doctest: it needs a running local cloud):
     >>> enable()  # doctest: +SKIP
     >>> boto3.client("lambda").invoke(FunctionName="fn", Payload=b"{}")  # doctest: +SKIP

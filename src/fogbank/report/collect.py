@@ -8,7 +8,8 @@ a trace has that trace with its function segment), and returns at once when it i
 the deadline is said in a note, never waited for with a fixed sleep.
 
 Example (skipped as a doctest: it needs a deployed stack):
-    >>> found = collect_invocations(target, "fogbank-logger-1a2b", since, until, invokes)  # doctest: +SKIP
+    >>> functions = stack_functions(target, "fogbank-logger-1a2b")  # doctest: +SKIP
+    >>> found = collect_invocations(target, functions, since, until, invokes)  # doctest: +SKIP
     >>> found.invocations[0].logs[0].message  # doctest: +SKIP
     'START RequestId: ...'
 """

@@ -3,8 +3,13 @@
 Every page reads through `CloudReader` (the cloud's public APIs). `?fragment=1` returns only the part of a
 page that changes, which the page's script polls for live updates.
 
-Example (skipped as a doctest: it needs a running local cloud):
-    >>> app = ConsoleApp(CloudReader(endpoint, "us-east-1"), port=4580)  # doctest: +SKIP
+Example (the redirect and the origin guard read nothing, so no cloud is needed):
+    >>> from werkzeug.test import Client
+    >>> console = Client(ConsoleApp(CloudReader("http://127.0.0.1:4566", "us-east-1"), port=4580))
+    >>> console.get("/", headers={"Host": "127.0.0.1:4580"}).headers["Location"]
+    '/_fogbank/console/stacks'
+    >>> console.get("/", headers={"Host": "evil.example:4580"}).get_data(as_text=True)  # DNS rebinding
+    "fogbank console: host 'evil.example:4580' is not this console; open it at http://127.0.0.1:4580/\\n"
 """
 
 from __future__ import annotations

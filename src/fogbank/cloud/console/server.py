@@ -3,11 +3,16 @@
 It reads the cloud only through the cloud's public AWS APIs (its endpoint), in threads of its own, so a
 page being viewed costs the API no more than the few reads it makes, and nothing when nobody looks.
 
-Example (skipped as a doctest: it needs a running local cloud):
-    >>> console = ConsoleServer(cloud.endpoint, cloud.region, port=0).start()  # doctest: +SKIP
-    >>> console.url  # doctest: +SKIP
-    'http://127.0.0.1:45123/_fogbank/console/'
-    >>> console.stop()  # doctest: +SKIP
+Example (a static file needs no cloud; every page reads the cloud at `endpoint`):
+    >>> import http.client
+    >>> console = ConsoleServer("http://127.0.0.1:4566", "us-east-1", port=0).start()
+    >>> console.url == f"http://127.0.0.1:{console.port}/_fogbank/console/"
+    True
+    >>> browser = http.client.HTTPConnection("127.0.0.1", console.port)
+    >>> browser.request("GET", "/_fogbank/console/static/console.js")
+    >>> browser.getresponse().status
+    200
+    >>> browser.close(); console.stop()
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 around the operations moto answers (CreateFunction, Update*, DeleteFunction, ...).
 
 Example (skipped as a doctest: it needs a running local cloud):
-    >>> ctx.router.add("lambda", LambdaHttpApi(invoker, pools.recycle))  # doctest: +SKIP
+    >>> routes.add("lambda", LambdaHttpApi(invoker, pools.recycle))  # doctest: +SKIP
 """
 
 from __future__ import annotations

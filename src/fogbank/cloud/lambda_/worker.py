@@ -1,7 +1,7 @@
 """One execution environment: a worker process, its Runtime API server and its captured output.
 
 Example (skipped as a doctest: it starts a Lambda worker process):
-    >>> worker = Worker.start(spec, launch, spawner, env)  # doctest: +SKIP
+    >>> worker = Worker.start(spec, launch, zygote.fork)  # doctest: +SKIP
     >>> outcome = worker.run(invocation)  # doctest: +SKIP
     >>> worker.stop()  # doctest: +SKIP
 """
