@@ -6,10 +6,20 @@ has (LoggingConfig; TracingConfig on update; a revision counter so that warm wor
 update), and routes every path moto takes to function code (SQS, SNS, Kinesis, DynamoDB streams, log
 subscriptions) to fogbank's Invoke instead of moto's Docker runner (`install`).
 
-Example (skipped as a doctest: it needs moto's state with a function in it):
-    >>> spec = resolve("my-fn", None, account_id="123456789012", region="us-east-1")  # doctest: +SKIP
-    >>> spec.handler, spec.version  # doctest: +SKIP
-    ('app.handler', '$LATEST')
+Example (the function is created in moto's state as CreateFunction would):
+    >>> import base64, io, zipfile
+    >>> from moto.awslambda.models import lambda_backends
+    >>> from moto.iam.models import iam_backends
+    >>> role = iam_backends["123456789012"]["global"].create_role("fn-role", "{}", "/", None, "", [], None)
+    >>> package = io.BytesIO()
+    >>> with zipfile.ZipFile(package, "w") as archive:
+    ...     archive.writestr("app.py", "def handler(event, context): return event")
+    >>> _ = lambda_backends["123456789012"]["eu-south-2"].create_function({
+    ...     "FunctionName": "my-fn", "Runtime": "python3.12", "Role": role.arn, "Handler": "app.handler",
+    ...     "Code": {"ZipFile": base64.b64encode(package.getvalue()).decode()}})
+    >>> spec = resolve("my-fn", None, account_id="123456789012", region="eu-south-2")
+    >>> spec.handler, spec.version, spec.role
+    ('app.handler', '$LATEST', 'arn:aws:iam::123456789012:role/fn-role')
 """
 
 from __future__ import annotations

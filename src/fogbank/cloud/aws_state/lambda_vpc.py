@@ -3,6 +3,17 @@
 GetFunction and GetFunctionConfiguration then say which VPC a function is in, as Lambda does, so a test can
 check that a function built with `vpc=ec2.Vpc(...)` landed in that VPC.
 
+Example (moto's EC2 state, in-process):
+    >>> from moto.ec2.models import ec2_backends
+    >>> from fogbank.cloud.aws_state.ec2 import ensure_stable_default_vpc
+    >>> vpc_id = ensure_stable_default_vpc(account_id="123456789012", region="eu-south-2")
+    >>> subnets = ec2_backends["123456789012"]["eu-south-2"].describe_subnets()
+    >>> subnet_id = next(subnet.id for subnet in subnets if subnet.vpc_id == vpc_id)
+    >>> vpc_of_subnets("123456789012", "eu-south-2", ["subnet-unknown", subnet_id]) == vpc_id
+    True
+    >>> vpc_of_subnets("123456789012", "eu-south-2", [])  # a function outside a VPC
+    ''
+
 Example (skipped as a doctest: it needs a running local cloud):
     >>> install()  # doctest: +SKIP
     >>> lam.get_function_configuration(FunctionName="in-vpc")["VpcConfig"]["VpcId"]  # doctest: +SKIP

@@ -1,9 +1,26 @@
 """Worker pools: one per function version, bounded by a configurable limit and by reserved concurrency.
 
-Example (skipped as a doctest: it needs Lambda worker processes):
-    >>> pools = WorkerPools(start_worker, max_workers_per_function=16)  # doctest: +SKIP
-    >>> with pools.lease(spec) as worker:  # doctest: +SKIP
-    ...     worker.run(invocation)
+Example (a stand-in plays the worker process that the Lambda component starts):
+    >>> class StandInWorker:
+    ...     alive = True
+    ...     def stop(self): self.alive = False
+    >>> started = []
+    >>> def start_worker(spec):
+    ...     started.append(StandInWorker())
+    ...     return started[-1]
+    >>> pools = WorkerPools(start_worker, max_workers_per_function=16, queue_timeout_s=30)
+    >>> arn = "arn:aws:lambda:us-east-1:123456789012:function:f"
+    >>> spec = FunctionSpec("f", arn, "$LATEST", "python3.12", "app.handler", "Zip", "", code=b"")
+    >>> with pools.lease(spec) as first:
+    ...     pass  # worker.run(invocation)
+    >>> with pools.lease(spec) as second:
+    ...     pass
+    >>> second is first, len(started)  # the warm worker was leased again
+    (True, 1)
+    >>> pools.recycle("f", "us-east-1")  # after an update: idle workers stop, the next lease starts a new one
+    >>> first.alive
+    False
+    >>> pools.close()
 """
 
 from __future__ import annotations
