@@ -5,11 +5,13 @@ contents. That hash is what makes `fogbank layer publish` idempotent.
 
 Example:
     >>> import tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> layer = tempfile.TemporaryDirectory()
+    >>> folder = pathlib.Path(layer.name)
     >>> _ = (folder / "python").mkdir(), (folder / "python" / "lib.py").write_text("x = 1")
     >>> first, second = zip_layer(folder), zip_layer(folder)
     >>> first.sha256 == second.sha256 and first.data == second.data
     True
+    >>> layer.cleanup()
 """
 
 from __future__ import annotations

@@ -68,10 +68,12 @@ def count_tests(test_file: Path) -> int:
     """Test functions in `test_file` (methods of `Test*` classes included, literal parametrize expanded).
 
     >>> import tempfile
-    >>> path = Path(tempfile.mkdtemp()) / "test_demo.py"
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = Path(folder.name) / "test_demo.py"
     >>> _ = path.write_text("import pytest\\n@pytest.mark.parametrize('x', [1, 2])\\ndef test_a(x): pass\\n")
     >>> count_tests(path)
     2
+    >>> folder.cleanup()
     """
     try:
         tree = ast.parse(test_file.read_text(encoding="utf-8"), filename=str(test_file))
