@@ -227,7 +227,7 @@ class LocalCloud:
     def restore_env(previous: dict[str, str | None]) -> None:
         """Undo `apply_env`: put back each variable's previous value, or remove it if it was unset.
 
-        Example (skipped as a doctest: it starts a local cloud):
+        Example (skipped as a doctest: it needs a running local cloud):
             >>> previous = cloud.apply_env()  # doctest: +SKIP
             >>> LocalCloud.restore_env(previous)  # doctest: +SKIP
         """
