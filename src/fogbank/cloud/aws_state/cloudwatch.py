@@ -64,6 +64,8 @@ def put_metric_data(
 ) -> None:
     """Store PutMetricData `MetricData` entries (Value, Values/Counts or StatisticValues).
 
+    A Timestamp is a datetime (CBOR, query) or epoch seconds (awsJson 1.0); moto keeps it as naive UTC.
+
     Raises MetricDataRejected (AWS's code and message) when moto's validation refuses them.
     """
     from moto.cloudwatch.exceptions import CloudWatchException
@@ -71,8 +73,11 @@ def put_metric_data(
     prepared = []
     for datum in data:
         item = dict(datum)
-        if isinstance(item.get("Timestamp"), datetime):
-            item["Timestamp"] = naive_utc(item["Timestamp"])
+        stamp = item.get("Timestamp")
+        if isinstance(stamp, datetime):
+            item["Timestamp"] = naive_utc(stamp)
+        elif isinstance(stamp, (int, float)) and not isinstance(stamp, bool):  # awsJson: epoch seconds
+            item["Timestamp"] = datetime.fromtimestamp(stamp, UTC).replace(tzinfo=None)
         prepared.append(item)
     with _lock:
         try:
