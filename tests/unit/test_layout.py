@@ -18,16 +18,26 @@ _CLOUD_RUNNING = "needs a running local cloud"
 COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/appconfig/*": f"tests/integration/cloudformation/test_appconfig.py ({_CLOUD_RUNNING})",
     "cloud/appsync/*": "tests/unit/cloud/appsync/test_execution.py; the rest is being built by #15 (services)",
-    "cloud/iam/*": "tests/unit/cloud/iam (conditions, denials, evaluator, policies, ...) and tests/integration/iam "
-    f"({_CLOUD_RUNNING}); being built by #13 (iam)",
     "cloud/elasticache/server": "tests/unit/cloud/elasticache/test_component.py starts real redis-server",
-    "cloud/aws_state/*": f"tests/integration (moto's internals behind the endpoint; {_CLOUD_RUNNING}); "
-    "tests/unit/cloud/aws_state/test_server_app.py pins the moto version",
     "cloud/bootstrap": f"tests/integration/cloud/test_server.py and framework ({_CLOUD_RUNNING})",
     "cloud/context": f"tests/integration (LocalCloud.context is read by many; {_CLOUD_RUNNING})",
     "cloud/contracts": "Protocols only: mypy --strict checks every component against them",
     "cloud/server": f"tests/integration/cloud/test_server.py ({_CLOUD_RUNNING})",
     "cloud/wiring": f"tests/integration/cloud/test_server.py starts every component ({_CLOUD_RUNNING})",
+    "cloud/aws_state/preload": "tests/unit/cloud/test_warmup.py: WarmUp runs it for real and checks that "
+    "moto's models were imported (it is about speed only)",
+    "cloud/iam/authorizer": "tests/integration/iam/test_function_credentials.py, "
+    "tests/integration/iam/test_warn_mode.py, tests/integration/cloud/test_unattributable_requests.py: every "
+    "request of a running cloud is authorized",
+    "cloud/iam/component": "tests/integration/iam/test_function_credentials.py, "
+    "tests/integration/iam/test_warn_mode.py: the IAM component of a running cloud",
+    "cloud/telemetry/api": "tests/integration/telemetry/test_telemetry_apis.py, "
+    "tests/integration/telemetry/test_cloudwatch_errors.py: the handlers registered on a running cloud's "
+    "router",
+    "cloud/telemetry/component": "tests/integration/telemetry/test_telemetry_apis.py, "
+    "tests/integration/lambda_/test_lambda_logs.py: the telemetry component of a running cloud",
+    "cloud/telemetry/records": "tests/unit/cloud/telemetry/test_lambda_segments.py, "
+    "tests/unit/cloud/lambda_/test_platform_logs.py: frozen records only, built and read by these tests",
     "cloud/cloudformation/api": "tests/integration/cloudformation/test_stack_lifecycle.py, "
     "tests/integration/cloudformation/test_failures.py, tests/integration/cloud/test_server.py: the "
     "CloudFormation API of a running cloud, called through boto3",
@@ -123,7 +133,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "tests/integration/lambda_/test_runtime_isolation.py: the first module of real Python workers",
     "cloud/lambda_/zygote": "tests/integration/lambda_/test_zygote_recovery.py, "
     "tests/integration/lambda_/test_opt_and_environments.py: environments forked from a real zygote process",
-    "cloud/telemetry/*": f"tests/integration/telemetry ({_CLOUD_RUNNING})",
     # -- outside cloud/: one entry per module; the value starts with the test files that exercise it
     "synth": "tests/integration/framework/test_synth.py: CDK synth runs for real (cache, context lookups)",
     "local_credentials": "tests/integration/framework/test_deploy.py, tests/unit/deploy/test_targets.py: "
