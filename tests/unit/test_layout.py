@@ -141,20 +141,8 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "tests/integration/cdk_cli/test_cdk_cli_deploy.py: `fogbank cloud start|bootstrap` start a real cloud",
     "cli/layer": "tests/integration/layer_release/test_layer_publish_verify.py, tests/release/test_layer_release.py: "
     f"publish and verify for real ({_CLOUD_RUNNING})",
-    "data_fetcher/idempotency": "tests/e2e/idempotency/test_idempotency_dynamodb.py: reads records a deployed "
-    f"function wrote to DynamoDB ({_CLOUD_RUNNING})",
-    "data_fetcher/logs": "tests/integration/data_fetcher/test_powertools_handlers.py: logs of a deployed "
-    f"Powertools handler ({_CLOUD_RUNNING})",
-    "data_fetcher/metrics": "tests/integration/data_fetcher/test_powertools_handlers.py: EMF metrics of a "
-    f"deployed Powertools handler ({_CLOUD_RUNNING})",
-    "data_fetcher/traces": "tests/integration/data_fetcher/test_powertools_handlers.py, "
-    f"tests/integration/lambda_/test_lambda_tracing.py: X-Ray traces of deployed functions ({_CLOUD_RUNNING})",
-    "deploy/assets": "tests/integration/framework/test_deploy.py: publishes a real assembly's assets to S3 "
-    f"({_CLOUD_RUNNING})",
     "deploy/lookups": "tests/integration/framework/test_deploy.py: Vpc.from_lookup resolved against the target "
     f"({_CLOUD_RUNNING})",
-    "deploy/stacks": "tests/integration/framework/test_deploy.py: create, update, delete and failures of real "
-    f"stacks ({_CLOUD_RUNNING})",
     "layer_release/publish": "tests/integration/layer_release/test_layer_publish_verify.py, "
     f"tests/release/test_layer_release.py: PublishLayerVersion for real ({_CLOUD_RUNNING} or AWS)",
     "layer_release/verify": "tests/integration/layer_release/test_layer_publish_verify.py, "
