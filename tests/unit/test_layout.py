@@ -141,10 +141,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "tests/integration/cdk_cli/test_cdk_cli_deploy.py: `fogbank cloud start|bootstrap` start a real cloud",
     "cli/layer": "tests/integration/layer_release/test_layer_publish_verify.py, tests/release/test_layer_release.py: "
     f"publish and verify for real ({_CLOUD_RUNNING})",
-    "deploy/lookups": "tests/integration/framework/test_deploy.py: Vpc.from_lookup resolved against the target "
-    f"({_CLOUD_RUNNING})",
-    "layer_release/publish": "tests/integration/layer_release/test_layer_publish_verify.py, "
-    f"tests/release/test_layer_release.py: PublishLayerVersion for real ({_CLOUD_RUNNING} or AWS)",
     "layer_release/verify": "tests/integration/layer_release/test_layer_publish_verify.py, "
     f"tests/release/test_layer_release.py: a canary function per region ({_CLOUD_RUNNING} or AWS)",
     "pytest_plugin/features": "tests/integration/framework/test_plugin.py: the `infrastructure` fixture in real "
@@ -155,8 +151,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "pytest_plugin/session": "tests/integration/framework/test_plugin.py: starts the session's local cloud",
     "pytest_plugin/iam_report": "tests/unit/cloud/iam/test_findings.py, tests/integration/framework/test_plugin.py: "
     "merges the cloud's IAM findings",
-    "report/capture": "tests/unit/report/test_collect.py, tests/integration/report/test_recorder.py: "
-    "records matched to invocations; the boto3 hooks run in real pytest sessions",
     "report/recorder": "tests/integration/report/test_recorder.py, tests/unit/cli/test_e2e_progress.py: "
     "pytest hooks in real pytest sessions (pytester)",
     "repo/changelog": "tests/integration/repo/test_repo_offline_history.py: real git repositories",
