@@ -1,6 +1,20 @@
 from __future__ import annotations
 
-from fogbank.infrastructure import pascal_case
+import os
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from fogbank.errors import ConfigError
+from fogbank.infrastructure import (
+    MissingOutputError,
+    StackOutputs,
+    current_run_id,
+    find_infrastructure_class,
+    pascal_case,
+)
 
 
 def test_output_names_are_the_seeds_title_case() -> None:
@@ -8,3 +22,89 @@ def test_output_names_are_the_seeds_title_case() -> None:
     for stem in ("basic_handler", "handlerWithCaps", "v2_handler", "parallel_execution_handler"):
         assert pascal_case(stem) == stem.title().replace("_", "")
     assert pascal_case("kebab-case-handler") == "KebabCaseHandler"
+
+
+def test_a_missing_output_names_the_stack_the_outputs_it_has_and_how_to_add_one() -> None:
+    # GIVEN a deployed stack's outputs
+    outputs = StackOutputs("fogbank-demo-1", {"BasicHandler": "fn-1", "Api": "https://x"})
+    # WHEN a present and an absent key are read
+    # THEN the present one is returned; the absent one is a KeyError (as the seed's dict raised) that says more
+    assert outputs["BasicHandler"] == "fn-1" and dict(outputs) == {"BasicHandler": "fn-1", "Api": "https://x"}
+    with pytest.raises(KeyError) as caught:
+        outputs["Queue"]
+    assert str(caught.value) == (
+        "stack fogbank-demo-1 has no output 'Queue'; it has: Api, BasicHandler. Add it in create_resources "
+        "with self.add_cfn_output(...)"
+    )
+    with pytest.raises(MissingOutputError, match="it has: no outputs at all"):
+        StackOutputs("s", {})["x"]
+
+
+def test_the_run_id_is_made_once_and_inherited_through_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN no FOGBANK_RUN_ID (set first so that monkeypatch restores the environment afterwards)
+    monkeypatch.setenv("FOGBANK_RUN_ID", "placeholder")
+    monkeypatch.delenv("FOGBANK_RUN_ID")
+    # WHEN the run id is asked twice
+    first, second = current_run_id(), current_run_id()
+    # THEN it is the same, lowercase hex, and exported for the processes this one starts (xdist workers)
+    assert first == second == os.environ["FOGBANK_RUN_ID"]
+    assert re.fullmatch(r"[0-9a-f]+", first)
+    # AND a run id given by the environment is used as it is
+    monkeypatch.setenv("FOGBANK_RUN_ID", "ci42")
+    assert current_run_id() == "ci42"
+
+
+def write_feature(root: Path, folder: str, source: str) -> Path:
+    (root / "pyproject.toml").write_text("[tool.fogbank]\n")
+    feature = root / "tests" / "e2e" / folder
+    feature.mkdir(parents=True)
+    (feature / "infrastructure.py").write_text(textwrap.dedent(source))
+    return feature / "infrastructure.py"
+
+
+STACK_CLASS = """
+    from fogbank.infrastructure import BaseInfrastructure
+
+
+    class {name}(BaseInfrastructure):
+        def create_resources(self) -> None:
+            pass
+"""
+
+
+def test_the_feature_class_is_found_and_names_its_stack_per_run_and_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a feature folder `event_handler` with one stack class, in run ci42 on xdist worker gw1
+    path = write_feature(tmp_path, "event_handler", STACK_CLASS.format(name="EventHandlerStack"))
+    monkeypatch.setenv("FOGBANK_RUN_ID", "ci42")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    # WHEN the class is found and made (no target is reached before deploy)
+    infra = find_infrastructure_class(path)()
+    # THEN the feature name uses dashes, and the stack name is unique per run and worker
+    assert type(infra).__name__ == "EventHandlerStack"
+    assert infra.feature_name == "event-handler"
+    assert infra.stack_name == "fogbank-event-handler-ci42-gw1"
+    assert infra.construct_id == "fogbank-event-handler"
+    assert infra.assembly_dir == infra.config.cdk_out / "event-handler"
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("x = 1\n", "none"),
+        (STACK_CLASS.format(name="One") + STACK_CLASS.format(name="Two"), "One, Two"),
+    ],
+)
+def test_a_file_without_exactly_one_stack_class_says_what_it_found(
+    tmp_path: Path, source: str, found: str
+) -> None:
+    # GIVEN an infrastructure.py with no stack class, or two
+    path = write_feature(tmp_path, "logger", source)
+    # WHEN the class is looked up THEN the error names the file, what was found, and the way out
+    with pytest.raises(
+        ConfigError, match=rf"must define exactly one BaseInfrastructure subclass \(found: {found}\)"
+    ):
+        find_infrastructure_class(path)

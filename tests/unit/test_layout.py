@@ -149,8 +149,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "pytest_plugin/pipeline": "tests/integration/framework/test_pipeline.py: stacks deployed ahead and bounded "
     f"by --fogbank-max-stacks ({_CLOUD_RUNNING})",
     "pytest_plugin/session": "tests/integration/framework/test_plugin.py: starts the session's local cloud",
-    "pytest_plugin/iam_report": "tests/unit/cloud/iam/test_findings.py, tests/integration/framework/test_plugin.py: "
-    "merges the cloud's IAM findings",
     "report/recorder": "tests/integration/report/test_recorder.py, tests/unit/cli/test_e2e_progress.py: "
     "pytest hooks in real pytest sessions (pytester)",
     "repo/changelog": "tests/integration/repo/test_repo_offline_history.py: real git repositories",

@@ -6,7 +6,6 @@ import pytest
 
 from fogbank.cloud.iam.findings import MODE_ENV, Finding, FindingLog, resolve_mode
 from fogbank.errors import ConfigError
-from fogbank.pytest_plugin.iam_report import IamReport
 
 
 def test_the_mode_comes_from_the_argument_then_the_environment_then_enforce(
@@ -39,23 +38,3 @@ def test_findings_are_kept_once_with_counts() -> None:
         "would be denied on AWS: arn:aws:sts::1:assumed-role/R/f s3:GetObject arn:aws:s3:::b/k": 2,
         "not checked: events:PutPartnerEvents (no resource)": 1,
     }
-
-
-def test_the_summary_merges_what_workers_found() -> None:
-    # GIVEN two xdist workers' findings
-    report = IamReport(lambda: None)
-    entry = Finding("denied", "arn:p", "dynamodb:PutItem", "arn:t").to_json()
-
-    class Node:
-        def __init__(self, count: int) -> None:
-            self.workeroutput = {
-                "fogbank_iam_findings": [entry | {"count": count}],
-                "fogbank_iam_findings_mode": "enforce",
-            }
-
-    # WHEN each worker goes down
-    report.pytest_testnodedown(Node(1), None)
-    report.pytest_testnodedown(Node(2), None)
-    # THEN the summary has one line with the total
-    assert report.lines() == ["denied: arn:p dynamodb:PutItem arn:t (x3)"]
-    assert report.mode == "enforce"
