@@ -141,8 +141,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "tests/integration/cdk_cli/test_cdk_cli_deploy.py: `fogbank cloud start|bootstrap` start a real cloud",
     "cli/layer": "tests/integration/layer_release/test_layer_publish_verify.py, tests/release/test_layer_release.py: "
     f"publish and verify for real ({_CLOUD_RUNNING})",
-    "layer_release/verify": "tests/integration/layer_release/test_layer_publish_verify.py, "
-    f"tests/release/test_layer_release.py: a canary function per region ({_CLOUD_RUNNING} or AWS)",
     "pytest_plugin/features": "tests/integration/framework/test_plugin.py: the `infrastructure` fixture in real "
     f"pytest sessions ({_CLOUD_RUNNING})",
     "pytest_plugin/lookahead": "tests/integration/framework/test_pipeline.py: the queue of real xdist workers",
@@ -156,8 +154,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "test_repo_offline_pr_label.py: real git repositories",
     "repo/github/client": "tests/integration/repo/test_repo_github_client.py: githubkit against a local HTTP "
     "server shaped like GitHub (GitHub's servers cannot run here)",
-    "repo/github/typed": "tests/integration/repo/test_repo_github_client.py: githubkit's validated models "
-    "from a local HTTP server shaped like GitHub",
 }
 
 
