@@ -16,14 +16,6 @@ UNIT = ROOT / "tests" / "unit"
 _CLOUD_RUNNING = "needs a running local cloud"
 # module path patterns (relative to src/fogbank, without .py) -> where they are tested instead, and why
 COVERED_ELSEWHERE: dict[str, str] = {
-    "cloud/appconfig/*": f"tests/integration/cloudformation/test_appconfig.py ({_CLOUD_RUNNING})",
-    "cloud/appsync/*": "tests/unit/cloud/appsync/test_execution.py; the rest is being built by #15 (services)",
-    "cloud/elasticache/server": "tests/unit/cloud/elasticache/test_component.py starts real redis-server",
-    "cloud/bootstrap": f"tests/integration/cloud/test_server.py and framework ({_CLOUD_RUNNING})",
-    "cloud/context": f"tests/integration (LocalCloud.context is read by many; {_CLOUD_RUNNING})",
-    "cloud/contracts": "Protocols only: mypy --strict checks every component against them",
-    "cloud/server": f"tests/integration/cloud/test_server.py ({_CLOUD_RUNNING})",
-    "cloud/wiring": f"tests/integration/cloud/test_server.py starts every component ({_CLOUD_RUNNING})",
     "cloud/aws_state/preload": "tests/unit/cloud/test_warmup.py: WarmUp runs it for real and checks that "
     "moto's models were imported (it is about speed only)",
     "cloud/iam/authorizer": "tests/integration/iam/test_function_credentials.py, "
@@ -38,6 +30,44 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "tests/integration/lambda_/test_lambda_logs.py: the telemetry component of a running cloud",
     "cloud/telemetry/records": "tests/unit/cloud/telemetry/test_lambda_segments.py, "
     "tests/unit/cloud/lambda_/test_platform_logs.py: frozen records only, built and read by these tests",
+    "cloud/appsync/component": "tests/integration/appsync/test_appsync_stack.py: GraphQL APIs deployed and "
+    "served by a running cloud",
+    "cloud/console/app": "tests/integration/cloud/test_console_component.py, "
+    "tests/integration/browser/test_console_in_browser.py: every page reads a running cloud (its doctest "
+    "covers the redirect and the origin guard)",
+    "cloud/console/component": "tests/integration/cloud/test_console_component.py: the console on its own "
+    "port of a running cloud",
+    "cloud/console/reader": "tests/integration/cloud/test_console_component.py, "
+    "tests/integration/browser/test_console_in_browser.py: reads a running cloud through its public APIs",
+    "cloud/console/server": "tests/integration/cloud/test_console_component.py, "
+    "tests/integration/browser/test_console_in_browser.py: the console's HTTP listener",
+    "cloud/context": "tests/integration/cloud/test_server.py, "
+    "tests/integration/telemetry/test_telemetry_apis.py: LocalCloud.context of a running cloud, read by many "
+    "integration tests",
+    "cloud/contracts": "tests/integration/cloud/test_server.py: Protocols only (mypy --strict checks every "
+    "component against them); the test starts every component wired through them",
+    "cloud/elasticache/server": "tests/unit/cloud/elasticache/test_component.py, "
+    "tests/integration/elasticache/test_cache_lifecycle.py: real redis-server processes started and ended",
+    "cloud/frontdoors/doors/function_url": "tests/integration/frontdoors/test_function_url_provider.py, "
+    "tests/integration/frontdoors/test_doors_deployed.py, "
+    "tests/integration/frontdoors/test_doors_permissions.py: Function URLs served by a running cloud",
+    "cloud/frontdoors/doors/http_api": "tests/integration/frontdoors/test_doors_deployed.py, "
+    "tests/integration/frontdoors/test_stack_updates.py, tests/unit/cloud/frontdoors/test_component.py: HTTP "
+    "APIs served by a running cloud",
+    "cloud/frontdoors/doors/rest_api": "tests/integration/frontdoors/test_doors_deployed.py, "
+    "tests/integration/frontdoors/test_stack_updates.py, tests/unit/cloud/frontdoors/test_component.py: REST "
+    "APIs served by a running cloud",
+    "cloud/frontdoors/events/identity": "tests/unit/cloud/frontdoors/test_sigv4.py, "
+    "tests/unit/cloud/frontdoors/events/test_apigw_v2.py: a record only (its doctest checks root()), made by "
+    "the verifier and shown in events",
+    "cloud/frontdoors/invoker": "tests/integration/frontdoors/test_doors_permissions.py, "
+    "tests/integration/frontdoors/test_doors_deployed.py: front doors invoking real workers, with and "
+    "without permissions",
+    "cloud/frontdoors/remote": "tests/integration/frontdoors/test_doors_from_endpoint_sessions.py: attaches "
+    "to a cloud started by `fogbank cloud start`",
+    "cloud/server": "tests/integration/cloud/test_server.py, "
+    "tests/integration/lambda_/test_lambda_cleanup.py: LocalCloud start, stop and `fogbank cloud start`",
+    "cloud/wiring": "tests/integration/cloud/test_server.py: starts every component of a running cloud",
     "cloud/cloudformation/api": "tests/integration/cloudformation/test_stack_lifecycle.py, "
     "tests/integration/cloudformation/test_failures.py, tests/integration/cloud/test_server.py: the "
     "CloudFormation API of a running cloud, called through boto3",
@@ -107,12 +137,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "tests/integration/cloudformation/test_cdk_stacks.py, "
     "tests/integration/cloudformation/test_bucket_deployment.py: buckets and tables deployed on a running "
     "cloud",
-    "cloud/console/*": f"tests/integration/cloud/test_console_component.py and tests/integration/browser "
-    f"({_CLOUD_RUNNING})",
-    "cloud/frontdoors/*": f"tests/integration/frontdoors ({_CLOUD_RUNNING}: listeners, TLS, workers)",
-    "cloud/frontdoors/doors/*": "tests/integration/frontdoors; the ALB rules in doors/test_alb.py",
-    "cloud/frontdoors/events/*": "tests/unit/cloud/frontdoors/events/test_apigw_v1.py (payload 1.0 and 2.0) "
-    "and tests/integration/frontdoors",
     "cloud/lambda_/component": "tests/integration/lambda_/test_lambda_invoke.py, "
     "tests/integration/lambda_/test_lambda_regions.py, tests/integration/lambda_/test_architectures.py: the "
     "Lambda component of a running cloud",

@@ -13,6 +13,7 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
 from moto import mock_aws
+from moto.core.models import botocore_stubber
 
 from fogbank.cloud.router import AwsRequest, AwsResponse
 
@@ -42,28 +43,37 @@ def lambda_role(aws: Clients, name: str = "fn-role") -> str:
     return str(aws("iam").create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"])
 
 
-class _Raw:
-    def __init__(self, body: bytes) -> None:
-        self._body = body
+class _Raw(io.BytesIO):
+    """An answer's body as urllib3 hands it to botocore: streamed, or read (streaming outputs)."""
 
     def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._body
+        yield self.getvalue()
 
 
 def in_process_client(
-    service: str, signing_name: str, handler: Callable[[AwsRequest], AwsResponse | None]
+    service: str,
+    signing_name: str,
+    handler: Callable[[AwsRequest], AwsResponse | None],
+    *,
+    moto_answers_the_rest: bool = False,
 ) -> Any:
-    """A boto3 client whose requests `handler` answers in this process, as the router hands them over HTTP."""
+    """A boto3 client whose requests `handler` answers in this process, as the router hands them over HTTP.
+
+    With `moto_answers_the_rest`, a request the handler passes on (None) goes to moto's in-process state, as
+    the router sends it to moto (needs the `aws` fixture); otherwise passing one on fails the test.
+    """
     client = boto3.client(
         service,
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        endpoint_url="http://127.0.0.1:1",  # never reached: the request is answered before it is sent
+        # moto's in-process state answers AWS's own URLs only; otherwise nothing listens: a request the
+        # handler passed on fails instead of leaving the machine
+        endpoint_url=None if moto_answers_the_rest else "http://127.0.0.1:1",
         config=Config(retries={"max_attempts": 1}),
     )
 
-    def send(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
+    def send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
         split = urlsplit(request.url)
         body = request.body if isinstance(request.body, bytes) else (request.body or "").encode()
         headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
@@ -72,6 +82,9 @@ def in_process_client(
                 request.method, split.path, headers, body, query=parse_qs(split.query), service=signing_name
             )
         )
+        if answer is None and moto_answers_the_rest:
+            assert botocore_stubber.enabled, "moto's in-process state is not active: use the `aws` fixture"
+            return None  # botocore goes on to moto's in-process answer (mock_aws)
         assert answer is not None, f"{service}: the handler passed on a request it must answer"
         return AWSResponse(request.url, answer.status, answer.headers, _Raw(answer.body))  # type: ignore[arg-type]
 
