@@ -18,16 +18,6 @@ _CLOUD_RUNNING = "needs a running local cloud"
 COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/aws_state/preload": "tests/unit/cloud/test_warmup.py: WarmUp runs it for real and checks that "
     "moto's models were imported (it is about speed only)",
-    "cloud/iam/authorizer": "tests/integration/iam/test_function_credentials.py, "
-    "tests/integration/iam/test_warn_mode.py, tests/integration/cloud/test_unattributable_requests.py: every "
-    "request of a running cloud is authorized",
-    "cloud/iam/component": "tests/integration/iam/test_function_credentials.py, "
-    "tests/integration/iam/test_warn_mode.py: the IAM component of a running cloud",
-    "cloud/telemetry/api": "tests/integration/telemetry/test_telemetry_apis.py, "
-    "tests/integration/telemetry/test_cloudwatch_errors.py: the handlers registered on a running cloud's "
-    "router",
-    "cloud/telemetry/component": "tests/integration/telemetry/test_telemetry_apis.py, "
-    "tests/integration/lambda_/test_lambda_logs.py: the telemetry component of a running cloud",
     "cloud/telemetry/records": "tests/unit/cloud/telemetry/test_lambda_segments.py, "
     "tests/unit/cloud/lambda_/test_platform_logs.py: frozen records only, built and read by these tests",
     "cloud/appsync/component": "tests/integration/appsync/test_appsync_stack.py: GraphQL APIs deployed and "
