@@ -23,7 +23,14 @@ import os
 import shutil
 import sys
 
-__all__ = ["OPT", "VAR_LANG", "enter_opt_namespace", "probe_opt_namespace"]
+__all__ = [
+    "OPT",
+    "VAR_LANG",
+    "enter_mount_namespace",
+    "enter_opt_namespace",
+    "mount_opt",
+    "probe_opt_namespace",
+]
 
 OPT = "/opt"
 VAR_LANG = "/var/lang"
@@ -36,6 +43,17 @@ _MS_PRIVATE = 1 << 18
 
 def enter_opt_namespace(opt_dir: str) -> None:
     """Show `opt_dir` at /opt to this process and its children. Raises OSError naming the step that failed."""
+    # layers are unpacked at <state>/lambda/opt/<hash>: the /var/lang scratch is <state>/lambda/var-lang
+    enter_mount_namespace(
+        os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(opt_dir))), "var-lang")
+    )
+    mount_opt(opt_dir)
+
+
+def enter_mount_namespace(scratch: str) -> None:
+    """The part of `enter_opt_namespace` that is the same for every function: a private mount namespace (in a
+    user namespace unless root) with `/var/lang` provided (a tmpfs is mounted on `scratch` for it). A pre-forked
+    environment does this before it knows its function; `mount_opt` then shows the function's layers."""
     libc = ctypes.CDLL(None, use_errno=True)
     if not os.path.isdir(OPT):
         raise OSError(f"{OPT} does not exist on this machine, so there is nothing to mount the layers over")
@@ -47,21 +65,25 @@ def enter_opt_namespace(opt_dir: str) -> None:
         _write("/proc/self/uid_map", f"{uid} {uid} 1")
         _write("/proc/self/gid_map", f"{gid} {gid} 1")
     _check(libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "making the mounts private")
-    _check(libc.mount(opt_dir.encode(), OPT.encode(), None, _MS_BIND | _MS_REC, None), f"bind-mounting {OPT}")
     with contextlib.suppress(OSError):  # else /var/lang stays absent: only code naming it needs it
-        _provide_var_lang(libc, opt_dir)
+        _provide_var_lang(libc, scratch)
 
 
-def _provide_var_lang(libc: ctypes.CDLL, opt_dir: str) -> None:
+def mount_opt(opt_dir: str) -> None:
+    """Bind-mount `opt_dir` over /opt, in the mount namespace `enter_mount_namespace` entered."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    _check(libc.mount(opt_dir.encode(), OPT.encode(), None, _MS_BIND | _MS_REC, None), f"bind-mounting {OPT}")
+
+
+def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
     """`/var/lang/bin/python` (and `node`) as on Lambda, for layers whose scripts start `#!/var/lang/bin/python`
     (the AWS CLI layer of CDK's BucketDeployment does).
 
     /var is overlaid, in this mount namespace only, with an upper layer on a private tmpfs where bin/ links to
-    this process's interpreter; the host's /var is untouched. The tmpfs is mounted on `<state>/lambda/var-lang`.
+    this process's interpreter; the host's /var is untouched. The tmpfs is mounted on `scratch`.
     """
     if os.path.exists(VAR_LANG):
         return
-    scratch = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(opt_dir))), "var-lang")
     os.makedirs(scratch, exist_ok=True)
     _check(libc.mount(b"tmpfs", scratch.encode(), b"tmpfs", 0, b"mode=0755"), "mounting a scratch tmpfs")
     upper, work = os.path.join(scratch, "upper"), os.path.join(scratch, "work")

@@ -1,7 +1,9 @@
 """The cloud's side of the pre-initialised runtime process (zygote): ask it to fork execution environments.
 
 A cold start used to pay for a new interpreter and the runtime client's imports; the zygote pays for them once
-(see `zygote_main.py` for what each forked environment still does on its own). One zygote serves every
+(see `zygote_main.py` for what each forked environment still does on its own). The zygote keeps `SPARES`
+environments forked ahead of need; a cold start hands its function's request straight to one of them (no fork,
+no round trip through the zygote) and the zygote forks the next spare. One zygote serves every
 runtime: Python environments keep running the zygote's interpreter, Node.js and `provided` ones execve their
 program after the same fork-side setup (process group, parent-death signal, /opt namespace).
 
@@ -13,6 +15,7 @@ Example (skipped as a doctest: it starts the zygote process):
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import json
@@ -32,12 +35,13 @@ from fogbank.cloud.lambda_.python_runtime import ZYGOTE_MODULE
 from fogbank.cloud.lambda_.worker import Launch
 from fogbank.errors import CloudError
 
-__all__ = ["ForkedProcess", "Zygote"]
+__all__ = ["SPARES", "ForkedProcess", "Zygote"]
 
 _log = logging.getLogger(__name__)
 _START_TIMEOUT_S = 20.0
 _FORK_TIMEOUT_S = 10.0
 _MAX_MESSAGE = 1 << 20
+SPARES = 2  # environments forked ahead of need (each a sleeping process until a cold start takes it)
 
 
 class ForkedProcess:
@@ -79,6 +83,7 @@ class Zygote:
         self._ids = itertools.count(1)
         self._pending: dict[int, tuple[Future[ForkedProcess], int]] = {}
         self._processes: dict[int, ForkedProcess] = {}
+        self._spares: collections.deque[tuple[int, socket.socket]] = collections.deque()
         self._socket: socket.socket | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._closed = False
@@ -91,26 +96,28 @@ class Zygote:
 
     def fork(self, launch: Launch, env: dict[str, str]) -> ForkedProcess:
         """A new execution environment for `launch` with `env` (the complete environment it sees)."""
+        request: dict[str, Any] = {
+            "argv": [launch.handler] if launch.python else launch.argv,
+            "env": env,
+            "cwd": str(launch.cwd),
+            "python": launch.python,
+            "opt_source": str(launch.opt_source) if launch.opt_source else None,
+            "architecture": launch.architecture,
+            "host_architecture": launch.host_architecture,
+            "check_roots": [str(root) for root in launch.check_roots],
+            "door_map": dict(launch.door_map) if launch.door_map is not None else None,
+        }
         read_end, write_end = os.pipe()
         future: Future[ForkedProcess] = Future()
         try:
             with self._lock:
                 control = self._ensure_started()
-                request_id = next(self._ids)
+                process = self._assign_spare(control, request, read_end, write_end)
+                if process is not None:
+                    return process
+                request["id"] = request_id = next(self._ids)
                 self._pending[request_id] = (future, read_end)
-                message = {
-                    "id": request_id,
-                    "argv": [launch.handler] if launch.python else launch.argv,
-                    "env": env,
-                    "cwd": str(launch.cwd),
-                    "python": launch.python,
-                    "opt_source": str(launch.opt_source) if launch.opt_source else None,
-                    "architecture": launch.architecture,
-                    "host_architecture": launch.host_architecture,
-                    "check_roots": [str(root) for root in launch.check_roots],
-                    "door_map": dict(launch.door_map) if launch.door_map is not None else None,
-                }
-                socket.send_fds(control, [json.dumps(message).encode()], [write_end])
+                socket.send_fds(control, [json.dumps(request).encode()], [write_end])
         except BaseException:
             os.close(read_end)
             raise
@@ -121,12 +128,33 @@ class Zygote:
         except TimeoutError:
             raise CloudError(f"the Lambda zygote did not fork within {_FORK_TIMEOUT_S:g} s") from None
 
+    def _assign_spare(
+        self, control: socket.socket, request: dict[str, Any], read_end: int, write_end: int
+    ) -> ForkedProcess | None:
+        """Hand `request` to a spare environment (None when there is none) and ask the zygote for the next one."""
+        # caller holds self._lock
+        while self._spares:
+            pid, spare = self._spares.popleft()
+            try:
+                socket.send_fds(spare, [json.dumps(request).encode()], [write_end])
+            except OSError:
+                continue  # it died (its exit is reported, and ignored, as it is no longer a spare)
+            finally:
+                spare.close()
+            process = ForkedProcess(pid, os.fdopen(read_end, "rb", buffering=0))
+            self._processes[pid] = process
+            with contextlib.suppress(OSError):  # a zygote that died is replaced on the next cold start
+                control.send(json.dumps({"replenish": 1}).encode())
+            return process
+        return None
+
     def close(self) -> None:
         """Stop the zygote (its environments die with it: parent-death signal). Idempotent."""
         with self._lock:
             self._closed = True
             control, process = self._socket, self._process
             self._socket = self._process = None
+            self._drop_spares()
         if control is not None:
             with contextlib.suppress(OSError):
                 control.shutdown(socket.SHUT_RDWR)
@@ -149,7 +177,15 @@ class Zygote:
             key: os.environ[key] for key in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if key in os.environ
         }
         env.update({"PYTHONPATH": str(self._runtime_dir), "PYTHONUNBUFFERED": "1"})
-        argv = [sys.executable, "-S", "-m", ZYGOTE_MODULE, str(theirs.fileno()), str(self._probe_dir)]
+        argv = [
+            sys.executable,
+            "-S",
+            "-m",
+            ZYGOTE_MODULE,
+            str(theirs.fileno()),
+            str(self._probe_dir),
+            str(SPARES),
+        ]
         try:
             process = self._spawner.spawn(argv, env, self._runtime_dir, pass_fds=(theirs.fileno(),))
         finally:
@@ -183,15 +219,16 @@ class Zygote:
     def _read(self, control: socket.socket) -> None:
         while True:
             try:
-                raw = control.recv(_MAX_MESSAGE)
+                raw, fds, _, _ = socket.recv_fds(control, _MAX_MESSAGE, 1)
             except OSError:
-                raw = b""
+                raw, fds = b"", []
             if not raw:
                 break
-            self._dispatch(json.loads(raw))
+            self._dispatch(json.loads(raw), fds, control)
         with self._lock:
             if self._socket is control:
                 self._socket = self._process = None
+            self._drop_spares()
             pending, self._pending = self._pending, {}
             processes, self._processes = self._processes, {}
         for future, read_end in pending.values():
@@ -200,10 +237,29 @@ class Zygote:
         for process in processes.values():
             process.exited(-signal.SIGKILL)  # the parent-death signal ends them
 
-    def _dispatch(self, message: dict[str, Any]) -> None:
-        if "exit" in message:
+    def _drop_spares(self) -> None:
+        # caller holds self._lock; a spare whose socket closes ends itself
+        while self._spares:
+            self._spares.popleft()[1].close()
+
+    def _dispatch(self, message: dict[str, Any], fds: list[int], control: socket.socket) -> None:
+        if "spare" in message:
+            spare = socket.socket(fileno=fds[0])
             with self._lock:
-                process = self._processes.pop(message["exit"], None)
+                if self._socket is control and not self._closed:
+                    self._spares.append((int(message["spare"]), spare))
+                    return
+            spare.close()
+            return
+        for fd in fds:
+            os.close(fd)
+        if "exit" in message:
+            pid = int(message["exit"])
+            with self._lock:
+                process = self._processes.pop(pid, None)
+                for entry in [entry for entry in self._spares if entry[0] == pid]:
+                    self._spares.remove(entry)
+                    entry[1].close()
             if process is not None:
                 process.exited(int(message["status"]))
             return

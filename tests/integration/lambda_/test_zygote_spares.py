@@ -1,0 +1,120 @@
+"""Spare environments: forked by the zygote ahead of need, each handed to one function's cold start only.
+
+These drive the zygote directly (no cloud): a spare must become exactly the environment it is handed (its own
+variables, its own process group), a new spare must take its place, and none may outlive the zygote's owner.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fogbank.cloud.lambda_.process import Spawner, kill_process_group
+from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
+from fogbank.cloud.lambda_.worker import Launch
+from fogbank.cloud.lambda_.zygote import SPARES, ForkedProcess, Zygote
+
+# prints what the environment sees, then waits to be ended
+PROBE = 'echo "mine=${MINE:-} other=${OTHER:-} pid=$$"; exec sleep 30'
+
+
+@pytest.fixture
+def zygote(tmp_path: Path) -> Iterator[Zygote]:
+    spawner = Spawner()
+    zygote = Zygote(spawner, build_runtime_dir(tmp_path), tmp_path / "lambda" / "opt-probe")
+    zygote.start()
+    try:
+        yield zygote
+    finally:
+        zygote.close()
+        spawner.close()
+
+
+def _spare_pids(zygote: Zygote, count: int) -> list[int]:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with zygote._lock:
+            pids = [pid for pid, _ in zygote._spares]
+        if len(pids) >= count:
+            return pids
+        time.sleep(0.01)
+    raise AssertionError(f"the zygote did not keep {count} spares within 10 s (it has {len(pids)})")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def _start(zygote: Zygote, tmp_path: Path, variables: dict[str, str]) -> tuple[ForkedProcess, str]:
+    launch = Launch(["/bin/sh", "-c", PROBE], tmp_path, {})
+    process = zygote.fork(launch, {"PATH": os.environ["PATH"], **variables})
+    assert process.stdout is not None
+    line = b""
+    deadline = time.monotonic() + 10
+    while not line.endswith(b"\n") and time.monotonic() < deadline:
+        line += process.stdout.read(1)
+    return process, line.decode().strip()
+
+
+def test_a_cold_start_takes_a_spare_that_becomes_only_its_environment(zygote: Zygote, tmp_path: Path) -> None:
+    # GIVEN a zygote with its spares forked ahead of need
+    spares = _spare_pids(zygote, SPARES)
+
+    # WHEN two functions with different variables cold-start
+    first, first_saw = _start(zygote, tmp_path, {"MINE": "first"})
+    second, second_saw = _start(zygote, tmp_path, {"OTHER": "second"})
+    try:
+        # THEN each took a spare, sees only its own variables and is its own process group
+        assert {first.pid, second.pid} <= set(spares)
+        assert first_saw == f"mine=first other= pid={first.pid}"
+        assert second_saw == f"mine= other=second pid={second.pid}"
+        for process in (first, second):
+            assert os.getpgid(process.pid) == os.getsid(process.pid) == process.pid
+        # AND new spares took their places
+        replacements = _spare_pids(zygote, SPARES)
+        assert not set(replacements) & {first.pid, second.pid}
+    finally:
+        kill_process_group(first)
+        kill_process_group(second)
+
+
+def test_ending_one_environment_leaves_the_others_and_the_spares(zygote: Zygote, tmp_path: Path) -> None:
+    # GIVEN two running environments (forked from spares) and the spares that replaced them
+    steady, _ = _start(zygote, tmp_path, {})
+    doomed, _ = _start(zygote, tmp_path, {})
+    spares = _spare_pids(zygote, SPARES)
+
+    # WHEN one of them is killed, as a timeout does (its process group)
+    kill_process_group(doomed)
+
+    # THEN it alone ended: the other environment and the spares still run, and its exit status is known
+    assert doomed.wait(timeout=5) < 0
+    assert _alive(steady.pid) and steady.poll() is None
+    assert all(_alive(pid) for pid in spares)
+    kill_process_group(steady)
+
+
+def test_closing_the_zygote_ends_its_spares(tmp_path: Path) -> None:
+    # GIVEN a zygote with spares
+    spawner = Spawner()
+    zygote = Zygote(spawner, build_runtime_dir(tmp_path), tmp_path / "lambda" / "opt-probe")
+    zygote.start()
+    spares = _spare_pids(zygote, SPARES)
+
+    # WHEN it is closed (the cloud stops)
+    zygote.close()
+    spawner.close()
+
+    # THEN no spare is left behind
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in spares) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not any(_alive(pid) for pid in spares)
