@@ -3,8 +3,12 @@
 Each figure is printed next to its comparison from the same run:
 - every row runs twice, against a cloud started with FOGBANK_LAMBDA_ZYGOTE=0 (each execution environment is a
   new interpreter: the way before the pre-initialised runtime) and against a default cloud;
-- the Powertools cold start is also compared with the time a fresh interpreter takes to import Powertools from
-  the same layer (the cold start's floor), measured in this run.
+- the Powertools cold start is judged against the time its imports take inside the same environment (the
+  handler measures them), so that row's "minus those imports" is everything else the cold start costs. For
+  reference, a fresh interpreter's import of the same layer is printed too, run with the variables Lambda gives
+  a function (LAMBDA_TASK_ROOT, AWS_EXECUTION_ENV, X-Ray's ...): without them the X-Ray SDK takes its
+  non-Lambda path, which made that import about 80 ms slower than inside a function (247 against 163 ms,
+  interleaved, one run) and so no fair yardstick for a cold start.
 
 Rows (issue #14's Lambda rows): warm Invoke median; cold start of a bare Python handler (first Invoke after
 CreateFunction, median of several new functions); cold start with Powertools imported; 8 concurrent
@@ -142,8 +146,9 @@ def powertools_cold_start(client: Client, layer: str, rounds: int) -> tuple[floa
     return statistics.median(totals), statistics.median(imports), statistics.median(overheads)
 
 
-def powertools_import_ms(layer_dir: Path, rounds: int = 5) -> float:
-    """What importing Powertools costs a fresh interpreter with the layer and the runtime on its path."""
+def powertools_import_ms(layer_dir: Path, rounds: int = 7) -> float:
+    """What importing Powertools costs a fresh interpreter with the layer and the runtime on its path, and the
+    variables Lambda sets for a function (Powertools and the X-Ray SDK choose their Lambda paths from them)."""
     from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
 
     runtime_dir = build_runtime_dir(layer_dir / "state")  # the runtime's own boto3, as workers have
@@ -151,7 +156,14 @@ def powertools_import_ms(layer_dir: Path, rounds: int = 5) -> float:
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": f"{layer_dir / 'python'}:{runtime_dir}",
         "AWS_LAMBDA_FUNCTION_NAME": "bench",  # as in a function: Powertools' Tracer is enabled, as there
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_REGION": "us-east-1",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
+        "LAMBDA_TASK_ROOT": str(layer_dir),
+        "_HANDLER": "app.handler",
+        "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+        "TZ": ":UTC",
     }
     timings = []
     for _ in range(rounds):
@@ -230,7 +242,8 @@ def main() -> None:
     ]
     modes = list(results)
     print(
-        f"\nPowertools import in a fresh `python -S` (same layer and runtime, this run): {import_ms:.1f} ms"
+        "\nPowertools import in a fresh `python -S` (same layer, runtime and Lambda variables; reference only, "
+        f"the row below is judged against the imports inside the environment): {import_ms:.1f} ms"
     )
     print(f"{'row':48} " + " ".join(f"{m:>10}" for m in modes) + f" {'target':>10}")
     for label, key, target in rows:
@@ -255,6 +268,8 @@ def record_rows(rows: list[tuple[str, str, str]], results: dict[str, dict[str, f
             met = value <= float(target.removeprefix("<= "))
         elif target == "0":
             met = value == 0
+        elif target == "imports+20":  # the imports measured inside the same environments
+            met = value <= results["new"]["powertools_import_in_env_ms"] + 20
         table.append(Row(label, f"{value:.3g}", before, target, met))
     print(f"rows written to {record('lambda_user_path', table)}")
 
