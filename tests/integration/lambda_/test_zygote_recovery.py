@@ -33,7 +33,9 @@ def test_a_killed_zygote_is_replaced_and_takes_its_environments_with_it(
 ) -> None:
     # GIVEN a warm environment forked by the zygote
     zygote = cloud.context.lambda_._zygote
-    assert zygote is not None and zygote._process is not None
+    assert zygote is not None
+    zygote.start()  # the cloud starts it in the background: it may not have said hello yet
+    assert zygote._process is not None
     first = make_function({"app.py": PID})
     worker_pid = invoke_json(lambda_client, first)[1]
 
