@@ -157,10 +157,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     f"publish and verify for real ({_CLOUD_RUNNING})",
     "pytest_plugin/features": "tests/integration/framework/test_plugin.py: the `infrastructure` fixture in real "
     f"pytest sessions ({_CLOUD_RUNNING})",
-    "pytest_plugin/lookahead": "tests/integration/framework/test_pipeline.py: the next features of a real "
-    "pytest session",
-    "pytest_plugin/pipeline": "tests/integration/framework/test_pipeline.py: stacks deployed ahead and bounded "
-    f"by --fogbank-max-stacks ({_CLOUD_RUNNING})",
     "pytest_plugin/session": "tests/integration/framework/test_pipeline.py, "
     "tests/integration/framework/test_plugin.py: the target of real pytest sessions (a local cloud the "
     "session starts, or an endpoint)",
