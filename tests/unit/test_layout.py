@@ -58,18 +58,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/server": "tests/integration/cloud/test_server.py, "
     "tests/integration/lambda_/test_lambda_cleanup.py: LocalCloud start, stop and `fogbank cloud start`",
     "cloud/wiring": "tests/integration/cloud/test_server.py: starts every component of a running cloud",
-    "cloud/cloudformation/api": "tests/integration/cloudformation/test_stack_lifecycle.py, "
-    "tests/integration/cloudformation/test_failures.py, tests/integration/cloud/test_server.py: the "
-    "CloudFormation API of a running cloud, called through boto3",
-    "cloud/cloudformation/changesets": "tests/integration/cloudformation/test_change_sets.py, "
-    "tests/integration/cdk_cli/test_cdk_cli_deploy.py: change sets created, described and executed on a "
-    "running cloud",
-    "cloud/cloudformation/operations": "tests/integration/cloudformation/test_stack_lifecycle.py, "
-    "tests/integration/cloudformation/test_failures.py: create, update, delete and rollback of stacks on a "
-    "running cloud",
-    "cloud/cloudformation/resources": "tests/integration/cloudformation/test_stack_lifecycle.py, "
-    "tests/integration/cloudformation/test_failures.py, tests/integration/frontdoors/test_stack_updates.py: "
-    "each resource created, updated, replaced and deleted by a running cloud's engine",
     "cloud/cloudformation/providers/apigateway": "tests/integration/frontdoors/test_doors_deployed.py, "
     "tests/integration/frontdoors/test_stack_updates.py: REST APIs deployed and updated on a running cloud",
     "cloud/cloudformation/providers/apigateway_keys": "tests/integration/frontdoors/test_doors_deployed.py: "
