@@ -221,8 +221,16 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """After the last fixture teardown: delete every stack left, and pass on the stacks' timings."""
+    """After the last fixture teardown: delete every stack left, and pass on the stacks' timings.
+
+    Before the terminal summary: plugins whose summary would report nothing are left out of it
+    (fogbank.pytest_plugin.session_end).
+    """
     _close_pipeline(session.config, session)
+    from fogbank.pytest_plugin.session_end import skip_idle_hypothesis_summary
+
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skip_idle_hypothesis_summary(session.config, reporter.stats if reporter is not None else {})
 
 
 def _close_pipeline(config: pytest.Config, session: pytest.Session | None) -> None:
@@ -250,7 +258,11 @@ def stack_timings(config: pytest.Config) -> dict[str, dict[str, float]]:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """End the worker's LocalCloud (runs on success, failure and Ctrl-C)."""
+    """End the worker's LocalCloud (runs on success, failure and Ctrl-C).
+
+    A process that collected features exits without a last garbage collection of its heap
+    (fogbank.pytest_plugin.session_end).
+    """
     _close_pipeline(config, None)  # normally done at session finish; stacks go before their cloud
     targets = config.stash.get(_TARGETS_KEY, None)
     if targets is not None:
@@ -259,6 +271,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         set_target_factory(None)
         del config.stash[_TARGETS_KEY]
         targets.close()
+    if config.stash.get(_MANAGED_KEY, None):
+        from fogbank.pytest_plugin.session_end import skip_collection_at_exit
+
+        skip_collection_at_exit()
 
 
 def build_shared_layer() -> str:
