@@ -6,51 +6,6 @@ import pytest
 
 from fogbank.config import load_config
 from fogbank.errors import ConfigError
-from fogbank.infrastructure import MissingOutputError, StackOutputs, current_run_id, pascal_case
-
-
-def test_missing_output_names_the_stack_and_the_keys_it_has():
-    # GIVEN the outputs of a deployed stack
-    outputs = StackOutputs("fogbank-logger-abc", {"BasicHandler": "fn-1", "BasicHandlerArn": "arn:fn-1"})
-    # WHEN a test reads a key the stack does not have
-    with pytest.raises(KeyError) as caught:
-        outputs["ColdStart"]
-    # THEN the error names the stack, the key and what it has
-    assert isinstance(caught.value, MissingOutputError)
-    assert str(caught.value) == (
-        "stack fogbank-logger-abc has no output 'ColdStart'; it has: BasicHandler, BasicHandlerArn. "
-        "Add it in create_resources with self.add_cfn_output(...)"
-    )
-    # AND present keys work like a dict
-    assert outputs["BasicHandler"] == "fn-1" and dict(outputs) == {
-        "BasicHandler": "fn-1",
-        "BasicHandlerArn": "arn:fn-1",
-    }
-
-
-def test_pascal_case_matches_the_seed():
-    # GIVEN handler stems / WHEN converted / THEN output names are PascalCase letters and digits
-    assert pascal_case("basic_handler") == "BasicHandler"
-    assert pascal_case("cold_start") == "ColdStart"
-    assert pascal_case("alb-handler2") == "AlbHandler2"
-
-
-def test_run_id_is_taken_from_the_environment(monkeypatch: pytest.MonkeyPatch):
-    # GIVEN a run id chosen by the xdist controller
-    monkeypatch.setenv("FOGBANK_RUN_ID", "run42")
-    # WHEN a worker asks for it / THEN it is that one
-    assert current_run_id() == "run42"
-
-
-def test_run_id_is_created_once_when_missing(monkeypatch: pytest.MonkeyPatch):
-    # GIVEN no run id yet
-    monkeypatch.delenv("FOGBANK_RUN_ID", raising=False)
-    # WHEN asked twice / THEN the same id is returned and exported for child processes
-    first = current_run_id()
-    assert current_run_id() == first
-    import os
-
-    assert os.environ["FOGBANK_RUN_ID"] == first
 
 
 def test_config_reads_tool_fogbank_and_env_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -22,20 +22,29 @@ def test_output_names_are_the_seeds_title_case() -> None:
     for stem in ("basic_handler", "handlerWithCaps", "v2_handler", "parallel_execution_handler"):
         assert pascal_case(stem) == stem.title().replace("_", "")
     assert pascal_case("kebab-case-handler") == "KebabCaseHandler"
+    # AND characters invalid in output names are dropped, digits kept
+    assert pascal_case("cold_start") == "ColdStart"
+    assert pascal_case("alb-handler2") == "AlbHandler2"
 
 
-def test_a_missing_output_names_the_stack_the_outputs_it_has_and_how_to_add_one() -> None:
-    # GIVEN a deployed stack's outputs
-    outputs = StackOutputs("fogbank-demo-1", {"BasicHandler": "fn-1", "Api": "https://x"})
-    # WHEN a present and an absent key are read
-    # THEN the present one is returned; the absent one is a KeyError (as the seed's dict raised) that says more
-    assert outputs["BasicHandler"] == "fn-1" and dict(outputs) == {"BasicHandler": "fn-1", "Api": "https://x"}
+def test_missing_output_names_the_stack_and_the_keys_it_has():
+    # GIVEN the outputs of a deployed stack
+    outputs = StackOutputs("fogbank-logger-abc", {"BasicHandler": "fn-1", "BasicHandlerArn": "arn:fn-1"})
+    # WHEN a test reads a key the stack does not have
     with pytest.raises(KeyError) as caught:
-        outputs["Queue"]
+        outputs["ColdStart"]
+    # THEN the error names the stack, the key and what it has
+    assert isinstance(caught.value, MissingOutputError)
     assert str(caught.value) == (
-        "stack fogbank-demo-1 has no output 'Queue'; it has: Api, BasicHandler. Add it in create_resources "
-        "with self.add_cfn_output(...)"
+        "stack fogbank-logger-abc has no output 'ColdStart'; it has: BasicHandler, BasicHandlerArn. "
+        "Add it in create_resources with self.add_cfn_output(...)"
     )
+    # AND present keys work like a dict
+    assert outputs["BasicHandler"] == "fn-1" and dict(outputs) == {
+        "BasicHandler": "fn-1",
+        "BasicHandlerArn": "arn:fn-1",
+    }
+    # AND a stack without outputs says so
     with pytest.raises(MissingOutputError, match="it has: no outputs at all"):
         StackOutputs("s", {})["x"]
 

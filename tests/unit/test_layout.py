@@ -139,8 +139,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "synth": "tests/integration/framework/test_synth.py: CDK synth runs for real (cache, context lookups)",
     "local_credentials": "tests/unit/cloud/test_site.py: constants only (its doctest checks they agree); the "
     "environment a cloud gives boto3 is checked to carry them",
-    "cli/cloud": "tests/integration/cloud/test_server.py, tests/integration/browser/test_console_in_browser.py, "
-    "tests/integration/cdk_cli/test_cdk_cli_deploy.py: `fogbank cloud start|bootstrap` start a real cloud",
     "cli/layer": "tests/integration/layer_release/test_layer_publish_verify.py, tests/release/test_layer_release.py: "
     f"publish and verify for real ({_CLOUD_RUNNING})",
     "pytest_plugin/features": "tests/integration/framework/test_plugin.py: the `infrastructure` fixture in real "
@@ -218,6 +216,10 @@ def _entry_problems(module: str, where: str) -> list[str]:
     problems = []
     if any(char in module for char in "*?[") or not (SOURCE / f"{module}.py").is_file():
         problems.append(f"{module!r} is not one module of src/fogbank (no wildcards: one entry per module)")
+    elif _unit_test_of(module).exists():
+        problems.append(
+            f"{module!r} has its unit test module {_unit_test_of(module).relative_to(ROOT)}: remove the entry"
+        )
     head, colon, reason = where.partition(":")
     paths = [path.strip() for path in head.split(",")] if colon else []
     if not paths or not reason.strip():
@@ -237,7 +239,7 @@ def test_every_allow_list_entry_is_one_module_and_starts_with_the_test_files_tha
     assert entries and not problems, "COVERED_ELSEWHERE: " + "; ".join(problems)
 
 
-def test_the_entry_check_refuses_wildcards_missing_files_and_values_without_a_file() -> None:
+def test_the_entry_check_refuses_wildcards_missing_files_values_without_a_file_and_tested_modules() -> None:
     # GIVEN entries of each bad kind, and a good one / WHEN checked THEN only the good one passes
     assert _entry_problems("repo/git", "tests/integration/repo/test_repo_offline_history.py: real git") == []
     assert _entry_problems("repo/*", "tests/integration/repo/test_repo_offline_history.py: real git")
@@ -245,3 +247,4 @@ def test_the_entry_check_refuses_wildcards_missing_files_and_values_without_a_fi
     assert _entry_problems("repo/git", "tests/integration/repo: a folder")
     assert _entry_problems("repo/git", "the exception tree: checked everywhere")
     assert _entry_problems("repo/git", "tests/integration/repo/test_repo_offline_history.py")
+    assert _entry_problems("repo/globs", "tests/unit/repo/test_globs.py: it has its own unit test module")

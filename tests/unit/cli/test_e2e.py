@@ -1,4 +1,5 @@
-"""`fogbank e2e --shard I/N` and `--shard-plan N` on a real folder tree (pytest itself is not started)."""
+"""`fogbank e2e`: the pytest command line it builds, and `--shard I/N` / `--shard-plan N` on a real folder tree
+(pytest itself is not started)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from fogbank.cli.e2e import build_pytest_args
 from fogbank.cli.main import app
 
 
@@ -107,3 +109,44 @@ def test_the_aws_plan_reads_the_aws_durations(project):
     assert result.exit_code == 0, result.output
     assert "(recorded)" not in result.output
     assert "durations-aws.json (absent: all estimated)" in result.output
+
+
+def test_default_args_run_the_suite_in_parallel_groups():
+    # GIVEN no arguments
+    # WHEN
+    args = build_pytest_args([])
+
+    # THEN the whole suite runs with xdist's loadgroup distribution and the progress plugin
+    assert args == [
+        "-p",
+        "fogbank.cli.e2e_progress",
+        "-n",
+        "auto",
+        "--dist",
+        "loadgroup",
+        "tests/e2e",
+    ]
+
+
+@pytest.mark.parametrize("workers", [["-n", "0"], ["-n4"], ["-p", "no:xdist"], ["--numprocesses=3"]])
+def test_user_worker_choice_wins(workers: list[str]):
+    # GIVEN the user chooses the workers
+    # WHEN
+    args = build_pytest_args([*workers, "--fogbank-target", "aws"])
+
+    # THEN fogbank adds no -n of its own, and passes everything through
+    assert "auto" not in args
+    assert args[2:] == [*workers, "--fogbank-target", "aws", "tests/e2e"]
+
+
+def test_user_path_replaces_the_suite(tmp_path, monkeypatch):
+    # GIVEN a path to one feature folder
+    (tmp_path / "tests" / "e2e" / "logger").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+
+    # WHEN
+    args = build_pytest_args(["tests/e2e/logger", "-k", "cold"])
+
+    # THEN only that folder is run
+    assert "tests/e2e" not in args
+    assert args[-3:] == ["tests/e2e/logger", "-k", "cold"]

@@ -1,4 +1,4 @@
-"""`fogbank e2e`'s pytest command line and its per-feature progress reporter, on real pytest sessions."""
+"""`fogbank e2e`'s per-feature progress reporter, on real pytest sessions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import textwrap
 
 import pytest
 
-from fogbank.cli.e2e import build_pytest_args
 from fogbank.cli.e2e_progress import feature_of
 
 pytest_plugins = ["pytester"]
@@ -43,47 +42,6 @@ def _make_features(pytester: pytest.Pytester, broken_deploy: bool = False) -> No
             )
         (folder / "conftest.py").write_text(textwrap.dedent(conftest))
         (folder / f"test_{feature}.py").write_text(body)
-
-
-def test_default_args_run_the_suite_in_parallel_groups():
-    # GIVEN no arguments
-    # WHEN
-    args = build_pytest_args([])
-
-    # THEN the whole suite runs with xdist's loadgroup distribution and the progress plugin
-    assert args == [
-        "-p",
-        "fogbank.cli.e2e_progress",
-        "-n",
-        "auto",
-        "--dist",
-        "loadgroup",
-        "tests/e2e",
-    ]
-
-
-@pytest.mark.parametrize("workers", [["-n", "0"], ["-n4"], ["-p", "no:xdist"], ["--numprocesses=3"]])
-def test_user_worker_choice_wins(workers: list[str]):
-    # GIVEN the user chooses the workers
-    # WHEN
-    args = build_pytest_args([*workers, "--fogbank-target", "aws"])
-
-    # THEN fogbank adds no -n of its own, and passes everything through
-    assert "auto" not in args
-    assert args[2:] == [*workers, "--fogbank-target", "aws", "tests/e2e"]
-
-
-def test_user_path_replaces_the_suite(tmp_path, monkeypatch):
-    # GIVEN a path to one feature folder
-    (tmp_path / "tests" / "e2e" / "logger").mkdir(parents=True)
-    monkeypatch.chdir(tmp_path)
-
-    # WHEN
-    args = build_pytest_args(["tests/e2e/logger", "-k", "cold"])
-
-    # THEN only that folder is run
-    assert "tests/e2e" not in args
-    assert args[-3:] == ["tests/e2e/logger", "-k", "cold"]
 
 
 def test_feature_is_the_test_files_folder():

@@ -3,7 +3,6 @@ bucket is tested in tests/integration/framework/test_deploy.py against a running
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import zipfile
@@ -81,19 +80,20 @@ def test_docker_images_and_command_built_assets_are_refused_by_name(tmp_path: Pa
         read_file_assets(tmp_path, TARGET, "command.assets.json")
 
 
-def test_a_directory_zips_to_the_same_bytes_whatever_its_file_times(tmp_path: Path) -> None:
-    # GIVEN two copies of a handler folder with different modification times
-    for name in ("one", "two"):
-        (tmp_path / name / "pkg").mkdir(parents=True)
-        (tmp_path / name / "index.py").write_text("def handler(event, context):\n    return 1\n")
-        (tmp_path / name / "pkg" / "__init__.py").write_text("")
-    for path in (tmp_path / "two").rglob("*"):
+def test_zip_directory_is_deterministic_and_keeps_modes(tmp_path: Path):
+    # GIVEN a folder with an executable and a nested file
+    source = tmp_path / "src"
+    (source / "pkg").mkdir(parents=True)
+    (source / "run.sh").write_text("#!/bin/sh\n", encoding="utf-8")
+    (source / "run.sh").chmod(0o755)
+    (source / "pkg" / "mod.py").write_text("X = 1\n", encoding="utf-8")
+    # WHEN zipped twice, the files' modification times changed in between
+    first = zip_directory(source, tmp_path / "a.zip").read_bytes()
+    for path in source.rglob("*"):
         os.utime(path, (1_600_000_000, 1_600_000_000))
-    # WHEN both are zipped
-    first = zip_directory(tmp_path / "one", tmp_path / "one.zip").read_bytes()
-    second = zip_directory(tmp_path / "two", tmp_path / "two.zip").read_bytes()
-    # THEN the bytes are equal; entries are relative, sorted and keep their permission bits as regular files
+    second = zip_directory(source, tmp_path / "b.zip").read_bytes()
+    # THEN the bytes are identical, entries are sorted and the executable bit survives
     assert first == second
-    entries = zipfile.ZipFile(io.BytesIO(first)).infolist()
-    assert [entry.filename for entry in entries] == ["index.py", "pkg/__init__.py"]
-    assert all(entry.external_attr >> 16 & 0o170000 == 0o100000 for entry in entries)
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
+        assert archive.namelist() == ["run.sh", "pkg/mod.py"]
+        assert (archive.getinfo("run.sh").external_attr >> 16) & 0o777 == 0o755

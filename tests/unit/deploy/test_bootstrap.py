@@ -1,25 +1,13 @@
-"""`fogbank cloud bootstrap` refuses what it cannot do, and says what to do instead."""
+"""Bootstrapping for the CDK refuses what it cannot do, and says what to do instead."""
 
 from __future__ import annotations
 
 import boto3
 import pytest
-from typer.testing import CliRunner
 
-from fogbank.cli.main import app
 from fogbank.deploy.bootstrap import bootstrap_local
 from fogbank.deploy.targets import Target
 from fogbank.errors import TargetError
-
-
-def test_without_an_endpoint_it_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    # GIVEN no AWS_ENDPOINT_URL
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    # WHEN bootstrap runs without --endpoint
-    result = CliRunner().invoke(app, ["cloud", "bootstrap"])
-    # THEN it exits 2 and names the way to start a cloud
-    assert result.exit_code == 2
-    assert "fogbank cloud start" in result.output
 
 
 def test_an_aws_target_is_refused_with_the_cdk_command() -> None:

@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-import zipfile
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from fogbank.cli.deploy import parse_duration
-from fogbank.deploy.assets import zip_directory
 from fogbank.deploy.targets import resolve_target
 from fogbank.errors import TargetError
 
@@ -67,32 +63,3 @@ def test_local_target_without_a_cloud_is_a_clear_error(no_aws_configuration: Non
 def test_unknown_target_is_rejected():
     with pytest.raises(TargetError, match="target 'gcp' is unknown"):
         resolve_target("gcp", endpoint="http://127.0.0.1:1")
-
-
-def test_zip_directory_is_deterministic_and_keeps_modes(tmp_path: Path):
-    # GIVEN a folder with an executable and a nested file
-    source = tmp_path / "src"
-    (source / "pkg").mkdir(parents=True)
-    (source / "run.sh").write_text("#!/bin/sh\n", encoding="utf-8")
-    (source / "run.sh").chmod(0o755)
-    (source / "pkg" / "mod.py").write_text("X = 1\n", encoding="utf-8")
-    # WHEN zipped twice
-    first = zip_directory(source, tmp_path / "a.zip").read_bytes()
-    second = zip_directory(source, tmp_path / "b.zip").read_bytes()
-    # THEN the bytes are identical, entries are sorted and the executable bit survives
-    assert first == second
-    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
-        assert archive.namelist() == ["run.sh", "pkg/mod.py"]
-        assert (archive.getinfo("run.sh").external_attr >> 16) & 0o777 == 0o755
-
-
-@pytest.mark.parametrize(("text", "expected"), [("90s", 90), ("30m", 1800), ("2h", 7200), ("1d", 86400)])
-def test_parse_duration(text: str, expected: int):
-    assert parse_duration(text) == timedelta(seconds=expected)
-
-
-def test_parse_duration_rejects_nonsense():
-    import typer
-
-    with pytest.raises(typer.BadParameter, match="not a duration"):
-        parse_duration("two hours")
