@@ -5,14 +5,16 @@ from __future__ import annotations
 from fogbank.repo.gitattributes import GeneratedFiles
 
 
-def test_the_last_matching_rule_wins() -> None:
-    # GIVEN a folder marked generated and one file in it unmarked afterwards
-    attributes = GeneratedFiles("docs/api/** linguist-generated\ndocs/api/index.md -linguist-generated\n")
-    # WHEN paths are checked
-    # THEN the later rule decides for the file it names, the earlier one for the rest
-    assert attributes.is_generated("docs/api/x.md")
-    assert not attributes.is_generated("docs/api/index.md")
-    assert not attributes.is_generated("src/x.py")
+def test_gitattributes_last_match_wins():
+    # GIVEN a .gitattributes that marks a folder generated, then unmarks one file
+    generated = GeneratedFiles(
+        "# comment\ndocs/api/** linguist-generated\ndocs/api/index.md -linguist-generated\n"
+    )
+
+    # WHEN / THEN
+    assert generated.is_generated("docs/api/ref.md")
+    assert not generated.is_generated("docs/api/index.md")
+    assert not generated.is_generated("docs/guide.md")
 
 
 def test_every_spelling_of_the_attribute_is_understood() -> None:

@@ -33,6 +33,16 @@ from fogbank.repo.globs import any_glob_matches, glob_matches
         ("a[.py", "a[.py", True),  # an unclosed "[" is a literal
         ("a+b.py", "a+b.py", True),  # regex metacharacters are literal
         ("a+b.py", "aab.py", False),
+        ("docs/**", "docs/a/b.md", True),
+        ("docs/**", "src/docs/a.md", False),
+        ("*.md", "a/b/README.md", True),
+        ("/*.md", "a/README.md", False),
+        ("tests/", "tests/unit/x.py", True),
+        ("src/**/test_*.py", "src/test_a.py", True),
+        ("src/*.py", "src/a/b.py", False),
+        (".github/PULL_REQUEST_TEMPLATE*", ".github/PULL_REQUEST_TEMPLATE.md", True),
+        ("requirements[-_]dev.txt", "requirements-dev.txt", True),
+        ("requirements[!-]dev.txt", "requirements-dev.txt", False),
     ],
 )
 def test_glob_rules(pattern: str, path: str, expected: bool) -> None:
