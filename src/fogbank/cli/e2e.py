@@ -46,17 +46,39 @@ def _sets_workers(args: Sequence[str]) -> bool:
     return False
 
 
+def _needs_feature_groups(args: Sequence[str]) -> bool:
+    """The user asked for workers (-n N, N not 0) but chose no distribution: features must stay whole."""
+    workers: str | None = None
+    for index, arg in enumerate(args):
+        if arg == "-d" or arg.startswith("--dist"):
+            return False
+        if arg in ("-n", "--numprocesses") and index + 1 < len(args):
+            workers = args[index + 1]
+        elif arg.startswith("--numprocesses="):
+            workers = arg.split("=", 1)[1]
+        elif arg.startswith("-n") and len(arg) > 2:
+            workers = arg[2:]
+    return workers is not None and workers != "0"
+
+
 def build_pytest_args(user_args: Sequence[str], suite: str = DEFAULT_SUITE) -> list[str]:
     """The pytest command line `fogbank e2e` runs for `user_args`.
+
+    Workers the user asks for (`-n 4`) keep each feature on one worker (`--dist loadgroup`) unless the user
+    chooses a distribution too.
 
     >>> build_pytest_args([])[2:]
     ['-n', 'auto', '--dist', 'loadgroup', 'tests/e2e']
     >>> build_pytest_args(["-n", "0", "-x"])[2:]
     ['-n', '0', '-x', 'tests/e2e']
+    >>> build_pytest_args(["-n", "4"])[2:]
+    ['--dist', 'loadgroup', '-n', '4', 'tests/e2e']
     """
     args = ["-p", PROGRESS_PLUGIN]
     if not _sets_workers(user_args):
         args += ["-n", "auto", "--dist", "loadgroup"]
+    elif _needs_feature_groups(user_args):
+        args += ["--dist", "loadgroup"]
     args += list(user_args)
     if not any(_names_a_path(arg) for arg in user_args):
         args.append(suite)

@@ -128,15 +128,27 @@ def test_default_args_run_the_suite_in_parallel_groups():
     ]
 
 
-@pytest.mark.parametrize("workers", [["-n", "0"], ["-n4"], ["-p", "no:xdist"], ["--numprocesses=3"]])
+@pytest.mark.parametrize(
+    "workers", [["-n", "0"], ["-p", "no:xdist"], ["-n", "2", "--dist", "load"], ["-n", "3", "-d"]]
+)
 def test_user_worker_choice_wins(workers: list[str]):
-    # GIVEN the user chooses the workers
+    # GIVEN the user chooses the workers (none, or some with a distribution of their own)
     # WHEN
     args = build_pytest_args([*workers, "--fogbank-target", "aws"])
 
-    # THEN fogbank adds no -n of its own, and passes everything through
+    # THEN fogbank adds no -n or --dist of its own, and passes everything through
     assert "auto" not in args
     assert args[2:] == [*workers, "--fogbank-target", "aws", "tests/e2e"]
+
+
+@pytest.mark.parametrize("workers", [["-n4"], ["-n", "4"], ["--numprocesses=3"], ["-n", "auto"]])
+def test_workers_without_a_distribution_keep_each_feature_on_one_worker(workers: list[str]):
+    # GIVEN the user chooses a number of workers but no distribution
+    # WHEN
+    args = build_pytest_args([*workers, "-x"])
+
+    # THEN fogbank's feature groups apply (xdist's default would spread a feature's tests over workers)
+    assert args[2:] == ["--dist", "loadgroup", *workers, "-x", "tests/e2e"]
 
 
 def test_user_path_replaces_the_suite(tmp_path, monkeypatch):
