@@ -80,8 +80,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/cloudformation/providers/base": "tests/integration/cloudformation/test_property_validation.py, "
     "tests/integration/cloudformation/test_failures.py: the provider contract (unsupported properties and "
     "types) enforced by a running cloud's engine",
-    "cloud/cloudformation/providers/cdk": "tests/integration/cloudformation/test_cdk_stacks.py, "
-    "tests/integration/cloudformation/test_stack_lifecycle.py: CDK metadata in deployed stacks",
     "cloud/cloudformation/providers/custom": "tests/integration/cloudformation/test_custom_resources.py, "
     "tests/integration/cloudformation/test_custom_failures.py, "
     "tests/integration/cloudformation/test_cdk_handlers.py: custom resources whose functions run in real "
@@ -95,25 +93,12 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "tests/integration/frontdoors/test_stack_updates.py, "
     "tests/integration/frontdoors/test_doors_permissions.py: load balancers deployed and served on a running "
     "cloud",
-    "cloud/cloudformation/providers/iam": "tests/integration/cloudformation/test_stack_lifecycle.py, "
-    "tests/integration/iam/test_function_credentials.py: roles and policies deployed on a running cloud",
-    "cloud/cloudformation/providers/kms": "tests/integration/cloudformation/test_stack_lifecycle.py: keys "
-    "and aliases deployed on a running cloud",
     "cloud/cloudformation/providers/lambda_": "tests/integration/cloudformation/test_stack_lifecycle.py, "
     "tests/integration/cloudformation/test_cdk_stacks.py, tests/integration/lambda_/test_architectures.py: "
     "functions, versions and permissions deployed on a running cloud",
     "cloud/cloudformation/providers/lambda_url": ""
     "tests/integration/frontdoors/test_function_url_provider.py, "
     "tests/integration/frontdoors/test_doors_deployed.py: Function URLs deployed and called on a running "
-    "cloud",
-    "cloud/cloudformation/providers/messaging": "tests/integration/cloudformation/test_stack_lifecycle.py, "
-    "tests/integration/cloudformation/test_change_sets.py: queues, topics and subscriptions deployed on a "
-    "running cloud",
-    "cloud/cloudformation/providers/ssm": "tests/integration/cloudformation/test_stack_lifecycle.py, "
-    "tests/integration/cloudformation/test_failures.py: parameters deployed on a running cloud",
-    "cloud/cloudformation/providers/storage": "tests/integration/cloudformation/test_stack_lifecycle.py, "
-    "tests/integration/cloudformation/test_cdk_stacks.py, "
-    "tests/integration/cloudformation/test_bucket_deployment.py: buckets and tables deployed on a running "
     "cloud",
     "cloud/lambda_/component": "tests/integration/lambda_/test_lambda_invoke.py, "
     "tests/integration/lambda_/test_lambda_regions.py, tests/integration/lambda_/test_architectures.py: the "

@@ -67,3 +67,21 @@ def settled(cfn: Any, stack: str, timeout: float = 30) -> dict[str, Any]:
 
 def body(resources: dict[str, Any], **sections: Any) -> str:
     return json.dumps({"Resources": resources, **sections})
+
+
+def deploy(cfn: Any, stack: str, template: str, update: bool = False, **options: Any) -> dict[str, str]:
+    """Create (or update) `stack` from `template`; its outputs once the operation succeeded."""
+    (cfn.update_stack if update else cfn.create_stack)(StackName=stack, TemplateBody=template, **options)
+    found = settled(cfn, stack)
+    if not found["StackStatus"].endswith("_COMPLETE") or "ROLLBACK" in found["StackStatus"]:
+        events = cfn.describe_stack_events(StackName=stack)["StackEvents"]
+        failures = [e.get("ResourceStatusReason") for e in events if e["ResourceStatus"].endswith("FAILED")]
+        raise AssertionError(f"{stack} ended {found['StackStatus']}: {failures}")
+    return {o["OutputKey"]: o["OutputValue"] for o in found.get("Outputs", [])}
+
+
+def delete(cfn: Any, stack: str) -> dict[str, Any]:
+    """Delete `stack` and return it once deleted (found by its id: a deleted stack has no name any more)."""
+    stack_id = cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackId"]
+    cfn.delete_stack(StackName=stack)
+    return settled(cfn, stack_id)
