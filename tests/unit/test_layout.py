@@ -121,7 +121,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/lambda_/zygote": "tests/integration/lambda_/test_zygote_recovery.py, "
     "tests/integration/lambda_/test_opt_and_environments.py: environments forked from a real zygote process",
     # -- outside cloud/: one entry per module; the value starts with the test files that exercise it
-    "synth": "tests/integration/framework/test_synth.py: CDK synth runs for real (cache, context lookups)",
     "local_credentials": "tests/unit/cloud/test_site.py: constants only (its doctest checks they agree); the "
     "environment a cloud gives boto3 is checked to carry them",
     "cli/layer": "tests/integration/layer_release/test_layer_publish_verify.py, tests/release/test_layer_release.py: "
