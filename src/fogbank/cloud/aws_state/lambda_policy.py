@@ -29,11 +29,14 @@ def resource_policy(function: str, *, account_id: str, region: str) -> dict[str,
     parts = function.split(":")
     if function.startswith("arn:") and len(parts) >= 7:
         region, account_id = parts[3], parts[4]
-    try:
-        wire = lambda_backends[account_id][region].get_policy(function, None)
+    backend = lambda_backends[account_id][region]
+    try:  # what `backend.get_policy` looks up, without its exception for a function that has no policy
+        found = backend._lambdas.get_function_by_name_or_arn_with_qualifier(function, None)
     except LambdaClientError as exc:
         if exc.code != 404:  # only "no such function" and "no policy" mean: nothing is allowed
             raise
         return {"Statement": []}
-    policy = json.loads(json.loads(wire)["Policy"])
+    if not found.policy.statements:
+        return {"Statement": []}
+    policy = json.loads(json.loads(found.policy.wire_format())["Policy"])
     return policy if isinstance(policy, dict) else {"Statement": []}

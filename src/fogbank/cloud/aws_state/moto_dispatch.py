@@ -3,9 +3,10 @@
 moto's server application (`DomainDispatcherApplication`) finds the backend of every request by listing moto's
 package folder (about 180 `stat` calls) and trying each backend's host pattern, then runs a Flask app per
 backend. That costs more than the work of most requests. `MotoDispatch` keeps moto's own rules for which
-backend serves a request and what its handler answers, but remembers the backend per host, matches the
-backend's URL rules once compiled, and calls the handler the way moto's Flask view does; its answer keeps
-the headers moto's Flask app adds (`Access-Control-Allow-Origin: *`, flask's default content type).
+backend serves a request and what its handler answers, but remembers the backend per host and the rule per
+(path, method), matches the backend's URL rules once compiled, and calls the handler the way moto's Flask
+view does, with moto's own request class; its answer keeps the headers moto's Flask app adds
+(`Access-Control-Allow-Origin: *`, flask's default content type), shaped by `moto_response.wire_answer`.
 
 Requests whose answer Flask itself shapes (CORS preflight: OPTIONS or an Origin header; moto's own API under
 `/moto-api`, instance metadata) go through moto's full application, unchanged.
@@ -26,10 +27,12 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from fogbank.cloud.aws_state.moto_response import CORS_HEADER, moto_flask_response, wire_answer
+
 __all__ = ["MotoDispatch", "install_moto_speedups"]
 
 _FLASK_ONLY_PREFIXES = ("/moto-api", "/favicon.ico", "/latest/meta-data/", "/latest/api/")
-_CORS_HEADER = "Access-Control-Allow-Origin"
+_MATCHES_KEPT = 4096  # remembered (path, method) matches per backend; forgotten all at once past that
 _installed = False
 
 
@@ -73,6 +76,25 @@ class _Routes:
             endpoint = f"rule{index}"
             self.handlers[endpoint] = handler
             self.map.add(Rule(url_path, endpoint=endpoint, methods=HTTP_METHODS, strict_slashes=False))
+        self._matched: dict[tuple[str, str], str] = {}
+
+    def endpoint(self, path_info: str, method: str, environ: dict[str, Any]) -> str:
+        """The endpoint of the rule `path_info` matches (werkzeug's routing exceptions propagate). Matching
+        depends on the path and method only (no host or subdomain rules), so matches are remembered."""
+        key = (path_info, method)
+        found = self._matched.get(key)
+        if found is None:
+            adapter = self.map.bind(
+                environ.get("HTTP_HOST", "localhost"),
+                path_info=path_info.encode("latin-1").decode(errors="replace"),
+                default_method=method,
+                query_args=environ.get("QUERY_STRING", ""),
+            )
+            found, _ = adapter.match()
+            if len(self._matched) >= _MATCHES_KEPT:
+                self._matched.clear()
+            self._matched[key] = found
+        return found
 
 
 class MotoDispatch:
@@ -125,31 +147,49 @@ class MotoDispatch:
         routes: _Routes, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         from botocore.exceptions import ClientError
-        from flask import Response
         from moto.moto_api import recorder
-        from moto.moto_server.werkzeug_app import BackendRequest
         from werkzeug.exceptions import HTTPException
 
+        method = environ["REQUEST_METHOD"]
         try:
-            adapter = routes.map.bind(
-                environ.get("HTTP_HOST", "localhost"),
-                path_info=environ.get("PATH_INFO", "").encode("latin-1").decode(errors="replace"),
-                default_method=environ["REQUEST_METHOD"],
-                query_args=environ.get("QUERY_STRING", ""),
-            )
-            endpoint, _ = adapter.match()
-            request = BackendRequest(environ)
+            endpoint = routes.endpoint(environ.get("PATH_INFO", ""), method, environ)
+            request = _server_request_class()(environ)
             recorder._record_request(request)
             try:
                 result = routes.handlers[endpoint](request, request.raw_url, dict(request.headers))
             except ClientError as exc:
                 result = 400, {}, exc.response["Error"]["Message"]
             status, headers, content = result if len(result) == 3 else (200, {}, result)
-            response = Response(response=content, status=status, headers=headers)
-            if request.method == "HEAD" and "content-length" in headers:
-                response.headers["Content-Length"] = headers["content-length"]
         except HTTPException as exc:  # Flask answers these with the exception's own response
-            response = exc.get_response(environ)  # type: ignore[assignment]
-        if _CORS_HEADER not in response.headers:
-            response.headers[_CORS_HEADER] = "*"
-        return response(environ, start_response)
+            response = exc.get_response(environ)
+            if CORS_HEADER not in response.headers:
+                response.headers[CORS_HEADER] = "*"
+            answer: Iterable[bytes] = response(environ, start_response)
+            return answer
+        wire = wire_answer(method, status, headers, content)
+        if wire is None:
+            answer = moto_flask_response(method, status, headers, content)(environ, start_response)
+            return answer
+        status_line, header_list, body = wire
+        start_response(status_line, header_list)
+        return [body]
+
+
+@functools.cache
+def _server_request_class() -> type[Any]:
+    """moto's normalized request as its server hands it over (`from_wsgi_server`), without Flask's request
+    wrapper: outside a Flask app, that wrapper only looks the app up on every property (no app, so werkzeug's
+    defaults) and turns a JSON decoding error into a bare 400, as this class does too."""
+    from moto.core.request import Request
+    from werkzeug.exceptions import BadRequest
+
+    class ServerRequest(Request):
+        from_wsgi_server = True
+
+        def on_json_loading_failed(self, e: ValueError | None) -> Any:
+            try:
+                return super().on_json_loading_failed(e)
+            except BadRequest as error:  # flask.Request's wording outside debug mode
+                raise BadRequest() from error
+
+    return ServerRequest

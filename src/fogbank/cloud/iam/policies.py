@@ -46,8 +46,9 @@ def shipped_managed_policies() -> dict[str, Any]:
     return loaded
 
 
+@cache
 def managed_policy(arn: str) -> PolicyDocument | None:
-    """A shipped AWS-managed policy by ARN, or None."""
+    """A shipped AWS-managed policy by ARN, or None (parsed once: the shipped documents never change)."""
     entry = shipped_managed_policies().get(arn)
     return parse_policy(entry["Document"], arn) if entry is not None else None
 
