@@ -130,8 +130,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "pytest_plugin/session": "tests/integration/framework/test_pipeline.py, "
     "tests/integration/framework/test_plugin.py: the target of real pytest sessions (a local cloud the "
     "session starts, or an endpoint)",
-    "report/recorder": "tests/integration/report/test_recorder.py, "
-    "tests/integration/browser/test_report_in_browser.py: pytest hooks in real pytest sessions (pytester)",
     "repo/changelog": "tests/integration/repo/test_repo_offline_history.py: real git repositories",
     "repo/git": "tests/integration/repo/test_repo_offline_history.py, tests/integration/repo/"
     "test_repo_offline_pr_label.py: real git repositories",
