@@ -156,3 +156,21 @@ def test_a_timeout_ends_only_its_own_environment(
     assert body["errorType"] == "Sandbox.Timedout", json.dumps(body)
     assert invoke_json(lambda_client, steady)[1]["pid"] == before
     assert before in cloud.context.lambda_.worker_pids()
+
+
+def test_a_module_the_runtime_preloads_comes_from_the_function_when_it_ships_one(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a function that ships its own simplejson (the runtime client's dependency, loaded by the runtime)
+    files = {
+        "app.py": "import simplejson\ndef handler(event, context):\n    return simplejson.WHO\n",
+        "simplejson/__init__.py": "WHO = 'the function'\n",
+    }
+    name = make_function(files)
+
+    # WHEN it is invoked
+    response, body = invoke_json(lambda_client, name)
+
+    # THEN it imported its own copy, as it would on Lambda (task root first), not the runtime's
+    assert "FunctionError" not in response, body
+    assert body == "the function"

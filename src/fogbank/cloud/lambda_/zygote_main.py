@@ -95,6 +95,7 @@ _MAX_MESSAGE = 1 << 20
 _PR_SET_PDEATHSIG = 1
 _RUNTIME_OWNED = ("awslambdaric", "runtime_client", "fogbank_")
 _STDLIB_PATHS = [p for p in sys.path if p.startswith((sys.base_prefix, sys.base_exec_prefix))]
+_SHADOWABLE: tuple[str, ...] = ()  # set by main(): see _loaded_from_runtime
 
 
 def serve(control: socket.socket, probe_dir: str, spares: int = 0) -> None:
@@ -298,14 +299,25 @@ def _run_python_runtime(request: dict[str, Any], env: dict[str, str]) -> int:
     return 0
 
 
-def _forget_shadowed_modules(function_paths: list[str], runtime_dir: str) -> None:
-    """A module the zygote imported from the runtime that the function's code or layers also ship: the
-    function imports its own copy, as it would have without the zygote (task root and layers come first)."""
-    loaded = {name.split(".")[0] for name in list(sys.modules)}
-    finder = importlib.machinery.PathFinder
-    for top in loaded:
+def _loaded_from_runtime() -> tuple[str, ...]:
+    """Top-level modules loaded so far from the runtime directory (not the standard library, not the runtime
+    client's own): those a function's code or layers may ship their own copy of (simplejson)."""
+    names = []
+    for top in sorted({name.split(".")[0] for name in sys.modules}):
         if top.startswith(_RUNTIME_OWNED) or top in sys.builtin_module_names:
             continue
+        module_file = getattr(sys.modules.get(top), "__file__", None) or ""
+        if module_file and not module_file.startswith(tuple(_STDLIB_PATHS)):
+            names.append(top)
+    return tuple(names)
+
+
+def _forget_shadowed_modules(function_paths: list[str], runtime_dir: str) -> None:
+    """A module the zygote imported from the runtime that the function's code or layers also ship: the
+    function imports its own copy, as it would have without the zygote (task root and layers come first).
+    The candidates are listed once in the zygote (`_SHADOWABLE`), not found again by each environment."""
+    finder = importlib.machinery.PathFinder
+    for top in _SHADOWABLE:
         module_file = getattr(sys.modules.get(top), "__file__", None) or ""
         if not runtime_dir or not module_file.startswith(runtime_dir):
             continue
@@ -317,6 +329,8 @@ def _forget_shadowed_modules(function_paths: list[str], runtime_dir: str) -> Non
 def main() -> None:
     # Everything loaded so far is shared with the environments: keep the collector away from it, so that
     # forked environments do not copy those pages just to scan them (copy-on-write).
+    global _SHADOWABLE
+    _SHADOWABLE = _loaded_from_runtime()
     gc.freeze()
     control = socket.socket(fileno=int(sys.argv[1]))
     serve(control, sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0)
