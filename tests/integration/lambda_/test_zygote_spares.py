@@ -19,7 +19,7 @@ from fogbank.cloud.lambda_.worker import Launch
 from fogbank.cloud.lambda_.zygote import SPARES, ForkedProcess, Zygote
 
 # prints what the environment sees, then waits to be ended
-PROBE = 'echo "mine=${MINE:-} other=${OTHER:-} pid=$$"; exec sleep 30'
+PROBE = 'echo "mine=${MINE:-} other=${OTHER:-} api=${AWS_LAMBDA_RUNTIME_API:-} pid=$$"; exec sleep 30'
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def _spare_pids(zygote: Zygote, count: int) -> list[int]:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with zygote._lock:
-            pids = [pid for pid, _ in zygote._spares]
+            pids = [spare.pid for spare in zygote._spares]
         if len(pids) >= count:
             return pids
         time.sleep(0.01)
@@ -53,15 +53,20 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _start(zygote: Zygote, tmp_path: Path, variables: dict[str, str]) -> tuple[ForkedProcess, str]:
-    launch = Launch(["/bin/sh", "-c", PROBE], tmp_path, {})
-    process = zygote.fork(launch, {"PATH": os.environ["PATH"], **variables})
+def _start(zygote: Zygote, tmp_path: Path, variables: dict[str, str]) -> tuple[ForkedProcess, str, str]:
+    """A cold start as the cloud does it: a spare if one is ready (its Runtime API is the environment's)."""
+    spare = zygote.take_spare()
+    api = spare.api.address if spare is not None else "127.0.0.1:9"
+    env = {"PATH": os.environ["PATH"], "AWS_LAMBDA_RUNTIME_API": api, **variables}
+    process = zygote.fork(Launch(["/bin/sh", "-c", PROBE], tmp_path, {}), env, spare=spare)
+    if spare is not None:
+        spare.api.close()  # the probe never calls it
     assert process.stdout is not None
     line = b""
     deadline = time.monotonic() + 10
     while not line.endswith(b"\n") and time.monotonic() < deadline:
         line += process.stdout.read(1)
-    return process, line.decode().strip()
+    return process, line.decode().strip(), api
 
 
 def test_a_cold_start_takes_a_spare_that_becomes_only_its_environment(zygote: Zygote, tmp_path: Path) -> None:
@@ -69,13 +74,15 @@ def test_a_cold_start_takes_a_spare_that_becomes_only_its_environment(zygote: Zy
     spares = _spare_pids(zygote, SPARES)
 
     # WHEN two functions with different variables cold-start
-    first, first_saw = _start(zygote, tmp_path, {"MINE": "first"})
-    second, second_saw = _start(zygote, tmp_path, {"OTHER": "second"})
+    first, first_saw, first_api = _start(zygote, tmp_path, {"MINE": "first"})
+    second, second_saw, second_api = _start(zygote, tmp_path, {"OTHER": "second"})
     try:
-        # THEN each took a spare, sees only its own variables and is its own process group
+        # THEN each took a spare, sees only its own variables (its spare's Runtime API among them) and is its own
+        # session and process group
         assert {first.pid, second.pid} <= set(spares)
-        assert first_saw == f"mine=first other= pid={first.pid}"
-        assert second_saw == f"mine= other=second pid={second.pid}"
+        assert first_saw == f"mine=first other= api={first_api} pid={first.pid}"
+        assert second_saw == f"mine= other=second api={second_api} pid={second.pid}"
+        assert first_api != second_api
         for process in (first, second):
             assert os.getpgid(process.pid) == os.getsid(process.pid) == process.pid
         # AND new spares took their places
@@ -86,10 +93,24 @@ def test_a_cold_start_takes_a_spare_that_becomes_only_its_environment(zygote: Zy
         kill_process_group(second)
 
 
+def test_a_spare_loads_the_runtime_client_for_its_own_runtime_api_before_it_is_needed(zygote: Zygote) -> None:
+    # GIVEN a spare that no cold start has taken yet
+    pid = _spare_pids(zygote, 1)[0]
+
+    # WHEN its memory map is read (the runtime client's native module is a shared object)
+    deadline = time.monotonic() + 10
+    while "runtime_client" not in Path(f"/proc/{pid}/maps").read_text() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    # THEN it has loaded it already (for the address of the Runtime API paired with it: every invocation through a
+    # spare in tests/integration/lambda_ would miss its Runtime API otherwise)
+    assert "runtime_client" in Path(f"/proc/{pid}/maps").read_text()
+
+
 def test_ending_one_environment_leaves_the_others_and_the_spares(zygote: Zygote, tmp_path: Path) -> None:
     # GIVEN two running environments (forked from spares) and the spares that replaced them
-    steady, _ = _start(zygote, tmp_path, {})
-    doomed, _ = _start(zygote, tmp_path, {})
+    steady, _, _ = _start(zygote, tmp_path, {})
+    doomed, _, _ = _start(zygote, tmp_path, {})
     spares = _spare_pids(zygote, SPARES)
 
     # WHEN one of them is killed, as a timeout does (its process group)

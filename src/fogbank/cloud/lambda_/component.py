@@ -11,6 +11,7 @@ Example (skipped as a doctest: it needs a running local cloud and a deployed fun
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -208,9 +209,14 @@ class LambdaComponent:
             opt_mounted=zygote is not None and zygote.opt_error is None,
             host_architecture=host_architecture(),
         )
-        if zygote is not None and self._door_map is not None:
+        if zygote is None:
+            return Worker.start(spec, launch, self._spawn)
+        if self._door_map is not None:
             launch = replace(launch, door_map=self._door_map())
-        return Worker.start(spec, launch, zygote.fork if zygote is not None else self._spawn)
+        spare = zygote.take_spare()  # forked ahead, its runtime client loaded for its own Runtime API
+        if spare is None:
+            return Worker.start(spec, launch, zygote.fork)
+        return Worker.start(spec, launch, functools.partial(zygote.fork, spare=spare), api=spare.api)
 
     def _spawn(self, launch: Launch, env: dict[str, str]) -> WorkerProcess:
         assert self._spawner is not None

@@ -84,9 +84,17 @@ class Worker:
         api.on_runtime_request = self.output.pull
 
     @classmethod
-    def start(cls, spec: FunctionSpec, launch: Launch, start_process: ProcessStarter) -> Worker:
-        """Start the Runtime API server, then the runtime process pointed at it (the cold start begins)."""
-        api = RuntimeApi()
+    def start(
+        cls,
+        spec: FunctionSpec,
+        launch: Launch,
+        start_process: ProcessStarter,
+        *,
+        api: RuntimeApi | None = None,
+    ) -> Worker:
+        """Start the Runtime API server (unless `api`, one already serving, is given), then the runtime process
+        pointed at it (the cold start begins)."""
+        api = api if api is not None else RuntimeApi()
         stream = log_stream_name(spec.version)
         env = {
             **launch.env,

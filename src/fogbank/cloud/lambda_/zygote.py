@@ -27,15 +27,17 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from fogbank.cloud.lambda_.process import Spawner
 from fogbank.cloud.lambda_.python_runtime import ZYGOTE_MODULE
+from fogbank.cloud.lambda_.runtime_api import RuntimeApi
 from fogbank.cloud.lambda_.worker import Launch
 from fogbank.errors import CloudError
 
-__all__ = ["SPARES", "ForkedProcess", "Zygote"]
+__all__ = ["SPARES", "ForkedProcess", "Spare", "Zygote"]
 
 _log = logging.getLogger(__name__)
 _START_TIMEOUT_S = 20.0
@@ -47,7 +49,7 @@ SPARES = 2  # environments forked ahead of need (each a sleeping process until a
 class ForkedProcess:
     """An execution environment the zygote forked: the part of subprocess.Popen that workers use."""
 
-    def __init__(self, pid: int, stdout: IO[bytes]) -> None:
+    def __init__(self, pid: int, stdout: IO[bytes] | None) -> None:
         self.pid = pid
         self.stdout: IO[bytes] | None = stdout
         self.returncode: int | None = None
@@ -72,6 +74,21 @@ class ForkedProcess:
         self._exited.set()
 
 
+@dataclass(frozen=True)
+class Spare:
+    """An environment forked ahead of need, waiting on `channel` for its function; its runtime client is already
+    loaded for `api`, which must be the Runtime API of the environment it becomes (`Zygote.fork`)."""
+
+    pid: int
+    channel: socket.socket
+    api: RuntimeApi
+
+    def discard(self) -> None:
+        """Close the channel (the spare ends itself) and the Runtime API."""
+        self.channel.close()
+        self.api.close()
+
+
 class Zygote:
     """Starts the zygote on first use (and again if it died), forks environments, reports /opt availability."""
 
@@ -83,7 +100,7 @@ class Zygote:
         self._ids = itertools.count(1)
         self._pending: dict[int, tuple[Future[ForkedProcess], int]] = {}
         self._processes: dict[int, ForkedProcess] = {}
-        self._spares: collections.deque[tuple[int, socket.socket]] = collections.deque()
+        self._spares: collections.deque[Spare] = collections.deque()
         self._socket: socket.socket | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._closed = False
@@ -94,8 +111,22 @@ class Zygote:
         with self._lock:
             self._ensure_started()
 
-    def fork(self, launch: Launch, env: dict[str, str]) -> ForkedProcess:
-        """A new execution environment for `launch` with `env` (the complete environment it sees)."""
+    def take_spare(self) -> Spare | None:
+        """A spare environment for the next cold start, or None when none is ready; the zygote forks the next.
+
+        Give the environment `spare.api` as its Runtime API and `spare` to `fork`.
+        """
+        with self._lock:
+            if self._socket is None or not self._spares:
+                return None
+            spare = self._spares.popleft()
+            with contextlib.suppress(OSError):  # a zygote that died is replaced on the next cold start
+                self._socket.send(json.dumps({"replenish": 1}).encode())
+            return spare
+
+    def fork(self, launch: Launch, env: dict[str, str], spare: Spare | None = None) -> ForkedProcess:
+        """A new execution environment for `launch` with `env` (the complete environment it sees): `spare`
+        becomes it, or (no spare, or it died meanwhile) the zygote forks it."""
         request: dict[str, Any] = {
             "argv": [launch.handler] if launch.python else launch.argv,
             "env": env,
@@ -110,11 +141,10 @@ class Zygote:
         read_end, write_end = os.pipe()
         future: Future[ForkedProcess] = Future()
         try:
+            if spare is not None and (process := self._assign(spare, request, read_end, write_end)):
+                return process
             with self._lock:
                 control = self._ensure_started()
-                process = self._assign_spare(control, request, read_end, write_end)
-                if process is not None:
-                    return process
                 request["id"] = request_id = next(self._ids)
                 self._pending[request_id] = (future, read_end)
                 socket.send_fds(control, [json.dumps(request).encode()], [write_end])
@@ -128,25 +158,23 @@ class Zygote:
         except TimeoutError:
             raise CloudError(f"the Lambda zygote did not fork within {_FORK_TIMEOUT_S:g} s") from None
 
-    def _assign_spare(
-        self, control: socket.socket, request: dict[str, Any], read_end: int, write_end: int
+    def _assign(
+        self, spare: Spare, request: dict[str, Any], read_end: int, write_end: int
     ) -> ForkedProcess | None:
-        """Hand `request` to a spare environment (None when there is none) and ask the zygote for the next one."""
-        # caller holds self._lock
-        while self._spares:
-            pid, spare = self._spares.popleft()
-            try:
-                socket.send_fds(spare, [json.dumps(request).encode()], [write_end])
-            except OSError:
-                continue  # it died (its exit is reported, and ignored, as it is no longer a spare)
-            finally:
-                spare.close()
-            process = ForkedProcess(pid, os.fdopen(read_end, "rb", buffering=0))
-            self._processes[pid] = process
-            with contextlib.suppress(OSError):  # a zygote that died is replaced on the next cold start
-                control.send(json.dumps({"replenish": 1}).encode())
-            return process
-        return None
+        """Hand `request` and the output pipe to `spare`; None when it died meanwhile."""
+        process = ForkedProcess(spare.pid, None)
+        with self._lock:  # known before it runs: an exit reported right after the hand-over finds it
+            self._processes[spare.pid] = process
+        try:
+            socket.send_fds(spare.channel, [json.dumps(request).encode()], [write_end])
+        except OSError:  # its exit is reported, and ignored: it is no longer anyone's
+            with self._lock:
+                self._processes.pop(spare.pid, None)
+            return None
+        finally:
+            spare.channel.close()
+        process.stdout = os.fdopen(read_end, "rb", buffering=0)
+        return process
 
     def close(self) -> None:
         """Stop the zygote (its environments die with it: parent-death signal). Idempotent."""
@@ -154,7 +182,9 @@ class Zygote:
             self._closed = True
             control, process = self._socket, self._process
             self._socket = self._process = None
-            self._drop_spares()
+            spares = self._take_spares()
+        for spare in spares:
+            spare.discard()
         if control is not None:
             with contextlib.suppress(OSError):
                 control.shutdown(socket.SHUT_RDWR)
@@ -228,28 +258,26 @@ class Zygote:
         with self._lock:
             if self._socket is control:
                 self._socket = self._process = None
-            self._drop_spares()
+            spares = self._take_spares()
             pending, self._pending = self._pending, {}
             processes, self._processes = self._processes, {}
+        for spare in spares:
+            spare.discard()
         for future, read_end in pending.values():
             os.close(read_end)
             future.set_exception(CloudError("the Lambda zygote stopped before it forked the environment"))
         for process in processes.values():
             process.exited(-signal.SIGKILL)  # the parent-death signal ends them
 
-    def _drop_spares(self) -> None:
-        # caller holds self._lock; a spare whose socket closes ends itself
-        while self._spares:
-            self._spares.popleft()[1].close()
+    def _take_spares(self) -> list[Spare]:
+        # caller holds self._lock; the caller discards them (closing a Runtime API waits for its thread)
+        spares = list(self._spares)
+        self._spares.clear()
+        return spares
 
     def _dispatch(self, message: dict[str, Any], fds: list[int], control: socket.socket) -> None:
         if "spare" in message:
-            spare = socket.socket(fileno=fds[0])
-            with self._lock:
-                if self._socket is control and not self._closed:
-                    self._spares.append((int(message["spare"]), spare))
-                    return
-            spare.close()
+            self._prepare_spare(int(message["spare"]), socket.socket(fileno=fds[0]), control)
             return
         for fd in fds:
             os.close(fd)
@@ -257,9 +285,11 @@ class Zygote:
             pid = int(message["exit"])
             with self._lock:
                 process = self._processes.pop(pid, None)
-                for entry in [entry for entry in self._spares if entry[0] == pid]:
-                    self._spares.remove(entry)
-                    entry[1].close()
+                dead = [spare for spare in self._spares if spare.pid == pid]
+                for spare in dead:
+                    self._spares.remove(spare)
+            for spare in dead:
+                spare.discard()
             if process is not None:
                 process.exited(int(message["status"]))
             return
@@ -272,6 +302,27 @@ class Zygote:
                 return
         os.close(read_end)
         future.set_exception(CloudError(f"the Lambda zygote could not fork: {message.get('error')}"))
+
+    def _prepare_spare(self, pid: int, channel: socket.socket, control: socket.socket) -> None:
+        """Give a new spare its own Runtime API now, so that it loads the runtime client for it before any cold
+        start needs it (the native client reads the address when it loads)."""
+        try:
+            api = RuntimeApi()
+        except OSError:
+            _log.exception("no Runtime API for a spare Lambda environment; it is not used")
+            channel.close()
+            return
+        spare = Spare(pid, channel, api)
+        try:
+            channel.send(json.dumps({"runtime_api": api.address}).encode())
+        except OSError:  # it died already
+            spare.discard()
+            return
+        with self._lock:
+            if self._socket is control and not self._closed:
+                self._spares.append(spare)
+                return
+        spare.discard()
 
     @staticmethod
     def _relay_output(process: subprocess.Popen[bytes]) -> None:

@@ -12,16 +12,18 @@ boto3 or anything a function or layer could ship its own version of. Each enviro
    module, which imports the handler module fresh; anything else (Node.js, `provided`): execve.
 
 A *spare* is such a child forked ahead of need: it does what is the same for every function (step 1 but the
-output pipe, and the namespace of step 2 without /opt) and waits on its own socket, which the cloud holds, for
-a function's request; then it mounts that function's layers and goes on with step 3. A cold start that finds a
-spare skips the fork and this round trip through the zygote.
+output pipe, and the namespace of step 2 without /opt) and waits on its own socket, which the cloud holds. The
+cloud first tells it the address of the Runtime API it will serve (`{"runtime_api": "127.0.0.1:port"}`), and it
+loads the runtime client's native part for it; then comes a function's request: it mounts that function's
+layers and goes on with step 3. A cold start that finds a spare skips the fork, this round trip through the
+zygote and loading the runtime client.
 
 Protocol on the control socket (SOCK_SEQPACKET, one JSON message each): the zygote says
 `{"hello": pid, "opt_error": null | why}` once; a request `{"id", "argv", "env", "cwd", "python",
 "opt_source", "architecture", "host_architecture", "check_roots", "door_map"}` comes with the output pipe's
 write end (SCM_RIGHTS) and is answered `{"id", "pid"}` or `{"id", "error"}`; `{"spare": pid}` comes with the
-cloud's end of a spare's socket (SCM_RIGHTS), on which the cloud sends the spare a request (no "id", no answer)
-with the output pipe's write end, or which it closes to end the spare; `{"replenish": 1}` asks for one more
+cloud's end of a spare's socket (SCM_RIGHTS), on which the cloud sends the spare its Runtime API address, then
+a request (no "id", no answer) with the output pipe's write end, or which it closes to end the spare; `{"replenish": 1}` asks for one more
 spare; `{"exit": pid, "status": returncode}` is sent when a child (spares too) ends (negative: killed by that
 signal, as subprocess reports it).
 
@@ -66,7 +68,8 @@ __all__ = ["PRELOADED", "serve"]
 # and the runtime client's own modules and dependency (simplejson). Nothing a function could bring its own
 # version of is imported, except simplejson, which an environment forgets when its code or layers ship one.
 # Not awslambdaric.lambda_runtime_client, its native `runtime_client` nor .bootstrap: at import they read the
-# environment (the native client keeps the Runtime API address for good), so each environment imports them.
+# environment (the native client keeps the Runtime API address for good), so each environment imports them
+# (a spare imports the first two once the cloud has told it the address of its own Runtime API).
 PRELOADED = (
     "decimal",
     "http.client",
@@ -258,6 +261,9 @@ def _serve_as_spare(
         except OSError as exc:
             namespace = exc
     message, fds, _, _ = socket.recv_fds(assignments, _MAX_MESSAGE, 1)
+    if message and not fds:  # the Runtime API this spare will serve: load the runtime client for it now
+        _load_runtime_client(json.loads(message)["runtime_api"])
+        message, fds, _, _ = socket.recv_fds(assignments, _MAX_MESSAGE, 1)
     assignments.close()
     if not message or not fds:  # the cloud no longer needs this spare
         for fd in fds:
@@ -270,6 +276,15 @@ def _serve_as_spare(
             raise namespace
         fogbank_sandbox.mount_opt(request["opt_source"])
     return _start_runtime(request)
+
+
+def _load_runtime_client(runtime_api: str) -> None:
+    """Import the runtime client's native part for `runtime_api` (it reads AWS_LAMBDA_RUNTIME_API once, as it
+    loads): nothing of a function's, as the spare has none yet. The environment it becomes has the same address.
+    Should it fail, the environment imports it itself and reports what went wrong."""
+    os.environ["AWS_LAMBDA_RUNTIME_API"] = runtime_api
+    with contextlib.suppress(Exception):
+        importlib.import_module("awslambdaric.lambda_runtime_client")
 
 
 def _start_runtime(request: dict[str, Any]) -> int:
