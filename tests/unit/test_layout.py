@@ -127,9 +127,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     f"publish and verify for real ({_CLOUD_RUNNING})",
     "pytest_plugin/features": "tests/integration/framework/test_plugin.py: the `infrastructure` fixture in real "
     f"pytest sessions ({_CLOUD_RUNNING})",
-    "pytest_plugin/session": "tests/integration/framework/test_pipeline.py, "
-    "tests/integration/framework/test_plugin.py: the target of real pytest sessions (a local cloud the "
-    "session starts, or an endpoint)",
     "repo/changelog": "tests/integration/repo/test_repo_offline_history.py: real git repositories",
     "repo/git": "tests/integration/repo/test_repo_offline_history.py, tests/integration/repo/"
     "test_repo_offline_pr_label.py: real git repositories",
