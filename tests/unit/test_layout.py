@@ -1,12 +1,12 @@
 """tests/unit mirrors src/fogbank: `src/fogbank/a/b.py` is tested in `tests/unit/a/test_b.py`.
 
-A source module without its unit test module must be named in COVERED_ELSEWHERE with where it is tested
-instead (and why not here), so that a change shows which tests to read.
+A source module without its unit test module must be named in COVERED_ELSEWHERE, one entry per module, whose
+value starts with the test files that exercise it and then says why not here, so that a change shows which
+tests to read: `"repo/git": "tests/integration/repo/test_repo_offline_history.py: real git repositories"`.
 """
 
 from __future__ import annotations
 
-from fnmatch import fnmatch
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,7 +14,7 @@ SOURCE = ROOT / "src" / "fogbank"
 UNIT = ROOT / "tests" / "unit"
 
 _CLOUD_RUNNING = "needs a running local cloud"
-# module path patterns (relative to src/fogbank, without .py) -> where they are tested instead, and why
+# module (relative to src/fogbank, without .py) -> "tests/<file>.py[, tests/<file>.py]: why not here"
 COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/aws_state/preload": "tests/unit/cloud/test_warmup.py: WarmUp runs it for real and checks that "
     "moto's models were imported (it is about speed only)",
@@ -154,7 +154,7 @@ def test_every_source_module_has_a_unit_test_module_or_says_where_it_is_tested()
     unaccounted = [
         module
         for module in _modules()
-        if not _unit_test_of(module).exists() and not any(fnmatch(module, p) for p in COVERED_ELSEWHERE)
+        if not _unit_test_of(module).exists() and module not in COVERED_ELSEWHERE
     ]
     # THEN none is unaccounted for
     assert not unaccounted, (
@@ -166,10 +166,10 @@ def test_every_source_module_has_a_unit_test_module_or_says_where_it_is_tested()
 
 
 def test_every_allow_list_entry_names_existing_modules() -> None:
-    # GIVEN the allow-list; WHEN each pattern is matched against the source modules
-    modules = _modules()
-    stale = [pattern for pattern in COVERED_ELSEWHERE if not any(fnmatch(m, pattern) for m in modules)]
-    # THEN every pattern still names something (a renamed module must not leave a silent entry behind)
+    # GIVEN the allow-list; WHEN each key is looked up among the source modules
+    modules = set(_modules())
+    stale = [module for module in COVERED_ELSEWHERE if module not in modules]
+    # THEN every key still names a module (a renamed module must not leave a silent entry behind)
     assert not stale, f"COVERED_ELSEWHERE names no existing module: {stale}; remove or rename these entries"
 
 
@@ -185,10 +185,6 @@ def test_unit_test_modules_sit_at_a_mirrored_place() -> None:
     ]
     # THEN each sits in a folder that mirrors a source folder
     assert not misplaced, f"unit tests outside the mirrored folders of src/fogbank: {misplaced}"
-
-
-# mirror-cloud is converting the cloud/ entries to the same form; until then they are not checked here
-_NOT_YET_CHECKED = ("cloud/",)
 
 
 def _entry_problems(module: str, where: str) -> list[str]:
@@ -210,12 +206,12 @@ def _entry_problems(module: str, where: str) -> list[str]:
 
 
 def test_every_allow_list_entry_is_one_module_and_starts_with_the_test_files_that_exercise_it() -> None:
-    # GIVEN the allow-list entries (those under _NOT_YET_CHECKED aside)
-    entries = {m: w for m, w in COVERED_ELSEWHERE.items() if not m.startswith(_NOT_YET_CHECKED)}
-    # WHEN each key and value is read
-    problems = [problem for module, where in entries.items() for problem in _entry_problems(module, where)]
+    # GIVEN the allow-list entries / WHEN each key and value is read
+    problems = [
+        problem for module, where in COVERED_ELSEWHERE.items() for problem in _entry_problems(module, where)
+    ]
     # THEN each names one module, and its value starts with the existing test files a reader should open
-    assert entries and not problems, "COVERED_ELSEWHERE: " + "; ".join(problems)
+    assert not problems, "COVERED_ELSEWHERE: " + "; ".join(problems)
 
 
 def test_the_entry_check_refuses_wildcards_missing_files_values_without_a_file_and_tested_modules() -> None:
