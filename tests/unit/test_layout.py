@@ -84,18 +84,12 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "tests/integration/cloudformation/test_custom_failures.py, "
     "tests/integration/cloudformation/test_cdk_handlers.py: custom resources whose functions run in real "
     "workers",
-    "cloud/cloudformation/providers/ec2": "tests/integration/cloudformation/test_vpc_defaults.py, "
-    "tests/integration/frontdoors/test_doors_deployed.py: VPCs, subnets and routes deployed and deleted on a "
-    "running cloud",
     "cloud/cloudformation/providers/elasticache": "tests/integration/elasticache/test_elasticache_stack.py, "
     "tests/integration/elasticache/test_cache_lifecycle.py: caches deployed with real redis-server processes",
     "cloud/cloudformation/providers/elbv2": "tests/integration/frontdoors/test_doors_deployed.py, "
     "tests/integration/frontdoors/test_stack_updates.py, "
     "tests/integration/frontdoors/test_doors_permissions.py: load balancers deployed and served on a running "
     "cloud",
-    "cloud/cloudformation/providers/lambda_": "tests/integration/cloudformation/test_stack_lifecycle.py, "
-    "tests/integration/cloudformation/test_cdk_stacks.py, tests/integration/lambda_/test_architectures.py: "
-    "functions, versions and permissions deployed on a running cloud",
     "cloud/cloudformation/providers/lambda_url": ""
     "tests/integration/frontdoors/test_function_url_provider.py, "
     "tests/integration/frontdoors/test_doors_deployed.py: Function URLs deployed and called on a running "
