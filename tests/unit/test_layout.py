@@ -50,9 +50,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/frontdoors/events/identity": "tests/unit/cloud/frontdoors/test_sigv4.py, "
     "tests/unit/cloud/frontdoors/events/test_apigw_v2.py: a record only (its doctest checks root()), made by "
     "the verifier and shown in events",
-    "cloud/frontdoors/invoker": "tests/integration/frontdoors/test_doors_permissions.py, "
-    "tests/integration/frontdoors/test_doors_deployed.py: front doors invoking real workers, with and "
-    "without permissions",
     "cloud/frontdoors/remote": "tests/integration/frontdoors/test_doors_from_endpoint_sessions.py: attaches "
     "to a cloud started by `fogbank cloud start`",
     "cloud/server": "tests/integration/cloud/test_server.py, "
@@ -71,8 +68,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
         "tests/integration/cloudformation/test_http_api_quick_create.py: quick-create HTTP APIs deployed on a "
         "running cloud"
     ),
-    "cloud/cloudformation/providers/appconfig": "tests/integration/cloudformation/test_appconfig.py: "
-    "AppConfig resources deployed on a running cloud and served by its data plane",
     "cloud/cloudformation/providers/appsync": "tests/integration/appsync/test_appsync_stack.py: a GraphQL "
     "API deployed on a running cloud",
     "cloud/cloudformation/providers/appsync_resolvers": "tests/integration/appsync/test_appsync_stack.py: "
@@ -108,8 +103,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "running cloud",
     "cloud/lambda_/process": "tests/integration/lambda_/test_lambda_cleanup.py, "
     "tests/integration/lambda_/test_lambda_node_and_workers.py: real worker processes started and ended",
-    "cloud/lambda_/python_runtime": "tests/integration/lambda_/test_runtime_isolation.py: what real Python "
-    "workers can import",
     "cloud/lambda_/worker_boot": "tests/integration/frontdoors/test_doors_from_workers.py, "
     "tests/integration/lambda_/test_runtime_isolation.py: the first module of real Python workers",
     "cloud/lambda_/zygote": "tests/integration/lambda_/test_zygote_recovery.py, "
