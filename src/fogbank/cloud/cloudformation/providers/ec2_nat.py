@@ -25,6 +25,8 @@ __all__ = ["PROVIDERS", "EipProvider", "NatGatewayProvider"]
 
 # How long a deleted NAT gateway may take to report `deleted` before its delete fails.
 _NAT_DELETE_DEADLINE_SECONDS = 30.0
+# Between two DescribeNatGateways while it is `deleting`: doubling from 10 ms up to 2 s (no fixed interval).
+_FIRST_PAUSE_SECONDS, _LONGEST_PAUSE_SECONDS = 0.01, 2.0
 
 
 def _ec2(request: ProviderRequest) -> Any:
@@ -106,11 +108,17 @@ class NatGatewayProvider(ResourceProvider):
                 return
             raise
         deadline = time.monotonic() + _NAT_DELETE_DEADLINE_SECONDS
-        while time.monotonic() < deadline:
+        pause = _FIRST_PAUSE_SECONDS
+        # The local cloud answers `deleted` at once; the pause grows only for an EC2 that does not.
+        while True:
             gateways = ec2.describe_nat_gateways(NatGatewayIds=[current.physical_id])["NatGateways"]
             if not gateways or gateways[0]["State"] == "deleted":
                 return
-            time.sleep(0.05)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, _LONGEST_PAUSE_SECONDS)
         raise DeployError(
             f"NAT gateway {current.physical_id} (resource {request.logical_id}) is not deleted after "
             f"{_NAT_DELETE_DEADLINE_SECONDS:g} s; check it with DescribeNatGateways, then retry the stack delete"
