@@ -149,23 +149,24 @@ class StackPipeline:
 
     # -- the background work -------------------------------------------------------------------------------
     def _start(self, folder: Path, slot: Slot, ahead: bool) -> _StackJob:
-        """Register and submit a deploy (the target is resolved here, on the caller's thread)."""
+        """Register and submit a deploy; it runs on the pool, so a cloud still starting never blocks a test."""
         job = _StackJob(folder=folder, slot=slot, ahead=ahead)
         self._jobs[folder] = job
         try:
-            target = self._target_for()
+            job.deploy = self._executor.submit(self._deploy, job)
         except BaseException:
             slot.release()
             del self._jobs[folder]
             raise
-        job.deploy = self._executor.submit(self._deploy, job, target)
         return job
 
-    def _deploy(self, job: _StackJob, target: Target) -> StackOutputs:
+    def _deploy(self, job: _StackJob) -> StackOutputs:
         from fogbank.infrastructure import find_infrastructure_class
 
         started = time.perf_counter()
-        job.stack = find_infrastructure_class(job.folder / "infrastructure.py")(target=target)
+        # the feature's module first (it imports CDK, about a second): meanwhile the target may still be starting
+        infrastructure = find_infrastructure_class(job.folder / "infrastructure.py")
+        job.stack = infrastructure(target=self._target_for())
         observer = self._observer
         with observer.deploy(job.folder.name, job.stack) if observer else nullcontext():
             outputs = job.stack.deploy()

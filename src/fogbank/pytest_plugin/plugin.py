@@ -190,6 +190,18 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
     manager.parsefactories(holder=make_feature_fixture(folder / "infrastructure.py"), node=collector.parent)
 
 
+_NEEDS_TARGET = frozenset({"infrastructure", "fogbank_target", "fogbank_cloud"})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test that needs the session's target is about to be set up: start a local cloud now, in the
+    background, so that its start overlaps the layer check and the feature's import and synth."""
+    targets = item.config.stash.get(_TARGETS_KEY, None)
+    if targets is not None and _NEEDS_TARGET.intersection(getattr(item, "fixturenames", ())):
+        targets.prestart()
+
+
 def pytest_runtest_call(item: pytest.Item) -> None:
     """The current feature's stack is up: start deploying this worker's next feature (if a slot is free)."""
     pipeline = item.config.stash.get(_PIPELINE_KEY, None)

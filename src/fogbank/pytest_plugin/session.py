@@ -36,15 +36,46 @@ class SessionTargets:
         self._previous_env: dict[str, str | None] | None = None
         self._remote_doors: RemoteFrontDoors | None = None
         self._targets: dict[str, Target] = {}
+        self._starting: threading.Thread | None = None  # prestart(): the local cloud starting
 
     @property
     def cloud(self) -> LocalCloud | None:
         """The LocalCloud, if one was started."""
         return self._cloud
 
+    def prestart(self) -> None:
+        """Start this process's LocalCloud on a background thread, if the session's target is a LocalCloud of
+        its own (local, no endpoint) and it is not started yet. Returns at once; `get()` waits for it. A start
+        that fails there is tried again by `get()`, which then raises its error.
+        """
+        with self._lock:
+            if self.default_name != "local" or self.endpoint is not None:
+                return
+            if "local" in self._targets or self._starting is not None:
+                return
+            self._starting = threading.Thread(
+                target=self._prestart_local, name="fogbank-cloud-prestart", daemon=True
+            )
+            self._starting.start()
+
+    def _prestart_local(self) -> None:
+        with self._lock:
+            if "local" in self._targets:
+                return
+            try:
+                self._targets["local"] = self._start_local()
+            except Exception:  # get() starts it again and raises the error where the target is needed
+                return
+
+    def _wait_for_prestart(self) -> None:
+        starting = self._starting
+        if starting is not None:
+            starting.join()
+
     def get(self, name: str | None) -> Target:
         """The target called `name` (default: the session's), starting the local cloud when needed."""
         name = name or self.default_name
+        self._wait_for_prestart()
         with self._lock:
             if name in self._targets:
                 return self._targets[name]
@@ -94,6 +125,7 @@ class SessionTargets:
 
     def close(self) -> None:
         """Stop the local cloud (if started) and restore the environment. Idempotent."""
+        self._wait_for_prestart()
         with self._lock:
             cloud, self._cloud = self._cloud, None
             previous, self._previous_env = self._previous_env, None

@@ -5,12 +5,14 @@ tested in tests/integration/framework/test_pipeline.py); the pipeline, its threa
 
 from __future__ import annotations
 
+import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
 
-from fogbank.deploy.targets import local_target
+from fogbank.deploy.targets import Target, local_target
 from fogbank.pytest_plugin.pipeline import StackPipeline
 from fogbank.pytest_plugin.slots import StackSlots
 
@@ -151,3 +153,69 @@ def test_closing_deletes_a_stack_deployed_ahead_and_never_used(project: Path) ->
     # WHEN the pipeline closes THEN the deploy in flight is waited for and its stack deleted
     stacks.close()
     assert events(project) == ["deploy ahead", "deleted ahead"]
+
+
+def _loaded(folder: Path) -> bool:
+    wanted = (folder / "infrastructure.py").resolve()
+    return any(
+        getattr(module, "__file__", None) and Path(module.__file__).resolve() == wanted
+        for module in list(sys.modules.values())
+    )
+
+
+def test_a_target_still_starting_blocks_no_caller_and_the_feature_module_loads_first(project: Path) -> None:
+    # GIVEN a target that is still starting: its factory waits until it is let go
+    alpha = feature(project, "alpha")
+    asked, let_go = threading.Event(), threading.Event()
+    module_loaded_when_asked: list[bool] = []
+    target = local_target("http://127.0.0.1:9", region="us-east-1", account_id="123456789012")
+
+    def starting_target() -> Target:
+        module_loaded_when_asked.append(_loaded(alpha))
+        asked.set()
+        assert let_go.wait(10)
+        return target
+
+    stacks = StackPipeline(starting_target, StackSlots(project / "slots", 1))
+    try:
+        # WHEN a deploy ahead is asked for
+        stacks.deploy_ahead([alpha])
+
+        # THEN the caller has control back while the deploy waits for the target; the feature's module was
+        # loaded before the target was asked for; once the target is there, the stack deploys
+        assert asked.wait(10)
+        assert module_loaded_when_asked == [True]
+        let_go.set()
+        assert stacks.acquire(alpha)["Feature"] == "alpha"
+        stacks.release(alpha)
+    finally:
+        let_go.set()
+        stacks.close()
+    assert events(project) == ["deploy alpha", "deleted alpha"]
+
+
+def test_a_target_that_cannot_start_fails_the_feature_and_frees_its_slot(project: Path) -> None:
+    # GIVEN a target whose start fails, and one stack slot
+    alpha, bravo = feature(project, "alpha"), feature(project, "bravo")
+    attempts: list[str] = []
+    target = local_target("http://127.0.0.1:9", region="us-east-1", account_id="123456789012")
+
+    def target_failing_once() -> Target:
+        attempts.append("start")
+        if len(attempts) == 1:
+            raise RuntimeError("cannot bind 127.0.0.1")
+        return target
+
+    stacks = StackPipeline(target_failing_once, StackSlots(project / "slots", 1))
+    try:
+        # WHEN the feature's stack is asked for THEN the start's error reaches that feature
+        with pytest.raises(RuntimeError, match="cannot bind"):
+            stacks.acquire(alpha)
+        stacks.release(alpha)
+
+        # AND the slot it held is free again: the next feature deploys
+        assert stacks.acquire(bravo)["Feature"] == "bravo"
+        stacks.release(bravo)
+    finally:
+        stacks.close()
+    assert events(project) == ["deploy bravo", "deleted bravo"]

@@ -1,9 +1,13 @@
-"""The session's targets, for what needs no cloud: names, caching, the aws target off loopback, and close().
-Starting the session's local cloud, or joining a running one, is tested in real pytest sessions in
-tests/integration/framework/test_pipeline.py and tests/integration/framework/test_plugin.py."""
+"""The session's targets: names, caching, the aws target off loopback, close(), and a local cloud started ahead
+in the background (prestart) being the one `get()` hands out. Starting the session's local cloud in real pytest
+sessions, or joining a running one, is tested in tests/integration/framework/test_pipeline.py and
+tests/integration/framework/test_plugin.py."""
 
 from __future__ import annotations
 
+import os
+
+import boto3
 import pytest
 
 from fogbank.errors import TargetError
@@ -32,3 +36,47 @@ def test_the_aws_target_is_made_once_and_not_rehearsed_off_loopback(monkeypatch:
     targets.close()
     targets.close()
     assert targets.get("aws") is not first
+
+
+@pytest.fixture
+def _keep_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(key, raising=False)
+
+
+@pytest.mark.usefixtures("_keep_environment")
+def test_a_prestarted_local_cloud_is_the_target_and_close_stops_it() -> None:
+    # GIVEN the local target without an endpoint, started ahead
+    targets = SessionTargets(default_name="local")
+    try:
+        targets.prestart()
+        targets.prestart()  # a second call starts nothing more
+
+        # WHEN the target is asked for
+        target = targets.get(None)
+
+        # THEN it is the started cloud's endpoint, which answers, and the environment points at it
+        assert targets.cloud is not None
+        assert target.endpoint_url == targets.cloud.endpoint == os.environ["AWS_ENDPOINT_URL"]
+        identity = boto3.client("sts", endpoint_url=target.endpoint_url).get_caller_identity()
+        assert identity["Account"] == targets.cloud.account_id
+    finally:
+        targets.close()
+    # AND closing stopped it and restored the environment
+    assert targets.cloud is None
+    assert "AWS_ENDPOINT_URL" not in os.environ
+
+
+@pytest.mark.parametrize(
+    ("default", "endpoint"), [("aws", None), ("local", "http://127.0.0.1:9")], ids=["aws", "endpoint"]
+)
+def test_prestart_starts_nothing_without_a_cloud_of_its_own(default: str, endpoint: str | None) -> None:
+    # GIVEN a session whose target is AWS, or a running cloud named by its endpoint
+    targets = SessionTargets(default_name=default, endpoint=endpoint)
+
+    # WHEN started ahead
+    targets.prestart()
+
+    # THEN no local cloud was started, and nothing is left to stop
+    assert targets.cloud is None
+    targets.close()
