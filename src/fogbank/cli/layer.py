@@ -7,7 +7,9 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 from rich.console import Console
@@ -25,6 +27,19 @@ _REGIONS = typer.Option(
 )
 _ARCHITECTURES = typer.Option("x86_64,arm64", "--architectures", help="Comma-separated: x86_64, arm64.")
 _VERSION = typer.Option(..., "--version", help="The library release the layer must hold, e.g. 3.37.0.")
+
+
+T = TypeVar("T")
+
+
+def _usage(read: Callable[[], T]) -> T:
+    """Bad input (a ConfigError naming the option) is a usage error, exit 2, before anything is built or called."""
+    from fogbank.errors import ConfigError
+
+    try:
+        return read()
+    except ConfigError as error:
+        raise typer.BadParameter(str(error)) from None
 
 
 def _session_region() -> str:
@@ -69,12 +84,13 @@ def publish(
 
     console = Console(stderr=True)
     config = load_config()
-    distribution = configured_distribution(config)
+    distribution = _usage(lambda: configured_distribution(config))
+    wanted_architectures = _usage(lambda: parse_architectures(architectures))
     clients = boto3_clients()
     home = _session_region()
-    wanted_regions = resolve_regions(regions or home, clients, home)
+    wanted_regions = _usage(lambda: resolve_regions(regions or home, clients, home))
     archives, library, python_version = {}, None, ""
-    for arch in parse_architectures(architectures):
+    for arch in wanted_architectures:
         builder = LayerBuilder(config, architecture=arch, console=console)
         layer_dir = builder.build()
         library = library_in(layer_dir, distribution)
@@ -143,11 +159,13 @@ def verify(
 
     console = Console(stderr=True)
     config = load_config()
-    distribution = configured_distribution(config)
+    distribution = _usage(lambda: configured_distribution(config))
+    wanted_architectures = _usage(lambda: parse_architectures(architectures))
     module_name = module or distribution.replace("-", "_").lower()
     library = LayerLibrary(distribution=distribution, module=module_name, version=version)
     clients = boto3_clients()
     home = _session_region()
+    wanted_regions = _usage(lambda: resolve_regions(regions or home, clients, home))
     verifier = LayerVerifier(
         clients=clients,
         python_version=LayerBuilder(config).python_version,
@@ -155,11 +173,7 @@ def verify(
         deadline_seconds=deadline,
         on_result=lambda r: console.print(f"  {r.region} {r.architecture}: {'pass' if r.passed else 'FAIL'}"),
     )
-    report = verifier.verify(
-        library,
-        regions=resolve_regions(regions or home, clients, home),
-        architectures=parse_architectures(architectures),
-    )
+    report = verifier.verify(library, regions=wanted_regions, architectures=wanted_architectures)
     table = Table(title=f"{distribution} {version}: layer verification")
     for column in ("Region", "Architecture", "Result", "Reason", "Left behind"):
         table.add_column(column)
