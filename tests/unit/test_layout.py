@@ -110,8 +110,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     # -- outside cloud/: one entry per module; the value starts with the test files that exercise it
     "local_credentials": "tests/unit/cloud/test_site.py: constants only (its doctest checks they agree); the "
     "environment a cloud gives boto3 is checked to carry them",
-    "cli/layer": "tests/integration/layer_release/test_layer_publish_verify.py, tests/release/test_layer_release.py: "
-    f"publish and verify for real ({_CLOUD_RUNNING})",
     "pytest_plugin/features": "tests/integration/framework/test_plugin.py: the `infrastructure` fixture in real "
     f"pytest sessions ({_CLOUD_RUNNING})",
     "repo/changelog": "tests/integration/repo/test_repo_offline_history.py: real git repositories",
