@@ -49,6 +49,6 @@ def test_a_killed_zygote_is_replaced_and_takes_its_environments_with_it(
     # new function cold-starts from a new zygote
     assert not _alive(worker_pid)
     response, again = invoke_json(lambda_client, first)
-    assert "FunctionError" not in response and again != worker_pid
+    assert "FunctionError" not in response and again != worker_pid, again
     response, other = invoke_json(lambda_client, make_function({"app.py": PID}))
     assert "FunctionError" not in response and isinstance(other, int)

@@ -261,13 +261,13 @@ class Zygote:
             spares = self._take_spares()
             pending, self._pending = self._pending, {}
             processes, self._processes = self._processes, {}
-        for spare in spares:
-            spare.discard()
+        for process in processes.values():
+            process.exited(-signal.SIGKILL)  # the parent-death signal ends them
         for future, read_end in pending.values():
             os.close(read_end)
             future.set_exception(CloudError("the Lambda zygote stopped before it forked the environment"))
-        for process in processes.values():
-            process.exited(-signal.SIGKILL)  # the parent-death signal ends them
+        for spare in spares:  # last: closing their Runtime APIs waits for the servers' threads
+            spare.discard()
 
     def _take_spares(self) -> list[Spare]:
         # caller holds self._lock; the caller discards them (closing a Runtime API waits for its thread)
