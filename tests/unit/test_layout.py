@@ -158,6 +158,35 @@ def test_every_allow_list_entry_names_existing_modules() -> None:
     assert not stale, f"COVERED_ELSEWHERE names no existing module: {stale}; remove or rename these entries"
 
 
+# unit test modules that check something other than one source module -> what they check
+NOT_ONE_MODULE: dict[str, str] = {
+    "test_layout.py": "this layout of tests/unit",
+    "test_docstring_examples.py": "the docstring examples of every module",
+    "repo/test_repo_workflows.py": "the shipped GitHub Actions workflows run `fogbank repo|layer` commands that exist",
+    "sharding/test_e2e_workflow.py": "the shipped e2e workflows run `fogbank e2e` options that exist",
+}
+
+
+def test_every_unit_test_module_is_named_after_the_module_it_tests() -> None:
+    # GIVEN every unit test module, and the source modules
+    modules = set(_modules())
+    # WHEN each test module's name is turned back into the module it mirrors
+    orphans = []
+    for test in sorted(UNIT.rglob("test_*.py")):
+        relative = test.relative_to(UNIT)
+        module = str((relative.parent / relative.name.removeprefix("test_")).with_suffix(""))
+        if module not in modules and str(relative) not in NOT_ONE_MODULE:
+            orphans.append(str(relative))
+    # THEN each names a module (a reader of a change to src/fogbank/a/b.py finds tests/unit/a/test_b.py), or
+    # is listed in NOT_ONE_MODULE with what it checks
+    assert not orphans, (
+        f"unit test modules named after no module of src/fogbank: {orphans}; rename each after the module it "
+        "tests (split it if it tests several), or list it in NOT_ONE_MODULE of tests/unit/test_layout.py"
+    )
+    stale = [name for name in NOT_ONE_MODULE if not (UNIT / name).is_file()]
+    assert not stale, f"NOT_ONE_MODULE names missing test modules: {stale}"
+
+
 def test_unit_test_modules_sit_at_a_mirrored_place() -> None:
     # GIVEN every unit test module (this file and a few cross-cutting checks aside)
     cross_cutting = {"test_layout.py"}
