@@ -55,19 +55,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/server": "tests/integration/cloud/test_server.py, "
     "tests/integration/lambda_/test_lambda_cleanup.py: LocalCloud start, stop and `fogbank cloud start`",
     "cloud/wiring": "tests/integration/cloud/test_server.py: starts every component of a running cloud",
-    "cloud/cloudformation/providers/apigateway": "tests/integration/frontdoors/test_doors_deployed.py, "
-    "tests/integration/frontdoors/test_stack_updates.py: REST APIs deployed and updated on a running cloud",
-    "cloud/cloudformation/providers/apigateway_keys": "tests/integration/frontdoors/test_doors_deployed.py: "
-    "API keys and usage plans deployed on a running cloud",
-    "cloud/cloudformation/providers/apigateway_tree": "tests/integration/frontdoors/test_doors_deployed.py, "
-    "tests/integration/frontdoors/test_stack_updates.py: the REST API resource tree of deployed stacks",
-    "cloud/cloudformation/providers/apigatewayv2": "tests/integration/frontdoors/test_doors_deployed.py, "
-    "tests/integration/frontdoors/test_stack_updates.py, "
-    "tests/integration/cloudformation/test_http_api_quick_create.py: HTTP APIs deployed on a running cloud",
-    "cloud/cloudformation/providers/apigatewayv2_quick": (
-        "tests/integration/cloudformation/test_http_api_quick_create.py: quick-create HTTP APIs deployed on a "
-        "running cloud"
-    ),
     "cloud/cloudformation/providers/appsync": "tests/integration/appsync/test_appsync_stack.py: a GraphQL "
     "API deployed on a running cloud",
     "cloud/cloudformation/providers/appsync_resolvers": "tests/integration/appsync/test_appsync_stack.py: "

@@ -85,3 +85,35 @@ def delete(cfn: Any, stack: str) -> dict[str, Any]:
     stack_id = cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackId"]
     cfn.delete_stack(StackName=stack)
     return settled(cfn, stack_id)
+
+
+class _NoLambda:
+    """No function runs in these tests: a front door that tried to invoke one would fail the test."""
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("no invocation expected")
+
+
+@pytest.fixture
+def with_doors(tmp_path: Path, aws: Clients) -> Iterator[tuple[Any, Any]]:
+    """(cfn, doors): the in-process engine deploying into a front-door component that is not started (its
+    commands and models work; no listener runs), so the API Gateway providers' models can be read back."""
+    from fogbank.cloud.frontdoors.component import FrontDoorsComponent
+
+    site = CloudSite("http://127.0.0.1:9", tmp_path)
+    router = AwsRouter(lambda environ, start_response: [])
+    doors = FrontDoorsComponent(site, router, lambda_=_NoLambda())
+    component = CloudFormationComponent(
+        site,
+        router,
+        clients=aws,
+        lambda_=_NotHere(),
+        frontdoors=doors,
+        appsync=_NotHere(),
+        elasticache=_NotHere(),
+    )
+    component.start()
+    try:
+        yield in_process_client("cloudformation", "cloudformation", router.dispatch), doors
+    finally:
+        component.stop()
