@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from fogbank.cloud.aws_state.moto_request import handler_headers, server_request
 from fogbank.cloud.aws_state.moto_response import CORS_HEADER, moto_flask_response, wire_answer
 
 __all__ = ["MotoDispatch", "install_moto_speedups"]
@@ -40,14 +41,16 @@ def install_moto_speedups() -> None:
     """Cache what moto recomputes on every request although it depends only on code (idempotent).
 
     - `method_names_from_class(cls)`: `inspect.getmembers` over a response class, once per class.
+    - `camelcase_to_underscores(action)`: a pure function of the action name, once per name.
     """
     global _installed
     if _installed:
         return
     import moto.core.responses as responses
-    from moto.core.utils import method_names_from_class
+    from moto.core.utils import camelcase_to_underscores, method_names_from_class
 
     responses.method_names_from_class = functools.cache(method_names_from_class)  # type: ignore[attr-defined]
+    responses.camelcase_to_underscores = functools.lru_cache(maxsize=4096)(camelcase_to_underscores)  # type: ignore[attr-defined]
     _installed = True
 
 
@@ -153,10 +156,10 @@ class MotoDispatch:
         method = environ["REQUEST_METHOD"]
         try:
             endpoint = routes.endpoint(environ.get("PATH_INFO", ""), method, environ)
-            request = _server_request_class()(environ)
+            request = server_request(environ)
             recorder._record_request(request)
             try:
-                result = routes.handlers[endpoint](request, request.raw_url, dict(request.headers))
+                result = routes.handlers[endpoint](request, request.raw_url, handler_headers(request))
             except ClientError as exc:
                 result = 400, {}, exc.response["Error"]["Message"]
             status, headers, content = result if len(result) == 3 else (200, {}, result)
@@ -173,23 +176,3 @@ class MotoDispatch:
         status_line, header_list, body = wire
         start_response(status_line, header_list)
         return [body]
-
-
-@functools.cache
-def _server_request_class() -> type[Any]:
-    """moto's normalized request as its server hands it over (`from_wsgi_server`), without Flask's request
-    wrapper: outside a Flask app, that wrapper only looks the app up on every property (no app, so werkzeug's
-    defaults) and turns a JSON decoding error into a bare 400, as this class does too."""
-    from moto.core.request import Request
-    from werkzeug.exceptions import BadRequest
-
-    class ServerRequest(Request):
-        from_wsgi_server = True
-
-        def on_json_loading_failed(self, e: ValueError | None) -> Any:
-            try:
-                return super().on_json_loading_failed(e)
-            except BadRequest as error:  # flask.Request's wording outside debug mode
-                raise BadRequest() from error
-
-    return ServerRequest

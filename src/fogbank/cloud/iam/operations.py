@@ -128,6 +128,15 @@ def _routes(model_name: str) -> tuple[_Route, ...]:
     return tuple(sorted(routes, key=lambda route: route.specificity, reverse=True))
 
 
+@cache
+def _routes_by_method(model_name: str) -> dict[str, tuple[_Route, ...]]:
+    """`_routes(model_name)` grouped by HTTP method, each group still most specific first."""
+    grouped: dict[str, list[_Route]] = {}
+    for route in _routes(model_name):
+        grouped.setdefault(route.method, []).append(route)
+    return {method: tuple(routes) for method, routes in grouped.items()}
+
+
 def rest_models_for(signing_name: str) -> tuple[str, ...]:
     """botocore model names whose REST routes serve requests signed for `signing_name`."""
     return _REST_MODELS.get(signing_name, ())
@@ -135,9 +144,7 @@ def rest_models_for(signing_name: str) -> tuple[str, ...]:
 
 def _match_rest(request: AwsRequest) -> OperationCall | None:
     for model_name in rest_models_for(request.service):
-        for route in _routes(model_name):
-            if route.method != request.method:
-                continue
+        for route in _routes_by_method(model_name).get(request.method, ()):
             if any(
                 key not in request.query or (value is not None and request.query[key][:1] != [value])
                 for key, value in route.required_query
