@@ -7,6 +7,11 @@ alternating blocks of 10 calls (fogbank, moto, fogbank, ...) so that a busy mach
 figure is the median round trip of every timed call, per server; the comparison is the ratio from the same
 run. (moto's server closes the connection after each answer; that is part of what is compared.)
 
+The client's own share: the same boto3 client also calls STS GetCallerIdentity on a server that answers
+every request at once with fixed bytes (its own process, keep-alive, Nagle off), in the same alternating
+blocks. Its median is the floor no server can go below with this client; the table shows each server's
+STS time above that floor too.
+
 Operations (state in moto on both): STS GetCallerIdentity, Lambda GetFunctionConfiguration, IAM GetRole,
 SSM GetParameter, DynamoDB DescribeTable, S3 HeadBucket.
 
@@ -47,6 +52,9 @@ MOTO_SERVER = (
     "sys.stdin.read()\n"  # until the benchmark closes our stdin
     "server.stop()\n"
 )
+INSTANT_SERVER = str(Path(__file__).resolve().parent / "instant_server.py")
+CLIENT_CONFIG = Config(retries={"max_attempts": 0}, max_pool_connections=4)  # every client, every server
+FLOOR_OPERATION = "STS GetCallerIdentity"
 TRUST = '{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 TARGET_MS, TARGET_RATIO = 2.5, 3.5
 WARM_UP_SECONDS = 3.0
@@ -54,10 +62,11 @@ BLOCK = 10  # calls in a row to one server, as a test makes them
 
 
 @contextmanager
-def moto_server() -> Iterator[str]:
-    """moto's ThreadedMotoServer in its own process; yields the endpoint; always stops it."""
+def moto_server(*command: str) -> Iterator[str]:
+    """moto's ThreadedMotoServer (or the server `command` runs) in its own process; yields the endpoint;
+    always stops it."""
     process = subprocess.Popen(
-        [sys.executable, "-c", MOTO_SERVER],
+        [sys.executable, *(command or ("-c", MOTO_SERVER))],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -97,10 +106,9 @@ def _zip() -> bytes:
 
 def operations(session: boto3.Session, endpoint: str) -> dict[str, Callable[[], Any]]:
     """Create the resources on `endpoint`, then return one zero-argument call per timed operation."""
-    config = Config(retries={"max_attempts": 0}, max_pool_connections=4)
 
     def client(service: str) -> Any:
-        return session.client(service, endpoint_url=endpoint, config=config)
+        return session.client(service, endpoint_url=endpoint, config=CLIENT_CONFIG)
 
     sts, lam, iam, ssm, ddb, s3 = (client(s) for s in ("sts", "lambda", "iam", "ssm", "dynamodb", "s3"))
     role = iam.create_role(RoleName="floor", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
@@ -130,18 +138,25 @@ def measure(rounds: int, calls: int) -> dict[str, dict[str, list[float]]]:
     session = boto3.Session(
         aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
     )
-    timings: dict[str, dict[str, list[float]]] = {"fogbank": {}, "moto": {}}
-    with fogbank_cloud() as fogbank_endpoint, moto_server() as moto_endpoint:
+    timings: dict[str, dict[str, list[float]]] = {"fogbank": {}, "moto": {}, "floor": {}}
+    with (
+        fogbank_cloud() as fogbank_endpoint,
+        moto_server() as moto_endpoint,
+        moto_server(INSTANT_SERVER) as floor_endpoint,
+    ):
         ops = {"fogbank": operations(session, fogbank_endpoint), "moto": operations(session, moto_endpoint)}
+        floor_sts = session.client("sts", endpoint_url=floor_endpoint, config=CLIENT_CONFIG)
+        floor_ops = {FLOOR_OPERATION: floor_sts.get_caller_identity}
         warm_until = time.monotonic() + WARM_UP_SECONDS  # connections open, models loaded, startup work done
         while time.monotonic() < warm_until:
-            for server_ops in ops.values():
+            for server_ops in (*ops.values(), floor_ops):
                 for call in server_ops.values():
                     call()
         for _ in range(rounds):
             for name in ops["fogbank"]:
                 for _ in range(calls // BLOCK):
-                    for server, server_ops in ops.items():  # short blocks, so both meet the same load
+                    servers = {**ops, "floor": floor_ops} if name in floor_ops else ops
+                    for server, server_ops in servers.items():  # short blocks, so all meet the same load
                         for _ in range(BLOCK):
                             started = time.perf_counter()
                             server_ops[name]()
@@ -171,6 +186,14 @@ def main() -> None:
     ratio = theirs / ours
     met = ours <= TARGET_MS and ratio >= TARGET_RATIO
     print(f"{'every call':34} {ours:>11.2f} {theirs:>9.2f} {ratio:>5.1f}x")
+    floor, sts_ours, sts_theirs = (
+        statistics.median(timings[s][FLOOR_OPERATION]) * 1000 for s in ("floor", "fogbank", "moto")
+    )
+    above = f"above it: fogbank {sts_ours - floor:.2f} ms, moto {sts_theirs - floor:.2f} ms"
+    print(f"boto3's own floor ({FLOOR_OPERATION} answered at once): {floor:.2f} ms; {above}")
+    rows.append(
+        Row(f"  boto3 client floor ({FLOOR_OPERATION} answered at once), median", f"{floor:.2f} ms", above)
+    )
     rows.insert(
         0,
         Row(
