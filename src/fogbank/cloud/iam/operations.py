@@ -145,12 +145,14 @@ def rest_models_for(signing_name: str) -> tuple[str, ...]:
 def _match_rest(request: AwsRequest) -> OperationCall | None:
     for model_name in rest_models_for(request.service):
         for route in _routes_by_method(model_name).get(request.method, ()):
-            if any(
+            if route.required_query and any(
                 key not in request.query or (value is not None and request.query[key][:1] != [value])
                 for key, value in route.required_query
             ):
                 continue
-            if any(request.header(name) is None for name in route.required_headers):
+            if route.required_headers and any(
+                request.header(name) is None for name in route.required_headers
+            ):
                 continue
             match = route.pattern.fullmatch(request.path)
             if match is None:
