@@ -38,12 +38,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "component against them); the test starts every component wired through them",
     "cloud/elasticache/server": "tests/unit/cloud/elasticache/test_component.py, "
     "tests/integration/elasticache/test_cache_lifecycle.py: real redis-server processes started and ended",
-    "cloud/frontdoors/doors/http_api": "tests/integration/frontdoors/test_doors_deployed.py, "
-    "tests/integration/frontdoors/test_stack_updates.py, tests/unit/cloud/frontdoors/test_component.py: HTTP "
-    "APIs served by a running cloud",
-    "cloud/frontdoors/doors/rest_api": "tests/integration/frontdoors/test_doors_deployed.py, "
-    "tests/integration/frontdoors/test_stack_updates.py, tests/unit/cloud/frontdoors/test_component.py: REST "
-    "APIs served by a running cloud",
     "cloud/frontdoors/events/identity": "tests/unit/cloud/frontdoors/test_sigv4.py, "
     "tests/unit/cloud/frontdoors/events/test_apigw_v2.py: a record only (its doctest checks root()), made by "
     "the verifier and shown in events",
