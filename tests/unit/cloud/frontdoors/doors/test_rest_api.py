@@ -93,7 +93,7 @@ def _call(
         (
             "GET",
             "/prod/secure",
-            (403, {"message": "Missing Authentication Token"}, "IncompleteSignatureException"),
+            (403, {"message": "Missing Authentication Token"}, "MissingAuthenticationTokenException"),
         ),
         ("GET", "/prod/keyed", (403, {"message": "Forbidden"}, "ForbiddenException")),
         ("GET", "/prod/broken", (500, {"message": "Internal server error"}, "InternalServerErrorException")),
