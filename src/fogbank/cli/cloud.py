@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 from pathlib import Path
@@ -51,6 +52,7 @@ def start(
     cloud = LocalCloud(
         port=port, state_dir=state_dir, region=region, console_port=console, iam_mode=iam
     ).start()
+    gc.freeze()  # moto's models and the components live as long as this process: no collection walks them
     try:
         typer.echo(f"endpoint: {cloud.endpoint}", color=False)
         if cloud.console_url is not None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from fogbank.infrastructure import find_infrastructure_class
+from fogbank.pytest_plugin.heap import freeze_long_lived
 
 if TYPE_CHECKING:
     from fogbank.infrastructure import BaseInfrastructure, StackOutputs
@@ -49,6 +50,7 @@ def make_feature_fixture(infrastructure_file: Path) -> object:
         try:
             with recorder.deploy(feature, stack) if recorder else nullcontext():
                 outputs = stack.deploy()
+            freeze_long_lived()  # see fogbank.pytest_plugin.heap
             yield outputs
         finally:
             try:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from fogbank.errors import DeployError
+from fogbank.pytest_plugin.heap import freeze_long_lived
 
 if TYPE_CHECKING:
     from fogbank.deploy.targets import Target
@@ -166,11 +167,13 @@ class StackPipeline:
         started = time.perf_counter()
         # the feature's module first (it imports CDK, about a second): meanwhile the target may still be starting
         infrastructure = find_infrastructure_class(job.folder / "infrastructure.py")
+        freeze_long_lived()  # CDK's bindings stay for the run (fogbank.pytest_plugin.heap)
         job.stack = infrastructure(target=self._target_for())
         observer = self._observer
         with observer.deploy(job.folder.name, job.stack) if observer else nullcontext():
             outputs = job.stack.deploy()
         job.timings["deploy"] = time.perf_counter() - started
+        freeze_long_lived()  # CDK, the cloud's models and clients stay for the run: no collection walks them
         return outputs
 
     def _delete(self, job: _StackJob) -> None:

@@ -190,6 +190,15 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
     manager.parsefactories(holder=make_feature_fixture(folder / "infrastructure.py"), node=collector.parent)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Features were collected: what pytest and the test modules loaded stays for the run (see
+    fogbank.pytest_plugin.heap)."""
+    if session.config.stash.get(_MANAGED_KEY, None):
+        from fogbank.pytest_plugin.heap import freeze_long_lived
+
+        freeze_long_lived()
+
+
 _NEEDS_TARGET = frozenset({"infrastructure", "fogbank_target", "fogbank_cloud"})
 
 
