@@ -362,6 +362,11 @@ def _load_module(path: Path) -> Any:
 
 def find_infrastructure_class(path: Path) -> type[BaseInfrastructure]:
     """The one concrete BaseInfrastructure subclass defined in `path`."""
+    if not path.is_file():
+        raise ConfigError(
+            f"{path} does not exist; a feature folder holds an infrastructure.py that defines one "
+            "BaseInfrastructure subclass"
+        )
     module = _load_module(path)
     found = [
         cls

@@ -85,11 +85,16 @@ def register(app: typer.Typer) -> None:
         endpoint: str | None = ENDPOINT_OPTION,
     ) -> None:
         """Synthesize and deploy a feature folder's stack; print its outputs as JSON."""
+        from fogbank.errors import ConfigError
         from fogbank.infrastructure import find_infrastructure_class
 
+        try:  # before a local cloud is started for the command
+            stack_class = find_infrastructure_class(feature_dir / "infrastructure.py")
+        except ConfigError as error:
+            raise typer.BadParameter(str(error), param_hint="FEATURE_DIR") from None
         with ExitStack() as stack:
             chosen = _target(stack, target, endpoint, start_local=True)
-            infra = find_infrastructure_class(feature_dir / "infrastructure.py")(target=chosen)
+            infra = stack_class(target=chosen)
             outputs = infra.deploy()
             typer.echo(json.dumps(dict(outputs), indent=2, sort_keys=True))
             typer.echo(f"deployed {infra.stack_name} to {chosen.describe()}", err=True)
