@@ -117,3 +117,13 @@ def test_a_file_without_exactly_one_stack_class_says_what_it_found(
         ConfigError, match=rf"must define exactly one BaseInfrastructure subclass \(found: {found}\)"
     ):
         find_infrastructure_class(path)
+
+
+def test_a_missing_infrastructure_file_is_named_with_what_it_should_hold(tmp_path: Path) -> None:
+    # GIVEN a feature folder without infrastructure.py / WHEN its class is looked up
+    # THEN the error names the file and what it must define (not a bare "No such file or directory")
+    missing = tmp_path / "orders" / "infrastructure.py"
+    with pytest.raises(
+        ConfigError, match=rf"{missing} does not exist; a feature folder holds an infrastructure.py"
+    ):
+        find_infrastructure_class(missing)

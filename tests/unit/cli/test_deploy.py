@@ -47,3 +47,29 @@ def test_deploy_needs_an_existing_feature_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["deploy", str(tmp_path / "no_such_feature")])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+@pytest.mark.parametrize(
+    ("source", "says"),
+    [
+        (None, "infrastructure.py does not exist"),
+        ("x = 1\n", "must define exactly one BaseInfrastructure subclass (found: none)"),
+    ],
+)
+def test_a_folder_without_one_stack_class_is_a_usage_error_before_any_cloud_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str | None, says: str
+) -> None:
+    # GIVEN a project folder without infrastructure.py, or with one that defines no stack class
+    (tmp_path / "pyproject.toml").write_text("[tool.fogbank]\n")
+    feature = tmp_path / "tests" / "e2e" / "orders"
+    feature.mkdir(parents=True)
+    if source is not None:
+        (feature / "infrastructure.py").write_text(source)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    # WHEN deploy runs on it with the default target (which would start a local cloud for the command)
+    result = CliRunner().invoke(app, ["deploy", str(feature)])
+    # THEN it exits 2 naming the file and what it needs, and no cloud was started
+    text = " ".join(result.output.replace("│", " ").split())  # the error box may wrap at any width
+    assert result.exit_code == 2, result.output
+    assert says in text and "started a local cloud" not in text
