@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
@@ -64,3 +65,18 @@ def test_a_failing_step_does_not_end_the_warm_up() -> None:
 
 def test_the_default_services_start_with_what_a_deploy_needs_first() -> None:
     assert WARM_SERVICES[:3] == ("s3", "iam", "sts") and len(set(WARM_SERVICES)) == len(WARM_SERVICES)
+
+
+def test_a_finished_warm_up_keeps_the_collector_off_what_it_loaded_until_stopped() -> None:
+    # GIVEN a warm-up that ran to its end
+    warm = WarmUp(lambda service: None, services=["sqs"]).start()
+    deadline = time.monotonic() + 60
+    while not warm.finished and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert warm.finished
+    # THEN what the process had loaded is frozen (full collections skip it) ...
+    assert gc.get_freeze_count() > 0
+    # WHEN the cloud stops it
+    warm.stop()
+    # THEN the collector gets it all back
+    assert gc.get_freeze_count() == 0
