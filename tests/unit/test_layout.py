@@ -63,10 +63,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "tests/integration/frontdoors/test_stack_updates.py, "
     "tests/integration/frontdoors/test_doors_permissions.py: load balancers deployed and served on a running "
     "cloud",
-    "cloud/cloudformation/providers/lambda_url": ""
-    "tests/integration/frontdoors/test_function_url_provider.py, "
-    "tests/integration/frontdoors/test_doors_deployed.py: Function URLs deployed and called on a running "
-    "cloud",
     "cloud/lambda_/component": "tests/integration/lambda_/test_lambda_invoke.py, "
     "tests/integration/lambda_/test_lambda_regions.py, tests/integration/lambda_/test_architectures.py: the "
     "Lambda component of a running cloud",
