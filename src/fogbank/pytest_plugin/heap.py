@@ -7,11 +7,20 @@ in one `fogbank e2e` run took 13-14 s of the worker's time, with every other thr
 included) stopped meanwhile. `freeze_long_lived()` moves every object alive at that moment into the
 collector's permanent generation (gc.freeze): they are no longer scanned, and what is allocated afterwards
 is collected as before. A worker freezes after its local cloud started, after a feature's module (CDK)
-was imported, and after each deploy. Objects frozen are not freed if they become garbage later; they are what a worker
+was imported, and after each deploy.
+
+While the cloud starts and CDK is imported (hundreds of thousands of objects, most of them for good), the
+collector would run full collections over and over as the heap grows; `collection_paused()` holds it off
+for those steps (on any thread; the collector comes back when the last one ends) and freezes what they left. Objects frozen are not freed if they become garbage later; they are what a worker
 keeps anyway, and a worker ends with its run.
 
 Example:
     >>> import gc
+    >>> with collection_paused():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
     >>> freeze_long_lived()
     >>> gc.get_freeze_count() > 0
     True
@@ -21,10 +30,38 @@ Example:
 from __future__ import annotations
 
 import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-__all__ = ["freeze_long_lived"]
+__all__ = ["collection_paused", "freeze_long_lived"]
+
+_pause_lock = threading.Lock()
+_pauses = 0
+_was_enabled = True
 
 
 def freeze_long_lived() -> None:
     """Move every object alive now to the permanent generation (cheap: the collector's lists are spliced)."""
     gc.freeze()
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No automatic collection while the block runs (nor while another thread's block does); afterwards what
+    is alive is frozen, and the collector is on again if it was on before the first block began."""
+    global _pauses, _was_enabled
+    with _pause_lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0:
+                gc.freeze()
+                if _was_enabled:
+                    gc.enable()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from fogbank.errors import TargetError
-from fogbank.pytest_plugin.heap import freeze_long_lived
+from fogbank.pytest_plugin.heap import collection_paused
 
 if TYPE_CHECKING:
     from fogbank.cloud import LocalCloud
@@ -119,9 +119,9 @@ class SessionTargets:
             self._previous_env = {key: os.environ.get(key) for key in env}
             os.environ.update(env)
             return local_target(self.endpoint, region=region)
-        cloud = LocalCloud(iam_mode=self.iam_mode).start()
+        with collection_paused():  # moto's models and the components stay for the run (pytest_plugin.heap)
+            cloud = LocalCloud(iam_mode=self.iam_mode).start()
         self._cloud = cloud
-        freeze_long_lived()  # moto's models and the components stay for the run (fogbank.pytest_plugin.heap)
         self._previous_env = cloud.apply_env()
         return local_target(cloud.endpoint, region=cloud.region, account_id=cloud.account_id)
 

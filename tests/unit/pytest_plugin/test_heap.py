@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 
 import pytest
 
-from fogbank.pytest_plugin.heap import freeze_long_lived
+from fogbank.pytest_plugin.heap import collection_paused, freeze_long_lived
 
 
 @pytest.fixture
@@ -33,3 +34,44 @@ def test_objects_alive_when_frozen_are_no_longer_scanned_and_new_ones_still_are(
     scanned = {id(obj) for obj in gc.get_objects()}
     assert id(kept) not in scanned
     assert id(later) in scanned
+
+
+@pytest.mark.usefixtures("unfrozen")
+def test_collection_stays_off_until_the_last_of_two_threads_ends_its_pause() -> None:
+    # GIVEN a pause begun on another thread, which holds it until told to end
+    began, end = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collection_paused():
+            began.set()
+            assert end.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert began.wait(10)
+
+    # WHEN this thread pauses too and ends its pause first
+    with collection_paused():
+        assert not gc.isenabled()
+    still_off = not gc.isenabled()
+    end.set()
+    thread.join(10)
+
+    # THEN the collector stayed off until the other pause ended, then came back, with the heap frozen
+    assert still_off
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+
+
+@pytest.mark.usefixtures("unfrozen")
+def test_a_collector_that_was_off_stays_off_after_a_pause() -> None:
+    # GIVEN the collector turned off by someone else
+    gc.disable()
+    try:
+        # WHEN a pause begins and ends
+        with collection_paused():
+            pass
+        # THEN it is still off
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
