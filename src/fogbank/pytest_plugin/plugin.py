@@ -293,8 +293,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         del config.stash[_TARGETS_KEY]
         targets.close()
     if config.stash.get(_MANAGED_KEY, None):
+        from fogbank.pytest_plugin.heap import freeze_long_lived
         from fogbank.pytest_plugin.session_end import skip_collection_at_exit
 
+        # a stopped cloud hands its frozen models back to the collector (fogbank.cloud.warmup); the worker
+        # ends now, so pytest's end-of-session collections walk only what is made after this point
+        freeze_long_lived()
         skip_collection_at_exit()
 
 
