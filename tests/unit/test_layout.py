@@ -20,8 +20,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "moto's models were imported (it is about speed only)",
     "cloud/telemetry/records": "tests/unit/cloud/telemetry/test_lambda_segments.py, "
     "tests/unit/cloud/lambda_/test_platform_logs.py: frozen records only, built and read by these tests",
-    "cloud/appsync/component": "tests/integration/appsync/test_appsync_stack.py: GraphQL APIs deployed and "
-    "served by a running cloud",
     "cloud/console/app": "tests/integration/cloud/test_console_component.py, "
     "tests/integration/browser/test_console_in_browser.py: every page reads a running cloud (its doctest "
     "covers the redirect and the origin guard)",
@@ -46,13 +44,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/server": "tests/integration/cloud/test_server.py, "
     "tests/integration/lambda_/test_lambda_cleanup.py: LocalCloud start, stop and `fogbank cloud start`",
     "cloud/wiring": "tests/integration/cloud/test_server.py: starts every component of a running cloud",
-    "cloud/cloudformation/providers/appsync": "tests/integration/appsync/test_appsync_stack.py: a GraphQL "
-    "API deployed on a running cloud",
-    "cloud/cloudformation/providers/appsync_resolvers": "tests/integration/appsync/test_appsync_stack.py: "
-    "data sources and resolvers deployed on a running cloud",
-    "cloud/cloudformation/providers/base": "tests/integration/cloudformation/test_property_validation.py, "
-    "tests/integration/cloudformation/test_failures.py: the provider contract (unsupported properties and "
-    "types) enforced by a running cloud's engine",
     "cloud/cloudformation/providers/custom": "tests/integration/cloudformation/test_custom_resources.py, "
     "tests/integration/cloudformation/test_custom_failures.py, "
     "tests/integration/cloudformation/test_cdk_handlers.py: custom resources whose functions run in real "

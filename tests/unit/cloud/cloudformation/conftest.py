@@ -117,3 +117,28 @@ def with_doors(tmp_path: Path, aws: Clients) -> Iterator[tuple[Any, Any]]:
         yield in_process_client("cloudformation", "cloudformation", router.dispatch), doors
     finally:
         component.stop()
+
+
+@pytest.fixture
+def with_appsync(tmp_path: Path, aws: Clients) -> Iterator[tuple[Any, Any]]:
+    """(cfn, appsync): the in-process engine deploying into an AppSync component that is not started (no
+    edge listener; no resolver runs), so what the AppSync providers make it serve can be read back."""
+    from fogbank.cloud.appsync.component import AppSyncComponent
+
+    site = CloudSite("http://127.0.0.1:9", tmp_path)
+    router = AwsRouter(lambda environ, start_response: [])
+    appsync = AppSyncComponent(site, lambda_=_NotHere(), edge=_NotHere())
+    component = CloudFormationComponent(
+        site,
+        router,
+        clients=aws,
+        lambda_=_NotHere(),
+        frontdoors=_NotHere(),
+        appsync=appsync,
+        elasticache=_NotHere(),
+    )
+    component.start()
+    try:
+        yield in_process_client("cloudformation", "cloudformation", router.dispatch), appsync
+    finally:
+        component.stop()
