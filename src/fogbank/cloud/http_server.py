@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import socket
@@ -253,12 +254,16 @@ class _Request:
         }
         preserved: dict[str, str] = {}
         preserved_values: dict[str, list[str]] = {}
-        dashed = {_environ_key(name) for name, _ in self.headers if "_" not in name}
+        dashed: set[str] | None = (
+            None  # environ keys of the dashed names, needed only beside an underscored one
+        )
         for name, value in self.headers:
             value = value.replace("\r\n", "")
             if "_" in name:
                 if name.lower().startswith("x-amz-meta-"):  # moto keeps S3 metadata names as sent
                     key = _environ_key(name)
+                    if dashed is None:
+                        dashed = {_environ_key(other) for other, _ in self.headers if "_" not in other}
                     if key not in dashed:
                         preserved.setdefault(key, name)
                         preserved_values.setdefault(key, []).append(value)
@@ -275,6 +280,7 @@ class _Request:
         return environ
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of the name; clients send the same few names
 def _environ_key(name: str) -> str:
     key = name.upper().replace("-", "_")
     return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
