@@ -117,7 +117,8 @@ def host_built_extensions(roots: Sequence[str], host_architecture: str) -> froze
 def install_native_check(function_architecture: str, host_architecture: str, roots: Sequence[str]) -> None:
     """Check every extension module loaded from under `roots` (the task root and the layers) from now on.
 
-    Call it before the first import from those roots: it replaces the path hook and clears the finder cache.
+    Call it before the first import from those roots: it replaces the path hook and drops the finders cached for
+    paths under the roots (the others stay: what they find, the standard library and the runtime, is the host's).
     """
     machinery = importlib.machinery
     loaders: list[tuple[Any, list[str]]] = [
@@ -127,9 +128,11 @@ def install_native_check(function_architecture: str, host_architecture: str, roo
     ]
     hooks = [hook for hook in sys.path_hooks if "FileFinder" not in getattr(hook, "__qualname__", "")]
     sys.path_hooks[:] = [*hooks, machinery.FileFinder.path_hook(*loaders)]
-    sys.path_importer_cache.clear()
-    original = _LOADER.create_module
     prefixes = tuple(os.path.join(os.path.realpath(root), "") for root in roots)
+    under = (*prefixes, *(os.path.join(root, "") for root in roots))
+    for path in [p for p in sys.path_importer_cache if os.path.join(str(p), "").startswith(under)]:
+        del sys.path_importer_cache[path]
+    original = _LOADER.create_module
     exempt = host_built_extensions(roots, host_architecture)
 
     def create_module(self: Any, spec: Any) -> Any:

@@ -312,12 +312,14 @@ def _run_python_runtime(request: dict[str, Any], env: dict[str, str]) -> int:
     time.tzset()
     function_paths = [request["cwd"], *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]]
     sys.path[:] = [*function_paths, *_STDLIB_PATHS]
-    sys.path_importer_cache.clear()
-    importlib.invalidate_caches()
-    _forget_shadowed_modules(function_paths, env.get("LAMBDA_RUNTIME_DIR", ""))
+    # The standard library's finders stay (the same directories in every environment, listed already: dropping
+    # them cost each environment about 0.5 ms of copy-on-write faults, and listing them again); all others go.
+    for path in [p for p in sys.path_importer_cache if not str(p).startswith(tuple(_STDLIB_PATHS))]:
+        del sys.path_importer_cache[path]
     fogbank_native_check.install_native_check(
         request["architecture"], request["host_architecture"], request["check_roots"]
     )
+    _forget_shadowed_modules(function_paths, env.get("LAMBDA_RUNTIME_DIR", ""))
     sys.argv = [fogbank_worker_boot.__file__ or "fogbank_worker_boot", *request["argv"]]
     fogbank_worker_boot.main(door_map=request.get("door_map"))
     return 0
