@@ -1,5 +1,5 @@
 """`python -m fogbank.cli` runs the `fogbank` command."""
 
-from fogbank.cli.main import app
+from fogbank.cli.main import run
 
-app()
+run()

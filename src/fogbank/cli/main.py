@@ -1,5 +1,8 @@
 """`fogbank`: the command line. Each concern is a sub-app in its own module.
 
+A fogbank error (bad input, a failed deploy, no cloud to talk to) ends the command with its message on
+stderr and exit code 1, not a traceback; `FOGBANK_TRACEBACK=1` shows the traceback as well.
+
 Example:
     $ fogbank --help
     $ fogbank cloud start --port 0
@@ -7,10 +10,13 @@ Example:
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from fogbank import __version__
 from fogbank.cli import cloud, deploy, e2e, layer, repo, report
+from fogbank.errors import FogbankError
 
 app = typer.Typer(
     name="fogbank",
@@ -39,3 +45,14 @@ def main(
     ),
 ) -> None:
     """fogbank: test Lambda projects end to end."""
+
+
+def run() -> None:
+    """The `fogbank` command (the console script): `app`, with fogbank errors as one message, not a traceback."""
+    try:
+        app()
+    except FogbankError as error:
+        if os.environ.get("FOGBANK_TRACEBACK"):
+            raise
+        typer.echo(f"fogbank: error: {error}", err=True)
+        raise SystemExit(1) from None

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
 from typer.testing import CliRunner
 
 import fogbank
-from fogbank.cli.main import app
+from fogbank.cli.main import app, run
+from fogbank.deploy import targets
+from fogbank.errors import TargetError
 
 
 def test_version_prints_the_package_version_and_exits() -> None:
@@ -23,3 +28,42 @@ def test_help_lists_every_sub_command() -> None:
     assert result.exit_code == 0
     for command in ("cloud", "deploy", "destroy", "sweep", "e2e", "layer", "repo", "report"):
         assert command in result.output, command
+
+
+def _without_a_cloud(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a shell with no local cloud: no endpoint, and not the fogbank pytest plugin's target factory."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("FOGBANK_TARGET", raising=False)
+    monkeypatch.setattr(targets, "_target_factory", None)
+
+
+def _run_fogbank(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    monkeypatch.setattr(sys, "argv", ["fogbank", *args])
+    with pytest.raises(SystemExit) as exit_info:
+        run()
+    return int(exit_info.value.code or 0)
+
+
+def test_a_fogbank_error_is_one_message_and_exit_code_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN no local cloud to talk to
+    _without_a_cloud(monkeypatch)
+    monkeypatch.delenv("FOGBANK_TRACEBACK", raising=False)
+    # WHEN `fogbank destroy` is run as the console script runs it
+    code = _run_fogbank(monkeypatch, "destroy", "some-stack")
+    # THEN the error's message is on stderr as one line of fogbank's, with no traceback, and the exit code is 1
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("fogbank: error: no local cloud to deploy to")
+    assert "Traceback" not in err and "╭" not in err
+
+
+def test_fogbank_traceback_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN FOGBANK_TRACEBACK=1 and no local cloud
+    _without_a_cloud(monkeypatch)
+    monkeypatch.setenv("FOGBANK_TRACEBACK", "1")
+    monkeypatch.setattr(sys, "argv", ["fogbank", "destroy", "some-stack"])
+    # WHEN the command fails THEN the error itself propagates (its traceback is printed by Python)
+    with pytest.raises(TargetError, match="no local cloud"):
+        run()
