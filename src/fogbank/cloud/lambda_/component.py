@@ -42,6 +42,10 @@ from fogbank.layer import host_architecture  # one definition; re-exported for t
 __all__ = ["EnvironmentCredentials", "LambdaComponent", "host_architecture"]
 
 _log = logging.getLogger(__name__)
+_NO_ZYGOTE = (
+    "the Lambda zygote cannot start; execution environments start as new processes, without layers at /opt "
+    "and with code and layers WRITABLE (a write into the task root or /opt, which AWS refuses, is not caught)"
+)
 
 
 EnvironmentCredentials = Callable[[FunctionSpec], dict[str, str]]
@@ -66,7 +70,7 @@ class LambdaComponent:
     FOGBANK_LAMBDA_QUEUE_SECONDS (how long an invoke waits for a worker at that limit, default 30),
     FOGBANK_LAMBDA_IDLE_SECONDS (warm workers idle this long are stopped, default 600),
     FOGBANK_LAMBDA_ZYGOTE=0 (start every execution environment as a new process instead of forking it from the
-    pre-initialised runtime; no /opt namespace then).
+    pre-initialised runtime; no /opt namespace then, so code and layers are writable).
     """
 
     def __init__(
@@ -195,9 +199,7 @@ class LambdaComponent:
             try:
                 zygote.start()
             except CloudError:
-                _log.exception(
-                    "the Lambda zygote cannot start; execution environments start as new processes"
-                )
+                _log.exception(_NO_ZYGOTE)
                 zygote = self._zygote = None
         launch = plan_launch(
             spec,
@@ -229,13 +231,15 @@ class LambdaComponent:
         try:
             zygote.start()
         except CloudError:
-            _log.exception("the Lambda zygote cannot start; execution environments start as new processes")
+            _log.exception(_NO_ZYGOTE)
             return
         if zygote.opt_error is not None:
             _log.warning(
                 "Lambda layers are NOT visible at /opt here (%s): a Linux user + mount namespace is needed. "
                 "Functions find their layers through PYTHONPATH, NODE_PATH and PATH at %s/lambda/opt/<hash>; "
-                "code that hard-codes /opt paths (e.g. /opt/awscli/aws) will not find them.",
+                "code that hard-codes /opt paths (e.g. /opt/awscli/aws) will not find them. Code and layers are "
+                "also WRITABLE here, so a write into the task root or /opt, which AWS refuses (read-only file "
+                "system), is not caught locally.",
                 zygote.opt_error,
                 self._site.state_dir,
             )

@@ -1,17 +1,18 @@
 """Layers at /opt without root or Docker: a Linux user + mount namespace per execution environment.
 
-An execution environment calls `enter_opt_namespace(opt_dir)` right after it was forked (it must be
+An execution environment calls `enter_opt_namespace(opt_dir, task_root)` right after it was forked (it must be
 single-threaded: the kernel refuses CLONE_NEWUSER otherwise). It unshares a user namespace (mapping the
 caller's uid and gid to themselves) and a mount namespace, makes every mount private, and bind-mounts the
 function's merged layers over `/opt`. Only that process and its children see it; the host's `/opt` is untouched.
-As root, no user namespace is needed (only the mount namespace).
+As root, no user namespace is needed (only the mount namespace). `/opt` and the task root are then read-only
+in that namespace, as on Lambda: a write fails with `OSError: [Errno 30] Read-only file system`.
 
 This module is standard library only: it runs inside the runtime (linked there as `fogbank_sandbox`).
 
 Example (skipped as a doctest: it forks the process):
     >>> pid = os.fork()  # doctest: +SKIP
     >>> if pid == 0:  # doctest: +SKIP
-    ...     enter_opt_namespace("/tmp/state/lambda/opt/abc")
+    ...     enter_opt_namespace("/tmp/state/lambda/opt/abc", "/tmp/state/lambda/code/def")
     ...     os.listdir("/opt")  # the layers' python/, nodejs/, bin/ ...
 """
 
@@ -28,7 +29,7 @@ __all__ = [
     "VAR_LANG",
     "enter_mount_namespace",
     "enter_opt_namespace",
-    "mount_opt",
+    "mount_function",
     "probe_opt_namespace",
 ]
 
@@ -36,18 +37,31 @@ OPT = "/opt"
 VAR_LANG = "/var/lang"
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000
+_MS_RDONLY = 1
+_MS_REMOUNT = 32
 _MS_BIND = 4096
+_MS_RELATIME = 1 << 21
+# Flags of a mount that a user namespace may not clear (the kernel locks them): kept when remounting read-only.
+_LOCKED_FLAGS = {
+    os.ST_NOSUID: 2,
+    os.ST_NODEV: 4,
+    os.ST_NOEXEC: 8,
+    os.ST_NOATIME: 1024,
+    os.ST_NODIRATIME: 2048,
+    os.ST_RELATIME: _MS_RELATIME,
+}
 _MS_REC = 16384
 _MS_PRIVATE = 1 << 18
 
 
-def enter_opt_namespace(opt_dir: str) -> None:
-    """Show `opt_dir` at /opt to this process and its children. Raises OSError naming the step that failed."""
+def enter_opt_namespace(opt_dir: str, task_root: str) -> None:
+    """Show `opt_dir` at /opt to this process and its children, /opt and `task_root` read-only.
+    Raises OSError naming the step that failed."""
     # layers are unpacked at <state>/lambda/opt/<hash>: the /var/lang scratch is <state>/lambda/var-lang
     enter_mount_namespace(
         os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(opt_dir))), "var-lang")
     )
-    mount_opt(opt_dir)
+    mount_function(opt_dir, task_root)
 
 
 def enter_mount_namespace(scratch: str) -> None:
@@ -69,10 +83,27 @@ def enter_mount_namespace(scratch: str) -> None:
         _provide_var_lang(libc, scratch)
 
 
-def mount_opt(opt_dir: str) -> None:
-    """Bind-mount `opt_dir` over /opt, in the mount namespace `enter_mount_namespace` entered."""
+def mount_function(opt_dir: str, task_root: str) -> None:
+    """In the mount namespace `enter_mount_namespace` entered: bind-mount `opt_dir` over /opt, and make /opt and
+    `task_root` read-only (Lambda's /opt and /var/task are; only /tmp is writable)."""
     libc = ctypes.CDLL(None, use_errno=True)
     _check(libc.mount(opt_dir.encode(), OPT.encode(), None, _MS_BIND | _MS_REC, None), f"bind-mounting {OPT}")
+    _remount_read_only(libc, OPT)
+    _check(
+        libc.mount(task_root.encode(), task_root.encode(), None, _MS_BIND, None),
+        "bind-mounting the task root",
+    )
+    _remount_read_only(libc, task_root)
+
+
+def _remount_read_only(libc: ctypes.CDLL, path: str) -> None:
+    """Make the bind mount at `path` read-only, keeping the flags a user namespace may not clear."""
+    current = os.statvfs(path).f_flag
+    flags = _MS_REMOUNT | _MS_BIND | _MS_RDONLY
+    for statvfs_flag, mount_flag in _LOCKED_FLAGS.items():
+        if current & statvfs_flag:
+            flags |= mount_flag
+    _check(libc.mount(b"none", path.encode(), None, flags, None), f"making {path} read-only")
 
 
 def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
@@ -105,9 +136,11 @@ def probe_opt_namespace(opt_dir: str) -> str | None:
     if pid == 0:  # pragma: no cover - the child reports through the pipe
         os.close(read_end)
         try:
-            enter_opt_namespace(opt_dir)
+            enter_opt_namespace(opt_dir, opt_dir)
             if not os.path.samefile(OPT, opt_dir):
                 raise OSError(f"{OPT} does not show the layers after the bind mount")
+            if not os.statvfs(OPT).f_flag & os.ST_RDONLY:
+                raise OSError(f"{OPT} is still writable after the read-only remount")
             os.write(write_end, b"ok")
         except OSError as exc:
             os.write(write_end, str(exc).encode()[:2000])

@@ -116,7 +116,11 @@ def serve(control: socket.socket, probe_dir: str, spares: int = 0) -> None:
     opt_error = fogbank_sandbox.probe_opt_namespace(probe_dir)
     _send(control, {"hello": os.getpid(), "opt_error": opt_error})
     # layers are unpacked at <state>/lambda/opt/<hash> and probed at <state>/lambda/opt-probe (sandbox.py)
-    scratch = None if opt_error else os.path.join(os.path.dirname(os.path.abspath(probe_dir)), "var-lang")
+    lambda_state = os.path.dirname(os.path.abspath(probe_dir))
+    scratch = None if opt_error else os.path.join(lambda_state, "var-lang")
+    # task roots and /opt are read-only in an environment (as on Lambda): compiled modules are cached here
+    # instead, so that a cold start does not compile its handler and its layers' modules again
+    sys.pycache_prefix = os.path.join(lambda_state, "pycache")
     wake = (wake_read, wake_write)
     for _ in range(spares):
         _fork_spare(control, wake, scratch)
@@ -245,7 +249,7 @@ def _become_environment(
         return 1
     _take_output(output)
     if request["opt_source"]:
-        fogbank_sandbox.enter_opt_namespace(request["opt_source"])
+        fogbank_sandbox.enter_opt_namespace(request["opt_source"], request["cwd"])
     return _start_runtime(request)
 
 
@@ -283,7 +287,7 @@ def _serve_as_spare(
     if request["opt_source"]:
         if namespace is not None:
             raise namespace
-        fogbank_sandbox.mount_opt(request["opt_source"])
+        fogbank_sandbox.mount_function(request["opt_source"], request["cwd"])
     return _start_runtime(request)
 
 

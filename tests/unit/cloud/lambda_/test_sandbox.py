@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def test_only_the_forked_child_sees_the_layers(tmp_path: Path) -> None:
     pid = os.fork()
     if pid == 0:  # pragma: no cover - child
         try:
-            enter_opt_namespace(str(tmp_path))
+            enter_opt_namespace(str(tmp_path), str(tmp_path))
             os.write(write_end, Path(OPT, "marker").read_bytes())
         finally:
             os._exit(0)
@@ -56,3 +57,40 @@ def test_probe_says_why_when_the_layers_cannot_be_mounted(tmp_path: Path) -> Non
     # THEN it reports the failing step and the system's reason instead of pretending
     assert reason is not None
     assert "failed" in reason or "does not" in reason
+
+
+def _errno_of_write(path: Path) -> str:
+    try:
+        path.write_text("written")
+    except OSError as exc:
+        return errno.errorcode.get(exc.errno or 0, str(exc))
+    return "written"
+
+
+def test_the_child_cannot_write_into_opt_or_its_task_root(tmp_path: Path) -> None:
+    # GIVEN a layer directory and a task root, both writable on the host
+    layers, task_root = tmp_path / "opt", tmp_path / "task"
+    layers.mkdir()
+    task_root.mkdir()
+    if (reason := probe_opt_namespace(str(layers))) is not None:
+        pytest.skip(f"no user + mount namespaces on this machine: {reason}")
+    read_end, write_end = os.pipe()
+
+    # WHEN a forked child enters the namespace and writes into /opt and into its task root
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            enter_opt_namespace(str(layers), str(task_root))
+            answers = [_errno_of_write(Path(OPT, "new")), _errno_of_write(task_root / "new")]
+            os.write(write_end, " ".join(answers).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        seen = pipe.read().decode()
+    os.waitpid(pid, 0)
+
+    # THEN both writes fail with EROFS, as on Lambda, and the host's directories stay writable and untouched
+    assert seen == "EROFS EROFS"
+    assert not (layers / "new").exists() and not (task_root / "new").exists()
+    (task_root / "host-write").write_text("ok")

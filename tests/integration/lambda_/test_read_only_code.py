@@ -1,0 +1,123 @@
+"""An environment's code and layers are read-only, as on Lambda: a write into the task root or /opt fails with
+EROFS (`[Errno 30] Read-only file system`) and is reported as the handler's own error; /tmp stays writable."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import invoke_json, zip_code
+
+from fogbank.cloud import LocalCloud
+
+
+@pytest.fixture(scope="module")
+def read_only_available(cloud: LocalCloud) -> None:
+    zygote = cloud.context.lambda_._zygote
+    if zygote is None:
+        pytest.skip("the zygote is disabled (FOGBANK_LAMBDA_ZYGOTE=0): code and layers are writable then")
+    zygote.start()
+    if zygote.opt_error is not None:
+        pytest.skip(f"this machine has no user + mount namespaces: {zygote.opt_error}")
+
+
+@pytest.fixture(scope="module")
+def layer_arn(lambda_client: Any) -> str:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("python/shared.py", "VALUE = 1\n")
+    answer = lambda_client.publish_layer_version(LayerName="ro-layer", Content={"ZipFile": buffer.getvalue()})
+    return str(answer["LayerVersionArn"])
+
+
+PYTHON_WRITER = """
+import os
+def handler(event, context):
+    directory = os.environ["LAMBDA_TASK_ROOT"] if event["where"] == "task root" else event["where"]
+    path = os.path.join(directory, "written-by-handler.txt")
+    with open(path, "w") as file:
+        file.write("hello")
+    os.remove(path)  # /tmp is the machine's: leave nothing behind
+    return {"wrote": path}
+"""
+
+
+@pytest.mark.parametrize("where", ["task root", "/opt"])
+def test_a_python_write_into_code_or_layers_fails_as_on_lambda(
+    read_only_available: None,
+    lambda_client: Any,
+    make_function: Callable[..., str],
+    layer_arn: str,
+    where: str,
+) -> None:
+    # GIVEN a Python function with a layer, whose handler writes a file into `where`
+    name = make_function({"app.py": PYTHON_WRITER}, Layers=[layer_arn])
+
+    # WHEN it is invoked
+    response, body = invoke_json(lambda_client, name, {"where": where})
+
+    # THEN the write fails with EROFS, reported as Lambda reports the handler's exception
+    assert response.get("FunctionError") == "Unhandled", body
+    assert body["errorType"] == "OSError"
+    assert body["errorMessage"].startswith("[Errno 30] Read-only file system: ")
+    assert "written-by-handler.txt" in body["errorMessage"]
+
+
+def test_a_python_write_into_tmp_works(
+    read_only_available: None, lambda_client: Any, make_function: Callable[..., str], layer_arn: str
+) -> None:
+    # GIVEN the same kind of function, writing into /tmp
+    name = make_function({"app.py": PYTHON_WRITER}, Layers=[layer_arn])
+
+    # WHEN it is invoked twice (cold, then warm)
+    first = invoke_json(lambda_client, name, {"where": "/tmp"})
+    second = invoke_json(lambda_client, name, {"where": "/tmp"})
+
+    # THEN both writes succeed
+    for response, body in (first, second):
+        assert "FunctionError" not in response, body
+        assert body["wrote"] == "/tmp/written-by-handler.txt"
+
+
+NODE_WRITER = """
+const fs = require('fs');
+const path = require('path');
+exports.handler = async (event) => {
+  const directory = event.where === 'task root' ? process.env.LAMBDA_TASK_ROOT : event.where;
+  const file = path.join(directory, 'written-by-node.txt');
+  fs.writeFileSync(file, 'hello');
+  fs.unlinkSync(file);
+  return {wrote: file};
+};
+"""
+
+
+@pytest.mark.parametrize("where", ["task root", "/opt", "/tmp"])
+def test_a_node_write_is_refused_in_code_and_layers_and_allowed_in_tmp(
+    read_only_available: None, lambda_client: Any, role_arn: str, layer_arn: str, where: str
+) -> None:
+    # GIVEN a Node.js function with a layer, whose handler writes a file into `where`
+    name = f"node-ro-{where.strip('/').replace(' ', '-')}"
+    lambda_client.create_function(
+        FunctionName=name,
+        Runtime="nodejs20.x",
+        Role=role_arn,
+        Handler="index.handler",
+        Code={"ZipFile": zip_code({"index.js": NODE_WRITER})},
+        Layers=[layer_arn],
+    )
+
+    # WHEN it is invoked
+    response, body = invoke_json(lambda_client, name, {"where": where})
+
+    # THEN code and layers refuse with EROFS (Node's own error), /tmp accepts
+    if where == "/tmp":
+        assert "FunctionError" not in response, body
+        assert body == {"wrote": "/tmp/written-by-node.txt"}
+    else:
+        assert response.get("FunctionError") == "Unhandled", body
+        assert body["errorType"] == "Error"
+        assert body["errorMessage"].startswith("EROFS: read-only file system, open ")
