@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from fogbank.cloud.aws_state import moto_serializer_cache
 from fogbank.cloud.aws_state.moto_request import handler_headers, server_request
 from fogbank.cloud.aws_state.moto_response import CORS_HEADER, moto_flask_response, wire_answer
 
@@ -42,6 +43,7 @@ def install_moto_speedups() -> None:
 
     - `method_names_from_class(cls)`: `inspect.getmembers` over a response class, once per class.
     - `camelcase_to_underscores(action)`: a pure function of the action name, once per name.
+    - the attribute names moto's response serializer tries per shape member (`moto_serializer_cache`).
     """
     global _installed
     if _installed:
@@ -51,6 +53,7 @@ def install_moto_speedups() -> None:
 
     responses.method_names_from_class = functools.cache(method_names_from_class)  # type: ignore[attr-defined]
     responses.camelcase_to_underscores = functools.lru_cache(maxsize=4096)(camelcase_to_underscores)  # type: ignore[attr-defined]
+    moto_serializer_cache.install()
     _installed = True
 
 

@@ -1,0 +1,96 @@
+"""Remember which attribute names moto's response serializer tries for a shape member.
+
+moto 5.2's serializer (`moto.core.serialize`) asks, for every member of every structure it writes, an
+`XFormedAttributePicker` which attribute names of the Python object may hold the member's value: it builds
+six alias-provider objects per member and asks each in turn (the shape's name, the key as is, the key minus
+its parent shape's or the object's class name as a prefix, the model's serialization name), then adds each
+name's snake_case form. For DynamoDB's DescribeTable that is about 45 members and most of the handler's time.
+
+Apart from the first provider (aliases in the object's own `Meta`, asked on every call as before), the answer
+depends only on the member key, the member shape, the parent shape moto just set on it, and the object's
+class: `possible_keys` remembers it per exactly those, holding the shapes so that their ids stay theirs.
+Values are still read from the object on every call, so state changes show up in the next answer.
+
+Installed by `install()` only on the moto version it was written against (`server_app.MOTO_VERSION`);
+`tests/unit/cloud/aws_state/test_moto_serializer_cache.py` fails when a moto upgrade changes the code it
+stands in for.
+
+Example:
+    >>> install()
+    >>> from moto.core.serialize import XFormedAttributePicker
+    >>> XFormedAttributePicker.get_possible_keys is possible_keys
+    True
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from fogbank.cloud.aws_state.server_app import MOTO_VERSION
+
+__all__ = ["install", "possible_keys", "stood_in_for"]
+
+_KEPT = 65536  # remembered (key, shape, parent, class) answers; forgotten all at once past that
+
+_original: Callable[[Any, Any], Iterable[str]] | None = None
+_providers: list[Any] = []  # moto's DEFAULT_ALIAS_PROVIDERS, the list itself
+_xform_name: Callable[[str], str] = str
+_answers: dict[tuple[str, int, int, type], tuple[Any, Any, tuple[str, ...]]] = {}
+_lock = threading.Lock()
+
+
+def install() -> None:
+    """Make moto's `XFormedAttributePicker` remember its possible keys (idempotent; only on moto `MOTO_VERSION`)."""
+    global _original, _providers, _xform_name
+    import moto
+    from botocore import xform_name
+    from moto.core.serialize import DEFAULT_ALIAS_PROVIDERS, XFormedAttributePicker
+
+    if _original is not None or moto.__version__ != MOTO_VERSION:
+        return
+    _providers, _xform_name = DEFAULT_ALIAS_PROVIDERS, xform_name
+    _original = XFormedAttributePicker.get_possible_keys
+    XFormedAttributePicker.get_possible_keys = possible_keys  # type: ignore[method-assign,assignment]
+
+
+def possible_keys(picker: Any, context: Any) -> Iterable[str]:
+    """The attribute names moto's `XFormedAttributePicker.get_possible_keys` yields for `context`, in order."""
+    assert _original is not None
+    if picker.alias_providers is not _providers:
+        return _original(picker, context)
+    key, shape, obj = context.key, context.shape, context.obj
+    explicit: tuple[str, ...] = ()
+    aliases = getattr(getattr(obj, "Meta", None), "serialization_aliases", None)  # moto's ExplicitAlias
+    if aliases is not None and key in aliases:
+        alias = aliases[key]
+        explicit = (alias, _xform_name(alias))
+    parent = getattr(shape, "parent", None)
+    cache_key = (key, id(shape), id(parent), obj.__class__)
+    found = _answers.get(cache_key)
+    if found is None or found[0] is not shape or found[1] is not parent:
+        names: list[str] = []
+        for provider_class in _providers[1:]:
+            provider = provider_class(context)
+            if provider.has_alias(key):
+                alias = provider.get_alias(key)
+                names += (alias, _xform_name(alias))
+        found = (shape, parent, tuple(names))
+        with _lock:
+            if len(_answers) >= _KEPT:
+                _answers.clear()
+            _answers[cache_key] = found
+    return explicit + found[2] if explicit else found[2]
+
+
+def stood_in_for() -> list[Any]:
+    """The moto code whose answers `possible_keys` remembers, and its caller (its tests pin their source)."""
+    from moto.core.serialize import DEFAULT_ALIAS_PROVIDERS, AttributePicker, XFormedAttributePicker
+
+    return [
+        AttributePicker.__call__,
+        AttributePicker.get_possible_keys,
+        XFormedAttributePicker.get_possible_keys if _original is None else _original,
+        *DEFAULT_ALIAS_PROVIDERS,
+    ]

@@ -1,0 +1,196 @@
+"""moto's serializer answers byte for byte the same with `possible_keys` remembering its attribute names."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from moto.core.serialize import DEFAULT_ALIAS_PROVIDERS, ExplicitAlias, XFormedAttributePicker
+from werkzeug.test import Client, EnvironBuilder, TestResponse
+
+from fogbank.cloud.aws_state import moto_serializer_cache
+from fogbank.cloud.aws_state.moto_dispatch import MotoDispatch
+
+from ..conftest import Clients, zip_of
+
+# sha256 of the source of `stood_in_for()` in moto 5.2.5: a moto upgrade that changes it fails here first,
+# and then possible_keys must be checked against the new code (and this digest renewed).
+STOOD_IN_FOR_SHA256 = "4701582e169396c413ee3fa6351aed63a0a9b422e29ba3087fe874e7d610acda"
+TRUST = '{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+_VOLATILE = re.compile(rb"(RequestId>|\"RequestId\": \"|<RequestID>)[A-Za-z0-9-]+", re.IGNORECASE)
+
+
+def _signed(service: str) -> str:
+    return (
+        f"AWS4-HMAC-SHA256 Credential=testing/20261129/us-east-1/{service}/aws4_request, "
+        "SignedHeaders=host;x-amz-date, Signature=abc"
+    )
+
+
+def _query(service: str, body: str) -> dict[str, Any]:
+    return {
+        "method": "POST",
+        "path": "/",
+        "data": body,
+        "content_type": "application/x-www-form-urlencoded; charset=utf-8",
+        "headers": {"Authorization": _signed(service)},
+    }
+
+
+def _json(service: str, target: str, body: dict[str, Any], version: str = "1.1") -> dict[str, Any]:
+    return {
+        "method": "POST",
+        "path": "/",
+        "data": json.dumps(body),
+        "content_type": f"application/x-amz-json-{version}",
+        "headers": {"Authorization": _signed(service), "X-Amz-Target": target},
+    }
+
+
+REQUESTS = {  # the request floor benchmark's operations, then a few more of other shapes
+    "sts-get-caller-identity": _query("sts", "Action=GetCallerIdentity&Version=2011-06-15"),
+    "lambda-get-function-configuration": {
+        "method": "GET",
+        "path": "/2015-03-31/functions/fn/configuration",
+        "headers": {"Authorization": _signed("lambda")},
+    },
+    "iam-get-role": _query("iam", "Action=GetRole&RoleName=role&Version=2010-05-08"),
+    "ssm-get-parameter": _json("ssm", "AmazonSSM.GetParameter", {"Name": "p"}),
+    "dynamodb-describe-table": _json(
+        "dynamodb", "DynamoDB_20120810.DescribeTable", {"TableName": "t"}, "1.0"
+    ),
+    "s3-head-bucket": {"method": "HEAD", "path": "/bucket", "headers": {"Authorization": _signed("s3")}},
+    "iam-list-roles": _query("iam", "Action=ListRoles&Version=2010-05-08"),
+    "lambda-list-functions": {
+        "method": "GET",
+        "path": "/2015-03-31/functions/",
+        "headers": {"Authorization": _signed("lambda")},
+    },
+    "ec2-describe-vpcs": _query("ec2", "Action=DescribeVpcs&Version=2016-11-15"),
+    "sqs-get-queue-attributes": _json(
+        "sqs",
+        "AmazonSQS.GetQueueAttributes",
+        {"QueueUrl": "http://localhost/123456789012/q", "AttributeNames": ["All"]},
+        "1.0",
+    ),
+    "dynamodb-missing-table": _json(
+        "dynamodb", "DynamoDB_20120810.DescribeTable", {"TableName": "nothing"}, "1.0"
+    ),
+}
+
+
+@pytest.fixture
+def cloud(aws: Clients) -> Iterator[Client]:
+    """moto state for every request in REQUESTS, and MotoDispatch over it."""
+    role = aws("iam").create_role(RoleName="role", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    aws("lambda").create_function(
+        FunctionName="fn",
+        Runtime="python3.12",
+        Role=role,
+        Handler="h.h",
+        Code={"ZipFile": zip_of({"h.py": "def h(event, context):\n    return 1\n"})},
+    )
+    aws("ssm").put_parameter(Name="p", Value="v", Type="String")
+    aws("dynamodb").create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    aws("s3").create_bucket(Bucket="bucket")
+    aws("sqs").create_queue(QueueName="q")
+    yield Client(MotoDispatch())
+
+
+def _comparable(response: TestResponse) -> tuple[int, dict[str, str], bytes]:
+    headers = {
+        name.lower(): value
+        for name, value in response.headers.items()
+        if name.lower() not in ("x-amzn-requestid", "x-amz-request-id", "x-amz-id-2", "date")
+    }
+    return response.status_code, headers, _VOLATILE.sub(rb"\1<id>", response.get_data())
+
+
+def _answer(client: Client, name: str, remembering: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    original = moto_serializer_cache.stood_in_for()[2]
+    chosen = moto_serializer_cache.possible_keys if remembering else original
+    monkeypatch.setattr(XFormedAttributePicker, "get_possible_keys", chosen)
+    return _comparable(client.open(EnvironBuilder(**REQUESTS[name])))
+
+
+def test_installed_by_moto_dispatch_on_the_pinned_moto() -> None:
+    # GIVEN MotoDispatch built (it installs moto's speedups)
+    MotoDispatch()
+    # THEN moto's picker remembers its possible keys
+    assert XFormedAttributePicker.get_possible_keys is moto_serializer_cache.possible_keys
+
+
+def test_the_moto_code_stood_in_for_is_the_pinned_one() -> None:
+    # GIVEN the moto code possible_keys remembers the answers of
+    sources = "".join(inspect.getsource(code) for code in moto_serializer_cache.stood_in_for())
+    # THEN it is exactly the code possible_keys was written against, the explicit alias asked first
+    assert hashlib.sha256(sources.encode()).hexdigest() == STOOD_IN_FOR_SHA256
+    assert DEFAULT_ALIAS_PROVIDERS[0] is ExplicitAlias
+
+
+@pytest.mark.parametrize("name", list(REQUESTS))
+def test_answers_are_byte_equal_with_and_without_remembering(
+    cloud: Client, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN moto's state for the request
+    # WHEN it is answered twice without and twice with remembered keys (the second fills nothing new)
+    without = [_answer(cloud, name, False, monkeypatch) for _ in range(2)]
+    with_ = [_answer(cloud, name, True, monkeypatch) for _ in range(2)]
+    # THEN status, headers and body are the same every time (request ids and dates aside)
+    assert with_ == without
+    assert without[0] == without[1]
+
+
+def test_possible_keys_match_moto_for_every_member_serialized(
+    cloud: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a picker that asks both moto and possible_keys for every member and records any difference
+    original = moto_serializer_cache.stood_in_for()[2]
+    differences: list[tuple[str, list[str], list[str]]] = []
+    asked = []
+
+    def both(picker: Any, context: Any) -> Any:
+        theirs, ours = (
+            list(original(picker, context)),
+            list(moto_serializer_cache.possible_keys(picker, context)),
+        )
+        asked.append(context.key)
+        if theirs != ours:
+            differences.append((context.key, theirs, ours))
+        return ours
+
+    monkeypatch.setattr(XFormedAttributePicker, "get_possible_keys", both)
+    # WHEN every request is answered twice (once filling the cache, once from it)
+    for name in REQUESTS:
+        for _ in range(2):
+            cloud.open(EnvironBuilder(**REQUESTS[name]))
+    # THEN the names and their order never differ
+    assert len(asked) > 100
+    assert differences == []
+
+
+def test_state_changes_show_in_the_next_answer(cloud: Client, aws: Clients) -> None:
+    # GIVEN a parameter answered once with remembered keys
+    request = REQUESTS["ssm-get-parameter"]
+    assert b'"Value": "v"' in cloud.open(EnvironBuilder(**request)).get_data()
+    # WHEN its value and the table's billing mode change
+    aws("ssm").put_parameter(Name="p", Value="w", Type="String", Overwrite=True)
+    aws("dynamodb").update_table(
+        TableName="t",
+        BillingMode="PROVISIONED",
+        ProvisionedThroughput={"ReadCapacityUnits": 3, "WriteCapacityUnits": 4},
+    )
+    # THEN the next answers say so
+    assert b'"Value": "w"' in cloud.open(EnvironBuilder(**request)).get_data()
+    table = json.loads(cloud.open(EnvironBuilder(**REQUESTS["dynamodb-describe-table"])).get_data())["Table"]
+    assert table["ProvisionedThroughput"]["ReadCapacityUnits"] == 3
