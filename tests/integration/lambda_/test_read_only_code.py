@@ -1,17 +1,26 @@
 """An environment's code and layers are read-only, as on Lambda: a write into the task root or /opt fails with
-EROFS (`[Errno 30] Read-only file system`) and is reported as the handler's own error; /tmp stays writable."""
+EROFS (`[Errno 30] Read-only file system`) and is reported as the handler's own error; /tmp stays writable.
+The last test drives the zygote directly, so that both ways an environment starts (a spare, a fork) are covered."""
 
 from __future__ import annotations
 
 import io
+import os
+import sys
+import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import invoke_json, zip_code
 
 from fogbank.cloud import LocalCloud
+from fogbank.cloud.lambda_.process import Spawner
+from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
+from fogbank.cloud.lambda_.worker import Launch
+from fogbank.cloud.lambda_.zygote import Spare, Zygote
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +130,65 @@ def test_a_node_write_is_refused_in_code_and_layers_and_allowed_in_tmp(
         assert response.get("FunctionError") == "Unhandled", body
         assert body["errorType"] == "Error"
         assert body["errorMessage"].startswith("EROFS: read-only file system, open ")
+
+
+# run by the environment itself (argv, not a handler): tries both writes and prints what each did
+WRITE_PROBE = """
+import errno, os
+for where in (os.getcwd(), "/opt"):
+    try:
+        open(os.path.join(where, "probe.txt"), "w").close()
+        print("written", end=" ")
+    except OSError as exc:
+        print(errno.errorcode[exc.errno], end=" ")
+print(flush=True)
+"""
+
+
+@pytest.fixture
+def zygote(tmp_path: Path) -> Iterator[Zygote]:
+    spawner = Spawner()
+    zygote = Zygote(spawner, build_runtime_dir(tmp_path), tmp_path / "lambda" / "opt-probe")
+    zygote.start()
+    try:
+        if zygote.opt_error is not None:
+            pytest.skip(f"this machine has no user + mount namespaces: {zygote.opt_error}")
+        yield zygote
+    finally:
+        zygote.close()
+        spawner.close()
+
+
+def _ready_spare(zygote: Zygote) -> Spare:
+    deadline = time.monotonic() + 10
+    while (spare := zygote.take_spare()) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert spare is not None, "the zygote kept no spare ready within 10 s"
+    return spare
+
+
+@pytest.mark.parametrize("path", ["spare", "forked on request"])
+def test_both_ways_an_environment_starts_make_code_and_layers_read_only(
+    zygote: Zygote, tmp_path: Path, path: str
+) -> None:
+    # GIVEN a task root and a layer directory, both writable on the host
+    task_root, layers = tmp_path / "lambda" / "code" / "abc", tmp_path / "lambda" / "opt" / "def"
+    task_root.mkdir(parents=True)
+    layers.mkdir(parents=True)
+    launch = Launch([sys.executable, "-S", "-c", WRITE_PROBE], task_root, {}, opt_source=layers)
+
+    # WHEN an environment starts from a spare, or (none taken) is forked by the zygote, and writes into both
+    spare = _ready_spare(zygote) if path == "spare" else None
+    env = {
+        "PATH": os.environ["PATH"],
+        "AWS_LAMBDA_RUNTIME_API": spare.api.address if spare else "127.0.0.1:9",
+    }
+    process = zygote.fork(launch, env, spare=spare)
+    if spare is not None:
+        spare.api.close()  # the probe never calls it
+    assert process.stdout is not None
+    line = process.stdout.readline().decode().split()
+
+    # THEN both writes were refused with EROFS, and nothing reached the host's directories
+    assert line == ["EROFS", "EROFS"]
+    assert list(task_root.iterdir()) == [] and list(layers.iterdir()) == []
