@@ -11,7 +11,11 @@ depends only on the member key, the member shape, the parent shape moto just set
 class: `possible_keys` remembers it per exactly those, holding the shapes so that their ids stay theirs.
 Values are still read from the object on every call, so state changes show up in the next answer.
 
-Installed by `install()` only on the moto version it was written against (`server_app.MOTO_VERSION`);
+The same holds for xmltodict's `_validate_name` (moto's XML answers check every element name with it): a
+name that passed once passes again, so `valid_name` remembers the names that passed (an invalid one is
+checked, and raises, every time).
+
+Installed by `install()` only on the moto (and xmltodict) version it was written against (`server_app.MOTO_VERSION`);
 `tests/unit/cloud/aws_state/test_moto_serializer_cache.py` fails when a moto upgrade changes the code it
 stands in for.
 
@@ -30,7 +34,9 @@ from typing import Any
 
 from fogbank.cloud.aws_state.server_app import MOTO_VERSION
 
-__all__ = ["install", "possible_keys", "stood_in_for"]
+__all__ = ["install", "possible_keys", "stood_in_for", "valid_name"]
+
+XMLTODICT_VERSION = "1.0.4"  # moto 5.2.5's, the version valid_name stands in for
 
 _KEPT = 65536  # remembered (key, shape, parent, class) answers; forgotten all at once past that
 
@@ -39,6 +45,8 @@ _providers: list[Any] = []  # moto's DEFAULT_ALIAS_PROVIDERS, the list itself
 _xform_name: Callable[[str], str] = str
 _answers: dict[tuple[str, int, int, type], tuple[Any, Any, tuple[str, ...]]] = {}
 _lock = threading.Lock()
+_original_validate_name: Callable[[Any, str], None] | None = None
+_valid_names: set[tuple[str, str]] = set()
 
 
 def install() -> None:
@@ -53,6 +61,32 @@ def install() -> None:
     _providers, _xform_name = DEFAULT_ALIAS_PROVIDERS, xform_name
     _original = XFormedAttributePicker.get_possible_keys
     XFormedAttributePicker.get_possible_keys = possible_keys  # type: ignore[method-assign,assignment]
+    _install_valid_name()
+
+
+def _install_valid_name() -> None:
+    global _original_validate_name
+    from importlib.metadata import version
+
+    import xmltodict
+
+    if version("xmltodict") != XMLTODICT_VERSION:
+        return
+    _original_validate_name = xmltodict._validate_name
+    xmltodict._validate_name = valid_name
+
+
+def valid_name(value: Any, kind: str) -> None:
+    """xmltodict's `_validate_name(value, kind)`: raises ValueError for a name XML does not allow."""
+    if type(value) is str and (value, kind) in _valid_names:
+        return
+    assert _original_validate_name is not None
+    _original_validate_name(value, kind)
+    if type(value) is str:
+        with _lock:
+            if len(_valid_names) >= _KEPT:
+                _valid_names.clear()
+            _valid_names.add((value, kind))
 
 
 def possible_keys(picker: Any, context: Any) -> Iterable[str]:
@@ -85,7 +119,8 @@ def possible_keys(picker: Any, context: Any) -> Iterable[str]:
 
 
 def stood_in_for() -> list[Any]:
-    """The moto code whose answers `possible_keys` remembers, and its caller (its tests pin their source)."""
+    """The code whose answers `possible_keys` and `valid_name` remember, and its caller (tests pin their source)."""
+    import xmltodict
     from moto.core.serialize import DEFAULT_ALIAS_PROVIDERS, AttributePicker, XFormedAttributePicker
 
     return [
@@ -93,4 +128,5 @@ def stood_in_for() -> list[Any]:
         AttributePicker.get_possible_keys,
         XFormedAttributePicker.get_possible_keys if _original is None else _original,
         *DEFAULT_ALIAS_PROVIDERS,
+        xmltodict._validate_name if _original_validate_name is None else _original_validate_name,
     ]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import xmltodict
 from moto.core.serialize import DEFAULT_ALIAS_PROVIDERS, ExplicitAlias, XFormedAttributePicker
 from werkzeug.test import Client, EnvironBuilder, TestResponse
 
@@ -18,9 +19,9 @@ from fogbank.cloud.aws_state.moto_dispatch import MotoDispatch
 
 from ..conftest import Clients, zip_of
 
-# sha256 of the source of `stood_in_for()` in moto 5.2.5: a moto upgrade that changes it fails here first,
+# sha256 of the source of `stood_in_for()` in moto 5.2.5 and xmltodict 1.0.4: a moto upgrade that changes it fails here first,
 # and then possible_keys must be checked against the new code (and this digest renewed).
-STOOD_IN_FOR_SHA256 = "4701582e169396c413ee3fa6351aed63a0a9b422e29ba3087fe874e7d610acda"
+STOOD_IN_FOR_SHA256 = "4a2dfe13dbc711207787dc3a500c0f2b96189c8d47a35510b7b2faac432de555"
 TRUST = '{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 _VOLATILE = re.compile(rb"(RequestId>|\"RequestId\": \"|<RequestID>)[A-Za-z0-9-]+", re.IGNORECASE)
 
@@ -117,17 +118,21 @@ def _comparable(response: TestResponse) -> tuple[int, dict[str, str], bytes]:
 
 
 def _answer(client: Client, name: str, remembering: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
-    original = moto_serializer_cache.stood_in_for()[2]
-    chosen = moto_serializer_cache.possible_keys if remembering else original
-    monkeypatch.setattr(XFormedAttributePicker, "get_possible_keys", chosen)
+    code = moto_serializer_cache.stood_in_for()
+    keys = moto_serializer_cache.possible_keys if remembering else code[2]
+    monkeypatch.setattr(XFormedAttributePicker, "get_possible_keys", keys)
+    monkeypatch.setattr(
+        xmltodict, "_validate_name", moto_serializer_cache.valid_name if remembering else code[-1]
+    )
     return _comparable(client.open(EnvironBuilder(**REQUESTS[name])))
 
 
 def test_installed_by_moto_dispatch_on_the_pinned_moto() -> None:
     # GIVEN MotoDispatch built (it installs moto's speedups)
     MotoDispatch()
-    # THEN moto's picker remembers its possible keys
+    # THEN moto's picker remembers its possible keys, and xmltodict its valid names
     assert XFormedAttributePicker.get_possible_keys is moto_serializer_cache.possible_keys
+    assert xmltodict._validate_name is moto_serializer_cache.valid_name
 
 
 def test_the_moto_code_stood_in_for_is_the_pinned_one() -> None:
@@ -194,3 +199,15 @@ def test_state_changes_show_in_the_next_answer(cloud: Client, aws: Clients) -> N
     assert b'"Value": "w"' in cloud.open(EnvironBuilder(**request)).get_data()
     table = json.loads(cloud.open(EnvironBuilder(**REQUESTS["dynamodb-describe-table"])).get_data())["Table"]
     assert table["ProvisionedThroughput"]["ReadCapacityUnits"] == 3
+
+
+@pytest.mark.parametrize("name", ["a b", "a/b", "?pi", "a=b", 7])
+def test_an_invalid_xml_name_is_refused_every_time(name: Any) -> None:
+    # GIVEN valid names remembered
+    moto_serializer_cache.install()
+    xmltodict.unparse({"Fine": {"Name": "x"}})
+    # WHEN a document with an invalid element name is written, twice
+    # THEN it is refused both times, as xmltodict refuses it
+    for _ in range(2):
+        with pytest.raises(ValueError, match="name"):
+            xmltodict.unparse({"Root": {name: "x"}})
