@@ -99,10 +99,10 @@ class RuntimeApi:
         self.first_poll_at: float | None = None  # init finished: the runtime asked for its first event
         self.init_error: Outcome | None = None
         self._exit_outcome: Outcome | None = None  # set when the runtime process has ended
-        # Called as each runtime request arrives, before it is acted on: the worker reads its output pipe then
-        # and answers the position of the next output line. What the runtime printed before asking for an event
-        # (its init) is thus known to come before the invocation, and what it printed before answering is
-        # captured before the invocation ends, whatever the thread timing.
+        # Called as each runtime request arrives, before it is acted on, and again as an event is delivered: the
+        # worker reads its output pipe then and answers the position of the next output line. What the runtime
+        # printed before it took an event (its init) is thus known to come before the invocation, and what it
+        # printed before answering is captured before the invocation ends, whatever the thread timing.
         self.on_runtime_request: Callable[[], int] | None = None
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -211,6 +211,10 @@ class RuntimeApi:
                 return None
             invocation, self._pending = self._pending, None
             invocation.delivered_at = time.time()
+            # Read again at delivery: the worker's hook may not have existed when the request arrived (a spare
+            # environment asks before its Worker is built), and nothing the handler prints can precede this.
+            if self.on_runtime_request is not None:
+                output_position = self.on_runtime_request()
             invocation.output_position = output_position
             invocation.deadline_ms = int((invocation.delivered_at + invocation.timeout_s) * 1000)
             self._current = invocation

@@ -106,3 +106,31 @@ def test_an_invocation_queued_after_the_runtime_exited_ends_with_the_exit() -> N
         assert api.wait(invocation, delivered_within=5, finished_within=5).kind is OutcomeKind.EXIT
     finally:
         api.close()
+
+
+def test_the_output_position_is_read_when_the_event_is_delivered() -> None:
+    # GIVEN a runtime that asks for its first event before its worker hooks the output pipe (a spare
+    # environment does: it starts polling as soon as it is handed its function)
+    api = RuntimeApi()
+    try:
+        received: list[bytes] = []
+        poller = threading.Thread(
+            target=lambda: received.append(_request(api, "GET", "/invocation/next").read())
+        )
+        poller.start()
+        while api.first_poll_at is None:
+            threading.Event().wait(0.001)
+
+        # WHEN the worker then hooks its output (3 lines so far, all init) and an invocation is submitted
+        api.on_runtime_request = lambda: 3
+        invocation = Invocation("req-p", b"{}", "arn", "Root=1-a;Sampled=0", 3)
+        api.submit(invocation)
+        poller.join(timeout=5)
+
+        # THEN the invocation knows where its own output starts, so init lines stay before START and the
+        # handler's lines after it (without it every line counted as init, and a log's first record was the
+        # handler's instead of platform.start)
+        assert received == [b"{}"]
+        assert invocation.output_position == 3
+    finally:
+        api.close()
