@@ -62,6 +62,7 @@ class CloudFormationApi:
             "GetTemplate": self.get_template,
             "ListStacks": self.list_stacks,
             "ListExports": self.list_exports,
+            "ListImports": self.list_imports,
             "ValidateTemplate": self.validate_template,
         }
         self.change_sets = ChangeSetApi(self)
@@ -326,6 +327,22 @@ class CloudFormationApi:
                 for name, (value, owner) in sorted(exports.items())
             ]
         }
+
+    def list_imports(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
+        """The live stacks whose templates import `ExportName` (Fn::ImportValue); AWS's ValidationError when
+        none does, whether or not the export exists."""
+        name = form.get("ExportName", "")
+        if not name:
+            raise CfnError(
+                "1 validation error detected: Value null at 'exportName' failed to satisfy "
+                "constraint: Member must not be null"
+            )
+        importers = sorted(
+            stack.name for stack in self.store.all() if not stack.is_deleted and name in stack.imports
+        )
+        if not importers:
+            raise CfnError(f"Export '{name}' is not imported by any stack.")
+        return {"Imports": importers}
 
     def validate_template(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
         template = self._template(form)

@@ -40,16 +40,23 @@ class StackOperations:
         self.store = store
         self.cancelled = cancelled
 
-    def _actions(self, stack: Stack, prepared: Prepared) -> ResourceActions:
-        return ResourceActions(self.services, stack, prepared, self._importer(stack))
+    def _actions(
+        self, stack: Stack, prepared: Prepared, collected: set[str] | None = None
+    ) -> ResourceActions:
+        return ResourceActions(self.services, stack, prepared, self._importer(stack, collected))
 
-    def _importer(self, stack: Stack) -> Callable[[str], str]:
+    def _importer(self, stack: Stack, collected: set[str] | None = None) -> Callable[[str], str]:
+        """Fn::ImportValue for `stack`: the export's value; the name joins the stack's imports (and
+        `collected`, the imports of the template an update is bringing in)."""
+
         def import_value(name: str) -> str:
             exports = self.store.exports()
             if name not in exports:
                 raise ResourceFailure(f"No export named {name} found.")
             with stack.lock:
                 stack.imports.add(name)
+                if collected is not None:
+                    collected.add(name)
             return exports[name][0]
 
         return import_value
@@ -90,7 +97,10 @@ class StackOperations:
     def update(self, stack: Stack, prepared: Prepared, previous: tuple[Prepared, dict[str, Any]]) -> None:
         """UPDATE_IN_PROGRESS -> UPDATE_COMPLETE, or UPDATE_ROLLBACK_COMPLETE."""
         old_prepared, old_snapshot = previous
-        actions = self._actions(stack, prepared)
+        with stack.lock:
+            old_imports = set(stack.imports)  # both old and new imports hold while the update runs
+        new_imports: set[str] = set()
+        actions = self._actions(stack, prepared, new_imports)
         replaced: dict[str, StackResource] = {}
         created: list[str] = []
         changed: list[str] = []
@@ -117,6 +127,7 @@ class StackOperations:
             with stack.lock:
                 for logical_id in removed:
                     stack.resources.pop(logical_id, None)
+                stack.imports = new_imports  # an export the new template no longer imports is free again
             stack.set_stack_status("UPDATE_COMPLETE")
             return
         stack.set_stack_status("UPDATE_ROLLBACK_IN_PROGRESS", failure)
@@ -144,6 +155,7 @@ class StackOperations:
             stack.prepared = old_prepared  # the next UpdateStack compares against what is deployed again
             stack.template, stack.parameters = old_prepared.template, old_prepared.raw_parameters
             stack.resolved_parameters, stack.outputs = old_prepared.parameters, old_snapshot["outputs"]
+            stack.imports = old_imports
         stack.set_stack_status("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
         stack.set_stack_status("UPDATE_ROLLBACK_COMPLETE")
 
@@ -171,13 +183,21 @@ class StackOperations:
         stack.set_stack_status("DELETE_COMPLETE")
 
     def _importers_of(self, stack: Stack) -> str | None:
+        in_use = self._exports_in_use(stack)
+        for name in sorted(in_use):
+            return f"Export {name} cannot be deleted as it is in use by {in_use[name][0]}"
+        return None
+
+    def _exports_in_use(self, stack: Stack) -> dict[str, list[str]]:
+        """Each of `stack`'s exports that another live stack imports -> those stacks' names, sorted."""
         mine = {o["ExportName"] for o in stack.outputs if o.get("ExportName")}
+        users: dict[str, list[str]] = {}
         for other in self.store.all():
             if other is stack or other.is_deleted:
                 continue
-            for name in sorted(mine & other.imports):
-                return f"Export {name} cannot be deleted as it is in use by {other.name}"
-        return None
+            for name in mine & other.imports:
+                users.setdefault(name, []).append(other.name)
+        return {name: sorted(names) for name, names in users.items()}
 
     def _delete_resources(
         self, stack: Stack, prepared: Prepared, *, rollback_of_create: bool = False
@@ -239,8 +259,21 @@ class StackOperations:
                 outputs.append(entry)
         except Exception as exc:
             return f"Output could not be resolved: {exc}"
+        refused = self._changed_exports_in_use(stack, outputs)
+        if refused is not None:
+            return refused
         with stack.lock:
             stack.outputs = outputs
+        return None
+
+    def _changed_exports_in_use(self, stack: Stack, outputs: list[dict[str, str]]) -> str | None:
+        """AWS's refusal when an update removes or changes an export that another stack imports."""
+        before = {o["ExportName"]: o["OutputValue"] for o in stack.outputs if o.get("ExportName")}
+        after = {o["ExportName"]: o["OutputValue"] for o in outputs if o.get("ExportName")}
+        for name, importers in sorted(self._exports_in_use(stack).items()):
+            verb = "delete" if name not in after else "update" if after[name] != before[name] else None
+            if verb is not None:
+                return f"Cannot {verb} export {name} as it is in use by {', '.join(importers)}."
         return None
 
 

@@ -83,6 +83,99 @@ def test_an_export_in_use_keeps_its_stack(cfn: Any) -> None:
     assert "jobs-url" in producer_now["StackStatusReason"] and "consumer" in producer_now["StackStatusReason"]
 
 
+PRODUCER = body({"Jobs": QUEUE}, Outputs={"Url": {"Value": {"Ref": "Jobs"}, "Export": {"Name": "jobs-url"}}})
+
+
+def _consumer(value: Any = None) -> str:
+    value = {"Fn::ImportValue": "jobs-url"} if value is None else value
+    return body({"Copy": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": value}}})
+
+
+def _stack_reason(cfn: Any, stack: str, status: str) -> str:
+    events = cfn.describe_stack_events(StackName=stack)["StackEvents"]
+    return next(
+        e.get("ResourceStatusReason", "")
+        for e in events
+        if e["LogicalResourceId"] == stack and e["ResourceStatus"] == status
+    )
+
+
+@pytest.mark.parametrize(
+    ("outputs", "refusal"),
+    [
+        ({}, "Cannot delete export jobs-url as it is in use by consumer."),
+        (
+            {"Url": {"Value": {"Fn::GetAtt": ["Jobs", "Arn"]}, "Export": {"Name": "jobs-url"}}},
+            "Cannot update export jobs-url as it is in use by consumer.",
+        ),
+    ],
+    ids=["removed", "changed"],
+)
+def test_an_update_may_not_remove_or_change_an_export_in_use(
+    cfn: Any, outputs: dict[str, Any], refusal: str
+) -> None:
+    # GIVEN a stack exporting a value, and another importing it
+    cfn.create_stack(StackName="producer", TemplateBody=PRODUCER)
+    settled(cfn, "producer")
+    cfn.create_stack(StackName="consumer", TemplateBody=_consumer())
+    assert settled(cfn, "consumer")["StackStatus"] == "CREATE_COMPLETE"
+
+    # WHEN the exporting stack is updated to drop the export, or to give it another value
+    cfn.update_stack(StackName="producer", TemplateBody=body({"Jobs": QUEUE}, Outputs=outputs))
+    producer = settled(cfn, "producer")
+
+    # THEN the update is refused as AWS refuses it, and rolls back to the export as it was
+    assert producer["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    assert _stack_reason(cfn, "producer", "UPDATE_ROLLBACK_IN_PROGRESS") == refusal
+    assert [e["Name"] for e in cfn.list_exports()["Exports"]] == ["jobs-url"]
+    assert cfn.list_imports(ExportName="jobs-url")["Imports"] == ["consumer"]
+
+
+def test_an_export_no_longer_imported_after_an_update_is_free_again(cfn: Any) -> None:
+    # GIVEN a stack exporting a value, and another importing it
+    producer_id = cfn.create_stack(StackName="producer", TemplateBody=PRODUCER)["StackId"]
+    settled(cfn, "producer")
+    cfn.create_stack(StackName="consumer", TemplateBody=_consumer())
+    settled(cfn, "consumer")
+    assert cfn.list_imports(ExportName="jobs-url")["Imports"] == ["consumer"]
+
+    # WHEN the importing stack is updated so that it no longer imports it
+    cfn.update_stack(StackName="consumer", TemplateBody=_consumer("plain"))
+    assert settled(cfn, "consumer")["StackStatus"] == "UPDATE_COMPLETE"
+
+    # THEN nobody imports the export (AWS's error for ListImports), and the exporting stack can be deleted
+    with pytest.raises(cfn.exceptions.ClientError) as raised:
+        cfn.list_imports(ExportName="jobs-url")
+    assert raised.value.response["Error"]["Code"] == "ValidationError"
+    assert raised.value.response["Error"]["Message"] == "Export 'jobs-url' is not imported by any stack."
+    cfn.delete_stack(StackName="producer")
+    assert settled(cfn, producer_id)["StackStatus"] == "DELETE_COMPLETE"
+
+
+def test_a_failed_update_of_the_importer_keeps_its_imports(cfn: Any, aws: Clients) -> None:
+    # GIVEN a stack exporting a value, and another importing it
+    cfn.create_stack(StackName="producer", TemplateBody=PRODUCER)
+    settled(cfn, "producer")
+    cfn.create_stack(StackName="consumer", TemplateBody=_consumer())
+    settled(cfn, "consumer")
+    aws("ssm").put_parameter(Name="/taken", Value="outside", Type="String")
+
+    # WHEN the importing stack's update drops the import but fails, so it rolls back
+    failing = body(
+        {
+            "Copy": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "plain"}},
+            "Flag": TAKEN,
+        }
+    )
+    cfn.update_stack(StackName="consumer", TemplateBody=failing)
+    assert settled(cfn, "consumer")["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+
+    # THEN it still imports the export, which therefore cannot be deleted
+    assert cfn.list_imports(ExportName="jobs-url")["Imports"] == ["consumer"]
+    cfn.delete_stack(StackName="producer")
+    assert settled(cfn, "producer")["StackStatus"] == "DELETE_FAILED"
+
+
 def test_an_import_of_an_export_nobody_makes_fails_the_resource(cfn: Any) -> None:
     consumer = body(
         {
