@@ -71,6 +71,7 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/lambda_/worker_boot": "tests/integration/frontdoors/test_doors_from_workers.py, "
     "tests/integration/lambda_/test_runtime_isolation.py: the first module of real Python workers",
     "cloud/lambda_/zygote": "tests/integration/lambda_/test_zygote_recovery.py, "
+    "tests/integration/lambda_/test_zygote_fork_timeout.py, "
     "tests/integration/lambda_/test_opt_and_environments.py: environments forked from a real zygote process",
     # -- outside cloud/: one entry per module; the value starts with the test files that exercise it
     "local_credentials": "tests/unit/cloud/test_site.py: constants only (its doctest checks they agree); the "

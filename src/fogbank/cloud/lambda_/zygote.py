@@ -156,7 +156,17 @@ class Zygote:
         try:
             return future.result(timeout=_FORK_TIMEOUT_S)
         except TimeoutError:
-            raise CloudError(f"the Lambda zygote did not fork within {_FORK_TIMEOUT_S:g} s") from None
+            # _dispatch answers a request under this lock (and _read fails them all when the zygote dies, right
+            # after taking them under it): the request is either still pending here, or answered (now or at once)
+            with self._lock:
+                dropped = self._pending.pop(request_id, None)
+            if dropped is None:  # answered as the wait ended: that environment (or error) is ours after all
+                return future.result(timeout=_FORK_TIMEOUT_S)
+            os.close(read_end)  # a late fork finds no request: _dispatch ends that environment at once
+            raise CloudError(
+                f"the Lambda zygote did not fork the environment within {_FORK_TIMEOUT_S:g} s; the machine may be "
+                "overloaded: retry the invocation"
+            ) from None
 
     def _assign(
         self, spare: Spare, request: dict[str, Any], read_end: int, write_end: int
@@ -294,7 +304,12 @@ class Zygote:
                 process.exited(int(message["status"]))
             return
         with self._lock:
-            future, read_end = self._pending.pop(message["id"])
+            pending = self._pending.pop(message["id"], None)
+            if pending is None:  # its fork request timed out (fork): nobody owns this environment
+                if "pid" in message:
+                    self._end_unowned(int(message["pid"]))
+                return
+            future, read_end = pending
             if "pid" in message:
                 process = ForkedProcess(message["pid"], os.fdopen(read_end, "rb", buffering=0))
                 self._processes[process.pid] = process
@@ -302,6 +317,15 @@ class Zygote:
                 return
         os.close(read_end)
         future.set_exception(CloudError(f"the Lambda zygote could not fork: {message.get('error')}"))
+
+    @staticmethod
+    def _end_unowned(pid: int) -> None:
+        """SIGKILL an environment whose fork request timed out, and anything it started (its process group, once
+        it has made one: the process first, so that it cannot make one after the group was signalled)."""
+        _log.warning("the Lambda zygote forked environment %d after its request timed out; it is ended", pid)
+        for kill, target in ((os.kill, pid), (os.killpg, pid)):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                kill(target, signal.SIGKILL)
 
     def _prepare_spare(self, pid: int, channel: socket.socket, control: socket.socket) -> None:
         """Give a new spare its own Runtime API now, so that it loads the runtime client for it before any cold
