@@ -280,36 +280,53 @@ class ChangeSetApi:
             if form.get("ChangeSetName", "").startswith("arn:"):
                 raise
             return {}  # by name, a change set that is not there is already deleted
-        if change_set.execution_status == "EXECUTE_IN_PROGRESS":
-            raise InvalidChangeSetStatus(
-                f"Cannot delete ChangeSet [{change_set.change_set_id}] in status {change_set.execution_status}"
-            )
-        with self._lock:
+        with self._lock:  # one step with ExecuteChangeSet's claim: a change set being executed stays
+            if change_set.execution_status == "EXECUTE_IN_PROGRESS":
+                raise InvalidChangeSetStatus(
+                    f"Cannot delete ChangeSet [{change_set.change_set_id}] in status {change_set.execution_status}"
+                )
             self._sets.pop(change_set.change_set_id, None)
         return {}
 
     def execute_change_set(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
         change_set = self._find(form)
-        if change_set.execution_status != "AVAILABLE":
-            raise InvalidChangeSetStatus(
-                f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current execution status of "
-                f"[{change_set.execution_status}]"
-            )
         operation = dict(change_set.operation)
         if form.get("DisableRollback"):
             operation["DisableRollback"] = form["DisableRollback"]
-        change_set.execution_status = "EXECUTE_IN_PROGRESS"
+        others = self._claim(change_set)
         try:
             if change_set.change_set_type == "CREATE":
                 self.api.create_stack(operation, request, existing=change_set.stack)
             else:
                 self.api.update_stack(operation, request)
         except Exception:
-            change_set.execution_status = "AVAILABLE"
+            with self._lock:  # it did not start: the change sets are as they were
+                change_set.execution_status = "AVAILABLE"
+                for other, status in others:
+                    other.execution_status = status
             raise
         with self._lock:
-            for other in self._sets.values():
-                if other.stack is change_set.stack and other is not change_set:
-                    other.execution_status = "OBSOLETE"
-        change_set.execution_status = "EXECUTE_COMPLETE"
+            change_set.execution_status = "EXECUTE_COMPLETE"
         return {}
+
+    def _claim(self, change_set: ChangeSet) -> list[tuple[ChangeSet, str]]:
+        """Check that `change_set` can be executed and mark it EXECUTE_IN_PROGRESS, and the stack's other change
+        sets OBSOLETE, in one step: of two ExecuteChangeSet calls at once (of it, or of two change sets of one
+        stack), one executes and the other is refused as AWS refuses it. Returns the others' previous statuses."""
+        with self._lock:
+            if self._sets.get(change_set.change_set_id) is not change_set:  # deleted meanwhile
+                raise ChangeSetNotFound(f"ChangeSet [{change_set.name}] does not exist")
+            if change_set.execution_status != "AVAILABLE":
+                raise InvalidChangeSetStatus(
+                    f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current execution status "
+                    f"of [{change_set.execution_status}]"
+                )
+            change_set.execution_status = "EXECUTE_IN_PROGRESS"
+            others = [
+                (other, other.execution_status)
+                for other in self._sets.values()
+                if other.stack is change_set.stack and other is not change_set
+            ]
+            for other, _ in others:
+                other.execution_status = "OBSOLETE"
+        return others

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from ..conftest import Clients
+from fogbank.cloud.cloudformation.changesets import ChangeSet
+from fogbank.cloud.cloudformation.component import CloudFormationComponent
+
+from ..conftest import Clients, in_process_client
 from .conftest import body, settled
 
 WAIT = {"Delay": 1, "MaxAttempts": 30}
@@ -106,3 +112,113 @@ def test_bad_change_sets_are_refused(cfn: Any, params: dict[str, str], words: st
         raised.value.response["Error"]["Code"] == "ValidationError"
         and words in raised.value.response["Error"]["Message"]
     )
+
+
+class _ReadTogether(ChangeSet):
+    """Test hook (swapped in as a stored change set's class): the first read of `execution_status` by each of
+    the two racing threads waits up to 0.5 s for the other's, so that code whose check and claim are separate
+    steps lets both read AVAILABLE before either claims. Code that checks and claims under one lock keeps the
+    second reader out until the first has claimed (the wait then times out)."""
+
+    together = threading.Barrier(2, timeout=0.5)
+    waited: set[int] = set()
+
+    @property  # type: ignore[override]
+    def execution_status(self) -> str:
+        status: str = self.__dict__["execution_status"]
+        me = threading.get_ident()
+        if threading.current_thread().name.startswith("racer") and me not in self.waited:
+            self.waited.add(me)
+            with contextlib.suppress(threading.BrokenBarrierError):
+                self.together.wait()
+        return status  # as it was read, before the wait
+
+    @execution_status.setter
+    def execution_status(self, value: str) -> None:
+        self.__dict__["execution_status"] = value
+
+
+def _race(engine: CloudFormationComponent, *names: str) -> list[str]:
+    """ExecuteChangeSet of stack "shop"'s change sets `names` (one name: twice) from two threads at once; what
+    each call answered ("ok" or the error code and message)."""
+    change_sets = engine.api.change_sets
+    _ReadTogether.together.reset()
+    _ReadTogether.waited.clear()
+    with change_sets._lock:
+        for change_set in change_sets._sets.values():
+            change_set.__class__ = _ReadTogether
+    answers: list[str] = []
+
+    def execute(name: str) -> Callable[[], None]:
+        client = in_process_client("cloudformation", "cloudformation", engine.router.dispatch)  # type: ignore[attr-defined]
+
+        def call() -> None:
+            try:
+                client.execute_change_set(StackName="shop", ChangeSetName=name)
+                answers.append("ok")
+            except client.exceptions.ClientError as exc:
+                answers.append(f"{exc.response['Error']['Code']}: {exc.response['Error']['Message']}")
+
+        return call
+
+    targets = [execute(name) for name in (names * 2)[:2]]
+    threads = [threading.Thread(target=t, name=f"racer-{i}") for i, t in enumerate(targets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return sorted(answers)
+
+
+def test_two_executions_of_one_change_set_at_once_execute_it_once(
+    cfn: Any, aws: Clients, engine: CloudFormationComponent
+) -> None:
+    # GIVEN a CREATE change set, ready
+    cfn.create_change_set(
+        StackName="shop",
+        ChangeSetName="first",
+        ChangeSetType="CREATE",
+        TemplateBody=body({"Jobs": _queue("jobs")}),
+    )
+    cfn.get_waiter("change_set_create_complete").wait(
+        StackName="shop", ChangeSetName="first", WaiterConfig=WAIT
+    )
+    change_set_id = cfn.describe_change_set(StackName="shop", ChangeSetName="first")["ChangeSetId"]
+
+    # WHEN two ExecuteChangeSet calls of it arrive at once
+    answers = _race(engine, "first")
+
+    # THEN one executes it and the other is refused as AWS refuses it; the stack is created once
+    assert answers[1] == "ok", answers
+    assert answers[0].startswith(
+        f"InvalidChangeSetStatus: ChangeSet [{change_set_id}] cannot be executed in its current execution status "
+        "of [EXECUTE_"
+    ), answers
+    assert settled(cfn, "shop")["StackStatus"] == "CREATE_COMPLETE"
+    events = cfn.describe_stack_events(StackName="shop")["StackEvents"]
+    assert [e["ResourceStatus"] for e in events if e["LogicalResourceId"] == "Jobs"].count(
+        "CREATE_COMPLETE"
+    ) == 1
+
+
+def test_two_change_sets_of_one_stack_executed_at_once_execute_one(
+    cfn: Any, engine: CloudFormationComponent
+) -> None:
+    # GIVEN a stack and two UPDATE change sets of it
+    cfn.create_stack(StackName="shop", TemplateBody=body({"Jobs": _queue("jobs")}))
+    settled(cfn, "shop")
+    for name, delay in (("slow", 5), ("slower", 9)):
+        cfn.create_change_set(
+            StackName="shop", ChangeSetName=name, TemplateBody=body({"Jobs": _queue("jobs", delay=delay)})
+        )
+
+    # WHEN both are executed at once
+    answers = _race(engine, "slow", "slower")
+
+    # THEN one executes, and the other is obsolete from that moment (as every other change set of the stack)
+    assert answers[1] == "ok", answers
+    assert answers[0].startswith("InvalidChangeSetStatus: ChangeSet [arn:aws:cloudformation:"), answers
+    assert answers[0].endswith("cannot be executed in its current execution status of [OBSOLETE]"), answers
+    assert settled(cfn, "shop")["StackStatus"] == "UPDATE_COMPLETE"
+    statuses = sorted(s["ExecutionStatus"] for s in cfn.list_change_sets(StackName="shop")["Summaries"])
+    assert statuses == ["EXECUTE_COMPLETE", "OBSOLETE"]
