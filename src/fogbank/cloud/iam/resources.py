@@ -1,14 +1,19 @@
 """The resource ARNs an operation acts on: the dataset's ARN templates filled from the request.
 
-`${Partition}`, `${Region}` and `${Account}` come from the request; every other variable from the
-operation's parameters (`${TableName}` <- `TableName`, `${BucketName}` <- `Bucket`, `${QueueName}` <- the
-last segment of `QueueUrl`, ...). Identifiers that need the service's state (a KMS alias, a secret's
+Every variable but `${Partition}`, `${Region}` and `${Account}` comes from the operation's parameters
+(`${TableName}` <- `TableName`, `${BucketName}` <- `Bucket`, `${QueueName}` <- the last segment of `QueueUrl`,
+...). `${Region}` and `${Account}` are those of the resource: of the ARN (or queue URL) that names it when the
+request names it so (a function of another region or account), else the request's. Identifiers that need the service's state (a KMS alias, a secret's
 name, the key inside a KMS ciphertext) are resolved through a `StateLookup`.
 
 Example:
     >>> fill("arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}",
     ...      {"TableName": "T"}, "us-east-1", "123456789012", NO_LOOKUP)
     'arn:aws:dynamodb:us-east-1:123456789012:table/T'
+    >>> fill("arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}",
+    ...      {"FunctionName": "arn:aws:lambda:eu-west-1:210987654321:function:f", "Qualifier": "live"},
+    ...      "us-east-1", "123456789012", NO_LOOKUP)
+    'arn:aws:lambda:eu-west-1:210987654321:function:f:live'
 """
 
 from __future__ import annotations
@@ -17,10 +22,14 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 __all__ = ["NO_LOOKUP", "StateLookup", "fill"]
 
 _VARIABLE = re.compile(r"\$\{(\w+)\}")
+_LOCATED = ("Partition", "Region", "Account")  # the resource's location, not named by one parameter
+_QUEUE_HOST = re.compile(r"^(?:sqs\.([a-z0-9-]+)\.amazonaws\.com|([a-z0-9-]+)\.queue\.amazonaws\.com)$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
 class StateLookup(Protocol):
@@ -99,6 +108,52 @@ def _function_name(params: Mapping[str, Any]) -> str | None:
     return name
 
 
+def _naming(variable: str, params: Mapping[str, Any]) -> str | None:
+    """The parameter value that names the resource behind `variable` as it was given (an ARN, a partial ARN, a
+    queue URL or a plain name), or None."""
+    names = {
+        "FunctionName": ("FunctionName",),
+        "QueueName": ("QueueUrl",),
+        "TopicName": ("TopicArn", "TargetArn", "SubscriptionArn"),
+        "KeyId": ("KeyId", "TargetKeyId", "SourceKeyId"),
+        "SecretId": ("SecretId",),
+    }.get(variable)
+    if names is None:
+        return _from_params(variable, params)
+    return next((v for v in (params.get(name) for name in names) if isinstance(v, str) and v), None)
+
+
+def _location_of(named: str) -> tuple[str | None, str | None]:
+    """(region, account) that an ARN, a Lambda partial ARN (`account:function:name`) or an SQS queue URL names;
+    None for a part it does not name."""
+    if named.startswith("arn:"):
+        parts = named.split(":")
+        return (parts[3] or None, parts[4] or None) if len(parts) >= 6 else (None, None)
+    if named.startswith(("http://", "https://")):  # https://sqs.<region>.amazonaws.com/<account>/<queue>
+        url = urlsplit(named)
+        host = _QUEUE_HOST.match(url.hostname or "")
+        first = url.path.strip("/").split("/", 1)[0]
+        return (host.group(1) or host.group(2)) if host else None, first if _ACCOUNT_ID.match(first) else None
+    parts = named.split(":")
+    if len(parts) >= 3 and parts[1] == "function" and _ACCOUNT_ID.match(parts[0]):
+        return None, parts[0]
+    return None, None
+
+
+def _location(
+    variables: tuple[str, ...], params: Mapping[str, Any], region: str, account_id: str
+) -> tuple[str, str]:
+    """The region and account of the resource: where the parameter naming it points, else the request's."""
+    for variable in variables:
+        if variable in _LOCATED:
+            continue
+        named = _naming(variable, params)
+        if named is not None:
+            named_region, named_account = _location_of(named)
+            return named_region or region, named_account or account_id
+    return region, account_id
+
+
 def _variable(
     variable: str, params: Mapping[str, Any], region: str, account_id: str, lookup: StateLookup
 ) -> str | None:
@@ -163,7 +218,9 @@ def fill(
 ) -> str | None:
     """The template with every variable filled, or None when a variable has no value in the request."""
     values: dict[str, str] = {}
-    for variable in _variables(template):
+    variables = _variables(template)
+    region, account_id = _location(variables, params, region, account_id)
+    for variable in variables:
         value = _variable(variable, params, region, account_id, lookup)
         if value is None:
             return None

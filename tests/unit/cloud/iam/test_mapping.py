@@ -46,6 +46,15 @@ def pairs(request: AwsRequest) -> list[tuple[str, str]]:
             rest_request("lambda", "POST", "/2015-03-31/functions/my-fn/invocations", Qualifier="live"),
             [("lambda:InvokeFunction", f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:my-fn:live")],
         ),
+        (  # a function of another region and account, named by ARN, with a qualifier
+            rest_request(
+                "lambda",
+                "POST",
+                "/2015-03-31/functions/arn:aws:lambda:eu-west-1:210987654321:function:my-fn/invocations",
+                Qualifier="live",
+            ),
+            [("lambda:InvokeFunction", "arn:aws:lambda:eu-west-1:210987654321:function:my-fn:live")],
+        ),
         (
             json_request("dynamodb", "DynamoDB_20120810.PutItem", {"TableName": "T"}),
             [("dynamodb:PutItem", f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/T")],

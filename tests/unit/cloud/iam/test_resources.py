@@ -66,7 +66,7 @@ class _DictLookup:
         (
             "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}",
             {"FunctionName": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:fn:live"},
-            f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:fn:live",
+            f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:fn:live",
         ),
         (
             "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}",
@@ -149,3 +149,76 @@ def test_a_secret_named_by_name_gets_its_arn_suffix_from_the_state() -> None:
         fill(template, {"SecretId": "db"}, "us-east-1", ACCOUNT, NO_LOOKUP)
         == f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:db"
     )
+
+
+OTHER = "210987654321"
+
+
+@pytest.mark.parametrize(
+    ("template", "params", "arn"),
+    [
+        (  # a function of another region and account, by ARN, with the qualifier apart
+            "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}",
+            {"FunctionName": f"arn:aws:lambda:eu-west-1:{OTHER}:function:fn", "Qualifier": "live"},
+            f"arn:aws:lambda:eu-west-1:{OTHER}:function:fn:live",
+        ),
+        (  # a function of another account, by partial ARN (no region in it: the request's)
+            "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}",
+            {"FunctionName": f"{OTHER}:function:fn", "Qualifier": "2"},
+            f"arn:aws:lambda:us-east-1:{OTHER}:function:fn:2",
+        ),
+        (  # a topic of another region, named by a subscription's ARN
+            "arn:${Partition}:sns:${Region}:${Account}:${TopicName}",
+            {"SubscriptionArn": f"arn:aws:sns:ap-south-1:{OTHER}:alerts:0b1c"},
+            f"arn:aws:sns:ap-south-1:{OTHER}:alerts",
+        ),
+        (  # a queue of another region and account, by its URL on AWS
+            "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}",
+            {"QueueUrl": f"https://sqs.eu-central-1.amazonaws.com/{OTHER}/jobs"},
+            f"arn:aws:sqs:eu-central-1:{OTHER}:jobs",
+        ),
+        (  # the same by its legacy URL
+            "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}",
+            {"QueueUrl": f"https://eu-central-1.queue.amazonaws.com/{OTHER}/jobs"},
+            f"arn:aws:sqs:eu-central-1:{OTHER}:jobs",
+        ),
+        (  # a queue of another account on the local cloud (its URL names no region)
+            "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}",
+            {"QueueUrl": f"http://127.0.0.1:4566/{OTHER}/jobs"},
+            f"arn:aws:sqs:us-east-1:{OTHER}:jobs",
+        ),
+        (  # a secret of another region, by ARN
+            "arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId}",
+            {"SecretId": f"arn:aws:secretsmanager:eu-west-2:{OTHER}:secret:db-XyZ"},
+            f"arn:aws:secretsmanager:eu-west-2:{OTHER}:secret:db-XyZ",
+        ),
+    ],
+)
+def test_region_and_account_are_those_of_the_resource_the_request_names(
+    template: str, params: dict[str, Any], arn: str
+) -> None:
+    # WHEN a request to us-east-1 from ACCOUNT names its resource by an ARN or URL of another region or account
+    # THEN the ARN IAM evaluates is that resource's, as on AWS (a policy on the request's region would not match)
+    assert fill(template, params, "us-east-1", ACCOUNT, NO_LOOKUP) == arn
+
+
+def test_a_kms_alias_of_another_region_is_looked_up_in_that_region() -> None:
+    # GIVEN the state of eu-west-1 only knows the alias
+    class _RegionalLookup(_DictLookup):
+        def kms_key_arn(self, region: str, account_id: str, key_id: str) -> str | None:
+            found = f"arn:aws:kms:{region}:{account_id}:key/5555-6666"
+            alias = f"arn:aws:kms:eu-west-1:{OTHER}:alias/app"
+            return found if (region, account_id, key_id) == ("eu-west-1", OTHER, alias) else None
+
+    # WHEN a request to us-east-1 names it by its alias ARN
+    params = {"KeyId": f"arn:aws:kms:eu-west-1:{OTHER}:alias/app"}
+    arn = fill(
+        "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}",
+        params,
+        "us-east-1",
+        ACCOUNT,
+        _RegionalLookup(),
+    )
+
+    # THEN the key is found where the alias is, and its ARN is that region's
+    assert arn == f"arn:aws:kms:eu-west-1:{OTHER}:key/5555-6666"
