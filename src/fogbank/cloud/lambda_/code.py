@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -78,7 +79,9 @@ def _safe_digest(declared: str, data: bytes) -> str:
 
 
 def _extract(owner: str, data: bytes, target: Path) -> None:
-    """Unzip `data` into `target`, keeping the executable bits Lambda keeps (a custom `bootstrap`)."""
+    """Unzip `data` into `target`, keeping what Lambda keeps: the executable bits (a custom `bootstrap`) and
+    each file's modification time from the .zip (so the `.pyc` files a package ships stay valid where their
+    recorded source times match)."""
     if not data:
         return
     try:
@@ -91,6 +94,10 @@ def _extract(owner: str, data: bytes, target: Path) -> None:
     with archive:
         for info in archive.infolist():
             path = Path(archive.extract(info, target))
+            if info.is_dir():
+                continue
             mode = (info.external_attr >> 16) & 0o777
-            if mode and not info.is_dir():
+            if mode:
                 os.chmod(path, mode | 0o400)
+            stamp = time.mktime((*info.date_time, 0, 0, -1))
+            os.utime(path, (stamp, stamp))

@@ -24,6 +24,7 @@ from fogbank.cloud.aws_state import lambda_ as lambda_state
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.contracts import InvocationType, Routes, TelemetrySink
 from fogbank.cloud.lambda_.api import InvokeResult
+from fogbank.cloud.lambda_.bytecode import BytecodeCache, shared_cache_root
 from fogbank.cloud.lambda_.code import CodeStore
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.http_api import LambdaHttpApi
@@ -95,6 +96,7 @@ class LambdaComponent:
         self._door_map = door_map
         self._spawner: Spawner | None = None
         self._zygote: Zygote | None = None
+        self._bytecode: BytecodeCache | None = None
         self._pools: WorkerPools | None = None
         self._invoker: Invoker | None = None
         self._janitor: threading.Thread | None = None
@@ -106,10 +108,10 @@ class LambdaComponent:
         self._spawner = Spawner()
         code = CodeStore(self._site.state_dir / "lambda")
         if self.use_zygote:
-            self._zygote = Zygote(
-                self._spawner,
-                build_runtime_dir(self._site.state_dir),
-                self._site.state_dir / "lambda" / "opt-probe",
+            runtime_dir = build_runtime_dir(self._site.state_dir)
+            self._zygote = Zygote(self._spawner, runtime_dir, self._site.state_dir / "lambda" / "opt-probe")
+            self._bytecode = BytecodeCache(
+                self._site.state_dir / "lambda", runtime_dir, shared_cache_root() / "lambda-bytecode"
             )
             threading.Thread(target=self._start_zygote, name="lambda-zygote-start", daemon=True).start()
         self._pools = WorkerPools(
@@ -201,6 +203,7 @@ class LambdaComponent:
             except CloudError:
                 _log.exception(_NO_ZYGOTE)
                 zygote = self._zygote = None
+        opt_mounted = zygote is not None and zygote.opt_error is None
         launch = plan_launch(
             spec,
             task_root,
@@ -208,11 +211,13 @@ class LambdaComponent:
             cloud_env=self.environment(spec),
             xray_daemon=self._telemetry.xray_daemon_address,
             runtime_dir=build_runtime_dir(self._site.state_dir),
-            opt_mounted=zygote is not None and zygote.opt_error is None,
+            opt_mounted=opt_mounted,
             host_architecture=host_architecture(),
         )
         if zygote is None:
             return Worker.start(spec, launch, self._spawn)
+        if self._bytecode is not None:  # where its compiled modules go (bytecode.py)
+            self._bytecode.prepare(opt_dir if opt_mounted else None)
         if self._door_map is not None:
             launch = replace(launch, door_map=self._door_map())
         spare = zygote.take_spare()  # forked ahead, its runtime client loaded for its own Runtime API

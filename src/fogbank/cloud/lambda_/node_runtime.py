@@ -30,6 +30,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from fogbank.cloud.lambda_.bytecode import shared_cache_root
 from fogbank.errors import CloudError
 
 __all__ = [
@@ -63,7 +64,7 @@ _thread_lock = threading.Lock()
 
 def node_runtime_dir(cache_dir: Path | None = None) -> Path:
     """Where the runtime's SDK lives: `<cache>/node-runtime/<NODE_SDK_VERSION>`."""
-    return (cache_dir or _cache_root()) / "node-runtime" / NODE_SDK_VERSION
+    return (cache_dir or shared_cache_root()) / "node-runtime" / NODE_SDK_VERSION
 
 
 def ensure_node_runtime(cache_dir: Path | None = None) -> Path:
@@ -87,14 +88,6 @@ def ensure_node_runtime(cache_dir: Path | None = None) -> Path:
                 f"into {target}; if no install is running, delete {lock.lock_file} and try again"
             ) from exc
     return target / "node_modules"
-
-
-def _cache_root() -> Path:
-    explicit = os.environ.get("FOGBANK_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "fogbank"
 
 
 def _wanted() -> dict[str, str]:

@@ -26,15 +26,22 @@ import sys
 
 __all__ = [
     "OPT",
+    "PYCACHE_BY_OPT",
     "VAR_LANG",
     "enter_mount_namespace",
     "enter_opt_namespace",
     "mount_function",
     "probe_opt_namespace",
+    "pycache_prefix",
 ]
 
 OPT = "/opt"
 VAR_LANG = "/var/lang"
+# <state>/lambda/pycache-by-opt/<key>: the compiled modules of environments that show <state>/lambda/opt/<key>
+PYCACHE_BY_OPT = "pycache-by-opt"
+_SITE_PACKAGES = f"lib/python{sys.version_info.major}.{sys.version_info.minor}/site-packages"
+# Set by _provide_var_lang: this process's /var/lang is the private one it made (so mount_function may write there).
+_own_var_lang: list[bool] = []
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000
 _MS_RDONLY = 1
@@ -94,6 +101,32 @@ def mount_function(opt_dir: str, task_root: str) -> None:
         "bind-mounting the task root",
     )
     _remount_read_only(libc, task_root)
+    if _own_var_lang:
+        _keep_bytecode_of_scripts(opt_dir)
+
+
+def pycache_prefix(opt_dir: str) -> str:
+    """The `sys.pycache_prefix` of an environment that shows `opt_dir` (<state>/lambda/opt/<key>) at /opt:
+    <state>/lambda/pycache-by-opt/<key>. One prefix per set of layers, because every set is seen at the same
+    /opt paths: a module of another set with the same path, size and mtime must never reuse this one's
+    bytecode (Python checks only those). bytecode.py links the prefix's shared parts.
+
+    >>> pycache_prefix("/tmp/state/lambda/opt/0123abcd")
+    '/tmp/state/lambda/pycache-by-opt/0123abcd'
+    """
+    opt_dir = os.path.abspath(opt_dir)
+    return os.path.join(os.path.dirname(os.path.dirname(opt_dir)), PYCACHE_BY_OPT, os.path.basename(opt_dir))
+
+
+def _keep_bytecode_of_scripts(opt_dir: str) -> None:
+    """Scripts run by `/var/lang/bin/python` (a layer's `#!/var/lang/bin/python` tools, such as the AWS CLI)
+    keep their compiled modules in the environment's prefix too: /opt is read-only, so without it every run
+    would compile them again. A `.pth` in /var/lang's own site-packages sets it (no environment variable the
+    function would see); a prefix chosen with -X pycache_prefix or PYTHONPYCACHEPREFIX wins."""
+    line = f"import sys; sys.pycache_prefix = sys.pycache_prefix or {pycache_prefix(opt_dir)!r}\n"
+    path = os.path.join(VAR_LANG, _SITE_PACKAGES, "fogbank-bytecode.pth")
+    with contextlib.suppress(OSError), open(path, "w") as file:  # without it, scripts only compile again
+        file.write(line)
 
 
 def _remount_read_only(libc: ctypes.CDLL, path: str) -> None:
@@ -111,7 +144,9 @@ def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
     (the AWS CLI layer of CDK's BucketDeployment does).
 
     /var is overlaid, in this mount namespace only, with an upper layer on a private tmpfs where bin/ links to
-    this process's interpreter; the host's /var is untouched. The tmpfs is mounted on `scratch`.
+    this process's interpreter; the host's /var is untouched. The tmpfs is mounted on `scratch`. /var/lang is
+    that interpreter's own prefix, as on Lambda (a `pyvenv.cfg` naming the interpreter's home): `sys.prefix` is
+    /var/lang and its site-packages is /var/lang's (empty), not the host installation's.
     """
     if os.path.exists(VAR_LANG):
         return
@@ -123,10 +158,15 @@ def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
     options = f"lowerdir=/var,upperdir={upper},workdir={work}".encode()
     _check(libc.mount(b"overlay", b"/var", b"overlay", 0, options), "overlaying /var")
     os.makedirs(os.path.join(VAR_LANG, "bin"))
-    interpreters = {"python": sys.executable, "python3": sys.executable, "node": shutil.which("node")}
+    python = os.path.realpath(sys.executable)
+    interpreters = {"python": python, "python3": python, "node": shutil.which("node")}
     for name, target in interpreters.items():
         if target:
             os.symlink(target, os.path.join(VAR_LANG, "bin", name))
+    with open(os.path.join(VAR_LANG, "pyvenv.cfg"), "w") as config:
+        config.write(f"home = {os.path.dirname(python)}\ninclude-system-site-packages = false\n")
+    os.makedirs(os.path.join(VAR_LANG, _SITE_PACKAGES))
+    _own_var_lang.append(True)
 
 
 def probe_opt_namespace(opt_dir: str) -> str | None:

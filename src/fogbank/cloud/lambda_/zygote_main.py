@@ -314,6 +314,10 @@ def _run_python_runtime(request: dict[str, Any], env: dict[str, str]) -> int:
     os.environ.clear()
     os.environ.update(env)
     time.tzset()
+    if request[
+        "opt_source"
+    ]:  # one bytecode prefix per set of layers at /opt (fogbank_sandbox.pycache_prefix)
+        sys.pycache_prefix = fogbank_sandbox.pycache_prefix(request["opt_source"])
     function_paths = [request["cwd"], *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]]
     sys.path[:] = [*function_paths, *_STDLIB_PATHS]
     # The standard library's finders stay (the same directories in every environment, listed already: dropping

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 import zipfile
 from pathlib import Path
 
@@ -54,3 +55,18 @@ def test_code_store_rejects_a_bad_zip(tmp_path: Path) -> None:
     # THEN the error names the function and what to do
     assert raised.value.code == "InvalidParameterValueException"
     assert "arn:f" in raised.value.message and "UpdateFunctionCode" in raised.value.message
+
+
+def test_unpacked_files_keep_their_modification_time_from_the_zip(tmp_path: Path) -> None:
+    # GIVEN a layer whose .zip dates a module 2021-03-04 05:06:08 (as Lambda keeps it, so shipped .pyc stay valid)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("python/mod.py", date_time=(2021, 3, 4, 5, 6, 8)), "X = 1\n")
+    layers = (LayerSpec("arn:l1", "s1", buffer.getvalue()),)
+
+    # WHEN it is unpacked
+    _, opt_dir = CodeStore(tmp_path).prepare(_spec(_zip({"app.py": "code"}), layers))
+
+    # THEN the file carries the .zip's time, not the time of unpacking
+    expected = time.mktime((2021, 3, 4, 5, 6, 8, 0, 0, -1))
+    assert (opt_dir / "python" / "mod.py").stat().st_mtime == expected

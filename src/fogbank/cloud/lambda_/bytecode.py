@@ -1,0 +1,140 @@
+"""Compiled modules of Lambda environments: one prefix per set of layers, its stable parts shared by clouds.
+
+Code and layers are read-only in an environment (as on Lambda), so Python keeps their compiled modules under
+`sys.pycache_prefix` instead of `__pycache__`. An environment that shows `<state>/lambda/opt/<key>` at /opt
+uses the prefix `<state>/lambda/pycache-by-opt/<key>` (`sandbox.pycache_prefix`; so does every
+`#!/var/lang/bin/python` script it runs, such as the AWS CLI of CDK's BucketDeployment). A prefix mirrors
+absolute source paths. Three of its subtrees hold the same bytes in every cloud on this machine, so they are
+links into a cache shared by all clouds, each keyed by what decides its content:
+
+    <prefix>/opt                   -> <cache>/opt/<key>          the layers' CodeSha256s (the <key> of /opt)
+    <prefix>/<interpreter prefix>  -> <cache>/python/<hash>      the interpreter's path and version (stdlib)
+    <prefix>/<runtime directory>   -> <cache>/runtime/<hash>     what the runtime directory links to (boto3 ...)
+
+Everything else (the task root, whose path names its code's hash) stays in the cloud's state directory. The
+cache is `$FOGBANK_CACHE_DIR/lambda-bytecode` (default `~/.cache/fogbank/lambda-bytecode`); it keeps the
+`KEEP` most recently used entries of each kind and deletes older ones when a cloud first prepares a prefix.
+Python checks each compiled module against its source's mtime and size; within one key the sources are the
+same bytes with the same times (`code.py` keeps the .zip's mtimes), so an entry never serves stale bytecode.
+
+Example:
+    >>> state, shared = tempfile.TemporaryDirectory(), tempfile.TemporaryDirectory()
+    >>> lambda_state = Path(state.name) / "lambda"
+    >>> (lambda_state / "opt" / "0123abcd").mkdir(parents=True)
+    >>> cache = BytecodeCache(lambda_state, Path(state.name) / "runtime" / "python", Path(shared.name))
+    >>> prefix = cache.prepare(lambda_state / "opt" / "0123abcd")
+    >>> prefix.name, (prefix / "opt").resolve() == (Path(shared.name) / "opt" / "0123abcd").resolve()
+    ('0123abcd', True)
+    >>> state.cleanup(), shared.cleanup()
+    (None, None)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from fogbank.cloud.lambda_.sandbox import OPT, pycache_prefix
+
+__all__ = ["KEEP", "BytecodeCache", "shared_cache_root"]
+
+# Entries of each kind (opt, python, runtime) kept in the shared cache: a layer set's entry is about the size
+# of its compiled modules (the AWS CLI layer's: about 9 MB).
+KEEP = 16
+
+
+def shared_cache_root() -> Path:
+    """fogbank's cache directory on this machine: $FOGBANK_CACHE_DIR, else $XDG_CACHE_HOME/fogbank, else
+    ~/.cache/fogbank."""
+    explicit = os.environ.get("FOGBANK_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "fogbank"
+
+
+class BytecodeCache:
+    """Builds the bytecode prefixes of one cloud's environments (see the module's docstring)."""
+
+    def __init__(self, lambda_state: Path, runtime_dir: Path, shared: Path, *, keep: int = KEEP) -> None:
+        self._lambda_state = lambda_state
+        self._runtime_dir = runtime_dir
+        self._shared = shared
+        self._keep = keep
+        self._lock = threading.Lock()
+        self._prepared: dict[Path, Path] = {}
+        self._evicted = False
+
+    def prepare(self, opt_dir: Path | None) -> Path:
+        """The prefix of environments showing `opt_dir` at /opt (None: no /opt namespace, the zygote's own
+        `<state>/lambda/pycache`, whose paths are all this cloud's), its shared parts linked. Once per key."""
+        with self._lock:
+            known = self._prepared.get(opt_dir or self._lambda_state)
+            if known is not None:
+                return known
+            if opt_dir is None:
+                prefix = self._lambda_state / "pycache"
+            else:
+                prefix = Path(pycache_prefix(str(opt_dir)))
+                self._link(prefix, Path(OPT), self._shared / "opt" / opt_dir.name)
+            self._link(prefix, Path(sys.base_prefix), self._shared / "python" / _interpreter_key())
+            self._link(prefix, self._runtime_dir, self._shared / "runtime" / _runtime_key(self._runtime_dir))
+            self._prepared[opt_dir or self._lambda_state] = prefix
+            if not self._evicted:  # once per cloud, after marking what this cloud uses as just used
+                self._evicted = True
+                for kind in ("opt", "python", "runtime"):
+                    _evict(self._shared / kind, self._keep)
+            return prefix
+
+    @staticmethod
+    def _link(prefix: Path, source_dir: Path, shared_dir: Path) -> None:
+        """Make `prefix`'s mirror of `source_dir` a link to `shared_dir` (marked as just used). Best effort: a
+        cache that cannot be linked only means compiling again."""
+        mirror = prefix.joinpath(*source_dir.absolute().parts[1:])
+        try:
+            shared_dir.mkdir(parents=True, exist_ok=True)
+            os.utime(shared_dir)
+            mirror.parent.mkdir(parents=True, exist_ok=True)
+            mirror.symlink_to(shared_dir, target_is_directory=True)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            print(f"fogbank: compiled modules of {source_dir} are not shared ({exc})", file=sys.stderr)
+
+
+def _interpreter_key() -> str:
+    return _digest(sys.base_prefix, sys.version, sys.implementation.cache_tag or "")
+
+
+def _runtime_key(runtime_dir: Path) -> str:
+    """What the runtime directory's entries link to (the installed packages and fogbank's runtime modules)."""
+    entries = []
+    with contextlib.suppress(OSError):
+        for entry in sorted(os.scandir(runtime_dir), key=lambda e: e.name):
+            if entry.is_symlink():  # not its own files (the .complete marker): their paths name this cloud
+                entries.append(f"{entry.name}={os.path.realpath(entry.path)}")
+    return _digest(sys.version, *entries)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _evict(kind_dir: Path, keep: int) -> None:
+    """Delete all but the `keep` most recently used entries (their mtime is touched on use)."""
+    try:
+        entries = sorted(kind_dir.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for stale in entries[keep:]:
+        # renamed first, so that no cloud links the half-deleted entry; a cloud using it meanwhile compiles again
+        with contextlib.suppress(OSError):
+            doomed = Path(tempfile.mkdtemp(prefix=".evicted-", dir=kind_dir))
+            stale.rename(doomed / stale.name)
+            shutil.rmtree(doomed, ignore_errors=True)

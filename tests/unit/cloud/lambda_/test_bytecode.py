@@ -1,0 +1,110 @@
+"""Bytecode prefixes of Lambda environments: one per set of layers, the stable parts shared by all clouds."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from fogbank.cloud.lambda_.bytecode import BytecodeCache, shared_cache_root
+from fogbank.cloud.lambda_.sandbox import pycache_prefix
+
+
+def _cloud(root: Path, shared: Path, keep: int = 16) -> tuple[BytecodeCache, Path]:
+    """A cloud's Lambda state directory (two layer sets unpacked) and its BytecodeCache."""
+    lambda_state = root / "lambda"
+    for key in ("aaaa", "bbbb"):
+        (lambda_state / "opt" / key).mkdir(parents=True)
+    runtime_dir = root / "runtime" / "python"
+    runtime_dir.mkdir(parents=True)
+    (runtime_dir / "json").symlink_to(Path(sys.base_prefix) / "lib")  # any link: what the runtime links to
+    (runtime_dir / ".complete").touch()
+    return BytecodeCache(lambda_state, runtime_dir, shared, keep=keep), lambda_state
+
+
+def _mirror(prefix: Path, source: Path) -> Path:
+    return prefix.joinpath(*source.absolute().parts[1:])
+
+
+def test_a_prefix_links_opt_the_standard_library_and_the_runtime_into_the_shared_cache(
+    tmp_path: Path,
+) -> None:
+    # GIVEN a cloud with a layer set unpacked at <state>/lambda/opt/aaaa
+    cache, lambda_state = _cloud(tmp_path / "cloud", tmp_path / "shared")
+
+    # WHEN the prefix of environments showing it at /opt is prepared
+    prefix = cache.prepare(lambda_state / "opt" / "aaaa")
+
+    # THEN it is the one the environment computes, and /opt, the interpreter's prefix and the runtime directory
+    # are links into the shared cache (the task root, named by its hash, stays in the cloud's own directory)
+    assert prefix == Path(pycache_prefix(str(lambda_state / "opt" / "aaaa")))
+    assert (prefix / "opt").resolve() == (tmp_path / "shared" / "opt" / "aaaa").resolve()
+    assert (
+        _mirror(prefix, Path(sys.base_prefix)).resolve().parent == (tmp_path / "shared" / "python").resolve()
+    )
+    runtime = _mirror(prefix, tmp_path / "cloud" / "runtime" / "python")
+    assert runtime.resolve().parent == (tmp_path / "shared" / "runtime").resolve()
+
+
+def test_two_layer_sets_never_share_bytecode_but_two_clouds_share_each_sets(tmp_path: Path) -> None:
+    # GIVEN two clouds (own state directories) on one machine, each with layer sets aaaa and bbbb
+    first, first_state = _cloud(tmp_path / "one", tmp_path / "shared")
+    second, second_state = _cloud(tmp_path / "two", tmp_path / "shared")
+
+    # WHEN each prepares the prefixes of both sets
+    one_a, one_b = first.prepare(first_state / "opt" / "aaaa"), first.prepare(first_state / "opt" / "bbbb")
+    two_a = second.prepare(second_state / "opt" / "aaaa")
+
+    # THEN the sets' /opt bytecode is kept apart, and the same set in another cloud uses the same entry; so do
+    # the standard library and the runtime directory (its .complete marker names no cloud)
+    assert (one_a / "opt").resolve() != (one_b / "opt").resolve()
+    assert (one_a / "opt").resolve() == (two_a / "opt").resolve()
+    base = Path(sys.base_prefix)
+    assert _mirror(one_a, base).resolve() == _mirror(two_a, base).resolve()
+    assert (
+        _mirror(one_a, tmp_path / "one" / "runtime" / "python").resolve()
+        == _mirror(two_a, tmp_path / "two" / "runtime" / "python").resolve()
+    )
+
+
+def test_without_an_opt_namespace_the_zygotes_own_prefix_gets_the_shared_parts(tmp_path: Path) -> None:
+    # GIVEN a cloud whose environments cannot mount /opt
+    cache, lambda_state = _cloud(tmp_path / "cloud", tmp_path / "shared")
+
+    # WHEN the prefix is prepared without an opt directory
+    prefix = cache.prepare(None)
+
+    # THEN it is the zygote's <state>/lambda/pycache, with the standard library shared and no /opt link
+    assert prefix == lambda_state / "pycache"
+    assert _mirror(prefix, Path(sys.base_prefix)).is_symlink()
+    assert not (prefix / "opt").exists()
+
+
+def test_the_shared_cache_keeps_only_the_most_recently_used_entries(tmp_path: Path) -> None:
+    # GIVEN a shared cache holding three layer sets' entries, used at three different times
+    shared = tmp_path / "shared"
+    for age, key in enumerate(("newest", "older", "oldest")):
+        (shared / "opt" / key).mkdir(parents=True)
+        stamp = 1_700_000_000 - age * 3600
+        os.utime(shared / "opt" / key, (stamp, stamp))
+
+    # WHEN a cloud that keeps two entries per kind prepares its first prefix (using set aaaa)
+    cache, lambda_state = _cloud(tmp_path / "cloud", shared, keep=2)
+    cache.prepare(lambda_state / "opt" / "aaaa")
+
+    # THEN the entry just used and the most recent other one are kept; the oldest ones are gone
+    assert sorted(p.name for p in (shared / "opt").iterdir()) == ["aaaa", "newest"]
+
+
+def test_the_shared_cache_lives_in_fogbanks_cache_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN FOGBANK_CACHE_DIR, then only XDG_CACHE_HOME
+    monkeypatch.setenv("FOGBANK_CACHE_DIR", "/srv/cache")
+    explicit = shared_cache_root()
+    monkeypatch.delenv("FOGBANK_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/home/u/.xdg")
+
+    # WHEN / THEN the explicit directory wins, else XDG's fogbank folder
+    assert explicit == Path("/srv/cache")
+    assert shared_cache_root() == Path("/home/u/.xdg/fogbank")
