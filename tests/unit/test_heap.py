@@ -1,4 +1,4 @@
-"""What a worker holds for the run is kept off the garbage collector (fogbank.pytest_plugin.heap)."""
+"""What a worker holds for the run is kept off the garbage collector (fogbank.heap)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fogbank.pytest_plugin.heap import collection_paused, freeze_long_lived
+from fogbank.heap import collection_paused, freeze_long_lived
 
 
 @pytest.fixture

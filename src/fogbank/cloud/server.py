@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from fogbank.cloud import botocore_data
 from fogbank.cloud.aws_state import server_app
 from fogbank.cloud.context import CloudContext
 from fogbank.cloud.contracts import Component
@@ -25,6 +26,7 @@ from fogbank.cloud.router import DEFAULT_REGION, AwsRouter
 from fogbank.cloud.site import AwsClients, CloudSite
 from fogbank.cloud.warmup import WarmUp
 from fogbank.errors import CloudError
+from fogbank.heap import collection_paused
 
 if TYPE_CHECKING:
     from fogbank.cloud.wiring import CloudComponents
@@ -78,13 +80,15 @@ class LocalCloud:
                 )
             _active = self
         try:
-            self._start()
+            with collection_paused():  # moto's and botocore's models, loaded now, stay for the cloud's life
+                self._start()
         except BaseException:
             self.stop()
             raise
         return self
 
     def _start(self) -> None:
+        botocore_data.install()  # before moto's imports: they read botocore's models and endpoints too
         server_app.reset()
         if self._state_dir is None:
             self._state_dir = Path(tempfile.mkdtemp(prefix="fogbank-cloud-"))

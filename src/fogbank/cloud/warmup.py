@@ -5,9 +5,10 @@ each service (EC2's import alone reads botocore's endpoint and EC2 models), moto
 botocore model, and botocore's model for each client the resource providers build. `WarmUp` loads them in
 the order a deploy needs them, while the cloud waits for its first requests; whatever a request needs before
 the thread got to it, the request loads itself, as before (the import lock and the client factory's lock
-keep the work from being done twice). When it is done it freezes the heap (gc.freeze: the collector no longer
-scans what the cloud loaded, which cost seconds of full collections with every thread stopped); stop() hands it
-back (gc.unfreeze).
+keep the work from being done twice). Each step runs with the collector paused and freezes what it loaded
+(`fogbank.heap.collection_paused`), and the end freezes the heap (gc.freeze: the collector no longer scans what
+the cloud loaded, which cost seconds of full collections with every thread stopped); stop() hands it back
+(gc.unfreeze).
 
 Example (the cloud passes its client factory; here a list records which clients were asked for):
     >>> import time
@@ -27,6 +28,8 @@ import gc
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
+
+from fogbank.heap import collection_paused
 
 __all__ = ["WARM_SERVICES", "WarmUp"]
 
@@ -74,11 +77,14 @@ class WarmUp:
         for service in self._services:
             if self._stop.is_set():
                 return
-            preload([service], self._stop)
-            try:
-                self._clients(service)
-            except Exception:
-                continue
+            with self._lock:
+                self._froze = True  # each step freezes what it loaded (collection_paused); stop() thaws it
+            with collection_paused():
+                preload([service], self._stop)
+                try:
+                    self._clients(service)
+                except Exception:
+                    continue
         # What was loaded lives as long as the cloud: the collector stops scanning it. A full collection of
         # moto's and botocore's models held every thread of the cloud for 0.2-1.5 s, every few seconds of
         # requests (one run of benchmarks/lambda_user_path.py: 1508 ms once during its cold starts; 2 ms frozen).

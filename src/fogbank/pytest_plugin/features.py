@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from fogbank.heap import freeze_long_lived
 from fogbank.infrastructure import find_infrastructure_class
-from fogbank.pytest_plugin.heap import freeze_long_lived
 
 if TYPE_CHECKING:
     from fogbank.infrastructure import BaseInfrastructure, StackOutputs
@@ -50,7 +50,7 @@ def make_feature_fixture(infrastructure_file: Path) -> object:
         try:
             with recorder.deploy(feature, stack) if recorder else nullcontext():
                 outputs = stack.deploy()
-            freeze_long_lived()  # see fogbank.pytest_plugin.heap
+            freeze_long_lived()  # see fogbank.heap
             yield outputs
         finally:
             try:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from fogbank.errors import DeployError
-from fogbank.pytest_plugin.heap import collection_paused, freeze_long_lived
+from fogbank.heap import collection_paused, freeze_long_lived
 
 if TYPE_CHECKING:
     from fogbank.deploy.targets import Target
@@ -166,7 +166,7 @@ class StackPipeline:
 
         started = time.perf_counter()
         # the feature's module first (it imports CDK, about a second): meanwhile the target may still be starting
-        with collection_paused():  # CDK's bindings stay for the run (fogbank.pytest_plugin.heap)
+        with collection_paused():  # CDK's bindings stay for the run (fogbank.heap)
             infrastructure = find_infrastructure_class(job.folder / "infrastructure.py")
         job.stack = infrastructure(target=self._target_for())
         observer = self._observer

@@ -192,9 +192,9 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Features were collected: what pytest and the test modules loaded stays for the run (see
-    fogbank.pytest_plugin.heap)."""
+    fogbank.heap)."""
     if session.config.stash.get(_MANAGED_KEY, None):
-        from fogbank.pytest_plugin.heap import freeze_long_lived
+        from fogbank.heap import freeze_long_lived
 
         freeze_long_lived()
 
@@ -293,7 +293,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         del config.stash[_TARGETS_KEY]
         targets.close()
     if config.stash.get(_MANAGED_KEY, None):
-        from fogbank.pytest_plugin.heap import freeze_long_lived
+        from fogbank.heap import freeze_long_lived
         from fogbank.pytest_plugin.session_end import skip_collection_at_exit
 
         # a stopped cloud hands its frozen models back to the collector (fogbank.cloud.warmup); the worker

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from fogbank.errors import TargetError
-from fogbank.pytest_plugin.heap import collection_paused
+from fogbank.heap import collection_paused
 
 if TYPE_CHECKING:
     from fogbank.cloud import LocalCloud
@@ -119,7 +119,7 @@ class SessionTargets:
             self._previous_env = {key: os.environ.get(key) for key in env}
             os.environ.update(env)
             return local_target(self.endpoint, region=region)
-        with collection_paused():  # moto's models and the components stay for the run (pytest_plugin.heap)
+        with collection_paused():  # moto's models and the components stay for the run (fogbank.heap)
             cloud = LocalCloud(iam_mode=self.iam_mode).start()
         self._cloud = cloud
         self._previous_env = cloud.apply_env()

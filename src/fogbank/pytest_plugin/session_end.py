@@ -9,7 +9,7 @@
 - A process that ran features holds a large heap (CDK's jsii bindings, moto's models, botocore's service
   models). When it exits, the interpreter's last garbage collection walks all of it: 3-5 s on a loaded 2-core
   machine, which the xdist controller waits for. Once its cloud has stopped, the worker freezes its heap
-  (fogbank.pytest_plugin.heap), and `skip_collection_at_exit` freezes what is left when the process exits, so
+  (fogbank.heap), and `skip_collection_at_exit` freezes what is left when the process exits, so
   that it ends at once. Python never promised finalizers of objects alive at exit.
 
 Example (skipped as a doctest: it needs a running pytest session's config and terminal reporter):
