@@ -5,23 +5,18 @@ Everything else falls through to moto's service state.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from fogbank.cloud.aws_state import cloudwatch as cloudwatch_state
 from fogbank.cloud.contracts import Routes
 from fogbank.cloud.telemetry.cloudwatch_api import CloudWatchApi
 from fogbank.cloud.telemetry.logs_api import handle_logs
 
-if TYPE_CHECKING:
-    from fogbank.cloud.telemetry.component import TelemetryComponent
-
 __all__ = ["register"]
 
 
-def register(router: Routes, telemetry: TelemetryComponent) -> None:
+def register(router: Routes) -> None:
     """Add the telemetry handlers to `router`."""
     from fogbank.cloud.telemetry.xray_api import XRayApi
 
     router.add("logs", handle_logs)
     router.add("monitoring", CloudWatchApi(cloudwatch_state.query_call))
-    router.add("xray", XRayApi(telemetry))
+    router.add("xray", XRayApi())

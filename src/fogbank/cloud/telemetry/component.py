@@ -53,7 +53,7 @@ class TelemetryComponent:
         """Register the Logs / CloudWatch / X-Ray handlers and start the X-Ray daemon listener."""
         from fogbank.cloud.telemetry import api
 
-        api.register(self._routes, self)
+        api.register(self._routes)
         self._daemon = XRayDaemon(on_documents=self.put_segment_documents).start()
 
     def stop(self) -> None:

@@ -10,16 +10,13 @@ import base64
 import json
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fogbank.cloud.aws_errors import AwsError, ErrorShape
 from fogbank.cloud.aws_state import xray as xray_state
 from fogbank.cloud.router import AwsRequest, AwsResponse, json_error
 from fogbank.cloud.telemetry.xray_filter import FilterExpressionError, compile_filter_expression
 from fogbank.cloud.telemetry.xray_traces import Trace, assemble
-
-if TYPE_CHECKING:
-    from fogbank.cloud.telemetry.component import TelemetryComponent
 
 __all__ = ["XRayApi", "summarize"]
 
@@ -93,10 +90,7 @@ def summarize(trace: Trace) -> dict[str, Any]:
 
 
 class XRayApi:
-    """Handler for requests signed for "xray"."""
-
-    def __init__(self, telemetry: TelemetryComponent) -> None:
-        self._telemetry = telemetry
+    """Handler for requests signed for "xray" (traces live in aws_state's X-Ray state, per region)."""
 
     def __call__(self, request: AwsRequest) -> AwsResponse | None:
         routes = {

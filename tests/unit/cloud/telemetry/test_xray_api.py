@@ -21,7 +21,7 @@ NOW = time.time()
 
 
 def _xray() -> Any:
-    return in_process_client("xray", "xray", XRayApi(telemetry=None))  # type: ignore[arg-type]  # unused by it
+    return in_process_client("xray", "xray", XRayApi())
 
 
 def _trace(trace_id: str, *, error: bool = False, tenant: str = "acme", start: float = NOW) -> list[str]:
@@ -136,4 +136,4 @@ def test_a_summary_has_xrays_fields() -> None:
 def test_other_paths_are_left_to_moto(aws: Clients) -> None:
     # WHEN a path fogbank does not answer arrives (GetSamplingRules) THEN the handler passes it on
     request = AwsRequest.build("POST", "/GetSamplingRules", {}, b"{}", service="xray")
-    assert XRayApi(telemetry=None)(request) is None  # type: ignore[arg-type]
+    assert XRayApi()(request) is None
