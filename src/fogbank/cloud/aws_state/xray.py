@@ -24,25 +24,33 @@ _lock = threading.Lock()
 UnprocessedSegment = dict[str, str]
 
 
-def _backend(region: str, account_id: str) -> Any:
-    from moto.xray.models import xray_backends
+def _moto_xray() -> Any:
+    """moto's X-Ray package, always imported as a whole first. Its `__init__` imports its models through
+    `mock_client` (after the X-Ray SDK, a slow import): a thread importing `moto.xray.models` or `.exceptions`
+    directly while another runs that `__init__` deadlocks or gets a partly initialised module, so the cloud's
+    first segment (stored by the daemon's thread) and a first trace query at once failed. Importing the package
+    waits for another thread's import of it instead."""
+    import moto.xray
 
-    return xray_backends[account_id][region]
+    return moto.xray
+
+
+def _backend(region: str, account_id: str) -> Any:
+    return _moto_xray().models.xray_backends[account_id][region]
 
 
 def put_segment_documents(
     region: str, documents: Sequence[str], account_id: str = ACCOUNT_ID
 ) -> list[UnprocessedSegment]:
     """Store raw segment documents; returns the rejected ones as PutTraceSegments' UnprocessedTraceSegments."""
-    from moto.xray.exceptions import BadSegmentException
-
+    bad_segment = _moto_xray().exceptions.BadSegmentException
     backend = _backend(region, account_id)
     rejected: list[UnprocessedSegment] = []
     with _lock:
         for document in documents:
             try:
                 backend.process_segment(document)
-            except BadSegmentException as bad:
+            except bad_segment as bad:
                 rejected.append({k: str(v) for k, v in bad.to_dict().items()})
     return rejected
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 from fogbank.cloud.aws_state.xray import put_segment_documents, segment_documents
 
@@ -47,3 +50,56 @@ def test_a_document_without_its_required_fields_is_unprocessed(aws: Clients) -> 
     # THEN it comes back as unprocessed with X-Ray's fields, and only the good one is stored
     assert len(rejected) == 1 and set(rejected[0]) >= {"Id", "ErrorCode", "Message"}
     assert list(segment_documents("us-east-1")) == [TRACE]
+
+
+# Runs in a new interpreter (moto.xray must not be imported yet). The X-Ray SDK's import, which moto.xray's
+# __init__ does before importing its models, is made slow (0.5 s) so that the second thread starts while the
+# first is inside that __init__: the window in which the cloud's X-Ray daemon (storing the first segment) and a
+# first trace query used to collide.
+_FIRST_IMPORTS_AT_ONCE = """
+import importlib.abc, json, sys, threading, time
+
+class SlowXRaySdk(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "aws_xray_sdk.core":
+            time.sleep(0.5)
+        return None
+
+sys.meta_path.insert(0, SlowXRaySdk())
+from fogbank.cloud.aws_state import xray
+
+segment = json.dumps({"id": "e" * 16, "trace_id": sys.argv[1], "name": "fn", "start_time": 1.0, "end_time": 2.0})
+errors = []
+
+def run(call):
+    try:
+        call()
+    except Exception as exc:
+        errors.append(repr(exc))
+
+store = threading.Thread(target=run, args=(lambda: xray.put_segment_documents("eu-west-1", [segment]),))
+read = threading.Thread(target=run, args=(lambda: xray.segment_documents("eu-west-1"),))
+store.start()
+time.sleep(0.1)
+read.start()
+store.join()
+read.join()
+print(json.dumps({"errors": errors, "traces": list(xray.segment_documents("eu-west-1"))}))
+"""
+
+
+def test_the_first_store_and_the_first_read_at_once_both_work() -> None:
+    # GIVEN a process that has not imported moto's X-Ray yet
+    # WHEN one thread stores a segment and another reads the traces while the first is still importing it
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_IMPORTS_AT_ONCE, TRACE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        check=False,
+    )
+
+    # THEN neither fails (no import deadlock, no partly initialised module) and the segment is stored
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.splitlines()[-1]) == {"errors": [], "traces": [TRACE]}
