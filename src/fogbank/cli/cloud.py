@@ -15,12 +15,14 @@ app = typer.Typer(help="Run the local cloud: an AWS-compatible endpoint on 127.0
 
 @app.command("start")
 def start(
-    port: int = typer.Option(4566, "--port", help="Port on 127.0.0.1; 0 picks a free one."),
+    port: int = typer.Option(4566, "--port", min=0, max=65535, help="Port on 127.0.0.1; 0 picks a free one."),
     state_dir: Path | None = typer.Option(None, "--state-dir", help="Where code, layers and workers live."),
     region: str = typer.Option("us-east-1", "--region", help="The default region."),
     console_port: int | None = typer.Option(
         None,
         "--console-port",
+        min=0,
+        max=65535,
         help="Port of the web console on 127.0.0.1 (default: 4580, or a free one with --port 0 or when 4580 "
         "is taken); 0 picks a free one.",
     ),

@@ -92,14 +92,20 @@ class LocalCloud:
         server_app.reset()
         if self._state_dir is None:
             self._state_dir = Path(tempfile.mkdtemp(prefix="fogbank-cloud-"))
-        self._state_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CloudError(
+                f"cannot use {self._state_dir} as the local cloud's state directory ({exc.strerror}); choose "
+                "a writable --state-dir, or leave it out for a temporary one"
+            ) from exc
         router = AwsRouter(server_app.create())
         try:
             self._server = HttpServer(LOOPBACK, self._requested_port, router)
-        except OSError as exc:
+        except (OSError, OverflowError) as exc:  # OverflowError: a port outside 0-65535
             raise CloudError(
-                f"cannot bind {LOOPBACK}:{self._requested_port} for the local cloud ({exc.strerror}); "
-                "choose another --port, or 0 for any free port"
+                f"cannot bind {LOOPBACK}:{self._requested_port} for the local cloud "
+                f"({getattr(exc, 'strerror', None) or exc}); choose another --port, or 0 for any free port"
             ) from exc
         port = self._server.server_address[1]
         site = CloudSite(endpoint=f"http://{LOOPBACK}:{port}", state_dir=self._state_dir, region=self.region)

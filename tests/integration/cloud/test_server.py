@@ -70,6 +70,31 @@ def test_two_clouds_in_one_process_is_a_clear_error() -> None:
         assert cloud.endpoint
 
 
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"port": 65536}, "cannot bind 127.0.0.1:65536 for the local cloud (bind(): port must be 0-65535"),
+        ({"port": 0, "console_port": 70000}, "cannot bind 127.0.0.1:70000 for the console"),
+        (
+            {"port": 0, "state_dir": Path("/proc/no-such-dir")},
+            "cannot use /proc/no-such-dir as the local cloud's",
+        ),
+    ],
+)
+def test_a_cloud_that_cannot_start_says_why_and_leaves_nothing_running(
+    options: dict[str, object], words: str
+) -> None:
+    # WHEN a cloud is started with a port out of range or a state directory it cannot make
+    with pytest.raises(CloudError) as raised:
+        LocalCloud(**options).start()  # type: ignore[arg-type]
+
+    # THEN the error names the value and the next step (not an OverflowError or FileNotFoundError traceback),
+    # and a cloud can start right after (the failed one is stopped)
+    assert words in str(raised.value) and ("choose" in str(raised.value)), raised.value
+    with LocalCloud() as cloud:
+        assert cloud.endpoint
+
+
 def test_stop_releases_the_port_and_state_dir() -> None:
     # GIVEN a started cloud
     cloud = LocalCloud().start()

@@ -27,3 +27,13 @@ def test_start_refuses_a_port_that_is_not_a_number() -> None:
     assert result.exit_code == 2
     text = " ".join(result.output.replace("│", " ").split())  # the error box may wrap at any width
     assert "Invalid value for '--port'" in text and "valid integer" in text
+
+
+@pytest.mark.parametrize("option", ["--port", "--console-port"])
+def test_start_refuses_a_port_out_of_range(option: str) -> None:
+    # GIVEN / WHEN `cloud start` gets a port above 65535
+    result = CliRunner().invoke(app, ["cloud", "start", option, "65536"])
+    # THEN click refuses it before any cloud starts, naming the option and the range (not an OverflowError)
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.replace("│", " ").split())
+    assert f"Invalid value for '{option}'" in text and "less than or equal to 65535" in text

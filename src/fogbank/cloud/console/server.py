@@ -64,10 +64,11 @@ class ConsoleServer:
             listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             listener.bind((LOOPBACK, self._requested_port))
             listener.listen(128)
-        except OSError as exc:
+        except (OSError, OverflowError) as exc:  # OverflowError: a port outside 0-65535
             listener.close()
             raise CloudError(
-                f"cannot bind {LOOPBACK}:{self._requested_port} for the console ({exc.strerror}); "
+                f"cannot bind {LOOPBACK}:{self._requested_port} for the console "
+                f"({getattr(exc, 'strerror', None) or exc}); "
                 "choose another --console-port, or 0 for any free port"
             ) from exc
         try:
