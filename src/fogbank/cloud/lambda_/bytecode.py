@@ -18,6 +18,7 @@ Python checks each compiled module against its source's mtime and size; within o
 same bytes with the same times (`code.py` keeps the .zip's mtimes), so an entry never serves stale bytecode.
 
 Example:
+    >>> import tempfile
     >>> state, shared = tempfile.TemporaryDirectory(), tempfile.TemporaryDirectory()
     >>> lambda_state = Path(state.name) / "lambda"
     >>> (lambda_state / "opt" / "0123abcd").mkdir(parents=True)
@@ -34,29 +35,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
+from fogbank.cloud.lambda_.machine_cache import evict_least_recently_used, mark_used
 from fogbank.cloud.lambda_.sandbox import OPT, pycache_prefix
 
-__all__ = ["KEEP", "BytecodeCache", "shared_cache_root"]
+__all__ = ["KEEP", "BytecodeCache"]
 
 # Entries of each kind (opt, python, runtime) kept in the shared cache: a layer set's entry is about the size
-# of its compiled modules (the AWS CLI layer's: about 9 MB).
+# of its compiled modules (the AWS CLI layer's: about 6 MB).
 KEEP = 16
-
-
-def shared_cache_root() -> Path:
-    """fogbank's cache directory on this machine: $FOGBANK_CACHE_DIR, else $XDG_CACHE_HOME/fogbank, else
-    ~/.cache/fogbank."""
-    explicit = os.environ.get("FOGBANK_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "fogbank"
 
 
 class BytecodeCache:
@@ -89,7 +79,7 @@ class BytecodeCache:
             if not self._evicted:  # once per cloud, after marking what this cloud uses as just used
                 self._evicted = True
                 for kind in ("opt", "python", "runtime"):
-                    _evict(self._shared / kind, self._keep)
+                    evict_least_recently_used(self._shared / kind, self._keep)
             return prefix
 
     @staticmethod
@@ -99,7 +89,7 @@ class BytecodeCache:
         mirror = prefix.joinpath(*source_dir.absolute().parts[1:])
         try:
             shared_dir.mkdir(parents=True, exist_ok=True)
-            os.utime(shared_dir)
+            mark_used(shared_dir)
             mirror.parent.mkdir(parents=True, exist_ok=True)
             mirror.symlink_to(shared_dir, target_is_directory=True)
         except FileExistsError:
@@ -124,17 +114,3 @@ def _runtime_key(runtime_dir: Path) -> str:
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
-
-
-def _evict(kind_dir: Path, keep: int) -> None:
-    """Delete all but the `keep` most recently used entries (their mtime is touched on use)."""
-    try:
-        entries = sorted(kind_dir.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
-    except OSError:
-        return
-    for stale in entries[keep:]:
-        # renamed first, so that no cloud links the half-deleted entry; a cloud using it meanwhile compiles again
-        with contextlib.suppress(OSError):
-            doomed = Path(tempfile.mkdtemp(prefix=".evicted-", dir=kind_dir))
-            stale.rename(doomed / stale.name)
-            shutil.rmtree(doomed, ignore_errors=True)

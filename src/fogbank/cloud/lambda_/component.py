@@ -24,12 +24,13 @@ from fogbank.cloud.aws_state import lambda_ as lambda_state
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.contracts import InvocationType, Routes, TelemetrySink
 from fogbank.cloud.lambda_.api import InvokeResult
-from fogbank.cloud.lambda_.bytecode import BytecodeCache, shared_cache_root
+from fogbank.cloud.lambda_.bytecode import BytecodeCache
 from fogbank.cloud.lambda_.code import CodeStore
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.http_api import LambdaHttpApi
 from fogbank.cloud.lambda_.invoke import EventOutcome, Invoker, InvokeRequest, Telemetry, region_of
 from fogbank.cloud.lambda_.launch import plan_launch
+from fogbank.cloud.lambda_.machine_cache import shared_cache_root
 from fogbank.cloud.lambda_.pool import WorkerPools
 from fogbank.cloud.lambda_.process import Spawner, WorkerProcess
 from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
@@ -106,7 +107,8 @@ class LambdaComponent:
         """Attach to moto's Lambda store and register the Lambda API handler on the router."""
         self._stopping.clear()
         self._spawner = Spawner()
-        code = CodeStore(self._site.state_dir / "lambda")
+        # layer sets shown read-only at /opt are unpacked once per machine (code.py); the zygote shows them
+        code = CodeStore(self._site.state_dir / "lambda", shared_cache_root() / "lambda-layers")
         if self.use_zygote:
             runtime_dir = build_runtime_dir(self._site.state_dir)
             self._zygote = Zygote(self._spawner, runtime_dir, self._site.state_dir / "lambda" / "opt-probe")
@@ -195,7 +197,6 @@ class LambdaComponent:
 
     def _start_worker(self, spec: FunctionSpec, code: CodeStore) -> Worker:
         assert self._spawner is not None
-        task_root, opt_dir = code.prepare(spec)
         zygote = self._zygote
         if zygote is not None:
             try:
@@ -204,6 +205,7 @@ class LambdaComponent:
                 _log.exception(_NO_ZYGOTE)
                 zygote = self._zygote = None
         opt_mounted = zygote is not None and zygote.opt_error is None
+        task_root, opt_dir = code.prepare(spec, share_layers=opt_mounted)
         launch = plan_launch(
             spec,
             task_root,

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from fogbank.cloud.lambda_.bytecode import shared_cache_root
+from fogbank.cloud.lambda_.machine_cache import shared_cache_root
 from fogbank.errors import CloudError
 
 __all__ = [

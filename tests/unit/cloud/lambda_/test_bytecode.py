@@ -6,9 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
-
-from fogbank.cloud.lambda_.bytecode import BytecodeCache, shared_cache_root
+from fogbank.cloud.lambda_.bytecode import BytecodeCache
 from fogbank.cloud.lambda_.sandbox import pycache_prefix
 
 
@@ -96,15 +94,3 @@ def test_the_shared_cache_keeps_only_the_most_recently_used_entries(tmp_path: Pa
 
     # THEN the entry just used and the most recent other one are kept; the oldest ones are gone
     assert sorted(p.name for p in (shared / "opt").iterdir()) == ["aaaa", "newest"]
-
-
-def test_the_shared_cache_lives_in_fogbanks_cache_directory(monkeypatch: pytest.MonkeyPatch) -> None:
-    # GIVEN FOGBANK_CACHE_DIR, then only XDG_CACHE_HOME
-    monkeypatch.setenv("FOGBANK_CACHE_DIR", "/srv/cache")
-    explicit = shared_cache_root()
-    monkeypatch.delenv("FOGBANK_CACHE_DIR")
-    monkeypatch.setenv("XDG_CACHE_HOME", "/home/u/.xdg")
-
-    # WHEN / THEN the explicit directory wins, else XDG's fogbank folder
-    assert explicit == Path("/srv/cache")
-    assert shared_cache_root() == Path("/home/u/.xdg/fogbank")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import time
 import zipfile
 from pathlib import Path
@@ -70,3 +71,54 @@ def test_unpacked_files_keep_their_modification_time_from_the_zip(tmp_path: Path
     # THEN the file carries the .zip's time, not the time of unpacking
     expected = time.mktime((2021, 3, 4, 5, 6, 8, 0, 0, -1))
     assert (opt_dir / "python" / "mod.py").stat().st_mtime == expected
+
+
+def _layered_spec() -> FunctionSpec:
+    return _spec(
+        _zip({"app.py": "code"}), (LayerSpec("arn:l1", "sha-of-l1", _zip({"python/a.py": "A = 1"})),)
+    )
+
+
+def test_a_layer_set_shown_read_only_is_unpacked_once_per_machine(tmp_path: Path) -> None:
+    # GIVEN two clouds (own state directories) on one machine, sharing the machine's layer cache
+    first, second = (
+        CodeStore(tmp_path / "one", tmp_path / "shared"),
+        CodeStore(tmp_path / "two", tmp_path / "shared"),
+    )
+
+    # WHEN each prepares the same function, its layers shown read-only at /opt
+    _, first_opt = first.prepare(_layered_spec(), share_layers=True)
+    unpacked = (first_opt / "python" / "a.py").stat().st_ino
+    _, second_opt = second.prepare(_layered_spec(), share_layers=True)
+
+    # THEN each cloud's opt directory is a link to the one copy in the shared cache, unpacked once
+    assert first_opt.parent == tmp_path / "one" / "opt" and first_opt.is_symlink()
+    assert first_opt.resolve() == second_opt.resolve() == (tmp_path / "shared" / first_opt.name).resolve()
+    assert (second_opt / "python" / "a.py").stat().st_ino == unpacked
+    assert [p.name for p in (tmp_path / "shared").iterdir()] == [first_opt.name]  # no staging left behind
+
+
+def test_layers_that_a_function_could_write_to_are_never_shared(tmp_path: Path) -> None:
+    # GIVEN a cloud whose environments cannot show /opt read-only (no namespaces)
+    store = CodeStore(tmp_path / "one", tmp_path / "shared")
+
+    # WHEN it prepares a function with layers
+    _, opt_dir = store.prepare(_layered_spec(), share_layers=False)
+
+    # THEN it unpacks its own copy, and the machine's cache is untouched
+    assert opt_dir.is_dir() and not opt_dir.is_symlink()
+    assert not (tmp_path / "shared").exists()
+
+
+def test_a_shared_layer_set_evicted_by_another_cloud_is_unpacked_again(tmp_path: Path) -> None:
+    # GIVEN a cloud using a shared layer set, which another cloud then evicts from the machine's cache
+    store = CodeStore(tmp_path / "one", tmp_path / "shared")
+    _, opt_dir = store.prepare(_layered_spec(), share_layers=True)
+    shutil.rmtree(tmp_path / "shared" / opt_dir.name)
+
+    # WHEN the next environment of that function is prepared
+    _, again = store.prepare(_layered_spec(), share_layers=True)
+
+    # THEN the layer set is there again, through the same link
+    assert again == opt_dir
+    assert (again / "python" / "a.py").read_text() == "A = 1"

@@ -1,0 +1,63 @@
+"""fogbank's cache directory on this machine, shared by every cloud, and how its entries are kept bounded.
+
+Entries are directories named by what decides their content (so any cloud may use any entry); each use marks
+its entry (mtime), and `evict_least_recently_used` deletes all but the most recently used ones.
+
+Example:
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for age, name in enumerate(("new", "old", "older")):
+    ...     (root / name).mkdir()
+    ...     os.utime(root / name, (time.time() - age * 60,) * 2)
+    >>> mark_used(root / "older")  # used again just now
+    >>> evict_least_recently_used(root, keep=2)
+    >>> sorted(p.name for p in root.iterdir())
+    ['new', 'older']
+    >>> shutil.rmtree(root)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["evict_least_recently_used", "mark_used", "shared_cache_root"]
+
+
+def shared_cache_root() -> Path:
+    """$FOGBANK_CACHE_DIR, else $XDG_CACHE_HOME/fogbank, else ~/.cache/fogbank."""
+    explicit = os.environ.get("FOGBANK_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "fogbank"
+
+
+def mark_used(entry: Path) -> None:
+    """Record that `entry` was just used (its mtime), so that eviction keeps it."""
+    with contextlib.suppress(OSError):
+        os.utime(entry)
+
+
+def evict_least_recently_used(directory: Path, keep: int, *, idle_s: float = 0.0) -> None:
+    """Delete all but the `keep` most recently used entries of `directory`; with `idle_s`, only those unused
+    for that long. An entry is first renamed out of the way, so that no cloud starts using a half-deleted one."""
+    try:
+        entries = sorted(
+            (p for p in directory.iterdir() if not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+    except OSError:
+        return
+    now = time.time()
+    for stale in entries[keep:]:
+        with contextlib.suppress(OSError):
+            if now - stale.stat().st_mtime < idle_s:
+                continue
+            doomed = Path(tempfile.mkdtemp(prefix=".evicted-", dir=directory))
+            stale.rename(doomed / stale.name)
+            shutil.rmtree(doomed, ignore_errors=True)
