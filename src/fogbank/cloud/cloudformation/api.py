@@ -188,11 +188,15 @@ class CloudFormationApi:
             else:
                 given[key] = parameter.get("ParameterValue", "")
         prepared = self._prepare(template, stack, given, form)
-        previous: Prepared = stack.prepared
-        if template.body == previous.template.body and prepared.raw_parameters == previous.raw_parameters:
-            raise TemplateValidationError("No updates are to be performed.")
-        snapshot = {"outputs": list(stack.outputs)}
-        with stack.lock:
+        with stack.lock:  # checked again and claimed in one step: of two updates at once, one runs
+            if stack.status not in _UPDATABLE:
+                raise TemplateValidationError(
+                    f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated."
+                )
+            previous: Prepared = stack.prepared
+            if template.body == previous.template.body and prepared.raw_parameters == previous.raw_parameters:
+                raise TemplateValidationError("No updates are to be performed.")
+            snapshot = {"outputs": list(stack.outputs)}
             stack.updated = now()
             stack.template, stack.parameters = template, prepared.raw_parameters
             stack.resolved_parameters, stack.prepared, stack.capabilities = (
@@ -200,7 +204,7 @@ class CloudFormationApi:
                 prepared,
                 capabilities,
             )
-        stack.set_stack_status("UPDATE_IN_PROGRESS", "User Initiated")
+            stack.set_stack_status("UPDATE_IN_PROGRESS", "User Initiated")
         self.component.run(
             stack, lambda: self.component.operations.update(stack, prepared, (previous, snapshot))
         )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from typing import Any
 
 import pytest
 
-from ..conftest import Clients
+from fogbank.cloud.cloudformation.component import CloudFormationComponent
+
+from ..conftest import Clients, in_process_client
 from .conftest import body, settled
 
 TEMPLATE = body(
@@ -124,3 +128,47 @@ def test_validate_template_lists_parameters(cfn: Any) -> None:
     # WHEN a good template is validated THEN its parameters come back with their defaults
     parameters = cfn.validate_template(TemplateBody=TEMPLATE)["Parameters"]
     assert [(p["ParameterKey"], p["DefaultValue"]) for p in parameters] == [("Env", "dev")]
+
+
+def test_two_updates_of_a_stack_at_once_run_one_and_refuse_the_other(
+    cfn: Any, engine: CloudFormationComponent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a stack, and a test hook that holds each UpdateStack after its first status check (while it prepares
+    # the new template) until the other has got there too
+    cfn.create_stack(StackName="shop", TemplateBody=TEMPLATE)
+    settled(cfn, "shop")
+    together = threading.Barrier(2, timeout=5)
+    prepare = engine.api._prepare
+
+    def prepare_together(*args: Any) -> Any:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            together.wait()
+        return prepare(*args)
+
+    monkeypatch.setattr(engine.api, "_prepare", prepare_together)
+    answers: list[str] = []
+
+    def update(env: str) -> None:
+        client = in_process_client("cloudformation", "cloudformation", engine.router.dispatch)  # type: ignore[attr-defined]
+        parameters = [{"ParameterKey": "Env", "ParameterValue": env}]
+        try:
+            client.update_stack(StackName="shop", TemplateBody=TEMPLATE, Parameters=parameters)
+            answers.append("ok")
+        except client.exceptions.ClientError as exc:
+            answers.append(f"{exc.response['Error']['Code']}: {exc.response['Error']['Message']}")
+
+    # WHEN two UpdateStack calls arrive at once
+    threads = [threading.Thread(target=update, args=(env,)) for env in ("staging", "prod")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    # THEN one updates the stack, and the other is refused as AWS refuses an update of a stack in progress
+    assert sorted(answers)[1] == "ok", answers
+    assert sorted(answers)[0].startswith("ValidationError: Stack:arn:aws:cloudformation:"), answers
+    assert sorted(answers)[0].endswith("is in UPDATE_IN_PROGRESS state and can not be updated."), answers
+    assert settled(cfn, "shop")["StackStatus"] == "UPDATE_COMPLETE"
+    events = cfn.describe_stack_events(StackName="shop")["StackEvents"]
+    stack_events = [e["ResourceStatus"] for e in events if e["LogicalResourceId"] == "shop"]
+    assert stack_events.count("UPDATE_IN_PROGRESS") == 1, stack_events
