@@ -11,6 +11,11 @@ depends only on the member key, the member shape, the parent shape moto just set
 class: `possible_keys` remembers it per exactly those, holding the shapes so that their ids stay theirs.
 Values are still read from the object on every call, so state changes show up in the next answer.
 
+A picker with response transformers (IAM's `RESPONSE_KEY_PATH_TO_TRANSFORMER`, 18 entries) then looks for
+the first entry whose path ends the member's key path, about 250 `endswith` per IAM GetRole: `pick` finds it
+once per key path and table content (the table's items, read once per picker: moto builds a picker per
+answer), and still applies it to the value read on this call.
+
 The same holds for xmltodict's `_validate_name` (moto's XML answers check every element name with it): a
 name that passed once passes again, so `valid_name` remembers the names that passed (an invalid one is
 checked, and raises, every time).
@@ -34,7 +39,7 @@ from typing import Any
 
 from fogbank.cloud.aws_state.server_app import MOTO_VERSION
 
-__all__ = ["install", "possible_keys", "stood_in_for", "valid_name"]
+__all__ = ["install", "pick", "possible_keys", "stood_in_for", "valid_name"]
 
 XMLTODICT_VERSION = "1.0.4"  # moto 5.2.5's, the version valid_name stands in for
 
@@ -45,22 +50,30 @@ _providers: list[Any] = []  # moto's DEFAULT_ALIAS_PROVIDERS, the list itself
 _xform_name: Callable[[str], str] = str
 _answers: dict[tuple[str, int, int, type], tuple[Any, Any, tuple[str, ...]]] = {}
 _lock = threading.Lock()
+_original_pick: Callable[[Any, Any], Any] | None = None
+_missing: Any = None  # moto.core.utils.MISSING
+_get_value: Callable[[Any, Any, Any], Any] | None = None  # moto.core.utils.get_value
+_transforms: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}  # table items -> {key path: transform}
+_NO_TRANSFORM = object()
 _original_validate_name: Callable[[Any, str], None] | None = None
 _valid_names: set[tuple[str, str]] = set()
 
 
 def install() -> None:
     """Make moto's `XFormedAttributePicker` remember its possible keys (idempotent; only on moto `MOTO_VERSION`)."""
-    global _original, _providers, _xform_name
+    global _original, _providers, _xform_name, _original_pick, _missing, _get_value
     import moto
     from botocore import xform_name
-    from moto.core.serialize import DEFAULT_ALIAS_PROVIDERS, XFormedAttributePicker
+    from moto.core.serialize import DEFAULT_ALIAS_PROVIDERS, AttributePicker, XFormedAttributePicker
+    from moto.core.utils import MISSING, get_value  # type: ignore[attr-defined]
 
     if _original is not None or moto.__version__ != MOTO_VERSION:
         return
     _providers, _xform_name = DEFAULT_ALIAS_PROVIDERS, xform_name
     _original = XFormedAttributePicker.get_possible_keys
     XFormedAttributePicker.get_possible_keys = possible_keys  # type: ignore[method-assign,assignment]
+    _missing, _get_value, _original_pick = MISSING, get_value, AttributePicker.__call__
+    AttributePicker.__call__ = pick  # type: ignore[method-assign,assignment]
     _install_valid_name()
 
 
@@ -118,15 +131,58 @@ def possible_keys(picker: Any, context: Any) -> Iterable[str]:
     return explicit + found[2] if explicit else found[2]
 
 
+def pick(picker: Any, context: Any) -> Any:
+    """moto's `AttributePicker.__call__`: the member's value read from the object, then transformed by the
+    first response transformer whose path ends `<key path>.<key>`."""
+    assert _get_value is not None
+    obj = context.obj
+    for possible_key in picker.get_possible_keys(context):
+        value = _get_value(obj, possible_key, _missing)
+        if value is not _missing:
+            break
+    else:
+        value = None
+    table = picker.response_transformers
+    if table:
+        transform = _transform_for(picker, table, f"{context.key_path}.{context.key}")
+        if transform is not None:
+            value = transform(value)
+    return value
+
+
+def _transform_for(picker: Any, table: dict[str, Any], key_path: str) -> Any:
+    found = picker.__dict__.get("_fogbank_transforms")
+    if found is None:  # once per picker (per answer): the table's content names its remembered answers
+        items = tuple(table.items())
+        try:
+            hash(items)
+        except TypeError:  # a transformer that cannot be a key: remembered for this picker only
+            found = {}
+        else:
+            with _lock:
+                if len(_transforms) >= _KEPT:
+                    _transforms.clear()
+                found = _transforms.setdefault(items, {})
+        picker.__dict__["_fogbank_transforms"] = found
+    transform = found.get(key_path, _NO_TRANSFORM)
+    if transform is _NO_TRANSFORM:
+        transform = next((each for path, each in table.items() if key_path.endswith(path)), None)
+        found[key_path] = transform
+    return transform
+
+
 def stood_in_for() -> list[Any]:
-    """The code whose answers `possible_keys` and `valid_name` remember, and its caller (tests pin their source)."""
+    """The code whose answers `possible_keys`, `pick` and `valid_name` remember, and its caller (tests pin
+    their source)."""
     import xmltodict
     from moto.core.serialize import DEFAULT_ALIAS_PROVIDERS, AttributePicker, XFormedAttributePicker
+    from moto.core.utils import get_value
 
     return [
-        AttributePicker.__call__,
+        AttributePicker.__call__ if _original_pick is None else _original_pick,
         AttributePicker.get_possible_keys,
         XFormedAttributePicker.get_possible_keys if _original is None else _original,
         *DEFAULT_ALIAS_PROVIDERS,
+        get_value,
         xmltodict._validate_name if _original_validate_name is None else _original_validate_name,
     ]

@@ -11,7 +11,13 @@ from typing import Any
 
 import pytest
 import xmltodict
-from moto.core.serialize import DEFAULT_ALIAS_PROVIDERS, ExplicitAlias, XFormedAttributePicker
+from moto.core.serialize import (
+    DEFAULT_ALIAS_PROVIDERS,
+    AttributePicker,
+    AttributePickerContext,
+    ExplicitAlias,
+    XFormedAttributePicker,
+)
 from werkzeug.test import Client, EnvironBuilder, TestResponse
 
 from fogbank.cloud.aws_state import moto_serializer_cache
@@ -21,8 +27,9 @@ from ..conftest import Clients, zip_of
 
 # sha256 of the source of `stood_in_for()` in moto 5.2.5 and xmltodict 1.0.4: a moto upgrade that changes it fails here first,
 # and then possible_keys must be checked against the new code (and this digest renewed).
-STOOD_IN_FOR_SHA256 = "4a2dfe13dbc711207787dc3a500c0f2b96189c8d47a35510b7b2faac432de555"
+STOOD_IN_FOR_SHA256 = "0c66e841c3b854549c81a3f83e7640d22a3793720c210d222ceb7d3589534591"
 TRUST = '{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+INLINE = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
 _VOLATILE = re.compile(rb"(RequestId>|\"RequestId\": \"|<RequestID>)[A-Za-z0-9-]+", re.IGNORECASE)
 
 
@@ -67,6 +74,9 @@ REQUESTS = {  # the request floor benchmark's operations, then a few more of oth
     ),
     "s3-head-bucket": {"method": "HEAD", "path": "/bucket", "headers": {"Authorization": _signed("s3")}},
     "iam-list-roles": _query("iam", "Action=ListRoles&Version=2010-05-08"),
+    "iam-get-role-policy": _query(
+        "iam", "Action=GetRolePolicy&RoleName=role&PolicyName=inline&Version=2010-05-08"
+    ),
     "lambda-list-functions": {
         "method": "GET",
         "path": "/2015-03-31/functions/",
@@ -89,6 +99,7 @@ REQUESTS = {  # the request floor benchmark's operations, then a few more of oth
 def cloud(aws: Clients) -> Iterator[Client]:
     """moto state for every request in REQUESTS, and MotoDispatch over it."""
     role = aws("iam").create_role(RoleName="role", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    aws("iam").put_role_policy(RoleName="role", PolicyName="inline", PolicyDocument=INLINE)
     aws("lambda").create_function(
         FunctionName="fn",
         Runtime="python3.12",
@@ -121,6 +132,7 @@ def _answer(client: Client, name: str, remembering: bool, monkeypatch: pytest.Mo
     code = moto_serializer_cache.stood_in_for()
     keys = moto_serializer_cache.possible_keys if remembering else code[2]
     monkeypatch.setattr(XFormedAttributePicker, "get_possible_keys", keys)
+    monkeypatch.setattr(AttributePicker, "__call__", moto_serializer_cache.pick if remembering else code[0])
     monkeypatch.setattr(
         xmltodict, "_validate_name", moto_serializer_cache.valid_name if remembering else code[-1]
     )
@@ -211,3 +223,67 @@ def test_an_invalid_xml_name_is_refused_every_time(name: Any) -> None:
     for _ in range(2):
         with pytest.raises(ValueError, match="name"):
             xmltodict.unparse({"Root": {name: "x"}})
+
+
+def test_pick_transforms_as_moto_for_every_member_serialized(
+    cloud: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a picker call that asks both moto and pick for every member and records any difference
+    original = moto_serializer_cache.stood_in_for()[0]
+    differences: list[tuple[str, Any, Any]] = []
+    transformed = []
+
+    def both(picker: Any, context: Any) -> Any:
+        theirs, ours = original(picker, context), moto_serializer_cache.pick(picker, context)
+        if picker.response_transformers and theirs != original(
+            AttributePicker(picker.alias_providers), context
+        ):
+            transformed.append(context.key)
+        if theirs != ours:
+            differences.append((context.key, theirs, ours))
+        return ours
+
+    monkeypatch.setattr(AttributePicker, "__call__", both)
+    # WHEN every request is answered twice (IAM's with its response transformers)
+    for name in REQUESTS:
+        for _ in range(2):
+            cloud.open(EnvironBuilder(**REQUESTS[name]))
+    # THEN the values never differ, transformed ones included (GetRole's and GetRolePolicy's documents)
+    assert {"AssumeRolePolicyDocument", "PolicyDocument"} <= set(transformed)
+    assert differences == []
+
+
+def _context(key: str, key_path: str) -> Any:
+    return AttributePickerContext(
+        obj={key: "a b"}, key=key, shape=None, operation_model=None, service_model=None, key_path=key_path
+    )
+
+
+def test_pick_follows_the_transformer_table_s_content() -> None:
+    # GIVEN a transformer table answered once for a key path
+    moto_serializer_cache.install()
+    table: dict[str, Any] = {"Role.Doc": str.upper, "Doc": str.title}
+    context = _context("Doc", "GetRoleResponse.Role")
+    assert moto_serializer_cache.pick(AttributePicker(response_transformers=table), context) == "A B"
+    # WHEN the table's first matching entry changes (moto builds a new picker per answer)
+    table["Role.Doc"] = str.strip
+    changed = moto_serializer_cache.pick(AttributePicker(response_transformers=table), context)
+    # AND a path no entry ends gets no transform, a table of unhashable entries still works
+    untouched = moto_serializer_cache.pick(
+        AttributePicker(response_transformers=table), _context("Doc", "X.Y")
+    )
+    unhashable = {"Doc": _Upper()}
+    odd = moto_serializer_cache.pick(AttributePicker(response_transformers=unhashable), context)
+    # THEN each answer is the one moto's own picker gives
+    assert changed == "a b"
+    assert untouched == "A B"  # "Doc" still ends "X.Y.Doc": the title-casing entry applies
+    assert odd == "A B"
+    original = moto_serializer_cache.stood_in_for()[0]
+    assert original(AttributePicker(response_transformers=table), context) == changed
+
+
+class _Upper(dict):  # type: ignore[type-arg]
+    """A transformer that cannot be hashed (a dict that is callable)."""
+
+    def __call__(self, value: str) -> str:
+        return value.upper()
