@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import boto3
+import pytest
 from conftest import ROLE_POLICY, zip_code
 
 from fogbank.cloud import LocalCloud
@@ -33,14 +34,17 @@ def test_same_name_in_two_regions_runs_in_each_region(cloud: LocalCloud) -> None
             Code={"ZipFile": zip_code(SOURCE)},
         )  # fmt: skip
 
-    # WHEN each is invoked through its region's endpoint, and eu-west-1's also by ARN from us-east-1
+    # WHEN each is invoked through its region's endpoint, and eu-west-1's also by ARN, from eu-west-1 and from
+    # us-east-1
     answers = {
         region: json.loads(_client(cloud, "lambda", region).invoke(FunctionName="regional")["Payload"].read())
         for region in ("us-east-1", "eu-west-1")
     }
-    by_arn = _client(cloud, "lambda", "us-east-1").invoke(
-        FunctionName="arn:aws:lambda:eu-west-1:123456789012:function:regional"
-    )
+    arn = "arn:aws:lambda:eu-west-1:123456789012:function:regional"
+    by_arn = _client(cloud, "lambda", "eu-west-1").invoke(FunctionName=arn)
+    us_east_1 = _client(cloud, "lambda", "us-east-1")
+    with pytest.raises(us_east_1.exceptions.ResourceNotFoundException) as elsewhere:
+        us_east_1.invoke(FunctionName=arn)
 
     # THEN each ran in its own region, with its own ARN
     assert answers["us-east-1"] == {
@@ -52,6 +56,10 @@ def test_same_name_in_two_regions_runs_in_each_region(cloud: LocalCloud) -> None
         "arn": "arn:aws:lambda:eu-west-1:123456789012:function:regional",
     }
     assert json.loads(by_arn["Payload"].read())["region"] == "eu-west-1"
+    # AND, as on AWS, the Lambda API of one region does not reach another region's functions
+    assert elsewhere.value.response["Error"]["Message"] == (
+        "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')"
+    )
     # AND logs go to each region's CloudWatch Logs
     for region in ("us-east-1", "eu-west-1"):
         groups = _client(cloud, "logs", region).describe_log_groups(logGroupNamePrefix="/aws/lambda/regional")

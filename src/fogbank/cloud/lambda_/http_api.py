@@ -19,6 +19,7 @@ from fogbank.cloud.router import AwsRequest, AwsResponse
 __all__ = ["RESERVED_ENVIRONMENT_KEYS", "LambdaHttpApi"]
 
 _FUNCTION = r"/(?P<api_version>\d{4}-\d{2}-\d{2})/functions/(?P<name>[^/]+)"
+_ANY_FUNCTION_PATH = re.compile(_FUNCTION)
 _INVOKE = re.compile(_FUNCTION + r"/invocations/?$")
 _INVOKE_ASYNC = re.compile(_FUNCTION + r"/invoke-async/?$")
 _INVOKE_STREAM = re.compile(_FUNCTION + r"/response-streaming-invocations/?$")
@@ -65,6 +66,8 @@ class LambdaHttpApi:
 
     def _dispatch(self, request: AwsRequest) -> AwsResponse | None:
         path = request.path
+        if match := _ANY_FUNCTION_PATH.match(path):
+            _check_same_region(unquote(match["name"]), request.region)
         if request.method == "POST" and (match := _INVOKE.match(path)):
             return self._invoke(request, unquote(match["name"]))
         if request.method == "POST" and (match := _INVOKE_ASYNC.match(path)):
@@ -127,6 +130,19 @@ def _function_in_region(name_or_arn: str, request_region: str) -> tuple[str, str
     if ":function:" in name_or_arn:
         return name_or_arn.split(":function:", 1)[1].split(":", 1)[0], name_or_arn.split(":")[3]
     return name_or_arn.split(":", 1)[0], request_region
+
+
+def _check_same_region(name_or_arn: str, request_region: str) -> None:
+    """The Lambda API of a region reaches only that region's functions: an ARN of another region is
+    ResourceNotFoundException, as AWS answers it (other services, e.g. SNS, may still invoke across regions)."""
+    if name_or_arn.startswith("arn:") and name_or_arn.count(":") >= 6:
+        region = name_or_arn.split(":")[3]
+        if region != request_region:
+            raise LambdaApiError(
+                "ResourceNotFoundException",
+                f"Functions from '{region}' are not reachable in this region ('{request_region}')",
+                404,
+            )
 
 
 def _check_environment(request: AwsRequest) -> None:

@@ -63,7 +63,7 @@ def test_update_and_delete_recycle_the_functions_workers_in_the_functions_region
     # GIVEN a configuration update by ARN, a code update by name, and a delete by name in eu-west-1
     recycled: list[tuple[str, str]] = []
     api = _api(recycled)
-    arn = "arn:aws:lambda:us-east-1:123456789012:function:by-arn"
+    arn = "arn:aws:lambda:eu-west-1:123456789012:function:by-arn"
     requests = [
         AwsRequest.build("PUT", f"/2015-03-31/functions/{arn}/configuration", {}, b"{}", region="eu-west-1"),
         AwsRequest.build("PUT", "/2015-03-31/functions/by-name/code", {}, b"{}", region="eu-west-1"),
@@ -76,7 +76,7 @@ def test_update_and_delete_recycle_the_functions_workers_in_the_functions_region
 
     # THEN moto answers all of them, and the workers of each changed function are recycled (not the read's)
     assert answers == [None, None, None, None]
-    assert recycled == [("by-arn", "us-east-1"), ("by-name", "eu-west-1"), ("gone", "eu-west-1")]
+    assert recycled == [("by-arn", "eu-west-1"), ("by-name", "eu-west-1"), ("gone", "eu-west-1")]
 
 
 def test_response_streaming_is_refused_with_the_next_step() -> None:
@@ -88,3 +88,32 @@ def test_response_streaming_is_refused_with_the_next_step() -> None:
     # THEN it is a clear InvalidParameterValueException that says to call Invoke
     assert answer is not None and answer.status == 400
     assert "call Invoke instead" in json.loads(answer.body)["message"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/2015-03-31/functions/{arn}/invocations"),
+        ("POST", "/2014-11-13/functions/{arn}/invoke-async/"),
+        ("GET", "/2015-03-31/functions/{arn}"),
+        ("PUT", "/2015-03-31/functions/{arn}/configuration"),
+        ("DELETE", "/2015-03-31/functions/{arn}"),
+        ("GET", "/2021-10-31/functions/{arn}/url"),
+    ],
+)
+def test_a_function_of_another_region_is_not_reachable_as_on_aws(method: str, path: str) -> None:
+    # GIVEN a request to us-east-1 naming a function of eu-west-1 by ARN (qualified or not)
+    recycled: list[tuple[str, str]] = []
+    arn = "arn:aws:lambda:eu-west-1:123456789012:function:elsewhere:live"
+    request = AwsRequest.build(method, path.format(arn=arn), {}, b"{}", region="us-east-1")
+
+    # WHEN the Lambda API sees it
+    answer = _api(recycled)(request)
+
+    # THEN it is AWS's ResourceNotFoundException naming both regions, and nothing is recycled
+    assert answer is not None and answer.status == 404
+    assert answer.headers["X-Amzn-ErrorType"] == "ResourceNotFoundException"
+    assert json.loads(answer.body)["message"] == (
+        "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')"
+    )
+    assert recycled == []
