@@ -40,6 +40,7 @@ _NO_CHANGES = (
     "The submitted information didn't contain changes. Submit different information to create a change set."
 )
 _UPDATABLE = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"}
+_SUCCEEDED = {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
 
 
 class ChangeSetNotFound(CfnError):
@@ -66,6 +67,22 @@ class ChangeSet:
     status_reason: str | None = None
     execution_status: str = "AVAILABLE"
     created: datetime = field(default_factory=now)
+    executed_from: int | None = None  # the stack's event count when its execution started
+
+    def current_execution_status(self) -> str:
+        """The execution status as AWS reports it: once executed, EXECUTE_IN_PROGRESS until the stack operation
+        it started ends, then EXECUTE_COMPLETE, or EXECUTE_FAILED when it failed or rolled back."""
+        if self.executed_from is None:
+            return self.execution_status
+        stack = self.stack
+        with stack.lock:
+            events = stack.events[self.executed_from :]
+        for event in events:
+            if event.logical_id != stack.name or event.resource_type != "AWS::CloudFormation::Stack":
+                continue
+            if not event.status.endswith("_IN_PROGRESS"):
+                return "EXECUTE_COMPLETE" if event.status in _SUCCEEDED else "EXECUTE_FAILED"
+        return "EXECUTE_IN_PROGRESS"
 
 
 def _operation_form(form: dict[str, str], template: Template) -> dict[str, str]:
@@ -243,7 +260,7 @@ class ChangeSetApi:
             "Description": change_set.description,
             "Parameters": parameters or None,
             "CreationTime": change_set.created,
-            "ExecutionStatus": change_set.execution_status,
+            "ExecutionStatus": change_set.current_execution_status(),
             "Status": change_set.status,
             "StatusReason": change_set.status_reason,
             "Capabilities": scalar_members(change_set.operation, "Capabilities") or None,
@@ -263,7 +280,7 @@ class ChangeSetApi:
                     "StackName": stack.name,
                     "ChangeSetId": c.change_set_id,
                     "ChangeSetName": c.name,
-                    "ExecutionStatus": c.execution_status,
+                    "ExecutionStatus": c.current_execution_status(),
                     "Status": c.status,
                     "StatusReason": c.status_reason,
                     "CreationTime": c.created,
@@ -281,9 +298,9 @@ class ChangeSetApi:
                 raise
             return {}  # by name, a change set that is not there is already deleted
         with self._lock:  # one step with ExecuteChangeSet's claim: a change set being executed stays
-            if change_set.execution_status == "EXECUTE_IN_PROGRESS":
+            if (status := change_set.current_execution_status()) == "EXECUTE_IN_PROGRESS":
                 raise InvalidChangeSetStatus(
-                    f"Cannot delete ChangeSet [{change_set.change_set_id}] in status {change_set.execution_status}"
+                    f"Cannot delete ChangeSet [{change_set.change_set_id}] in status {status}"
                 )
             self._sets.pop(change_set.change_set_id, None)
         return {}
@@ -294,6 +311,8 @@ class ChangeSetApi:
         if form.get("DisableRollback"):
             operation["DisableRollback"] = form["DisableRollback"]
         others = self._claim(change_set)
+        with change_set.stack.lock:  # from here on, its status follows the stack operation it starts
+            change_set.executed_from = len(change_set.stack.events)
         try:
             if change_set.change_set_type == "CREATE":
                 self.api.create_stack(operation, request, existing=change_set.stack)
@@ -301,12 +320,10 @@ class ChangeSetApi:
                 self.api.update_stack(operation, request)
         except Exception:
             with self._lock:  # it did not start: the change sets are as they were
-                change_set.execution_status = "AVAILABLE"
+                change_set.execution_status, change_set.executed_from = "AVAILABLE", None
                 for other, status in others:
                     other.execution_status = status
             raise
-        with self._lock:
-            change_set.execution_status = "EXECUTE_COMPLETE"
         return {}
 
     def _claim(self, change_set: ChangeSet) -> list[tuple[ChangeSet, str]]:
@@ -319,7 +336,7 @@ class ChangeSetApi:
             if change_set.execution_status != "AVAILABLE":
                 raise InvalidChangeSetStatus(
                     f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current execution status "
-                    f"of [{change_set.execution_status}]"
+                    f"of [{change_set.current_execution_status()}]"
                 )
             change_set.execution_status = "EXECUTE_IN_PROGRESS"
             others = [

@@ -222,3 +222,41 @@ def test_two_change_sets_of_one_stack_executed_at_once_execute_one(
     assert settled(cfn, "shop")["StackStatus"] == "UPDATE_COMPLETE"
     statuses = sorted(s["ExecutionStatus"] for s in cfn.list_change_sets(StackName="shop")["Summaries"])
     assert statuses == ["EXECUTE_COMPLETE", "OBSOLETE"]
+
+
+def test_an_executed_change_set_reports_its_stack_operation_until_it_ends(
+    cfn: Any, aws: Clients, engine: CloudFormationComponent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a stack, a parameter name taken outside it, and an UPDATE change set that adds a parameter of that
+    # name (its execution will fail and roll back); a test hook holds the update until the test has looked
+    cfn.create_stack(StackName="shop", TemplateBody=body({"Jobs": _queue("jobs")}))
+    settled(cfn, "shop")
+    aws("ssm").put_parameter(Name="/taken", Value="outside", Type="String")
+    taken = {"Type": "AWS::SSM::Parameter", "Properties": {"Name": "/taken", "Type": "String", "Value": "v"}}
+    cfn.create_change_set(
+        StackName="shop", ChangeSetName="bad", TemplateBody=body({"Jobs": _queue("jobs"), "Flag": taken})
+    )
+    release = threading.Event()
+    update = engine.operations.update
+
+    def held(*args: Any) -> Any:
+        release.wait(10)
+        return update(*args)
+
+    monkeypatch.setattr(engine.operations, "update", held)
+
+    # WHEN it is executed
+    cfn.execute_change_set(StackName="shop", ChangeSetName="bad")
+
+    # THEN it is EXECUTE_IN_PROGRESS while the stack updates, and EXECUTE_FAILED once the update rolled back
+    during = cfn.describe_change_set(StackName="shop", ChangeSetName="bad")["ExecutionStatus"]
+    with pytest.raises(cfn.exceptions.InvalidChangeSetStatusException, match="EXECUTE_IN_PROGRESS"):
+        cfn.delete_change_set(StackName="shop", ChangeSetName="bad")
+    release.set()
+    assert settled(cfn, "shop")["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    after = cfn.describe_change_set(StackName="shop", ChangeSetName="bad")["ExecutionStatus"]
+    assert (during, after) == ("EXECUTE_IN_PROGRESS", "EXECUTE_FAILED")
+    # AND it could not be deleted while it ran, cannot be executed again, and can be deleted now
+    with pytest.raises(cfn.exceptions.InvalidChangeSetStatusException, match=r"\[EXECUTE_FAILED\]"):
+        cfn.execute_change_set(StackName="shop", ChangeSetName="bad")
+    cfn.delete_change_set(StackName="shop", ChangeSetName="bad")
