@@ -1,7 +1,8 @@
 """`fogbank`: the command line. Each concern is a sub-app in its own module.
 
 A fogbank error (bad input, a failed deploy, no cloud to talk to) ends the command with its message on
-stderr and exit code 1, not a traceback; `FOGBANK_TRACEBACK=1` shows the traceback as well.
+stderr and exit code 1, not a traceback, and so does an endpoint where nothing answers (a local cloud that was
+stopped, an AWS_ENDPOINT_URL left over); `FOGBANK_TRACEBACK=1` shows the traceback as well.
 
 Example:
     $ fogbank --help
@@ -47,12 +48,25 @@ def main(
     """fogbank: test Lambda projects end to end."""
 
 
+def _unreachable(error: Exception) -> str | None:
+    """What to tell the user when `error` is botocore's "could not connect to the endpoint"; None otherwise."""
+    from botocore.exceptions import EndpointConnectionError
+
+    if not isinstance(error, EndpointConnectionError):
+        return None
+    return (
+        f"{error}; nothing answers there. For the local cloud, start it (`fogbank cloud start`) and point "
+        "--endpoint or AWS_ENDPOINT_URL at the endpoint it prints; for AWS, check the region and the network"
+    )
+
+
 def run() -> None:
     """The `fogbank` command (the console script): `app`, with fogbank errors as one message, not a traceback."""
     try:
         app()
-    except FogbankError as error:
-        if os.environ.get("FOGBANK_TRACEBACK"):
+    except Exception as error:
+        message = str(error) if isinstance(error, FogbankError) else _unreachable(error)
+        if message is None or os.environ.get("FOGBANK_TRACEBACK"):
             raise
-        typer.echo(f"fogbank: error: {error}", err=True)
+        typer.echo(f"fogbank: error: {message}", err=True)
         raise SystemExit(1) from None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -67,3 +69,29 @@ def test_fogbank_traceback_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) 
     # WHEN the command fails THEN the error itself propagates (its traceback is printed by Python)
     with pytest.raises(TargetError, match="no local cloud"):
         run()
+
+
+@pytest.mark.parametrize("command", [["destroy", "some-stack"], ["sweep"]])
+def test_an_endpoint_where_nothing_answers_is_one_message_and_exit_code_1(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # GIVEN AWS_ENDPOINT_URL left over from a local cloud that is gone (nothing listens on that port)
+    _without_a_cloud(monkeypatch)
+    monkeypatch.delenv("FOGBANK_TRACEBACK", raising=False)
+    with socket.socket() as probe:  # a port the OS just handed out and nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop"\n')
+
+    # WHEN a command that talks to it runs as the console script runs it
+    code = _run_fogbank(monkeypatch, *command)
+
+    # THEN it says, in one message, that nothing answers there and how to start a cloud; no traceback
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err.startswith(
+        f'fogbank: error: Could not connect to the endpoint URL: "http://127.0.0.1:{port}/"'
+    )
+    assert "fogbank cloud start" in err and "Traceback" not in err and "╭" not in err
