@@ -74,6 +74,7 @@ bench: install
 	-$(BIN)/python benchmarks/request_floor.py
 	-$(BIN)/python benchmarks/lambda_user_path.py
 	-$(BIN)/python benchmarks/stack_deploys.py
+	-$(BIN)/python benchmarks/layer_cli.py
 	-$(BIN)/python benchmarks/e2e_timing.py --suite-only
 	@$(BIN)/python benchmarks/results.py
 
