@@ -88,7 +88,7 @@ class CodeStore:
                 return target
             if not entry.is_dir():  # first use on this machine, or evicted meanwhile
                 entry.parent.mkdir(parents=True, exist_ok=True)
-                staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=shared))
+                staging = _staging(shared)
                 try:
                     for owner, data in archives:
                         _extract(owner, data, staging)
@@ -112,7 +112,7 @@ class CodeStore:
             if target.is_dir():
                 return target
             target.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=target.parent))
+            staging = _staging(target.parent)
             try:
                 for owner, data in archives:
                     _extract(owner, data, staging)
@@ -121,6 +121,14 @@ class CodeStore:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
             return target
+
+
+def _staging(parent: Path) -> Path:
+    """A new directory to unpack into, then renamed into place: drwxr-xr-x, as Lambda's /opt and /var/task are
+    (mkdtemp makes it private to its owner)."""
+    staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=parent))
+    staging.chmod(0o755)
+    return staging
 
 
 def _safe_digest(declared: str, data: bytes) -> str:

@@ -122,3 +122,15 @@ def test_a_shared_layer_set_evicted_by_another_cloud_is_unpacked_again(tmp_path:
     # THEN the layer set is there again, through the same link
     assert again == opt_dir
     assert (again / "python" / "a.py").read_text() == "A = 1"
+
+
+def test_task_roots_and_layer_directories_are_readable_by_all_as_on_lambda(tmp_path: Path) -> None:
+    # GIVEN a function with a layer, in a cloud that shares layer sets and in one that does not
+    shared_store, own_store = CodeStore(tmp_path / "one", tmp_path / "shared"), CodeStore(tmp_path / "two")
+
+    # WHEN each prepares it
+    task_root, shared_opt = shared_store.prepare(_layered_spec(), share_layers=True)
+    _, own_opt = own_store.prepare(_layered_spec())
+
+    # THEN the directories are drwxr-xr-x, as Lambda's /var/task and /opt
+    assert {oct(p.resolve().stat().st_mode & 0o777) for p in (task_root, shared_opt, own_opt)} == {"0o755"}
