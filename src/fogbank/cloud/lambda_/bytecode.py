@@ -13,7 +13,8 @@ links into a cache shared by all clouds, each keyed by what decides its content:
 
 Everything else (the task root, whose path names its code's hash) stays in the cloud's state directory. The
 cache is `$FOGBANK_CACHE_DIR/lambda-bytecode` (default `~/.cache/fogbank/lambda-bytecode`); it keeps the
-`KEEP` most recently used entries of each kind and deletes older ones when a cloud first prepares a prefix.
+`KEEP` most recently used entries of each kind and deletes older ones, none used within `IDLE_S`, when a cloud
+first prepares a prefix (a cloud whose entry was deleted meanwhile only compiles again).
 Python checks each compiled module against its source's mtime and size; within one key the sources are the
 same bytes with the same times (`code.py` keeps the .zip's mtimes), so an entry never serves stale bytecode.
 
@@ -42,21 +43,25 @@ from pathlib import Path
 from fogbank.cloud.lambda_.machine_cache import evict_least_recently_used, mark_used
 from fogbank.cloud.lambda_.sandbox import OPT, pycache_prefix
 
-__all__ = ["KEEP", "BytecodeCache"]
+__all__ = ["IDLE_S", "KEEP", "BytecodeCache"]
 
 # Entries of each kind (opt, python, runtime) kept in the shared cache: a layer set's entry is about the size
 # of its compiled modules (the AWS CLI layer's: about 6 MB).
 KEEP = 16
+IDLE_S = 3600.0
 
 
 class BytecodeCache:
     """Builds the bytecode prefixes of one cloud's environments (see the module's docstring)."""
 
-    def __init__(self, lambda_state: Path, runtime_dir: Path, shared: Path, *, keep: int = KEEP) -> None:
+    def __init__(
+        self, lambda_state: Path, runtime_dir: Path, shared: Path, *, keep: int = KEEP, idle_s: float = IDLE_S
+    ) -> None:
         self._lambda_state = lambda_state
         self._runtime_dir = runtime_dir
         self._shared = shared
         self._keep = keep
+        self._idle_s = idle_s
         self._lock = threading.Lock()
         self._prepared: dict[Path, Path] = {}
         self._evicted = False
@@ -79,7 +84,7 @@ class BytecodeCache:
             if not self._evicted:  # once per cloud, after marking what this cloud uses as just used
                 self._evicted = True
                 for kind in ("opt", "python", "runtime"):
-                    evict_least_recently_used(self._shared / kind, self._keep)
+                    evict_least_recently_used(self._shared / kind, self._keep, idle_s=self._idle_s)
             return prefix
 
     @staticmethod

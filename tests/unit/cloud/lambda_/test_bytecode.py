@@ -10,7 +10,7 @@ from fogbank.cloud.lambda_.bytecode import BytecodeCache
 from fogbank.cloud.lambda_.sandbox import pycache_prefix
 
 
-def _cloud(root: Path, shared: Path, keep: int = 16) -> tuple[BytecodeCache, Path]:
+def _cloud(root: Path, shared: Path, keep: int = 16, idle_s: float = 3600) -> tuple[BytecodeCache, Path]:
     """A cloud's Lambda state directory (two layer sets unpacked) and its BytecodeCache."""
     lambda_state = root / "lambda"
     for key in ("aaaa", "bbbb"):
@@ -19,7 +19,7 @@ def _cloud(root: Path, shared: Path, keep: int = 16) -> tuple[BytecodeCache, Pat
     runtime_dir.mkdir(parents=True)
     (runtime_dir / "json").symlink_to(Path(sys.base_prefix) / "lib")  # any link: what the runtime links to
     (runtime_dir / ".complete").touch()
-    return BytecodeCache(lambda_state, runtime_dir, shared, keep=keep), lambda_state
+    return BytecodeCache(lambda_state, runtime_dir, shared, keep=keep, idle_s=idle_s), lambda_state
 
 
 def _mirror(prefix: Path, source: Path) -> Path:
