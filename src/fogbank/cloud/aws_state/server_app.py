@@ -11,8 +11,10 @@ MOTO_VERSION = "5.2.5"
 
 def create() -> Any:
     """moto's multi-service WSGI application: what `moto_server` answers, dispatched straight to the backend."""
-    from fogbank.cloud.aws_state import lambda_vpc, s3_policy
+    from fogbank.cloud.aws_state import lambda_vpc, s3_policy, xray
     from fogbank.cloud.aws_state.moto_dispatch import MotoDispatch
+
+    xray.install_light_package()  # before anything imports moto.xray: its package init builds an SDK recorder
 
     s3_policy.install()  # requests to the endpoint count as sent over TLS (see s3_policy)
     lambda_vpc.install()  # a function's VpcConfig names its subnets' VPC

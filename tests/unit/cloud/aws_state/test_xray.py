@@ -103,3 +103,46 @@ def test_the_first_store_and_the_first_read_at_once_both_work() -> None:
     # THEN neither fails (no import deadlock, no partly initialised module) and the segment is stored
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.splitlines()[-1]) == {"errors": [], "traces": [TRACE]}
+
+
+_LIGHT_PACKAGE_CHECK = """
+import json, sys
+from fogbank.cloud.aws_state.xray import install_light_package, put_segment_documents, segment_documents
+install_light_package()
+segment = json.dumps({"id": "f" * 16, "trace_id": sys.argv[1], "name": "fn", "start_time": 1.0, "end_time": 2.0})
+print("stored:", put_segment_documents("eu-west-1", [segment, "{}"])[0]["ErrorCode"], list(segment_documents("eu-west-1")))
+from moto.backends import get_backend
+import moto.xray.responses, moto.xray.urls
+backends = get_backend("xray")
+print("sdk after backend:", "aws_xray_sdk.core" in sys.modules)
+from moto.xray import MockXrayClient, mock_xray_client, xray_backends
+print("same backends:", xray_backends is backends)
+print("mock:", isinstance(mock_xray_client, MockXrayClient), "aws_xray_sdk.core" in sys.modules)
+try:
+    from moto.xray import no_such_name
+except ImportError:
+    print("unknown name: ImportError")
+"""
+
+
+def test_moto_xray_loads_without_the_sdk_until_its_mock_is_asked_for() -> None:
+    # GIVEN a fresh interpreter (this one may have imported moto.xray already) with the light package installed
+    # WHEN moto's X-Ray backend, responses and URLs are imported, then the SDK mock's names
+    run = subprocess.run(
+        [sys.executable, "-c", _LIGHT_PACKAGE_CHECK, TRACE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    # THEN segments are stored and read through it (a bad one unprocessed), the X-Ray SDK was not imported for
+    # the backend, and moto's package names still resolve on first use
+    assert run.stdout.splitlines() == [
+        f"stored: MissingParam ['{TRACE}']",
+        "sdk after backend: False",
+        "same backends: True",
+        "mock: True True",
+        "unknown name: ImportError",
+    ]
