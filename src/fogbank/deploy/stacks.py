@@ -26,6 +26,7 @@ from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wa
 from fogbank.deploy.assets import publish_assets, read_file_assets
 from fogbank.deploy.targets import Target
 from fogbank.errors import DeployError
+from fogbank.heap import collection_paused
 from fogbank.report.phases import phase
 
 __all__ = [
@@ -124,6 +125,21 @@ def deploy_stack(
     The outputs are also written to `<assembly_dir>/stack_outputs.json`. `zip_cache` keeps zipped directory
     assets between runs (see `publish_assets`).
     """
+    # The boto3 clients built here stay for the process's life, and in a process that imported CDK a full
+    # collection walks a million objects (one run: 159 ms of a 0.56 s deploy). The collector waits until the
+    # deploy ends, then what is alive is frozen (fogbank.heap), as the e2e plugin does after each deploy.
+    with collection_paused():
+        return _deploy_stack(target, assembly_dir, stack_name, tags, timeout, zip_cache)
+
+
+def _deploy_stack(
+    target: Target,
+    assembly_dir: Path,
+    stack_name: str,
+    tags: dict[str, str] | None,
+    timeout: float,
+    zip_cache: Path | None,
+) -> dict[str, str]:
     artifact = read_stack_artifact(assembly_dir)
     with phase("assets"):
         publish_assets(target, assembly_dir, artifact.assets_manifest, zip_cache=zip_cache)
@@ -171,6 +187,11 @@ def deploy_stack(
 
 def delete_stack(target: Target, stack_name: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
     """Delete `stack_name` and wait until it is gone; a stack that does not exist is already deleted."""
+    with collection_paused():  # as in deploy_stack
+        _delete_stack(target, stack_name, timeout)
+
+
+def _delete_stack(target: Target, stack_name: str, timeout: float) -> None:
     existing = stack_status(target, stack_name)
     if existing is None or existing["StackStatus"] == "DELETE_COMPLETE":
         return

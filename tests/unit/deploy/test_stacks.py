@@ -68,3 +68,44 @@ def test_exactly_one_stack_per_feature(tmp_path: Path, names: list[str]) -> None
         DeployError, match=rf"holds {len(names)} stacks \({listed}\); fogbank deploys exactly one"
     ):
         read_stack_artifact(tmp_path)
+
+
+def test_the_collector_waits_while_a_stack_is_deleted_and_what_stays_is_frozen() -> None:
+    # GIVEN a local target whose CloudFormation is answered by botocore's Stubber (no cloud in unit tests):
+    # the stack exists, and is gone once deleted; each call notes whether the collector was on
+    import gc
+
+    from botocore.stub import Stubber
+
+    from fogbank.deploy.stacks import delete_stack
+    from fogbank.deploy.targets import local_target
+
+    target = local_target("http://127.0.0.1:9", region="us-east-1", account_id="123456789012")
+    cloudformation = target.client("cloudformation")
+    collector_on: list[bool] = []
+    cloudformation.meta.events.register(
+        "before-parameter-build.cloudformation", lambda **_: collector_on.append(gc.isenabled())
+    )
+    stack_id = "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1"
+    stack = {
+        "StackName": "s",
+        "StackId": stack_id,
+        "StackStatus": "CREATE_COMPLETE",
+        "CreationTime": "2026-01-01",
+    }
+    with Stubber(cloudformation) as stubber:
+        stubber.add_response("describe_stacks", {"Stacks": [stack]}, {"StackName": "s"})
+        stubber.add_response("delete_stack", {}, {"StackName": stack_id})
+        stubber.add_client_error(
+            "describe_stacks", "ValidationError", f"Stack with id {stack_id} does not exist"
+        )
+        gc.unfreeze()
+        assert gc.isenabled()
+        # WHEN the stack is deleted
+        delete_stack(target, "s")
+        stubber.assert_no_pending_responses()
+    # THEN no automatic collection could run during any call, the collector is on again afterwards,
+    # and what the delete left alive is frozen
+    assert collector_on == [False, False, False]
+    assert gc.isenabled() and gc.get_freeze_count() > 0
+    gc.unfreeze()
