@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from fogbank.heap import collection_paused
@@ -71,19 +71,32 @@ class WarmUp:
     def finished(self) -> bool:
         return self._thread.ident is not None and not self._thread.is_alive()
 
-    def _run(self) -> None:
-        from fogbank.cloud.aws_state.preload import preload
+    def _steps(self) -> Iterator[Callable[[], object]]:
+        """Per service: moto's backend, models and routes, the cloud's client, IAM's routes for its requests.
+        After the first service (a deploy's assets go to S3 first), what CreateStack and every stack's IAM
+        roles reach first: the resource providers and AWS managed policies."""
+        from fogbank.cloud.aws_state.preload import preload, preload_catalogs
+        from fogbank.cloud.cloudformation.providers import registry
+        from fogbank.cloud.iam.operations import preload_routes
 
-        for service in self._services:
+        for index, service in enumerate(self._services):
+            yield lambda service=service: preload([service], self._stop)  # type: ignore[misc]
+            yield lambda service=service: self._clients(service)  # type: ignore[misc]
+            yield lambda service=service: preload_routes(service)  # type: ignore[misc]
+            if index == 0:
+                yield registry
+                yield preload_catalogs
+
+    def _run(self) -> None:
+        for step in self._steps():
             if self._stop.is_set():
                 return
             with self._lock:
                 self._froze = True  # each step freezes what it loaded (collection_paused); stop() thaws it
             with collection_paused():
-                preload([service], self._stop)
                 try:
-                    self._clients(service)
-                except Exception:
+                    step()
+                except Exception:  # about speed only: the first request that needs it will say what is wrong
                     continue
         # What was loaded lives as long as the cloud: the collector stops scanning it. A full collection of
         # moto's and botocore's models held every thread of the cloud for 0.2-1.5 s, every few seconds of

@@ -80,3 +80,33 @@ def test_a_finished_warm_up_keeps_the_collector_off_what_it_loaded_until_stopped
     warm.stop()
     # THEN the collector gets it all back
     assert gc.get_freeze_count() == 0
+
+
+def test_what_a_first_request_would_compile_is_ready_after_the_warm_up() -> None:
+    # GIVEN none of the per-process lookups a first request builds (routes, providers, managed policies)
+    from moto.core.routing import get_service_router
+
+    from fogbank.cloud.aws_state import iam as iam_state
+    from fogbank.cloud.aws_state import moto_dispatch
+    from fogbank.cloud.cloudformation.providers import registry
+    from fogbank.cloud.iam import operations
+
+    get_service_router.cache_clear()
+    moto_dispatch._routes.clear()
+    operations._routes_by_method.cache_clear()
+    registry.cache_clear()
+    iam_state._catalog.cache_clear()
+    # WHEN a warm-up for Lambda (a REST service) runs to its end
+    warm = WarmUp(lambda service: None, services=["lambda"]).start()
+    deadline = time.monotonic() + 60
+    while not warm.finished and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # THEN moto's URL rules for the backend and its REST router are built, IAM's routes for Lambda requests
+    # are compiled, the resource providers are imported and AWS's managed policies are parsed
+    assert "lambda" in moto_dispatch._routes
+    assert "rest-json" in get_service_router("lambda")._routers
+    misses = operations._routes_by_method.cache_info().misses
+    operations._routes_by_method("lambda")
+    assert operations._routes_by_method.cache_info().misses == misses
+    assert registry.cache_info().currsize == 1 and iam_state._catalog.cache_info().currsize == 1
+    warm.stop()

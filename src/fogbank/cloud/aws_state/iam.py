@@ -15,7 +15,7 @@ import threading
 from functools import cache
 from typing import Any
 
-__all__ = ["AWS_MANAGED_PREFIX", "ensure_aws_managed_policy"]
+__all__ = ["AWS_MANAGED_PREFIX", "ensure_aws_managed_policy", "preload_managed_policies"]
 
 AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy/"
 _lock = threading.Lock()
@@ -27,6 +27,11 @@ def _catalog() -> dict[str, Any]:
 
     parsed: dict[str, Any] = json.loads(aws_managed_policies_data)
     return parsed
+
+
+def preload_managed_policies() -> None:
+    """Parse moto's copy of AWS's managed policies now (about 20 ms), not on a request naming one."""
+    _catalog()
 
 
 def ensure_aws_managed_policy(account_id: str, arn: str) -> bool:

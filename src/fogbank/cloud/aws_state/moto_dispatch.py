@@ -31,11 +31,13 @@ from fogbank.cloud.aws_state import moto_random_strings, moto_serializer_cache, 
 from fogbank.cloud.aws_state.moto_request import handler_headers, server_request
 from fogbank.cloud.aws_state.moto_response import CORS_HEADER, moto_flask_response, wire_answer
 
-__all__ = ["MotoDispatch", "install_moto_speedups"]
+__all__ = ["MotoDispatch", "backend_routes", "install_moto_speedups"]
 
 _FLASK_ONLY_PREFIXES = ("/moto-api", "/favicon.ico", "/latest/meta-data/", "/latest/api/")
 _MATCHES_KEPT = 4096  # remembered (path, method) matches per backend; forgotten all at once past that
 _installed = False
+_routes_lock = threading.Lock()
+_routes: dict[str, _Routes] = {}
 
 
 def install_moto_speedups() -> None:
@@ -105,6 +107,20 @@ class _Routes:
         return found
 
 
+def backend_routes(backend_name: str) -> _Routes:
+    """A moto backend's URL rules, compiled once per process (they depend on moto's code only).
+
+    The local cloud's warm-up calls it for each service, so that a first request does not compile them.
+    """
+    routes = _routes.get(backend_name)
+    if routes is None:
+        with _routes_lock:
+            routes = _routes.get(backend_name)
+            if routes is None:
+                routes = _routes[backend_name] = _Routes(backend_name)
+    return routes
+
+
 class MotoDispatch:
     """A WSGI application answering as moto's server does, without its per-request lookups."""
 
@@ -114,7 +130,6 @@ class MotoDispatch:
         install_moto_speedups()
         self._moto = DomainDispatcherApplication(create_backend_app)
         self._backend_by_host: dict[str, str] = {}
-        self._routes: dict[str, _Routes] = {}
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -142,12 +157,7 @@ class MotoDispatch:
             with self._lock:  # moto's own lookup, once per host
                 backend = self._moto.get_backend_for_host(host)
                 self._backend_by_host[host] = backend
-        routes = self._routes.get(backend)
-        if routes is None:
-            with self._lock:
-                routes = self._routes.get(backend) or _Routes(backend)
-                self._routes[backend] = routes
-        return routes
+        return backend_routes(backend)
 
     # -- what moto's Flask view would answer --------------------------------------------------------------
     @staticmethod

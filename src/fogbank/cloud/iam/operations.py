@@ -25,7 +25,7 @@ import botocore.session
 
 from fogbank.cloud.router import AwsRequest
 
-__all__ = ["OperationCall", "identify_operation", "rest_models_for"]
+__all__ = ["OperationCall", "identify_operation", "preload_routes", "rest_models_for"]
 
 # SigV4 signing names whose botocore models are REST protocols (rest-json, rest-xml).
 _REST_MODELS: dict[str, tuple[str, ...]] = {
@@ -135,6 +135,13 @@ def _routes_by_method(model_name: str) -> dict[str, tuple[_Route, ...]]:
     for route in _routes(model_name):
         grouped.setdefault(route.method, []).append(route)
     return {method: tuple(routes) for method, routes in grouped.items()}
+
+
+def preload_routes(signing_name: str) -> None:
+    """Compile the REST routes of the models serving `signing_name` now (the cloud's warm-up), not on its
+    first request."""
+    for model_name in rest_models_for(signing_name):
+        _routes_by_method(model_name)
 
 
 def rest_models_for(signing_name: str) -> tuple[str, ...]:
