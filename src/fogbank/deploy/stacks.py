@@ -193,6 +193,10 @@ def delete_stack(target: Target, stack_name: str, *, timeout: float = DEFAULT_TI
 
 def _delete_stack(target: Target, stack_name: str, timeout: float) -> None:
     existing = stack_status(target, stack_name)
+    if (
+        existing is not None and existing["StackStatus"] in UPDATING
+    ):  # CloudFormation refuses to delete it now
+        existing = _settled(target, existing["StackId"], stack_name, "its update to end", timeout)
     if existing is None or existing["StackStatus"] == "DELETE_COMPLETE":
         return
     started = datetime.now(UTC)
@@ -203,9 +207,11 @@ def _delete_stack(target: Target, stack_name: str, timeout: float) -> None:
     _wait(target, existing["StackId"], stack_name, "DELETE_COMPLETE", started, timeout)
 
 
-def _wait(
-    target: Target, stack_id: str, stack_name: str, success: str, started: datetime, timeout: float
-) -> dict[str, Any]:
+def _settled(
+    target: Target, stack_id: str, stack_name: str, awaited: str, timeout: float
+) -> dict[str, Any] | None:
+    """The stack once no operation runs on it (None: it is gone); DeployError after `timeout`."""
+
     def settled(stack: dict[str, Any] | None) -> bool:
         return stack is None or not stack["StackStatus"].endswith("_IN_PROGRESS")
 
@@ -216,7 +222,8 @@ def _wait(
         ),
         retry=retry_if_result(lambda stack: not settled(stack)),
     )
-    with _console.status(f"Waiting for {stack_name} to reach {success}") as spinner:
+    stack: dict[str, Any] | None = None
+    with _console.status(f"Waiting for {stack_name}: {awaited}") as spinner:
         try:
             for attempt in retrying:
                 with attempt:
@@ -228,9 +235,16 @@ def _wait(
                     attempt.retry_state.set_result(stack)
         except RetryError as exc:
             raise DeployError(
-                f"stack {stack_name} did not reach {success} within {timeout:.0f} s on {target.describe()}; "
+                f"stack {stack_name} did not reach {awaited} within {timeout:.0f} s on {target.describe()}; "
                 "look at its events (aws cloudformation describe-stack-events) and try again"
             ) from exc
+    return stack
+
+
+def _wait(
+    target: Target, stack_id: str, stack_name: str, success: str, started: datetime, timeout: float
+) -> dict[str, Any]:
+    stack = _settled(target, stack_id, stack_name, success, timeout)
     if stack is None:
         if success == "DELETE_COMPLETE":
             return {"StackStatus": "DELETE_COMPLETE"}
@@ -252,6 +266,16 @@ def _wait(
 
 
 _SETTLED_OK = {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
+UPDATING = (
+    frozenset(  # statuses in which CloudFormation refuses DeleteStack ("cannot be deleted while in status")
+        {
+            "UPDATE_IN_PROGRESS",
+            "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+            "UPDATE_ROLLBACK_IN_PROGRESS",
+            "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+        }
+    )
+)
 _USABLE_WITHOUT_UPDATE = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"}
 
 

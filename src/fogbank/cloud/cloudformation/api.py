@@ -38,6 +38,12 @@ _IAM_TYPES = {
 }
 _IAM_NAMES = {"RoleName", "ManagedPolicyName", "UserName", "GroupName"}
 _UPDATABLE = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"}
+_UPDATING = {  # DeleteStack is refused while an update runs (a create in progress may be deleted)
+    "UPDATE_IN_PROGRESS",
+    "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+    "UPDATE_ROLLBACK_IN_PROGRESS",
+    "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+}
 
 
 class InsufficientCapabilities(CfnError):
@@ -215,16 +221,22 @@ class CloudFormationApi:
             stack = self.store.find(form.get("StackName", ""))
         except CfnError:
             return None  # AWS answers success for a stack that does not exist
-        if stack.is_deleted or stack.status == "DELETE_IN_PROGRESS":
-            return None
-        if stack.status == "REVIEW_IN_PROGRESS":  # only change sets so far: nothing to delete
-            self.change_sets.discard_for(stack)
-            stack.set_stack_status("DELETE_COMPLETE")
-            with stack.lock:
+        with stack.lock:  # checked and claimed in one step, as UpdateStack claims it
+            if stack.is_deleted or stack.status == "DELETE_IN_PROGRESS":
+                return None
+            if stack.status in _UPDATING:
+                raise TemplateValidationError(
+                    f"Stack [{form.get('StackName', '')}] cannot be deleted while in status {stack.status}"
+                )
+            review = stack.status == "REVIEW_IN_PROGRESS"  # only change sets so far: nothing to delete
+            if review:
+                stack.set_stack_status("DELETE_COMPLETE")
                 stack.deleted = now()
+            elif not stack.in_progress:  # waiters polling right away must not see the previous final status
+                stack.set_stack_status("DELETE_IN_PROGRESS", "User Initiated")
+        if review:
+            self.change_sets.discard_for(stack)
             return None
-        if not stack.in_progress:  # waiters polling right away must not see the previous final status
-            stack.set_stack_status("DELETE_IN_PROGRESS", "User Initiated")
         self.component.run(stack, lambda: self.component.operations.delete(stack, stack.prepared))
         return None
 

@@ -331,7 +331,7 @@ class ChangeSetApi:
         sets OBSOLETE, in one step: of two ExecuteChangeSet calls at once (of it, or of two change sets of one
         stack), one executes and the other is refused as AWS refuses it. Returns the others' previous statuses."""
         with self._lock:
-            if self._sets.get(change_set.change_set_id) is not change_set:  # deleted meanwhile
+            if self._sets.get(change_set.change_set_id) is not change_set or change_set.stack.is_deleted:
                 raise ChangeSetNotFound(f"ChangeSet [{change_set.name}] does not exist")
             if change_set.execution_status != "AVAILABLE":
                 raise InvalidChangeSetStatus(

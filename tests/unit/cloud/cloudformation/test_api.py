@@ -172,3 +172,41 @@ def test_two_updates_of_a_stack_at_once_run_one_and_refuse_the_other(
     events = cfn.describe_stack_events(StackName="shop")["StackEvents"]
     stack_events = [e["ResourceStatus"] for e in events if e["LogicalResourceId"] == "shop"]
     assert stack_events.count("UPDATE_IN_PROGRESS") == 1, stack_events
+
+
+def test_a_stack_cannot_be_deleted_while_it_updates(
+    cfn: Any, engine: CloudFormationComponent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a stack whose update is held running by a test hook
+    stack_id = cfn.create_stack(StackName="shop", TemplateBody=TEMPLATE)["StackId"]
+    settled(cfn, "shop")
+    release = threading.Event()
+    update = engine.operations.update
+
+    def held(*args: Any) -> Any:
+        release.wait(10)
+        return update(*args)
+
+    monkeypatch.setattr(engine.operations, "update", held)
+    cfn.update_stack(
+        StackName="shop",
+        TemplateBody=TEMPLATE,
+        Parameters=[{"ParameterKey": "Env", "ParameterValue": "prod"}],
+    )
+
+    # WHEN it is deleted during the update
+    try:
+        with pytest.raises(cfn.exceptions.ClientError) as refused:
+            cfn.delete_stack(StackName="shop")
+    finally:
+        release.set()
+
+    # THEN it is refused as AWS refuses it, the update ends, and the stack can be deleted afterwards
+    error = refused.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "ValidationError",
+        "Stack [shop] cannot be deleted while in status UPDATE_IN_PROGRESS",
+    )
+    assert settled(cfn, "shop")["StackStatus"] == "UPDATE_COMPLETE"
+    cfn.delete_stack(StackName="shop")
+    assert settled(cfn, stack_id)["StackStatus"] == "DELETE_COMPLETE"
