@@ -189,14 +189,19 @@ def request_from_environ(environ: dict[str, Any]) -> AwsRequest:
     else:
         length = environ.get("CONTENT_LENGTH") or "0"
         body = stream.read(int(length)) if length.isdigit() and int(length) > 0 else b""
-    query = parse_qs(_wsgi_decoded(environ.get("QUERY_STRING", "")), keep_blank_values=True)
+    query_string = environ.get("QUERY_STRING", "")
+    query = parse_qs(_wsgi_decoded(query_string), keep_blank_values=True) if query_string else {}
     headers: dict[str, str] = {}
+    names = _header_names
     for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            if key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
-                headers[key[5:].replace("_", "-").lower()] = value
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
-            headers[key.replace("_", "-").lower()] = value
+        name = names.get(key)
+        if name is None:
+            name = _header_name(key)
+            if len(names) >= _HEADER_NAMES_KEPT:
+                names.clear()
+            names[key] = name
+        if name and (value or not key.startswith("CONTENT_")):
+            headers[name] = value
     service, region = identify(headers, query)
     path = "/" + _wsgi_decoded(environ.get("PATH_INFO", "")).lstrip("/")
     raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
@@ -212,6 +217,21 @@ def request_from_environ(environ: dict[str, Any]) -> AwsRequest:
         raw_query=environ.get("QUERY_STRING", ""),
         source_ip=environ.get("REMOTE_ADDR") or "127.0.0.1",
     )
+
+
+_header_names: dict[str, str] = {}  # environ key -> header name ("" for a key that is no header)
+_HEADER_NAMES_KEPT = 4096
+
+
+def _header_name(environ_key: str) -> str:
+    """The lower-cased header name werkzeug reads from an environ key; "" when the key is not a header."""
+    if environ_key.startswith("HTTP_"):
+        if environ_key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+            return ""
+        return environ_key[5:].replace("_", "-").lower()
+    if environ_key in ("CONTENT_TYPE", "CONTENT_LENGTH"):  # only when not empty (see the caller)
+        return environ_key.replace("_", "-").lower()
+    return ""
 
 
 def _wsgi_decoded(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -10,7 +11,15 @@ import botocore.session
 import pytest
 from werkzeug.test import Client
 
-from fogbank.cloud.router import AwsRequest, AwsResponse, AwsRouter, identify, json_error, query_error
+from fogbank.cloud.router import (
+    AwsRequest,
+    AwsResponse,
+    AwsRouter,
+    identify,
+    json_error,
+    query_error,
+    request_from_environ,
+)
 
 SIGNED = (
     "AWS4-HMAC-SHA256 Credential=testing/20261127/eu-west-1/logs/aws4_request, "
@@ -33,6 +42,32 @@ def test_identify_reads_a_presigned_url_credential() -> None:
     # WHEN identified
     # THEN the scope is read from X-Amz-Credential
     assert identify({}, query) == ("s3", "us-west-2")
+
+
+def test_request_from_environ_reads_werkzeug_s_headers_and_query() -> None:
+    # GIVEN an environ with an empty header, an empty content type, a header that only looks like one, a query
+    environ = {
+        "REQUEST_METHOD": "get",
+        "PATH_INFO": "//a/b",
+        "QUERY_STRING": "x=1&y",
+        "RAW_URI": "//a/b?x=1&y",
+        "wsgi.input": io.BytesIO(b""),
+        "HTTP_X_EMPTY": "",
+        "HTTP_AUTHORIZATION": SIGNED,
+        "CONTENT_TYPE": "",
+        "CONTENT_LENGTH": "0",
+        "HTTP_CONTENT_TYPE": "ignored",
+        "SERVER_NAME": "127.0.0.1",
+    }
+    # WHEN it is read twice (header names are remembered the first time)
+    for _ in range(2):
+        request = request_from_environ(dict(environ))
+        # THEN headers are werkzeug's (empty HTTP_ kept, empty CONTENT_TYPE dropped), the query parsed
+        assert request.headers == {"x-empty": "", "authorization": SIGNED, "content-length": "0"}
+        assert dict(request.query) == {"x": ["1"], "y": [""]}
+        assert (request.method, request.path, request.raw_path) == ("GET", "/a/b", "//a/b")
+        assert (request.service, request.region) == ("logs", "eu-west-1")
+    assert request_from_environ({**environ, "QUERY_STRING": ""}).query == {}
 
 
 def test_unsigned_request_has_no_service() -> None:

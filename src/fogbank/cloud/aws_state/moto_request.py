@@ -4,8 +4,9 @@ moto's view builds its normalized request (a werkzeug request marked `from_wsgi_
 then passes the handler `request.raw_url` and `dict(request.headers)`. `server_request` builds the same
 request without Flask's request wrapper (outside a Flask app, that wrapper only looks the app up on every
 property, finds none, and uses werkzeug's defaults); its `url_root` (scheme, host and root path, the start of
-`raw_url`) is computed by werkzeug once per distinct host rather than once per request. `handler_headers` is
-`dict(request.headers)` in one pass over the environ.
+`raw_url`) is computed by werkzeug once per distinct host rather than once per request, and its `raw_path`
+(which moto reads three times per request) once per request. `handler_headers` is `dict(request.headers)` in
+one pass over the environ, each environ key's header name spelled once per process.
 
 Example:
     >>> from werkzeug.test import EnvironBuilder
@@ -26,6 +27,8 @@ _URL_ROOTS_KEPT = (
     1024  # distinct (scheme, host, server, root path) roots remembered; forgotten at once past that
 )
 _url_roots: dict[tuple[Any, ...], str] = {}
+_header_names: dict[str, str] = {}  # environ key -> werkzeug's header name (a pure function of the key)
+_HEADER_NAMES_KEPT = 4096
 
 
 def server_request(environ: dict[str, Any]) -> Any:
@@ -41,15 +44,19 @@ def handler_headers(request: Any) -> dict[str, str]:
     environ = request.environ
     preserved: dict[str, str] = environ.get(PRESERVED_HEADER_NAMES_ENVIRON_KEY) or {}
     headers: dict[str, str] = {}
+    names = _header_names
     for key, value in environ.items():
         if key.startswith("HTTP_"):
             if key == "HTTP_CONTENT_TYPE" or key == "HTTP_CONTENT_LENGTH":
                 continue
-            name = key[5:].replace("_", "-").title()
-        elif (key == "CONTENT_TYPE" or key == "CONTENT_LENGTH") and value:
-            name = key.replace("_", "-").title()
-        else:
+        elif not ((key == "CONTENT_TYPE" or key == "CONTENT_LENGTH") and value):
             continue
+        name = names.get(key)
+        if name is None:
+            name = (key[5:] if key.startswith("HTTP_") else key).replace("_", "-").title()
+            if len(names) >= _HEADER_NAMES_KEPT:
+                names.clear()
+            names[key] = name
         if preserved:
             name = preserved.get(environ_key_for_header(name), name)
         headers[name] = value
@@ -81,6 +88,14 @@ def _request_class() -> type[Any]:
                 if len(_url_roots) >= _URL_ROOTS_KEPT:
                     _url_roots.clear()
                 _url_roots[key] = found
+            return found
+
+        @property
+        def raw_path(self) -> str:
+            """moto's `raw_path` (a function of the environ's RAW_URI and the path), worked out once."""
+            found: str | None = self.__dict__.get("_raw_path")
+            if found is None:
+                found = self.__dict__["_raw_path"] = str(super().raw_path)
             return found
 
         def on_json_loading_failed(self, e: ValueError | None) -> Any:

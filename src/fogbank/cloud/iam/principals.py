@@ -39,8 +39,14 @@ class Principal:
 
     @classmethod
     def admin(cls, account_id: str) -> Principal:
-        """The test process: the account's administrator (its ARN is the account root's)."""
-        return cls("admin", f"arn:aws:iam::{account_id}:root", account_id, account_id)
+        """The test process: the account's administrator (its ARN is the account root's). One per account
+        (a Principal is immutable; every request signed with a key the cloud did not issue asks for it)."""
+        found = _ADMINS.get((cls, account_id))
+        if found is None:
+            found = _ADMINS[(cls, account_id)] = cls(
+                "admin", f"arn:aws:iam::{account_id}:root", account_id, account_id
+            )
+        return found
 
     @classmethod
     def root(cls, account_id: str) -> Principal:
@@ -90,3 +96,6 @@ class Principal:
     def username(self) -> str | None:
         """`aws:username`: only IAM users have one."""
         return self.user_name
+
+
+_ADMINS: dict[tuple[type[Principal], str], Principal] = {}  # (class, account) -> its administrator

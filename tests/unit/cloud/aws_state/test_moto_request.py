@@ -35,6 +35,7 @@ def _environ(**request: Any) -> dict[str, Any]:
             id="body-and-meta",
         ),
         pytest.param(_environ(path="/", base_url="https://example.test/root/"), id="script-name"),
+        pytest.param({**_environ(path="/a b"), "RAW_URI": "http://h//a%20b?x=1"}, id="raw-uri-url"),
     ],
 )
 def test_url_and_headers_are_moto_s_own(environ: dict[str, Any]) -> None:
@@ -47,6 +48,7 @@ def test_url_and_headers_are_moto_s_own(environ: dict[str, Any]) -> None:
         # THEN the handler gets the URL and headers moto's own request gives
         assert ours.from_wsgi_server is True
         assert ours.raw_url == reference.raw_url
+        assert ours.raw_path == ours.raw_path == reference.raw_path  # the second read is the remembered one
         assert handler_headers(ours) == dict(reference.headers)
         assert list(handler_headers(ours)) == list(dict(reference.headers))
 

@@ -34,3 +34,11 @@ def test_the_administrator_root_and_a_service() -> None:
     assert admin.arn == root.arn == admin.account_root_arn == "arn:aws:iam::123456789012:root"
     assert (admin.kind, root.kind) == ("admin", "root")
     assert (service.arn, service.service, service.kind) == ("apigateway.amazonaws.com",) * 2 + ("service",)
+
+
+def test_each_account_has_one_administrator() -> None:
+    # GIVEN the administrator asked for twice in one account, once in another
+    first, again, other = (Principal.admin(a) for a in ("123456789012", "123456789012", "210987654321"))
+    # THEN the same account answers the same (immutable) principal, another account its own
+    assert again is first
+    assert other.account_id == "210987654321" and other.arn == "arn:aws:iam::210987654321:root"
