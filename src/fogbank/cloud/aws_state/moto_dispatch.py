@@ -27,7 +27,12 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from fogbank.cloud.aws_state import moto_random_strings, moto_serializer_cache, moto_xml_writer
+from fogbank.cloud.aws_state import (
+    moto_random_strings,
+    moto_route_cache,
+    moto_serializer_cache,
+    moto_xml_writer,
+)
 from fogbank.cloud.aws_state.moto_request import handler_headers, server_request
 from fogbank.cloud.aws_state.moto_response import CORS_HEADER, moto_flask_response, wire_answer
 
@@ -56,6 +61,7 @@ def install_moto_speedups() -> None:
     responses.method_names_from_class = functools.cache(method_names_from_class)  # type: ignore[attr-defined]
     responses.camelcase_to_underscores = functools.lru_cache(maxsize=4096)(camelcase_to_underscores)  # type: ignore[attr-defined]
     moto_serializer_cache.install()
+    moto_route_cache.install()
     moto_random_strings.install()
     moto_xml_writer.install()
     _installed = True
