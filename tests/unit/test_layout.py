@@ -44,6 +44,9 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/server": "tests/integration/cloud/test_server.py, "
     "tests/integration/lambda_/test_lambda_cleanup.py: LocalCloud start, stop and `fogbank cloud start`",
     "cloud/wiring": "tests/integration/cloud/test_server.py: starts every component of a running cloud",
+    "cloud/cloudformation/reads": "tests/unit/cloud/cloudformation/test_api.py, "
+    "tests/unit/cloud/cloudformation/test_operations.py: the read actions, answered through the engine's "
+    "CloudFormation API as boto3 calls them",
     "cloud/cloudformation/providers/custom": "tests/integration/cloudformation/test_custom_resources.py, "
     "tests/integration/cloudformation/test_custom_failures.py, "
     "tests/integration/cloudformation/test_cdk_handlers.py: custom resources whose functions run in real "
