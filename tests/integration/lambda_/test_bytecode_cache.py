@@ -156,6 +156,31 @@ def test_a_var_lang_python_script_sees_lambdas_python_and_keeps_its_bytecode(fir
     assert second["cached"] == first["cached"]
 
 
+SUBPROCESS_PYTHON = """
+import json, subprocess, sys
+def handler(event, context):
+    probe = "import json, sys; print(json.dumps({'prefix': sys.prefix, 'path': sys.path}))"
+    child = json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout)
+    return {"executable": sys.executable, "child": child}
+"""
+
+
+def test_a_functions_sys_executable_is_lambdas_python(first_cloud: LocalCloud) -> None:
+    # GIVEN a function that starts a Python subprocess from sys.executable (as multiprocessing or tools do)
+    name = _function(first_cloud, SUBPROCESS_PYTHON, [])
+
+    # WHEN it is invoked
+    response, body = invoke_json(first_cloud.client("lambda"), name)
+
+    # THEN sys.executable is Lambda's /var/lang/bin/python3.<minor>, and the child sees /var/lang's Python: no
+    # fogbank virtualenv, no site-packages of this machine
+    assert "FunctionError" not in response, body
+    assert body["executable"] == f"/var/lang/bin/python{sys.version_info.major}.{sys.version_info.minor}"
+    assert body["child"]["prefix"] == "/var/lang"
+    host_site = [*site.getsitepackages(), site.getusersitepackages(), sys.prefix]
+    assert not [p for p in body["child"]["path"] if p.startswith(tuple(host_site))], body["child"]["path"]
+
+
 def test_a_fresh_cloud_reuses_the_bytecode_an_earlier_cloud_compiled(
     first_cloud: LocalCloud, shared_cache: Path
 ) -> None:

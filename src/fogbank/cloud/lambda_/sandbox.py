@@ -25,6 +25,7 @@ import shutil
 import sys
 
 __all__ = [
+    "LAMBDA_PYTHON_NAME",
     "OPT",
     "PYCACHE_BY_OPT",
     "VAR_LANG",
@@ -40,6 +41,8 @@ VAR_LANG = "/var/lang"
 # <state>/lambda/pycache-by-opt/<key>: the compiled modules of environments that show <state>/lambda/opt/<key>
 PYCACHE_BY_OPT = "pycache-by-opt"
 _SITE_PACKAGES = f"lib/python{sys.version_info.major}.{sys.version_info.minor}/site-packages"
+# Lambda's interpreter: a function's sys.executable is /var/lang/bin/python3.<minor> there
+LAMBDA_PYTHON_NAME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 # Set by _provide_var_lang: this process's /var/lang is the private one it made (so mount_function may write there).
 _own_var_lang: list[bool] = []
 _CLONE_NEWNS = 0x00020000
@@ -159,7 +162,12 @@ def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
     _check(libc.mount(b"overlay", b"/var", b"overlay", 0, options), "overlaying /var")
     os.makedirs(os.path.join(VAR_LANG, "bin"))
     python = os.path.realpath(sys.executable)
-    interpreters = {"python": python, "python3": python, "node": shutil.which("node")}
+    interpreters = {
+        "python": python,
+        "python3": python,
+        LAMBDA_PYTHON_NAME: python,
+        "node": shutil.which("node"),
+    }
     for name, target in interpreters.items():
         if target:
             os.symlink(target, os.path.join(VAR_LANG, "bin", name))

@@ -314,10 +314,13 @@ def _run_python_runtime(request: dict[str, Any], env: dict[str, str]) -> int:
     os.environ.clear()
     os.environ.update(env)
     time.tzset()
-    if request[
-        "opt_source"
-    ]:  # one bytecode prefix per set of layers at /opt (fogbank_sandbox.pycache_prefix)
+    # one bytecode prefix per set of layers at /opt (fogbank_sandbox.pycache_prefix)
+    if request["opt_source"]:
         sys.pycache_prefix = fogbank_sandbox.pycache_prefix(request["opt_source"])
+        # as on Lambda: a Python subprocess started from sys.executable is /var/lang's, not fogbank's virtualenv
+        lambda_python = os.path.join(fogbank_sandbox.VAR_LANG, "bin", fogbank_sandbox.LAMBDA_PYTHON_NAME)
+        if os.path.exists(lambda_python):
+            sys.executable = lambda_python
     function_paths = [request["cwd"], *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]]
     sys.path[:] = [*function_paths, *_STDLIB_PATHS]
     # The standard library's finders stay (the same directories in every environment, listed already: dropping
