@@ -52,6 +52,10 @@ class InvalidChangeSetStatus(CfnError):
     code = "InvalidChangeSetStatus"
 
 
+class ChangeSetExists(CfnError):
+    code = "AlreadyExistsException"
+
+
 @dataclass
 class ChangeSet:
     """One change set: the operation it would run (as CreateStack/UpdateStack form fields) and its changes."""
@@ -68,6 +72,21 @@ class ChangeSet:
     execution_status: str = "AVAILABLE"
     created: datetime = field(default_factory=now)
     executed_from: int | None = None  # the stack's event count when its execution started
+    client_token: str | None = None
+
+    def mismatch(self, other: ChangeSet) -> str | None:
+        """The first attribute in which `other` (a new request of the same name) differs from this one."""
+        mine, theirs = self.operation, other.operation
+        differs = {
+            "Template": mine.get("TemplateBody") != theirs.get("TemplateBody"),
+            "ChangeSetType": self.change_set_type != other.change_set_type,
+            "Parameters": members(mine, "Parameters") != members(theirs, "Parameters"),
+            "Capabilities": scalar_members(mine, "Capabilities") != scalar_members(theirs, "Capabilities"),
+            "Tags": members(mine, "Tags") != members(theirs, "Tags"),
+            "Description": self.description != other.description,
+            "ClientToken": self.client_token != other.client_token,
+        }
+        return next((attribute for attribute, differ in differs.items() if differ), None)
 
     def current_execution_status(self) -> str:
         """The execution status as AWS reports it: once executed, EXECUTE_IN_PROGRESS until the stack operation
@@ -163,7 +182,9 @@ class ChangeSetApi:
             if wanted in self._sets:
                 return self._sets[wanted]
             stack_name = form.get("StackName", "")
-            for change_set in self._sets.values():
+            for change_set in reversed(
+                self._sets.values()
+            ):  # the newest of a name (an executed one's is free)
                 stack = change_set.stack
                 if (
                     change_set.name == wanted
@@ -228,6 +249,7 @@ class ChangeSetApi:
             operation=operation,
             description=form.get("Description"),
             changes=_changes(stack, prepared),
+            client_token=form.get("ClientToken"),
         )
         unchanged = (
             kind == "UPDATE"
@@ -238,12 +260,32 @@ class ChangeSetApi:
         if unchanged:
             change_set.status, change_set.status_reason = "FAILED", _NO_CHANGES
             change_set.execution_status, change_set.changes = "UNAVAILABLE", []
-        if kind == "CREATE" and existing is None:
-            self.api.store.add(stack)
-            stack.set_stack_status("REVIEW_IN_PROGRESS", "User Initiated")
-        with self._lock:
+        with self._lock:  # a name is one change set of the stack until it is executed or made obsolete
+            pending = self._pending_named(stack, name)
+            if pending is not None:
+                attribute = pending.mismatch(change_set)
+                if attribute is not None:
+                    raise ChangeSetExists(
+                        f"ChangeSet {name} cannot be created due to a mismatch with existing attribute {attribute}"
+                    )
+                return {"Id": pending.change_set_id, "StackId": stack.stack_id}  # the same request again
+            if kind == "CREATE" and existing is None:
+                self.api.store.add(stack)
+                stack.set_stack_status("REVIEW_IN_PROGRESS", "User Initiated")
             self._sets[change_set.change_set_id] = change_set
         return {"Id": change_set.change_set_id, "StackId": stack.stack_id}
+
+    def _pending_named(self, stack: Stack, name: str) -> ChangeSet | None:
+        # caller holds self._lock
+        pending = ("AVAILABLE", "UNAVAILABLE")
+        for change_set in self._sets.values():
+            if (
+                change_set.stack is stack
+                and change_set.name == name
+                and change_set.current_execution_status() in pending
+            ):
+                return change_set
+        return None
 
     def describe_change_set(self, form: dict[str, str], request: AwsRequest) -> dict[str, Any]:
         change_set = self._find(form)

@@ -260,3 +260,35 @@ def test_an_executed_change_set_reports_its_stack_operation_until_it_ends(
     with pytest.raises(cfn.exceptions.InvalidChangeSetStatusException, match=r"\[EXECUTE_FAILED\]"):
         cfn.execute_change_set(StackName="shop", ChangeSetName="bad")
     cfn.delete_change_set(StackName="shop", ChangeSetName="bad")
+
+
+def test_a_change_set_name_is_one_change_set_of_the_stack_until_it_is_executed(cfn: Any) -> None:
+    # GIVEN a stack and a change set "next" of it
+    cfn.create_stack(StackName="shop", TemplateBody=body({"Jobs": _queue("jobs")}))
+    settled(cfn, "shop")
+    delayed = body({"Jobs": _queue("jobs", delay=5)})
+    first = cfn.create_change_set(StackName="shop", ChangeSetName="next", TemplateBody=delayed)["Id"]
+
+    # WHEN the same request is sent again, and then one of the same name with another template
+    again = cfn.create_change_set(StackName="shop", ChangeSetName="next", TemplateBody=delayed)["Id"]
+    with pytest.raises(cfn.exceptions.AlreadyExistsException) as refused:
+        cfn.create_change_set(
+            StackName="shop", ChangeSetName="next", TemplateBody=body({"Jobs": _queue("jobs", delay=9)})
+        )
+
+    # THEN the repeat answers the same change set, and the other is refused naming what differs (as on AWS)
+    assert again == first
+    assert refused.value.response["Error"]["Message"] == (
+        "ChangeSet next cannot be created due to a mismatch with existing attribute Template"
+    )
+    assert [s["ChangeSetId"] for s in cfn.list_change_sets(StackName="shop")["Summaries"]] == [first]
+
+    # AND once it is executed, the name is free again and names the new change set
+    cfn.execute_change_set(StackName="shop", ChangeSetName="next")
+    assert settled(cfn, "shop")["StackStatus"] == "UPDATE_COMPLETE"
+    newer = cfn.create_change_set(
+        StackName="shop", ChangeSetName="next", TemplateBody=body({"Jobs": _queue("jobs", delay=9)})
+    )["Id"]
+    described = cfn.describe_change_set(StackName="shop", ChangeSetName="next")
+    assert newer != first and described["ChangeSetId"] == newer
+    assert described["ExecutionStatus"] == "AVAILABLE"
