@@ -27,15 +27,15 @@ from pathlib import Path
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.errors import LambdaApiError
-from fogbank.cloud.lambda_.machine_cache import evict_least_recently_used, mark_used
+from fogbank.cloud.lambda_.machine_cache import evict_least_recently_used, hold, mark_used, release
 
 __all__ = ["SHARED_LAYER_IDLE_S", "SHARED_LAYER_SETS", "CodeStore"]
 
 
-# Unpacked layer sets kept in the machine's shared cache, and how long one stays in any case after its last
-# use (a cloud that uses it may start another environment with it; the AWS CLI layer is about 48 MB unpacked).
+# Unpacked layer sets kept in the machine's shared cache besides those a running cloud uses (the AWS CLI layer
+# is about 48 MB unpacked), and how long one stays in any case after its last use.
 SHARED_LAYER_SETS = 8
-SHARED_LAYER_IDLE_S = 3600.0
+SHARED_LAYER_IDLE_S = 600.0
 
 
 class CodeStore:
@@ -52,6 +52,7 @@ class CodeStore:
         self._shared = shared
         self._lock = threading.Lock()
         self._evicted = False
+        self._held: dict[str, int] = {}  # shared layer sets this cloud uses: never evicted meanwhile
 
     def prepare(self, spec: FunctionSpec, *, share_layers: bool = False) -> tuple[Path, Path]:
         """(task root, opt dir) for `spec`, unpacked on first use. `share_layers` only where the environment
@@ -86,7 +87,10 @@ class CodeStore:
         with self._lock:
             if target.exists() and not target.is_symlink():  # unpacked here before (not shown read-only then)
                 return target
-            if not entry.is_dir():  # first use on this machine, or evicted meanwhile
+            if target.name not in self._held:  # before looking at it: an eviction under way finishes first
+                shared.mkdir(parents=True, exist_ok=True)
+                self._held[target.name] = hold(entry)
+            if not entry.is_dir():  # first use on this machine
                 entry.parent.mkdir(parents=True, exist_ok=True)
                 staging = _staging(shared)
                 try:
@@ -104,8 +108,15 @@ class CodeStore:
                 target.symlink_to(entry, target_is_directory=True)
             if not self._evicted:  # once per cloud
                 self._evicted = True
-                evict_least_recently_used(shared, SHARED_LAYER_SETS, idle_s=SHARED_LAYER_IDLE_S)
+                evict_least_recently_used(shared, SHARED_LAYER_SETS, idle_s=SHARED_LAYER_IDLE_S, held=True)
             return target
+
+    def close(self) -> None:
+        """Release the shared layer sets this cloud used (other clouds may evict them now). Idempotent."""
+        with self._lock:
+            for descriptor in self._held.values():
+                release(descriptor)
+            self._held.clear()
 
     def _unpack_once(self, target: Path, archives: list[tuple[str, bytes]]) -> Path:
         with self._lock:

@@ -98,6 +98,7 @@ class LambdaComponent:
         self._spawner: Spawner | None = None
         self._zygote: Zygote | None = None
         self._bytecode: BytecodeCache | None = None
+        self._code: CodeStore | None = None
         self._pools: WorkerPools | None = None
         self._invoker: Invoker | None = None
         self._janitor: threading.Thread | None = None
@@ -108,7 +109,7 @@ class LambdaComponent:
         self._stopping.clear()
         self._spawner = Spawner()
         # layer sets shown read-only at /opt are unpacked once per machine (code.py); the zygote shows them
-        code = CodeStore(self._site.state_dir / "lambda", shared_cache_root() / "lambda-layers")
+        code = self._code = CodeStore(self._site.state_dir / "lambda", shared_cache_root() / "lambda-layers")
         if self.use_zygote:
             runtime_dir = build_runtime_dir(self._site.state_dir)
             self._zygote = Zygote(self._spawner, runtime_dir, self._site.state_dir / "lambda" / "opt-probe")
@@ -135,14 +136,14 @@ class LambdaComponent:
         """Stop every worker process, Runtime API server and thread. Idempotent, never raises."""
         self._stopping.set()
         lambda_state.uninstall()
-        for closer in (self._invoker, self._pools, self._zygote, self._spawner):
+        for closer in (self._invoker, self._pools, self._zygote, self._spawner, self._code):
             if closer is None:
                 continue
             try:
                 closer.close()
             except Exception:
                 _log.exception("stopping %s failed", type(closer).__name__)
-        self._invoker = self._pools = self._spawner = self._zygote = None
+        self._invoker = self._pools = self._spawner = self._zygote = self._code = None
         if self._janitor is not None:
             self._janitor.join(timeout=5)
             self._janitor = None

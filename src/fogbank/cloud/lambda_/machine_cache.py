@@ -18,13 +18,14 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["evict_least_recently_used", "mark_used", "shared_cache_root"]
+__all__ = ["evict_least_recently_used", "hold", "mark_used", "release", "shared_cache_root"]
 
 
 def shared_cache_root() -> Path:
@@ -42,9 +43,26 @@ def mark_used(entry: Path) -> None:
         os.utime(entry)
 
 
-def evict_least_recently_used(directory: Path, keep: int, *, idle_s: float = 0.0) -> None:
+def hold(entry: Path) -> int:
+    """Mark `entry` as in use by this process until `release` (or the process's end, also a crash: the kernel
+    drops the lock): `evict_least_recently_used` then leaves it. A shared lock on `.<name>.lock` beside it; take
+    it before checking that the entry exists (an eviction holding it finishes first). Returns its descriptor."""
+    descriptor = os.open(entry.parent / f".{entry.name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    fcntl.flock(descriptor, fcntl.LOCK_SH)
+    return descriptor
+
+
+def release(descriptor: int) -> None:
+    """End a `hold`."""
+    with contextlib.suppress(OSError):
+        os.close(descriptor)
+
+
+def evict_least_recently_used(directory: Path, keep: int, *, idle_s: float = 0.0, held: bool = False) -> None:
     """Delete all but the `keep` most recently used entries of `directory`; with `idle_s`, only those unused
-    for that long. An entry is first renamed out of the way, so that no cloud starts using a half-deleted one."""
+    for that long; with `held` (entries are `hold`-ed by their users), never one that a process holds. An entry
+    is first renamed out of the way, so that no cloud starts using a half-deleted one. (Lock files stay, one
+    empty file per entry name: removing one could let two processes lock different files of the same name.)"""
     try:
         entries = sorted(
             (p for p in directory.iterdir() if not p.name.startswith(".")),
@@ -58,6 +76,13 @@ def evict_least_recently_used(directory: Path, keep: int, *, idle_s: float = 0.0
         with contextlib.suppress(OSError):
             if now - stale.stat().st_mtime < idle_s:
                 continue
-            doomed = Path(tempfile.mkdtemp(prefix=".evicted-", dir=directory))
-            stale.rename(doomed / stale.name)
+            lock = os.open(directory / f".{stale.name}.lock", os.O_CREAT | os.O_RDWR, 0o644) if held else -1
+            try:
+                if held:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: in use, kept
+                doomed = Path(tempfile.mkdtemp(prefix=".evicted-", dir=directory))
+                stale.rename(doomed / stale.name)
+            finally:
+                if held:
+                    os.close(lock)
             shutil.rmtree(doomed, ignore_errors=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec, LayerSpec
+from fogbank.cloud.lambda_ import code
 from fogbank.cloud.lambda_.code import CodeStore
 from fogbank.cloud.lambda_.errors import LambdaApiError
 
@@ -95,7 +96,8 @@ def test_a_layer_set_shown_read_only_is_unpacked_once_per_machine(tmp_path: Path
     assert first_opt.parent == tmp_path / "one" / "opt" and first_opt.is_symlink()
     assert first_opt.resolve() == second_opt.resolve() == (tmp_path / "shared" / first_opt.name).resolve()
     assert (second_opt / "python" / "a.py").stat().st_ino == unpacked
-    assert [p.name for p in (tmp_path / "shared").iterdir()] == [first_opt.name]  # no staging left behind
+    left = sorted(p.name for p in (tmp_path / "shared").iterdir())
+    assert left == [f".{first_opt.name}.lock", first_opt.name]  # no staging directory left behind
 
 
 def test_layers_that_a_function_could_write_to_are_never_shared(tmp_path: Path) -> None:
@@ -134,3 +136,27 @@ def test_task_roots_and_layer_directories_are_readable_by_all_as_on_lambda(tmp_p
 
     # THEN the directories are drwxr-xr-x, as Lambda's /var/task and /opt
     assert {oct(p.resolve().stat().st_mode & 0o777) for p in (task_root, shared_opt, own_opt)} == {"0o755"}
+
+
+def _spec_with_layer(sha: str) -> FunctionSpec:
+    return _spec(_zip({"app.py": "code"}), (LayerSpec(f"arn:{sha}", sha, _zip({"python/a.py": sha})),))
+
+
+def test_a_layer_set_that_a_running_cloud_uses_is_never_evicted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a machine cache that keeps no unused layer set at all, and a cloud using set "x"
+    monkeypatch.setattr(code, "SHARED_LAYER_SETS", 0)
+    monkeypatch.setattr(code, "SHARED_LAYER_IDLE_S", 0.0)
+    shared = tmp_path / "shared"
+    running = CodeStore(tmp_path / "running", shared)
+    _, x_dir = running.prepare(_spec_with_layer("x"), share_layers=True)
+
+    # WHEN another cloud prepares set "y" (and evicts what no cloud uses)
+    CodeStore(tmp_path / "second", shared).prepare(_spec_with_layer("y"), share_layers=True)
+
+    # THEN the running cloud's set is still there; once that cloud stops, the next eviction removes it
+    assert (x_dir / "python" / "a.py").read_text() == "x"
+    running.close()
+    CodeStore(tmp_path / "third", shared).prepare(_spec_with_layer("z"), share_layers=True)
+    assert not x_dir.exists()

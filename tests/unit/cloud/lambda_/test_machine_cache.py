@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from fogbank.cloud.lambda_.machine_cache import evict_least_recently_used, mark_used, shared_cache_root
+from fogbank.cloud.lambda_.machine_cache import (
+    evict_least_recently_used,
+    hold,
+    mark_used,
+    release,
+    shared_cache_root,
+)
 
 
 def test_the_shared_cache_lives_in_fogbanks_cache_directory(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,3 +42,20 @@ def test_eviction_keeps_the_most_recently_used_entries_and_those_in_use(tmp_path
 
     # THEN the entry in recent use survives beyond the limit; the day-old ones are gone, nothing is left behind
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hour", "now"]
+
+
+def test_an_entry_a_process_holds_is_kept_until_it_is_released(tmp_path: Path) -> None:
+    # GIVEN two old entries, one held by a running cloud
+    for name in ("held", "free"):
+        (tmp_path / name).mkdir()
+        os.utime(tmp_path / name, (1_700_000_000, 1_700_000_000))
+    descriptor = hold(tmp_path / "held")
+
+    # WHEN nothing is to be kept
+    evict_least_recently_used(tmp_path, keep=0, held=True)
+
+    # THEN only the free one is deleted; released, the held one goes at the next eviction
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["held"]
+    release(descriptor)
+    evict_least_recently_used(tmp_path, keep=0, held=True)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []
