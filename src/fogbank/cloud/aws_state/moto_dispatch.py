@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from fogbank.cloud.aws_state import (
+    moto_backends,
     moto_random_strings,
     moto_route_cache,
     moto_serializer_cache,
@@ -62,6 +63,7 @@ def install_moto_speedups() -> None:
     responses.camelcase_to_underscores = functools.lru_cache(maxsize=4096)(camelcase_to_underscores)  # type: ignore[attr-defined]
     moto_serializer_cache.install()
     moto_route_cache.install()
+    moto_backends.install()
     moto_random_strings.install()
     moto_xml_writer.install()
     _installed = True
