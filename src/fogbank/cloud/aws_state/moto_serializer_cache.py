@@ -16,6 +16,12 @@ the first entry whose path ends the member's key path, about 250 `endswith` per 
 once per key path and table content (the table's items, read once per picker: moto builds a picker per
 answer), and still applies it to the value read on this call.
 
+A timestamp member is written by `TimestampSerializer._convert_timestamp_to_str(value, format)`: botocore's
+`parse_to_aware_datetime` (a dateutil `tzutc` attached, or the value converted to it), then `timegm` over a
+`timetuple()` that asks dateutil for the DST offset, or `strftime`. For a `datetime` the answer is a function
+of the instant (or the naive fields, taken as UTC) and the format: `timestamp_text` remembers it per
+(serializer class, value, format). Other values (strings, numbers) are converted every time, as before.
+
 The same holds for xmltodict's `_validate_name` (moto's XML answers check every element name with it): a
 name that passed once passes again, so `valid_name` remembers the names that passed (an invalid one is
 checked, and raises, every time).
@@ -35,11 +41,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from fogbank.cloud.aws_state.server_app import MOTO_VERSION
 
-__all__ = ["install", "pick", "possible_keys", "stood_in_for", "valid_name"]
+__all__ = ["install", "pick", "possible_keys", "stood_in_for", "timestamp_text", "valid_name"]
 
 XMLTODICT_VERSION = "1.0.4"  # moto 5.2.5's, the version valid_name stands in for
 
@@ -55,16 +62,23 @@ _missing: Any = None  # moto.core.utils.MISSING
 _get_value: Callable[[Any, Any, Any], Any] | None = None  # moto.core.utils.get_value
 _transforms: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}  # table items -> {key path: transform}
 _NO_TRANSFORM = object()
+_original_timestamp: Callable[[Any, Any, str], Any] | None = None
+_timestamps: dict[tuple[type, datetime, bool, str], Any] = {}  # (class, value, naive, format) -> text
 _original_validate_name: Callable[[Any, str], None] | None = None
 _valid_names: set[tuple[str, str]] = set()
 
 
 def install() -> None:
     """Make moto's `XFormedAttributePicker` remember its possible keys (idempotent; only on moto `MOTO_VERSION`)."""
-    global _original, _providers, _xform_name, _original_pick, _missing, _get_value
+    global _original, _providers, _xform_name, _original_pick, _missing, _get_value, _original_timestamp
     import moto
     from botocore import xform_name
-    from moto.core.serialize import DEFAULT_ALIAS_PROVIDERS, AttributePicker, XFormedAttributePicker
+    from moto.core.serialize import (
+        DEFAULT_ALIAS_PROVIDERS,
+        AttributePicker,
+        TimestampSerializer,
+        XFormedAttributePicker,
+    )
     from moto.core.utils import MISSING, get_value  # type: ignore[attr-defined]
 
     if _original is not None or moto.__version__ != MOTO_VERSION:
@@ -74,6 +88,8 @@ def install() -> None:
     XFormedAttributePicker.get_possible_keys = possible_keys  # type: ignore[method-assign,assignment]
     _missing, _get_value, _original_pick = MISSING, get_value, AttributePicker.__call__
     AttributePicker.__call__ = pick  # type: ignore[method-assign,assignment]
+    _original_timestamp = TimestampSerializer._convert_timestamp_to_str
+    TimestampSerializer._convert_timestamp_to_str = timestamp_text  # type: ignore[method-assign,assignment]
     _install_valid_name()
 
 
@@ -171,18 +187,49 @@ def _transform_for(picker: Any, table: dict[str, Any], key_path: str) -> Any:
     return transform
 
 
+def timestamp_text(serializer: Any, value: Any, timestamp_format: str) -> Any:
+    """moto's `TimestampSerializer._convert_timestamp_to_str(value, timestamp_format)`."""
+    assert _original_timestamp is not None
+    if type(value) is not datetime:
+        return _original_timestamp(serializer, value, timestamp_format)
+    key = (type(serializer), value, value.tzinfo is None, timestamp_format)  # naive never equals aware
+    found = _timestamps.get(key)
+    if found is None:
+        found = _original_timestamp(serializer, value, timestamp_format)
+        with _lock:
+            if len(_timestamps) >= _KEPT:
+                _timestamps.clear()
+            _timestamps[key] = found
+    return found
+
+
 def stood_in_for() -> list[Any]:
-    """The code whose answers `possible_keys`, `pick` and `valid_name` remember, and its caller (tests pin
-    their source)."""
+    """The code whose answers `possible_keys`, `pick`, `timestamp_text` and `valid_name` remember, and its
+    caller (tests pin their source)."""
     import xmltodict
-    from moto.core.serialize import DEFAULT_ALIAS_PROVIDERS, AttributePicker, XFormedAttributePicker
+    from botocore.utils import parse_to_aware_datetime
+    from moto.core.serialize import (
+        DEFAULT_ALIAS_PROVIDERS,
+        AttributePicker,
+        TimestampSerializer,
+        XFormedAttributePicker,
+    )
     from moto.core.utils import get_value
 
+    timestamps = [
+        TimestampSerializer._convert_timestamp_to_str if _original_timestamp is None else _original_timestamp,
+        TimestampSerializer._timestamp_iso8601,
+        TimestampSerializer._timestamp_iso8601_zeroed,
+        TimestampSerializer._timestamp_unixtimestamp,
+        TimestampSerializer._timestamp_rfc822,
+        parse_to_aware_datetime,
+    ]
     return [
         AttributePicker.__call__ if _original_pick is None else _original_pick,
         AttributePicker.get_possible_keys,
         XFormedAttributePicker.get_possible_keys if _original is None else _original,
         *DEFAULT_ALIAS_PROVIDERS,
         get_value,
+        *timestamps,
         xmltodict._validate_name if _original_validate_name is None else _original_validate_name,
     ]

@@ -7,15 +7,18 @@ import inspect
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 import xmltodict
+from dateutil.tz import tzoffset, tzutc
 from moto.core.serialize import (
     DEFAULT_ALIAS_PROVIDERS,
     AttributePicker,
     AttributePickerContext,
     ExplicitAlias,
+    TimestampSerializer,
     XFormedAttributePicker,
 )
 from werkzeug.test import Client, EnvironBuilder, TestResponse
@@ -27,7 +30,7 @@ from ..conftest import Clients, zip_of
 
 # sha256 of the source of `stood_in_for()` in moto 5.2.5 and xmltodict 1.0.4: a moto upgrade that changes it fails here first,
 # and then possible_keys must be checked against the new code (and this digest renewed).
-STOOD_IN_FOR_SHA256 = "0c66e841c3b854549c81a3f83e7640d22a3793720c210d222ceb7d3589534591"
+STOOD_IN_FOR_SHA256 = "1db7f2a6724f88e906e1925eb81e19ddde839aff563e66bed9a1ad08dbec0317"
 TRUST = '{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 INLINE = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
 _VOLATILE = re.compile(rb"(RequestId>|\"RequestId\": \"|<RequestID>)[A-Za-z0-9-]+", re.IGNORECASE)
@@ -133,6 +136,8 @@ def _answer(client: Client, name: str, remembering: bool, monkeypatch: pytest.Mo
     keys = moto_serializer_cache.possible_keys if remembering else code[2]
     monkeypatch.setattr(XFormedAttributePicker, "get_possible_keys", keys)
     monkeypatch.setattr(AttributePicker, "__call__", moto_serializer_cache.pick if remembering else code[0])
+    timestamps = moto_serializer_cache.timestamp_text if remembering else code[-7]
+    monkeypatch.setattr(TimestampSerializer, "_convert_timestamp_to_str", timestamps)
     monkeypatch.setattr(
         xmltodict, "_validate_name", moto_serializer_cache.valid_name if remembering else code[-1]
     )
@@ -287,3 +292,29 @@ class _Upper(dict):  # type: ignore[type-arg]
 
     def __call__(self, value: str) -> str:
         return value.upper()
+
+
+_ZONES = [None, UTC, timezone(timedelta(hours=5, minutes=30)), tzutc(), tzoffset("X", -3600)]
+_MOMENTS = [
+    datetime(2026, 11, 29, 23, 40, 1, microsecond, tzinfo=zone, fold=fold)
+    for microsecond in (0, 999, 123456)
+    for zone in _ZONES
+    for fold in (0, 1)
+]
+
+
+@pytest.mark.parametrize("timestamp_format", ["iso8601", "iso8601_zeroed", "unixtimestamp", "rfc822"])
+def test_timestamps_are_written_as_moto_writes_them(timestamp_format: str) -> None:
+    # GIVEN naive and aware datetimes (several zones, folds, sub-second parts), a string and a number
+    moto_serializer_cache.install()
+    original = moto_serializer_cache.stood_in_for()[-7]
+    values: list[Any] = [*_MOMENTS, "2026-11-29T23:40:01Z", 1764459601]
+    for serializer in (TimestampSerializer("iso8601"), TimestampSerializer("rfc822")):
+        # WHEN each is written twice (the second time from what was remembered)
+        ours = [
+            [moto_serializer_cache.timestamp_text(serializer, v, timestamp_format) for v in values]
+            for _ in "ab"
+        ]
+        # THEN every text is moto's own
+        theirs = [original(serializer, v, timestamp_format) for v in values]
+        assert ours == [theirs, theirs]
