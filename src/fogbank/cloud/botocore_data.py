@@ -11,7 +11,11 @@ versions per search path.
 What a loader returns is unchanged: the same parsed data, and botocore already hands one parsed model to every
 client of a session (its few in-place edits, such as merging the sdk-extras, give the same result when
 repeated). Files under botocore's data folder belong to the installed package and do not change while the
-process runs; files anywhere else (`~/.aws/models`, `AWS_DATA_PATH`) are read as before.
+process runs; files anywhere else (`~/.aws/models`, `AWS_DATA_PATH`) are read as before. So are the models of
+S3 and S3 Control: a client's first call of an operation edits its model in place (botocore's
+`remove_bucket_from_url_paths_from_model` turns `/{Bucket}/{Key+}` into `/{Key+}`, and
+`remove_accid_host_prefix_from_model` drops a host prefix) for that client's session only; shared, the edit
+reached moto's S3 routes and IAM's operation matcher, and PutObject was then told as CreateBucket.
 
 Example:
     >>> from botocore.loaders import create_loader
@@ -31,6 +35,8 @@ from typing import Any
 from fogbank.heap import collection_paused
 
 __all__ = ["install", "installed"]
+
+_EDITED_IN_PLACE = ("s3", "s3control")  # data folders whose models botocore's handlers change per session
 
 _install_lock = threading.Lock()
 _installed = False
@@ -73,13 +79,14 @@ def install() -> None:
         from botocore.loaders import JSONFileLoader, Loader
 
         builtin = os.path.join(Loader.BUILTIN_DATA_PATH, "")
+        per_session = tuple(os.path.join(builtin, name, "") for name in _EDITED_IN_PLACE)
         files, listings = _Memo(), _Memo()
         load_file = JSONFileLoader.load_file
         list_services = Loader.list_available_services
         list_versions = Loader.list_api_versions
 
         def shared_load_file(self: JSONFileLoader, file_path: str) -> Any:
-            if not file_path.startswith(builtin):
+            if not file_path.startswith(builtin) or file_path.startswith(per_session):
                 return load_file(self, file_path)
             return files.get(file_path, lambda: _parsed(load_file, self, file_path))
 

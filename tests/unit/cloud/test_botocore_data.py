@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from pathlib import Path
 
 import boto3
 import botocore.session
+from botocore.exceptions import EndpointConnectionError
 from botocore.loaders import JSONFileLoader, Loader, create_loader
 
 from fogbank.cloud import botocore_data
@@ -119,3 +121,21 @@ def test_install_is_idempotent() -> None:
     botocore_data.install()
     # THEN the loader is patched once, not wrapped twice
     assert Loader.list_available_services is patched
+
+
+def test_a_model_botocore_edits_per_client_is_not_shared() -> None:
+    # GIVEN the shared data installed, and an S3 client that calls PutObject (botocore then strips the bucket
+    # from that operation's URI in its session's model)
+    botocore_data.install()
+    client = boto3.session.Session(
+        aws_access_key_id="a", aws_secret_access_key="b", region_name="us-east-1"
+    ).client("s3", endpoint_url="http://127.0.0.1:9")
+    with contextlib.suppress(EndpointConnectionError):  # nothing listens there: the call is only prepared
+        client.put_object(Bucket="b", Key="k", Body=b"")
+    assert client.meta.service_model.operation_model("PutObject").http["requestUri"] == "/{Key+}"
+    # WHEN another session and a bare loader (moto's, IAM's matcher) read S3's model
+    session = botocore.session.get_session().get_service_model("s3").operation_model("PutObject")
+    bare = create_loader().load_service_model("s3", "service-2")["operations"]["PutObject"]
+    # THEN they see the URI as botocore ships it
+    assert session.http["requestUri"] == "/{Bucket}/{Key+}"
+    assert bare["http"]["requestUri"] == "/{Bucket}/{Key+}"
