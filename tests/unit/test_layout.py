@@ -34,7 +34,7 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "integration tests",
     "cloud/contracts": "tests/integration/cloud/test_server.py: Protocols only (mypy --strict checks every "
     "component against them); the test starts every component wired through them",
-    "cloud/elasticache/server": "tests/unit/cloud/elasticache/test_component.py, "
+    "cloud/elasticache/server": "tests/unit/cloud/elasticache/test_component.py, tests/integration/elasticache/test_server_start.py, "
     "tests/integration/elasticache/test_cache_lifecycle.py: real redis-server processes started and ended",
     "cloud/frontdoors/events/identity": "tests/unit/cloud/frontdoors/test_sigv4.py, "
     "tests/unit/cloud/frontdoors/events/test_apigw_v2.py: a record only (its doctest checks root()), made by "
