@@ -84,6 +84,7 @@ class HttpServer:
         self._stopping = threading.Event()
         self._stopped = threading.Event()
         self._date = _Date()
+        self.last_request_at = 0.0  # time.monotonic() when the latest request began (the warm-up's idle test)
 
     # -- lifecycle (the subset of socketserver's API that LocalCloud uses) --------------------------------
     def serve_forever(self, poll_interval: float = 0.5) -> None:
@@ -137,6 +138,7 @@ class HttpServer:
                     return
                 if request is None:
                     return  # the client closed the connection
+                self.last_request_at = time.monotonic()
                 keep_alive = request.keep_alive
                 self._respond(connection, request, address)
         except (ConnectionError, TimeoutError, OSError):

@@ -124,7 +124,10 @@ class LocalCloud:
         for component in self._start_order(self._parts):
             self._components.append(component)  # before start(): a half-started component is stopped too
             component.start()
-        self._warm_up = WarmUp(clients).start()  # after the components: their start() may import moto too
+        server = self._server
+        self._warm_up = WarmUp(  # after the components: their start() may import moto too
+            clients, last_request_at=lambda: server.last_request_at
+        ).start()
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},

@@ -5,7 +5,10 @@ each service (EC2's import alone reads botocore's endpoint and EC2 models), moto
 botocore model, and botocore's model for each client the resource providers build. `WarmUp` loads them in
 the order a deploy needs them, while the cloud waits for its first requests; whatever a request needs before
 the thread got to it, the request loads itself, as before (the import lock and the client factory's lock
-keep the work from being done twice). Each step runs with the collector paused and freezes what it loaded
+keep the work from being done twice). It gives way to requests: a step starts only once the cloud has had no
+new request for `QUIET_SECONDS` (`last_request_at`, the endpoint's clock of its latest request), so a deploy
+that begins at once does not share the interpreter with loading services it may never use; what it does
+use, its requests load. Each step runs with the collector paused and freezes what it loaded
 (`fogbank.heap.collection_paused`), and the end freezes the heap (gc.freeze: the collector no longer scans what
 the cloud loaded, which cost seconds of full collections with every thread stopped); stop() hands it back
 (gc.unfreeze).
@@ -26,12 +29,13 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from fogbank.heap import collection_paused
 
-__all__ = ["WARM_SERVICES", "WarmUp"]
+__all__ = ["QUIET_SECONDS", "WARM_SERVICES", "WarmUp"]
 
 # Signing names, roughly in the order a CDK stack's deploy first reaches them (assets, roles, functions, ...).
 WARM_SERVICES = (
@@ -39,14 +43,27 @@ WARM_SERVICES = (
     "apigatewayv2", "ec2", "elbv2", "cloudwatch", "xray", "appconfig",
 )  # fmt: skip
 _STOP_TIMEOUT = 5.0
+# A step waits until no request has begun for this long. A deploy's requests (assets, CreateStack, the
+# engine's calls, the client's DescribeStacks polls at most 50 ms apart) come closer together than that.
+QUIET_SECONDS = 0.06
 
 
 class WarmUp:
-    """One daemon thread that preloads moto's models and builds the cloud's clients for `services`."""
+    """One daemon thread that preloads moto's models and builds the cloud's clients for `services`.
 
-    def __init__(self, clients: Callable[[str], Any], services: Sequence[str] = WARM_SERVICES) -> None:
+    `last_request_at` returns the time.monotonic() of the latest request the cloud received (0.0: none yet).
+    """
+
+    def __init__(
+        self,
+        clients: Callable[[str], Any],
+        services: Sequence[str] = WARM_SERVICES,
+        *,
+        last_request_at: Callable[[], float] = lambda: 0.0,
+    ) -> None:
         self._clients = clients
         self._services = tuple(services)
+        self._last_request_at = last_request_at
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._froze = False
@@ -87,8 +104,18 @@ class WarmUp:
                 yield registry
                 yield preload_catalogs
 
+    def _wait_until_quiet(self) -> None:
+        """Return once no request has begun for QUIET_SECONDS (or on stop); waits to that deadline, not in
+        fixed ticks."""
+        while not self._stop.is_set():
+            quiet_for = time.monotonic() - self._last_request_at()
+            if quiet_for >= QUIET_SECONDS:
+                return
+            self._stop.wait(QUIET_SECONDS - quiet_for)
+
     def _run(self) -> None:
         for step in self._steps():
+            self._wait_until_quiet()
             if self._stop.is_set():
                 return
             with self._lock:

@@ -176,3 +176,18 @@ def test_shutdown_ends_idle_keep_alive_connections() -> None:
     with pytest.raises(OSError):
         socket.create_connection(server.server_address, timeout=1)
     connection.close()
+
+
+def test_the_server_notes_when_its_latest_request_began(served: tuple[HttpServer, Seen]) -> None:
+    # GIVEN a server that has had no request yet
+    import time
+
+    server, _ = served
+    assert server.last_request_at == 0.0
+    # WHEN a request arrives
+    before = time.monotonic()
+    with _connect(server) as connection:
+        connection.sendall(b"GET /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+        _read_response(connection.makefile("rb"))
+    # THEN its clock says when (the warm-up waits for a quiet cloud by it)
+    assert before <= server.last_request_at <= time.monotonic()

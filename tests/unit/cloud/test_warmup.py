@@ -8,7 +8,7 @@ import threading
 import time
 from typing import Any
 
-from fogbank.cloud.warmup import WARM_SERVICES, WarmUp
+from fogbank.cloud.warmup import QUIET_SECONDS, WARM_SERVICES, WarmUp
 
 
 def test_each_service_is_preloaded_and_its_client_built_in_order() -> None:
@@ -110,3 +110,36 @@ def test_what_a_first_request_would_compile_is_ready_after_the_warm_up() -> None
     assert operations._routes_by_method.cache_info().misses == misses
     assert registry.cache_info().currsize == 1 and iam_state._catalog.cache_info().currsize == 1
     warm.stop()
+
+
+def test_a_step_waits_until_the_cloud_has_had_no_request_for_a_while() -> None:
+    # GIVEN a cloud that keeps receiving requests (its latest one always just began)
+    busy = threading.Event()
+    busy.set()
+    built: list[str] = []
+    warm = WarmUp(
+        built.append,
+        services=["sqs"],
+        last_request_at=lambda: time.monotonic() if busy.is_set() else 0.0,
+    ).start()
+    # WHEN some quiet periods' worth of time passes
+    time.sleep(5 * QUIET_SECONDS)
+    # THEN no step has run
+    assert built == [] and not warm.finished
+    # WHEN the requests stop
+    busy.clear()
+    deadline = time.monotonic() + 60
+    while not warm.finished and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # THEN the warm-up runs to its end
+    assert warm.finished and built == ["sqs"]
+    warm.stop()
+
+
+def test_stop_ends_a_warm_up_that_waits_for_quiet() -> None:
+    # GIVEN a warm-up waiting for a cloud that never goes quiet
+    warm = WarmUp(lambda service: None, services=["sqs"], last_request_at=time.monotonic).start()
+    # WHEN it is stopped
+    warm.stop()
+    # THEN its thread has ended
+    assert warm.finished
