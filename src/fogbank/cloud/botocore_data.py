@@ -4,15 +4,17 @@ Each botocore `Loader` caches what it read, but the local cloud's process has ma
 one for every service model it reads and a new `Session` for each region list (three at the import of its EC2
 models alone), the cloud's own clients have one, IAM's operation matcher another. Each parsed the same JSON
 again (EC2's 4 MB model four times while a cloud starts) and listed botocore's 400-odd service folders again
-(about 50 ms each time, 24 times while a fresh cloud warmed up). `install()` makes every loader of the process
-share one parse of each file under botocore's own data folder, and one listing of the services and API
-versions per search path.
+(about 50 ms each time, 24 times while a fresh cloud warmed up). `install()` makes the loaders of one kind
+(class, search path, extras) share one parse of each file under botocore's own data folder, and one listing
+of the services and API versions.
 
 What a loader returns is unchanged: the same parsed data, and botocore already hands one parsed model to every
-client of a session (its few in-place edits, such as merging the sdk-extras, give the same result when
-repeated). Files under botocore's data folder belong to the installed package and do not change while the
-process runs; files anywhere else (`~/.aws/models`, `AWS_DATA_PATH`) are read as before. So are the models of
-S3 and S3 Control: a client's first call of an operation edits its model in place (botocore's
+client of a session (its in-place edits, such as merging the sdk-extras, give the same result when
+repeated). moto's loader is a kind of its own: it merges its `moto-extras` into a model in place (SQS's
+answers as query protocol, for one), so its models are never the dicts botocore's clients use. Files under
+botocore's data folder belong to the installed package and do not change while the process runs; files
+anywhere else (moto's extras, `~/.aws/models`, `AWS_DATA_PATH`) are read as before. So are the models of S3
+and S3 Control: a client's first call of an operation edits its model in place (botocore's
 `remove_bucket_from_url_paths_from_model` turns `/{Bucket}/{Key+}` into `/{Key+}`, and
 `remove_accid_host_prefix_from_model` drops a host prefix) for that client's session only; shared, the edit
 reached moto's S3 routes and IAM's operation matcher, and PutObject was then told as CreateBucket.
@@ -50,7 +52,7 @@ class _Memo:
         self._values: dict[Any, Any] = {}
         self._computing: dict[Any, threading.Lock] = {}
 
-    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+    def get(self, key: Any, compute: Callable[[], Any], keep: Callable[[Any], bool] = bool) -> Any:
         with self._lock:
             if key in self._values:
                 return self._values[key]
@@ -61,7 +63,7 @@ class _Memo:
                     return self._values[key]
             try:
                 value = compute()
-                if value is not None:  # None is botocore's "not here": ask again next time
+                if value is not None and keep(value):  # None is botocore's "not here": ask again next time
                     with self._lock:
                         self._values[key] = value
             finally:
@@ -76,38 +78,48 @@ def install() -> None:
     with _install_lock:
         if _installed:
             return
-        from botocore.loaders import JSONFileLoader, Loader
+        from botocore.loaders import Loader
 
         builtin = os.path.join(Loader.BUILTIN_DATA_PATH, "")
-        per_session = tuple(os.path.join(builtin, name, "") for name in _EDITED_IN_PLACE)
         files, listings = _Memo(), _Memo()
-        load_file = JSONFileLoader.load_file
+        load_data_with_path = Loader.load_data_with_path
         list_services = Loader.list_available_services
         list_versions = Loader.list_api_versions
 
-        def shared_load_file(self: JSONFileLoader, file_path: str) -> Any:
-            if not file_path.startswith(builtin) or file_path.startswith(per_session):
-                return load_file(self, file_path)
-            return files.get(file_path, lambda: _parsed(load_file, self, file_path))
+        def shared_load_data_with_path(self: Loader, name: str) -> Any:
+            if name.split("/", 1)[0] in _EDITED_IN_PLACE:
+                return load_data_with_path(self, name)
+            return files.get(
+                (_kind(self), name),
+                lambda: _parsed(load_data_with_path, self, name),
+                keep=lambda found: str(found[1]).startswith(builtin),
+            )
 
         def shared_list_services(self: Loader, type_name: str) -> Any:
-            key = ("services", tuple(self.search_paths), type(self.file_loader), type_name)
+            key = ("services", _kind(self), type_name)
             return list(listings.get(key, lambda: list_services(self, type_name)))
 
         def shared_list_versions(self: Loader, service_name: str, type_name: str) -> Any:
-            key = ("versions", tuple(self.search_paths), type(self.file_loader), service_name, type_name)
+            key = ("versions", _kind(self), service_name, type_name)
             return list(listings.get(key, lambda: list_versions(self, service_name, type_name)))
 
-        JSONFileLoader.load_file = shared_load_file
+        Loader.load_data_with_path = shared_load_data_with_path
         Loader.list_available_services = shared_list_services
         Loader.list_api_versions = shared_list_versions
         _installed = True
 
 
-def _parsed(load_file: Callable[[Any, str], Any], loader: Any, file_path: str) -> Any:
+def _kind(loader: Any) -> tuple[Any, ...]:
+    """Loaders that see the same data: same class, search path, extras and file reader. moto's loader searches
+    its own folder too and merges its `moto-extras` (not botocore's `sdk-extras`) into a model in place, so
+    its models are never the dicts botocore's clients use."""
+    return (type(loader), tuple(loader.search_paths), tuple(loader.extras_types), type(loader.file_loader))
+
+
+def _parsed(load_data_with_path: Callable[[Any, str], Any], loader: Any, name: str) -> Any:
     """One file parsed with the collector held off (EC2's model is about 500,000 objects, all kept)."""
     with collection_paused():
-        return load_file(loader, file_path)
+        return load_data_with_path(loader, name)
 
 
 def installed() -> bool:

@@ -139,3 +139,21 @@ def test_a_model_botocore_edits_per_client_is_not_shared() -> None:
     # THEN they see the URI as botocore ships it
     assert session.http["requestUri"] == "/{Bucket}/{Key+}"
     assert bare["http"]["requestUri"] == "/{Bucket}/{Key+}"
+
+
+def test_motos_extras_never_reach_the_models_botocore_clients_use() -> None:
+    # GIVEN the shared data installed, and moto's loader (which merges its moto-extras into a model in place)
+    # having read SQS's model first
+    from moto.core.loaders import create_loader as moto_loader
+
+    botocore_data.install()
+    moto_model = moto_loader().load_service_model("sqs", "service-2")
+    # WHEN botocore's own loader and a client read it
+    model = create_loader().load_service_model("sqs", "service-2")
+    client = boto3.session.Session(region_name="us-east-1").client("sqs")
+    # THEN moto's copy has its extras and botocore's has none of them (SQS answers JSON to botocore)
+    assert moto_model is not model
+    assert moto_model["operations"]["CreateQueue"]["output"].get("resultWrapper") == "CreateQueueResult"
+    assert "resultWrapper" not in model["operations"]["CreateQueue"]["output"]
+    assert client.meta.service_model.operation_model("CreateQueue").output_shape.serialization == {}
+    assert model["metadata"].get("protocols") == ["json"]
