@@ -11,7 +11,8 @@ was imported, and after each deploy.
 
 While the cloud starts and CDK is imported (hundreds of thousands of objects, most of them for good), the
 collector would run full collections over and over as the heap grows; `collection_paused()` holds it off
-for those steps (on any thread; the collector comes back when the last one ends) and freezes what they left.
+for those steps (on any thread; the collector comes back when the last one ends) and freezes what they left
+alive (a young collection first frees the cycles any thread made meanwhile: garbage frozen would never be freed).
 Objects frozen are not freed if they become garbage later; they are what a worker keeps anyway, and a
 worker ends with its run. A local cloud pauses it the same way while it starts, while its warm-up loads a
 service, and while botocore parses a model (`fogbank.cloud.botocore_data`): parsing EC2's model or IAM's
@@ -45,7 +46,11 @@ _was_enabled = True
 
 
 def freeze_long_lived() -> None:
-    """Move every object alive now to the permanent generation (cheap: the collector's lists are spliced)."""
+    """Free the young generations' garbage, then move every object alive now to the permanent generation
+    (cheap: a young collection, then the collector's lists are spliced). Garbage frozen is never freed, so
+    what the young generations hold is collected first; what an earlier collection already promoted to the
+    oldest generation is frozen as it is (collecting it is the full collection this avoids)."""
+    gc.collect(1)
     gc.freeze()
 
 
@@ -65,6 +70,6 @@ def collection_paused() -> Iterator[None]:
         with _pause_lock:
             _pauses -= 1
             if _pauses == 0:
-                gc.freeze()
+                freeze_long_lived()  # everything the block made is young: its garbage is freed, not frozen
                 if _was_enabled:
                     gc.enable()

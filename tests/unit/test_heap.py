@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -75,3 +76,29 @@ def test_a_collector_that_was_off_stays_off_after_a_pause() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.usefixtures("unfrozen")
+@pytest.mark.parametrize("where", ["paused block", "freeze"])
+def test_garbage_made_before_a_freeze_is_freed_not_frozen(where: str) -> None:
+    # GIVEN cycles that become garbage (only the collector can free them), made inside a paused block, or just
+    # before a freeze
+    class Node:
+        pass
+
+    def garbage() -> weakref.ref[Node]:
+        node = Node()
+        node.me = node  # type: ignore[attr-defined]
+        return weakref.ref(node)
+
+    # WHEN the block ends (or the heap is frozen)
+    if where == "paused block":
+        with collection_paused():
+            refs = [garbage() for _ in range(1000)]
+    else:
+        refs = [garbage() for _ in range(1000)]
+        freeze_long_lived()
+
+    # THEN they were freed, not moved to the permanent generation where no collection would ever free them
+    gc.collect()
+    assert sum(ref() is not None for ref in refs) == 0
