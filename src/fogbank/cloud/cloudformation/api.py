@@ -14,7 +14,12 @@ from urllib.parse import unquote, urlparse
 from botocore.exceptions import ClientError
 
 from fogbank.cloud.cloudformation.changesets import ChangeSetApi
-from fogbank.cloud.cloudformation.errors import AlreadyExistsError, CfnError, TemplateValidationError
+from fogbank.cloud.cloudformation.errors import (
+    AlreadyExistsError,
+    CfnError,
+    StackNotFoundError,
+    TemplateValidationError,
+)
 from fogbank.cloud.cloudformation.graph import validate_references
 from fogbank.cloud.cloudformation.prepare import Prepared, StackIdentity, prepare
 from fogbank.cloud.cloudformation.reads import StackReadApi
@@ -152,17 +157,22 @@ class CloudFormationApi:
         on_failure = form.get("OnFailure", "ROLLBACK")
         if form.get("DisableRollback", "").lower() == "true":
             on_failure = "DO_NOTHING"
-        stack.template, stack.parameters, stack.resolved_parameters = (
-            template,
-            prepared.raw_parameters,
-            prepared.parameters,
-        )
-        stack.prepared = prepared
-        stack.capabilities, stack.disable_rollback = capabilities, on_failure == "DO_NOTHING"
-        stack.tags = {t["Key"]: t.get("Value", "") for t in members(form, "Tags")}
-        if existing is None:
-            self.store.add(stack)  # AlreadyExistsError if a concurrent CreateStack of the name won
-        stack.set_stack_status("CREATE_IN_PROGRESS", "User Initiated")
+        with (
+            stack.lock
+        ):  # an executed change set's stack is checked and claimed in one step (DeleteStack may win)
+            if existing is not None and (stack.is_deleted or stack.status != "REVIEW_IN_PROGRESS"):
+                raise StackNotFoundError(name)
+            stack.template, stack.parameters, stack.resolved_parameters = (
+                template,
+                prepared.raw_parameters,
+                prepared.parameters,
+            )
+            stack.prepared = prepared
+            stack.capabilities, stack.disable_rollback = capabilities, on_failure == "DO_NOTHING"
+            stack.tags = {t["Key"]: t.get("Value", "") for t in members(form, "Tags")}
+            if existing is None:  # nobody else can hold a new stack's lock yet
+                self.store.add(stack)  # AlreadyExistsError if a concurrent CreateStack of the name won
+            stack.set_stack_status("CREATE_IN_PROGRESS", "User Initiated")
         self.component.run(stack, lambda: self.component.operations.create(stack, prepared, on_failure))
         return {"StackId": stack.stack_id}
 
@@ -188,6 +198,10 @@ class CloudFormationApi:
                 given[key] = parameter.get("ParameterValue", "")
         prepared = self._prepare(template, stack, given, form)
         with stack.lock:  # checked again and claimed in one step: of two updates at once, one runs
+            if stack.delete_requested:  # a DeleteStack waits for the create in progress: it is being deleted
+                raise TemplateValidationError(
+                    f"Stack:{stack.stack_id} is in DELETE_IN_PROGRESS state and can not be updated."
+                )
             if stack.status not in _UPDATABLE:
                 raise TemplateValidationError(
                     f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated."
@@ -227,6 +241,7 @@ class CloudFormationApi:
                 stack.deleted = now()
             elif not stack.in_progress:  # waiters polling right away must not see the previous final status
                 stack.set_stack_status("DELETE_IN_PROGRESS", "User Initiated")
+            stack.delete_requested = True  # runs after the create in progress; no update may start before it
         if review:
             self.change_sets.discard_for(stack)
             return None

@@ -81,6 +81,9 @@ class Stack:
     imports: set[str] = field(default_factory=set)
     capabilities: list[str] = field(default_factory=list)
     disable_rollback: bool = False
+    delete_requested: bool = (
+        False  # a DeleteStack waits for the operation in progress: nothing else may start
+    )
     created: datetime = field(default_factory=now)
     updated: datetime | None = None
     deleted: datetime | None = None

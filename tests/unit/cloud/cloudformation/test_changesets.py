@@ -292,3 +292,74 @@ def test_a_change_set_name_is_one_change_set_of_the_stack_until_it_is_executed(c
     described = cfn.describe_change_set(StackName="shop", ChangeSetName="next")
     assert newer != first and described["ChangeSetId"] == newer
     assert described["ExecutionStatus"] == "AVAILABLE"
+
+
+def test_a_delete_that_wins_over_an_executing_create_change_set_stays_deleted(
+    cfn: Any, aws: Clients, engine: CloudFormationComponent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a CREATE change set, ready; a test hook makes a DeleteStack of the stack arrive after the execution
+    # claimed the change set and before it starts the create (the interleaving two callers can produce)
+    cfn.create_change_set(
+        StackName="shop",
+        ChangeSetName="first",
+        ChangeSetType="CREATE",
+        TemplateBody=body({"Jobs": _queue("jobs")}),
+    )
+    cfn.get_waiter("change_set_create_complete").wait(
+        StackName="shop", ChangeSetName="first", WaiterConfig=WAIT
+    )
+    prepare = engine.api._prepare
+
+    def delete_first(*args: Any) -> Any:
+        monkeypatch.setattr(engine.api, "_prepare", prepare)
+        cfn.delete_stack(StackName="shop")
+        return prepare(*args)
+
+    monkeypatch.setattr(engine.api, "_prepare", delete_first)
+
+    # WHEN the change set is executed
+    with pytest.raises(cfn.exceptions.ClientError) as refused:
+        cfn.execute_change_set(StackName="shop", ChangeSetName="first")
+
+    # THEN the delete won: the execution fails as for a stack that does not exist, the stack stays deleted and
+    # nothing of it is created
+    assert refused.value.response["Error"]["Message"] == "Stack with id shop does not exist"
+    with pytest.raises(cfn.exceptions.ClientError, match="Stack with id shop does not exist"):
+        cfn.describe_stacks(StackName="shop")
+    assert aws("sqs").list_queues().get("QueueUrls", []) == []
+
+
+def test_no_update_starts_between_a_create_and_the_delete_waiting_for_it(
+    cfn: Any, engine: CloudFormationComponent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a stack being created (held by a test hook), and a DeleteStack that waits for the create; a second
+    # hook holds the delete operation before it starts
+    create, delete = engine.operations.create, engine.operations.delete
+    finish_create, created, start_delete = threading.Event(), threading.Event(), threading.Event()
+
+    def held_create(*args: Any) -> Any:
+        finish_create.wait(10)
+        return create(*args)
+
+    def held_delete(*args: Any) -> Any:
+        created.set()
+        start_delete.wait(10)
+        return delete(*args)
+
+    monkeypatch.setattr(engine.operations, "create", held_create)
+    monkeypatch.setattr(engine.operations, "delete", held_delete)
+    stack_id = cfn.create_stack(StackName="shop", TemplateBody=body({"Jobs": _queue("jobs")}))["StackId"]
+    cfn.delete_stack(StackName="shop")
+    finish_create.set()
+    assert created.wait(10)  # the create has ended; the delete is about to run
+
+    # WHEN an update arrives in between
+    with pytest.raises(cfn.exceptions.ClientError) as refused:
+        cfn.update_stack(StackName="shop", TemplateBody=body({"Jobs": _queue("jobs", delay=5)}))
+    start_delete.set()
+
+    # THEN it is refused (the stack is being deleted), and the delete completes
+    assert refused.value.response["Error"]["Message"] == (
+        f"Stack:{stack_id} is in DELETE_IN_PROGRESS state and can not be updated."
+    )
+    assert settled(cfn, stack_id)["StackStatus"] == "DELETE_COMPLETE"
