@@ -146,3 +146,22 @@ def test_moto_xray_loads_without_the_sdk_until_its_mock_is_asked_for() -> None:
         "mock: True True",
         "unknown name: ImportError",
     ]
+
+
+# sha256 of moto 5.2.5's moto/xray/__init__.py, whose names install_light_package() serves lazily: a moto
+# upgrade that changes that file fails here first, and the light package's table of names is checked again.
+MOTO_XRAY_PACKAGE_SHA256 = "02f135aa84801927a3239ad96d299725010279fc252ab77996cb6ac21e9f26f2"
+
+
+def test_the_light_package_stands_in_for_the_moto_xray_package_it_was_written_for() -> None:
+    # GIVEN moto's own moto/xray/__init__.py, as installed (found from moto's folder: moto.xray itself may be the
+    # light package already)
+    from hashlib import sha256
+    from pathlib import Path
+
+    import moto
+
+    source = Path(moto.__file__).parent / "xray" / "__init__.py"
+
+    # THEN it is the file the light package's names were taken from
+    assert sha256(source.read_bytes()).hexdigest() == MOTO_XRAY_PACKAGE_SHA256
