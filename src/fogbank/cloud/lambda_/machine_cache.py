@@ -25,7 +25,15 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["evict_least_recently_used", "hold", "mark_used", "release", "shared_cache_root"]
+__all__ = [
+    "LEFTOVER_MIN_AGE_S",
+    "WORK_PREFIXES",
+    "evict_least_recently_used",
+    "hold",
+    "mark_used",
+    "release",
+    "shared_cache_root",
+]
 
 
 def shared_cache_root() -> Path:
@@ -58,31 +66,57 @@ def release(descriptor: int) -> None:
         os.close(descriptor)
 
 
+# Prefixes of the directories that unpacking (`.unpack-*`, code.py) and eviction (`.evicted-*`) work in: a
+# process killed meanwhile leaves one behind (the AWS CLI layer set: about 48 MB).
+WORK_PREFIXES = (".unpack-", ".evicted-")
+# A work directory is a leftover only once it is this old (and `idle_s` old): unpacking the AWS CLI layer set
+# takes seconds, so no live process is still writing one this old.
+LEFTOVER_MIN_AGE_S = 600.0
+
+
 def evict_least_recently_used(directory: Path, keep: int, *, idle_s: float = 0.0, held: bool = False) -> None:
     """Delete all but the `keep` most recently used entries of `directory`; with `idle_s`, only those unused
     for that long; with `held` (entries are `hold`-ed by their users), never one that a process holds. An entry
     is first renamed out of the way, so that no cloud starts using a half-deleted one. (Lock files stay, one
-    empty file per entry name: removing one could let two processes lock different files of the same name.)"""
+    empty file per entry name: removing one could let two processes lock different files of the same name.)
+    Work directories that a killed process left behind (`WORK_PREFIXES`) go too, once older than `idle_s` and
+    `LEFTOVER_MIN_AGE_S`."""
     try:
+        names = list(directory.iterdir())
         entries = sorted(
-            (p for p in directory.iterdir() if not p.name.startswith(".")),
+            (p for p in names if not p.name.startswith(".")),
             key=lambda p: p.stat().st_mtime,
             reverse=True,
         )
     except OSError:
         return
     now = time.time()
+    _delete_leftovers(names, now - max(idle_s, LEFTOVER_MIN_AGE_S))
     for stale in entries[keep:]:
-        with contextlib.suppress(OSError):
+        doomed: Path | None = None
+        lock = -1
+        try:
             if now - stale.stat().st_mtime < idle_s:
                 continue
-            lock = os.open(directory / f".{stale.name}.lock", os.O_CREAT | os.O_RDWR, 0o644) if held else -1
-            try:
-                if held:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: in use, kept
-                doomed = Path(tempfile.mkdtemp(prefix=".evicted-", dir=directory))
-                stale.rename(doomed / stale.name)
-            finally:
-                if held:
-                    os.close(lock)
-            shutil.rmtree(doomed, ignore_errors=True)
+            if held:
+                lock = os.open(directory / f".{stale.name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: in use, kept
+            doomed = Path(tempfile.mkdtemp(prefix=".evicted-", dir=directory))
+            stale.rename(doomed / stale.name)  # fails if another cloud evicted it first
+        except OSError:
+            pass
+        finally:
+            if lock >= 0:
+                os.close(lock)  # before deleting: a cloud waiting to use this name need not wait for that
+            if doomed is not None:
+                shutil.rmtree(doomed, ignore_errors=True)
+
+
+def _delete_leftovers(names: list[Path], older_than: float) -> None:
+    """Delete the work directories among `names` last changed before `older_than` (a time)."""
+    for leftover in names:
+        if not leftover.name.startswith(WORK_PREFIXES):
+            continue
+        with contextlib.suppress(OSError):
+            if leftover.lstat().st_mtime < older_than and leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)

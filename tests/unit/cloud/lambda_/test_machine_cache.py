@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from fogbank.cloud.lambda_ import machine_cache
 from fogbank.cloud.lambda_.machine_cache import (
     evict_least_recently_used,
     hold,
@@ -59,3 +61,61 @@ def test_an_entry_a_process_holds_is_kept_until_it_is_released(tmp_path: Path) -
     release(descriptor)
     evict_least_recently_used(tmp_path, keep=0, held=True)
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []
+
+
+def _age(path: Path, seconds: float) -> None:
+    stamp = time.time() - seconds
+    os.utime(path, (stamp, stamp))
+
+
+def test_work_directories_a_killed_process_left_behind_are_deleted_once_old(tmp_path: Path) -> None:
+    # GIVEN what processes killed mid-unpack and mid-delete left (real files), an hour ago, and one unpack that
+    # a live process started just now, beside an entry in use and its lock file
+    for name in (".unpack-killed", ".evicted-killed", ".unpack-live"):
+        (tmp_path / name / "awscli").mkdir(parents=True)
+        (tmp_path / name / "awscli" / "module.py").write_text("x = 1\n")
+    for name in (".unpack-killed", ".evicted-killed"):
+        _age(tmp_path / name, 3600)
+    (tmp_path / "entry").mkdir()
+    release(hold(tmp_path / "entry"))
+
+    # WHEN an eviction runs that keeps entries unused for less than ten minutes
+    evict_least_recently_used(tmp_path, keep=8, idle_s=600, held=True)
+
+    # THEN the old leftovers are gone; the live unpack, the entry and its lock file stay
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".entry.lock", ".unpack-live", "entry"]
+
+
+def test_a_fresh_work_directory_is_kept_even_without_an_idle_time(tmp_path: Path) -> None:
+    # GIVEN an unpack a live process started a minute ago
+    (tmp_path / ".unpack-live").mkdir()
+    _age(tmp_path / ".unpack-live", 60)
+
+    # WHEN an eviction keeps nothing and waits for no idle time
+    evict_least_recently_used(tmp_path, keep=0)
+
+    # THEN the unpack under way is left alone: age, not the idle time alone, tells a leftover
+    assert [p.name for p in tmp_path.iterdir()] == [".unpack-live"]
+
+
+def test_an_eviction_that_loses_the_race_to_another_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an old entry, which another cloud's eviction takes away right after this one made its .evicted-
+    # directory (stood in for here: the two processes' exact interleaving cannot be forced otherwise)
+    (tmp_path / "old").mkdir()
+    _age(tmp_path / "old", 86400)
+    make_directory = machine_cache.tempfile.mkdtemp
+
+    def the_other_cloud_wins(**kwargs: Any) -> str:
+        doomed = make_directory(**kwargs)
+        (tmp_path / "old").rename(tmp_path / "taken-by-the-other-cloud")
+        return doomed
+
+    monkeypatch.setattr(machine_cache.tempfile, "mkdtemp", the_other_cloud_wins)
+
+    # WHEN this cloud's eviction renames it
+    evict_least_recently_used(tmp_path, keep=0)
+
+    # THEN its rename fails quietly and its empty .evicted- directory is gone too
+    assert [p.name for p in tmp_path.iterdir()] == ["taken-by-the-other-cloud"]
