@@ -29,13 +29,15 @@ from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.machine_cache import evict_least_recently_used, hold, mark_used, release
 
-__all__ = ["SHARED_LAYER_IDLE_S", "SHARED_LAYER_SETS", "CodeStore"]
+__all__ = ["PRIVATE_SUFFIX", "SHARED_LAYER_IDLE_S", "SHARED_LAYER_SETS", "CodeStore"]
 
 
 # Unpacked layer sets kept in the machine's shared cache besides those a running cloud uses (the AWS CLI layer
 # is about 48 MB unpacked), and how long one stays in any case after its last use.
 SHARED_LAYER_SETS = 8
 SHARED_LAYER_IDLE_S = 600.0
+# Name suffix of a layer set's writable copy of this cloud's own where `<root>/opt/<key>` links to the machine's.
+PRIVATE_SUFFIX = "-own"
 
 
 class CodeStore:
@@ -119,7 +121,12 @@ class CodeStore:
             self._held.clear()
 
     def _unpack_once(self, target: Path, archives: list[tuple[str, bytes]]) -> Path:
+        """`target`, unpacked there on first use; if `target` links to the machine's copy (this layer set was
+        shown read-only before, then the environments lost their read-only /opt), a copy of this cloud's own
+        beside it instead: a function that may write there must never write the copy other clouds use."""
         with self._lock:
+            if target.is_symlink():
+                target = target.with_name(f"{target.name}{PRIVATE_SUFFIX}")
             if target.is_dir():
                 return target
             target.parent.mkdir(parents=True, exist_ok=True)

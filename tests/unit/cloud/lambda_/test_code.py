@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import pickle
 import shutil
+import signal
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -160,3 +165,69 @@ def test_a_layer_set_that_a_running_cloud_uses_is_never_evicted(
     running.close()
     CodeStore(tmp_path / "third", shared).prepare(_spec_with_layer("z"), share_layers=True)
     assert not x_dir.exists()
+
+
+def test_a_layer_set_once_shared_is_never_handed_out_writable(tmp_path: Path) -> None:
+    # GIVEN a cloud whose environments showed a layer set read-only at /opt (its opt directory links to the
+    # machine's copy), and then lost that (its zygote failed to start later in the cloud's life)
+    shared = tmp_path / "shared"
+    store = CodeStore(tmp_path / "one", shared)
+    _, linked = store.prepare(_layered_spec(), share_layers=True)
+
+    # WHEN the same function's next environment is prepared without a read-only /opt, and writes its layers
+    _, writable = store.prepare(_layered_spec(), share_layers=False)
+    (writable / "python" / "a.py").write_text("A = 'changed by a function'")
+
+    # THEN it got a copy of this cloud's own, beside the link; the machine's copy is unchanged
+    assert writable.parent == linked.parent and writable != linked
+    assert writable.is_dir() and not writable.is_symlink()
+    assert not writable.resolve().is_relative_to(shared.resolve())
+    assert (shared / linked.name / "python" / "a.py").read_text() == "A = 1"
+    # AND that copy is the one it keeps using
+    assert store.prepare(_layered_spec(), share_layers=False)[1] == writable
+
+
+KILLED_MID_UNPACK = """
+import os, pickle, signal, sys
+from pathlib import Path
+from fogbank.cloud.lambda_ import code
+
+def extract_then_die(owner, data, target):
+    real_extract(owner, data, target)
+    if target.parent == Path(sys.argv[2]):  # part of the layer set is in the machine's cache ...
+        os.kill(os.getpid(), signal.SIGKILL)  # ... when the worker is killed
+
+real_extract, code._extract = code._extract, extract_then_die
+spec = pickle.loads(Path(sys.argv[3]).read_bytes())
+code.CodeStore(Path(sys.argv[1]), Path(sys.argv[2])).prepare(spec, share_layers=True)
+"""
+
+
+def test_what_a_process_killed_mid_unpack_left_is_deleted_by_a_later_eviction(tmp_path: Path) -> None:
+    # GIVEN a real process killed while it unpacked a layer set into the machine's cache, an hour ago
+    shared = tmp_path / "shared"
+    (tmp_path / "spec.pickle").write_bytes(pickle.dumps(_spec_with_layer("x")))
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KILLED_MID_UNPACK,
+            str(tmp_path / "killed"),
+            str(shared),
+            str(tmp_path / "spec.pickle"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    (leftover,) = shared.glob(".unpack-*")
+    assert (leftover / "python" / "a.py").read_text() == "x"
+    stamp = time.time() - 3600
+    os.utime(leftover, (stamp, stamp))
+
+    # WHEN another cloud shares a layer set (and so evicts)
+    CodeStore(tmp_path / "next", shared).prepare(_spec_with_layer("y"), share_layers=True)
+
+    # THEN the killed process's unpack is gone
+    assert not list(shared.glob(".unpack-*"))
