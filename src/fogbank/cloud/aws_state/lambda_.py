@@ -85,6 +85,7 @@ class FunctionSpec:
     code_sha256: str
     code: bytes = field(repr=False)
     memory_size: int = 128
+    ephemeral_storage: int = 512  # MB: the size of an environment's /tmp
     timeout: int = 3
     environment: dict[str, str] = field(default_factory=dict)
     layers: tuple[LayerSpec, ...] = ()
@@ -148,6 +149,7 @@ def resolve(name_or_arn: str, qualifier: str | None, *, account_id: str, region:
         code_sha256=fn.code_sha_256,
         code=getattr(fn, "code_bytes", b""),
         memory_size=int(fn.memory_size),
+        ephemeral_storage=int(getattr(fn, "ephemeral_storage", 512) or 512),
         timeout=int(fn.timeout),
         environment={str(k): str(v) for k, v in (fn.environment_vars or {}).items()},
         layers=tuple(layers),

@@ -46,7 +46,8 @@ __all__ = ["EnvironmentCredentials", "LambdaComponent", "host_architecture"]
 _log = logging.getLogger(__name__)
 _NO_ZYGOTE = (
     "the Lambda zygote cannot start; execution environments start as new processes, without layers at /opt "
-    "and with code and layers WRITABLE (a write into the task root or /opt, which AWS refuses, is not caught)"
+    "and with code and layers WRITABLE (a write into the task root or /opt, which AWS refuses, is not caught); "
+    "/tmp is the machine's, SHARED by every environment and not limited to the function's EphemeralStorage size"
 )
 
 
@@ -72,7 +73,7 @@ class LambdaComponent:
     FOGBANK_LAMBDA_QUEUE_SECONDS (how long an invoke waits for a worker at that limit, default 30),
     FOGBANK_LAMBDA_IDLE_SECONDS (warm workers idle this long are stopped, default 600),
     FOGBANK_LAMBDA_ZYGOTE=0 (start every execution environment as a new process instead of forking it from the
-    pre-initialised runtime; no /opt namespace then, so code and layers are writable).
+    pre-initialised runtime; no /opt namespace then, so code and layers are writable and /tmp is the machine's).
     """
 
     def __init__(
@@ -247,7 +248,8 @@ class LambdaComponent:
                 "Functions find their layers through PYTHONPATH, NODE_PATH and PATH at %s/lambda/opt/<hash>; "
                 "code that hard-codes /opt paths (e.g. /opt/awscli/aws) will not find them. Code and layers are "
                 "also WRITABLE here, so a write into the task root or /opt, which AWS refuses (read-only file "
-                "system), is not caught locally.",
+                "system), is not caught locally. /tmp is the machine's /tmp, SHARED by every environment (not empty "
+                "at a cold start, not limited to the function's EphemeralStorage size).",
                 zygote.opt_error,
                 self._site.state_dir,
             )

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.errors import LambdaApiError
+from fogbank.cloud.lambda_.machine_cache import shared_cache_root
 from fogbank.cloud.lambda_.node_runtime import ensure_node_runtime
 from fogbank.cloud.lambda_.python_runtime import BOOT_MODULE
 from fogbank.cloud.lambda_.sandbox import OPT
@@ -59,11 +60,16 @@ def plan_launch(
 ) -> Launch:
     """The command and environment for `spec`'s runtime. Unsupported runtimes raise InvalidRuntimeException.
 
-    With `opt_mounted`, the environment will see `opt_dir` at /opt (sandbox.py), so paths name /opt.
+    With `opt_mounted`, the environment will see `opt_dir` at /opt (sandbox.py), so paths name /opt, and has its
+    own /tmp of `spec.ephemeral_storage` MB (no TMPDIR then, as on Lambda).
     """
     runtime = spec.runtime or ""
     opt_view = Path(OPT) if opt_mounted else opt_dir
     env = {key: os.environ[key] for key in _KEPT_FROM_PARENT if key in os.environ}
+    if opt_mounted:
+        env.pop("TMPDIR", None)
+    # what the environment still opens by its host path once its own /tmp covers the host's (sandbox.py)
+    keep = [task_root, *_interpreter_dirs()]
     env.update(cloud_env)
     env.update(spec.environment)
     env.update(_lambda_env(spec, task_root, xray_daemon))
@@ -77,6 +83,9 @@ def plan_launch(
             python=python,
             handler=handler,
             opt_source=opt_dir if opt_mounted else None,
+            tmp_mb=spec.ephemeral_storage if opt_mounted else None,
+            keep_paths=tuple(keep) if opt_mounted else (),
+            keep_writable=(shared_cache_root() / "lambda-bytecode",) if opt_mounted else (),
             architecture=normalize_architecture(spec.architecture),
             host_architecture=host_architecture,
             check_roots=(task_root, opt_view),
@@ -89,6 +98,7 @@ def plan_launch(
             raise LambdaApiError("ServiceException", "the Python runtime directory was not prepared", 500)
         env["LAMBDA_RUNTIME_DIR"] = str(runtime_dir)
         env["PYTHONUNBUFFERED"] = "1"
+        keep.append(runtime_dir)
         # Lambda's order: task root, layers, then the runtime (whose boto3 a layer may override).
         env["PYTHONPATH"] = os.pathsep.join(
             [
@@ -118,6 +128,7 @@ def plan_launch(
             runtime_modules = ensure_node_runtime()
         except CloudError as exc:
             raise LambdaApiError("ServiceException", f"function {spec.name}: {exc}", 500) from exc
+        keep.extend([NODE_BOOTSTRAP.parent, runtime_modules, Path(os.path.realpath(node)).parent.parent])
         # Lambda's order: layers, then the runtime's AWS SDK (so a layer's SDK wins), then the task root. The
         # function's own node_modules wins over all of them by Node's usual lookup next to the handler.
         env["NODE_PATH"] = os.pathsep.join(
@@ -143,6 +154,11 @@ def plan_launch(
             "executable `bootstrap`; add one at the root of the .zip",
         )
     raise _unsupported(spec, runtime or "no runtime", "use a python3.x, nodejs or provided runtime")
+
+
+def _interpreter_dirs() -> list[Path]:
+    """The directories of the interpreter a Python environment keeps running (its standard library)."""
+    return [Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent]
 
 
 _ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}

@@ -23,20 +23,24 @@ import ctypes
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 
 __all__ = [
     "LAMBDA_PYTHON_NAME",
     "OPT",
     "PYCACHE_BY_OPT",
+    "TMP",
     "VAR_LANG",
     "enter_mount_namespace",
     "enter_opt_namespace",
     "mount_function",
+    "mount_private_tmp",
     "probe_opt_namespace",
     "pycache_prefix",
 ]
 
 OPT = "/opt"
+TMP = "/tmp"
 VAR_LANG = "/var/lang"
 # <state>/lambda/pycache-by-opt/<key>: the compiled modules of environments that show <state>/lambda/opt/<key>
 PYCACHE_BY_OPT = "pycache-by-opt"
@@ -64,14 +68,20 @@ _MS_REC = 16384
 _MS_PRIVATE = 1 << 18
 
 
-def enter_opt_namespace(opt_dir: str, task_root: str) -> None:
-    """Show `opt_dir` at /opt to this process and its children, /opt and `task_root` read-only.
-    Raises OSError naming the step that failed."""
+def enter_opt_namespace(
+    opt_dir: str,
+    task_root: str,
+    tmp_mb: int | None = None,
+    keep: Sequence[str] = (),
+    writable: Sequence[str] = (),
+) -> None:
+    """Show `opt_dir` at /opt to this process and its children, /opt and `task_root` read-only; with `tmp_mb`,
+    a private /tmp of that size (`mount_private_tmp`, `keep` reachable). Raises OSError naming the failed step."""
     # layers are unpacked at <state>/lambda/opt/<hash>: the /var/lang scratch is <state>/lambda/var-lang
     enter_mount_namespace(
         os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(opt_dir))), "var-lang")
     )
-    mount_function(opt_dir, task_root)
+    mount_function(opt_dir, task_root, tmp_mb, keep, writable)
 
 
 def enter_mount_namespace(scratch: str) -> None:
@@ -93,12 +103,22 @@ def enter_mount_namespace(scratch: str) -> None:
         _provide_var_lang(libc, scratch)
 
 
-def mount_function(opt_dir: str, task_root: str) -> None:
+def mount_function(
+    opt_dir: str,
+    task_root: str,
+    tmp_mb: int | None = None,
+    keep: Sequence[str] = (),
+    writable: Sequence[str] = (),
+) -> None:
     """In the mount namespace `enter_mount_namespace` entered: bind-mount `opt_dir` over /opt, and make /opt and
-    `task_root` read-only (Lambda's /opt and /var/task are; only /tmp is writable)."""
+    `task_root` read-only (Lambda's /opt and /var/task are; only /tmp is writable). With `tmp_mb`, /tmp is the
+    environment's own (`mount_private_tmp`; `task_root` and `keep` stay reachable at their paths, read-only,
+    and the bytecode prefix and `writable` writable)."""
     libc = ctypes.CDLL(None, use_errno=True)
     _check(libc.mount(opt_dir.encode(), OPT.encode(), None, _MS_BIND | _MS_REC, None), f"bind-mounting {OPT}")
     _remount_read_only(libc, OPT)
+    if tmp_mb is not None:
+        mount_private_tmp(tmp_mb, [task_root, *keep], writable=[pycache_prefix(opt_dir), *writable])
     _check(
         libc.mount(task_root.encode(), task_root.encode(), None, _MS_BIND, None),
         "bind-mounting the task root",
@@ -106,6 +126,59 @@ def mount_function(opt_dir: str, task_root: str) -> None:
     _remount_read_only(libc, task_root)
     if _own_var_lang:
         _keep_bytecode_of_scripts(opt_dir)
+
+
+def mount_private_tmp(size_mb: int, keep: Sequence[str], writable: Sequence[str] = ()) -> None:
+    """In a private mount namespace: an empty tmpfs of `size_mb` MiB, mode 1777, over /tmp, as a Lambda
+    environment's own /tmp (`EphemeralStorage`: a write past it fails with ENOSPC). The host's /tmp is untouched.
+
+    The paths of `keep` (and what they resolve to) that lie under the host's /tmp (a cloud's state directory
+    often does: task root, runtime directory, bytecode prefix, caches) stay reachable at the same paths: each is
+    held open before /tmp is covered, then bind-mounted at its path in the new /tmp (missing ones are skipped),
+    read-only but for those of `writable` (a function that empties its /tmp cannot delete the cloud's files).
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    held = _hold_paths_under_tmp([*keep, *writable])
+    read_write = {path for path, _ in _hold_paths_under_tmp(writable, close=True)}
+    try:
+        options = f"size={int(size_mb)}m,mode=1777".encode()
+        _check(libc.mount(b"tmpfs", TMP.encode(), b"tmpfs", 0, options), f"mounting a private tmpfs on {TMP}")
+        for path, fd in held:
+            os.makedirs(path, exist_ok=True)
+            source = f"/proc/self/fd/{fd}".encode()
+            _check(
+                libc.mount(source, path.encode(), None, _MS_BIND | _MS_REC, None), f"keeping {path} reachable"
+            )
+            if path not in read_write:
+                _remount_read_only(libc, path)
+    finally:
+        for _, fd in held:
+            os.close(fd)
+
+
+def _hold_paths_under_tmp(keep: Sequence[str], close: bool = False) -> list[tuple[str, int]]:
+    """(path, O_PATH fd of what it resolves to) for each path of `keep`, or its resolution, under /tmp; a path
+    inside another one kept is reached through that one. With `close`, only the paths (fds -1)."""
+    roots = {TMP, os.path.realpath(TMP)}
+    wanted: dict[str, str] = {}
+    for path in keep:
+        real = os.path.realpath(path)
+        if not os.path.isdir(real):
+            continue
+        for seen_as in (os.path.abspath(path), real):
+            if any(seen_as.startswith(root + os.sep) for root in roots):
+                wanted.setdefault(seen_as, real)
+    held: list[tuple[str, int]] = []
+    try:
+        for path in sorted(wanted):
+            if not any(path.startswith(kept + os.sep) for kept, _ in held):
+                held.append((path, -1 if close else os.open(wanted[path], os.O_PATH | os.O_DIRECTORY)))
+    except OSError:
+        for _, fd in held:
+            if fd >= 0:
+                os.close(fd)
+        raise
+    return held
 
 
 def pycache_prefix(opt_dir: str) -> str:
@@ -184,11 +257,14 @@ def probe_opt_namespace(opt_dir: str) -> str | None:
     if pid == 0:  # pragma: no cover - the child reports through the pipe
         os.close(read_end)
         try:
-            enter_opt_namespace(opt_dir, opt_dir)
+            host_tmp = os.stat(TMP).st_dev
+            enter_opt_namespace(opt_dir, opt_dir, tmp_mb=1)
             if not os.path.samefile(OPT, opt_dir):
                 raise OSError(f"{OPT} does not show the layers after the bind mount")
             if not os.statvfs(OPT).f_flag & os.ST_RDONLY:
                 raise OSError(f"{OPT} is still writable after the read-only remount")
+            if os.stat(TMP).st_dev == host_tmp:
+                raise OSError(f"{TMP} is still the host's after mounting a private tmpfs on it")
             os.write(write_end, b"ok")
         except OSError as exc:
             os.write(write_end, str(exc).encode()[:2000])

@@ -33,8 +33,9 @@ class Launch:
     """How to start a runtime: the command, the directories and the environment Lambda would give it.
 
     A Python runtime forked by the zygote runs `handler` in the zygote's interpreter instead of `argv`.
-    `opt_source` is the directory to mount at /opt (None: no mount namespace); native extensions under
-    `check_roots` are checked against `architecture` (see native_check.py).
+    `opt_source` is the directory to mount at /opt (None: no mount namespace); with it, `tmp_mb` sizes the
+    environment's own /tmp, and `keep_paths` (read-only) and `keep_writable` (under the host's /tmp) stay reachable (sandbox.mount_private_tmp);
+    native extensions under `check_roots` are checked against `architecture` (see native_check.py).
     """
 
     argv: list[str]
@@ -43,6 +44,9 @@ class Launch:
     python: bool = False
     handler: str = ""
     opt_source: Path | None = None
+    tmp_mb: int | None = None
+    keep_paths: tuple[Path, ...] = ()
+    keep_writable: tuple[Path, ...] = ()
     architecture: str = "x86_64"
     host_architecture: str = "x86_64"
     check_roots: tuple[Path, ...] = ()

@@ -6,7 +6,8 @@ boto3 or anything a function or layer could ship its own version of. Each enviro
 
 1. leaves the zygote's state: own session and process group (a timeout or crash kills it alone), a
    parent-death signal, the output pipe as stdout and stderr, /dev/null as stdin;
-2. when asked, enters a user + mount namespace with the function's layers at /opt (`fogbank_sandbox`);
+2. when asked, enters a user + mount namespace with the function's layers at /opt and its own /tmp (a tmpfs of
+   its EphemeralStorage size; `fogbank_sandbox`);
 3. Python: takes the function's environment (only its own), its sys.path (task root, layers, runtime,
    standard library), checks native extensions against the function's architecture, and runs the worker boot
    module, which imports the handler module fresh; anything else (Node.js, `provided`): execve.
@@ -21,7 +22,7 @@ that cold start's way.
 
 Protocol on the control socket (SOCK_SEQPACKET, one JSON message each): the zygote says
 `{"hello": pid, "opt_error": null | why}` once; a request `{"id", "argv", "env", "cwd", "python",
-"opt_source", "architecture", "host_architecture", "check_roots", "door_map"}` comes with the output pipe's
+"opt_source", "tmp_mb", "keep_paths", "keep_writable", "architecture", "host_architecture", "check_roots", "door_map"}` comes with the output pipe's
 write end (SCM_RIGHTS) and is answered `{"id", "pid"}` or `{"id", "error"}`; `{"spare": pid}` comes with the
 cloud's end of a spare's socket (SCM_RIGHTS), on which the cloud sends the spare its Runtime API address, then
 a request (no "id", no answer) with the output pipe's write end, or which it closes to end the spare; `{"replenish": 1}` asks for one more
@@ -249,7 +250,13 @@ def _become_environment(
         return 1
     _take_output(output)
     if request["opt_source"]:
-        fogbank_sandbox.enter_opt_namespace(request["opt_source"], request["cwd"])
+        fogbank_sandbox.enter_opt_namespace(
+            request["opt_source"],
+            request["cwd"],
+            request.get("tmp_mb"),
+            request.get("keep_paths", ()),
+            request.get("keep_writable", ()),
+        )
     return _start_runtime(request)
 
 
@@ -287,7 +294,13 @@ def _serve_as_spare(
     if request["opt_source"]:
         if namespace is not None:
             raise namespace
-        fogbank_sandbox.mount_function(request["opt_source"], request["cwd"])
+        fogbank_sandbox.mount_function(
+            request["opt_source"],
+            request["cwd"],
+            request.get("tmp_mb"),
+            request.get("keep_paths", ()),
+            request.get("keep_writable", ()),
+        )
     return _start_runtime(request)
 
 

@@ -149,3 +149,22 @@ def test_a_python_runtime_without_its_runtime_directory_is_a_service_error(tmp_p
 def test_architectures_get_lambdas_names(given: str, word: str) -> None:
     # WHEN a machine's architecture name is normalised THEN it is Lambda's word; unknown names stay
     assert normalize_architecture(given) == word
+
+
+def test_an_environment_with_layers_at_opt_gets_its_own_tmp_of_the_ephemeral_storage_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a function with 2048 MB of ephemeral storage, and a cloud process with a TMPDIR
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    spec = replace(SPEC, ephemeral_storage=2048)
+    runtime_dir = tmp_path / "runtime"
+
+    # WHEN its launch is planned with and without /opt mounted
+    mounted = _plan(spec, tmp_path, runtime_dir=runtime_dir, opt_mounted=True)
+    shared = _plan(spec, tmp_path, runtime_dir=runtime_dir, opt_mounted=False)
+
+    # THEN only the mounted one has a private /tmp of that size, no TMPDIR (Lambda sets none), and keeps its
+    # task root and runtime directory reachable
+    assert mounted.tmp_mb == 2048 and "TMPDIR" not in mounted.env
+    assert {tmp_path / "task", runtime_dir} <= set(mounted.keep_paths)
+    assert shared.tmp_mb is None and shared.keep_paths == () and shared.env["TMPDIR"] == str(tmp_path)

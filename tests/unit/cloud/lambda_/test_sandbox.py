@@ -94,3 +94,53 @@ def test_the_child_cannot_write_into_opt_or_its_task_root(tmp_path: Path) -> Non
     assert seen == "EROFS EROFS"
     assert not (layers / "new").exists() and not (task_root / "new").exists()
     (task_root / "host-write").write_text("ok")
+
+
+def test_a_private_tmp_hides_the_hosts_and_keeps_the_given_paths_reachable(tmp_path: Path) -> None:
+    # GIVEN a directory to keep (read-only) and one to keep writable, under the host's /tmp when pytest's
+    # temporary directory is there
+    if (reason := probe_opt_namespace(str(tmp_path))) is not None:
+        pytest.skip(f"no user + mount namespaces on this machine: {reason}")
+    if not str(tmp_path.resolve()).startswith("/tmp/"):
+        pytest.skip("pytest's temporary directory is not under /tmp here: nothing to keep reachable")
+    kept, writable = tmp_path / "task", tmp_path / "cache"
+    kept.mkdir()
+    writable.mkdir()
+    (kept / "code.py").write_text("VALUE = 1\n")
+    marker = f"fogbank-private-tmp-{os.getpid()}"
+    read_end, write_end = os.pipe()
+
+    # WHEN a forked child mounts a 1 MB private /tmp and writes into it, the kept and the writable directory
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            from fogbank.cloud.lambda_.sandbox import enter_mount_namespace, mount_private_tmp
+
+            enter_mount_namespace(str(tmp_path / "var-lang"))
+            mount_private_tmp(1, [str(kept)], writable=[str(writable)])
+            results = []
+            Path("/tmp", marker).write_text("mine")
+            results.append((kept / "code.py").read_text().strip())
+            for directory in (kept, writable):
+                try:
+                    (directory / "new.txt").write_text("x")
+                    results.append("written")
+                except OSError as exc:
+                    results.append(errno.errorcode[exc.errno or 0])
+            try:
+                Path("/tmp", "big").write_bytes(b"x" * (2 << 20))
+            except OSError as exc:
+                results.append(errno.errorcode[exc.errno or 0])
+            os.write(write_end, "|".join(results).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        seen = pipe.read().decode()
+    os.waitpid(pid, 0)
+
+    # THEN the kept code was readable and read-only, the writable one took the write, the 1 MB /tmp refused
+    # 2 MB, and the host's /tmp never got the child's file
+    assert seen == "VALUE = 1|EROFS|written|ENOSPC"
+    assert not Path("/tmp", marker).exists()
+    assert (writable / "new.txt").exists()

@@ -1,0 +1,210 @@
+"""Each execution environment has its own /tmp, as on Lambda: empty at a cold start, kept across warm invocations
+of that environment, seen by no other environment (of the same or another function) nor by the host, and sized
+by the function's EphemeralStorage (a write past it fails with ENOSPC). Code, layers and the bytecode cache stay
+importable although the cloud's state directory usually lives under the host's /tmp."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import uuid
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import invoke_json, zip_code
+
+from fogbank.cloud import LocalCloud
+
+TMP_PROBE = """
+import os, time
+def handler(event, context):
+    path = os.path.join("/tmp", event["marker"])
+    if event.get("write"):
+        with open(path, "w") as file:
+            file.write(event["write"])
+    time.sleep(event.get("sleep", 0))
+    found = open(path).read() if os.path.exists(path) else None
+    stats = os.statvfs("/tmp")
+    return {"found": found, "pid": os.getpid(), "size": stats.f_blocks * stats.f_frsize}
+"""
+
+FILL_TMP = """
+import os
+def handler(event, context):
+    chunk = b"x" * (1 << 20)
+    written = 0
+    try:
+        with open("/tmp/fill.bin", "wb") as file:
+            for _ in range(event["mb"]):
+                file.write(chunk)
+                written += 1
+            file.flush()
+    finally:
+        if os.path.exists("/tmp/fill.bin"):
+            os.remove("/tmp/fill.bin")
+    return {"written_mb": written}
+"""
+
+
+@pytest.fixture(scope="module")
+def private_tmp_available(cloud: LocalCloud) -> None:
+    zygote = cloud.context.lambda_._zygote
+    if zygote is None:
+        pytest.skip("the zygote is disabled (FOGBANK_LAMBDA_ZYGOTE=0): /tmp is the machine's then")
+    zygote.start()
+    if zygote.opt_error is not None:
+        pytest.skip(f"this machine has no user + mount namespaces: {zygote.opt_error}")
+
+
+def _probe(lambda_client: Any, name: str, **event: Any) -> dict[str, Any]:
+    response, body = invoke_json(lambda_client, name, event)
+    assert "FunctionError" not in response, body
+    return dict(body)
+
+
+def test_a_file_in_tmp_stays_with_its_environment_only(
+    private_tmp_available: None, cloud: LocalCloud, lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a function whose first invocation wrote a file into /tmp
+    name = make_function({"app.py": TMP_PROBE}, Timeout=30)
+    marker = f"fogbank-tmp-{uuid.uuid4().hex}"
+    first = _probe(lambda_client, name, marker=marker, write="hello")
+
+    # WHEN it is invoked again (warm), concurrently with that busy environment (a second environment), by
+    # another function, and after an update (a cold start)
+    warm = _probe(lambda_client, name, marker=marker)
+    busy: dict[str, Any] = {}
+    thread = threading.Thread(target=lambda: busy.update(_probe(lambda_client, name, marker=marker, sleep=2)))
+    thread.start()
+    try:
+        threading.Event().wait(0.5)
+        concurrent = _probe(lambda_client, name, marker=marker)
+    finally:
+        thread.join()
+    other = _probe(lambda_client, make_function({"app.py": TMP_PROBE}), marker=marker)
+    lambda_client.update_function_configuration(FunctionName=name, Environment={"Variables": {"V": "2"}})
+    lambda_client.get_waiter("function_updated_v2").wait(FunctionName=name)
+    cold = _probe(lambda_client, name, marker=marker)
+
+    # THEN only the environment that wrote it sees it; the host's /tmp never got it
+    assert first["found"] == warm["found"] == busy["found"] == "hello"
+    assert warm["pid"] == busy["pid"] == first["pid"]
+    assert concurrent["pid"] != first["pid"] and concurrent["found"] is None
+    assert other["found"] is None
+    assert cold["pid"] != first["pid"] and cold["found"] is None
+    assert not os.path.exists(os.path.join("/tmp", marker))
+    assert not any(marker in files for _, _, files in os.walk(cloud.context.state_dir))
+
+
+def test_tmp_is_sized_by_ephemeral_storage_and_a_write_past_it_fails_with_enospc(
+    private_tmp_available: None, lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a function with the default EphemeralStorage (512 MB) and one with 600 MB
+    small = make_function({"app.py": FILL_TMP}, Timeout=60, MemorySize=1024)
+    larger = make_function({"app.py": TMP_PROBE}, EphemeralStorage={"Size": 600})
+
+    # WHEN the first writes 520 MB into /tmp, and the second reports its /tmp's size
+    response, body = invoke_json(lambda_client, small, {"mb": 520})
+    size = _probe(lambda_client, larger, marker="none")["size"]
+
+    # THEN the write fails as on Lambda, at the size limit, and the sizes are the functions'
+    assert response.get("FunctionError") == "Unhandled", body
+    assert body["errorType"] == "OSError"
+    assert body["errorMessage"] == "[Errno 28] No space left on device"
+    assert size == 600 * 1024 * 1024
+
+
+IMPORTER = """
+import importlib.util, os, sys
+import shared
+def handler(event, context):
+    compiled = importlib.util.cache_from_source(__file__)
+    return {"shared": shared.VALUE, "tmp": sorted(os.listdir("/tmp")), "compiled": compiled,
+            "compiled_exists": os.path.exists(compiled), "prefix": sys.pycache_prefix}
+"""
+
+
+def test_code_layers_and_bytecode_cache_stay_reachable_under_a_private_tmp(
+    private_tmp_available: None, cloud: LocalCloud, lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a function importing a module from its layer, in a cloud whose state directory may be under /tmp
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("python/shared.py", "VALUE = 41\n")
+    layer = lambda_client.publish_layer_version(LayerName="tmp-layer", Content={"ZipFile": buffer.getvalue()})
+    name = make_function({"app.py": IMPORTER}, Layers=[layer["LayerVersionArn"]])
+
+    # WHEN it is invoked
+    response, body = invoke_json(lambda_client, name, {})
+
+    # THEN it imported its code and layer, and its compiled module went to the host's bytecode cache
+    assert "FunctionError" not in response, body
+    assert body["shared"] == 41
+    assert body["compiled_exists"] and body["prefix"]
+    assert os.path.exists(body["compiled"]), (
+        "the compiled module is in the environment's tmpfs, not the host's"
+    )
+    state = str(cloud.context.state_dir) + os.sep
+    # AND its /tmp holds nothing but the path to the cloud's state directory (when that lies under /tmp)
+    assert all(state.startswith(os.path.join("/tmp", entry) + os.sep) for entry in body["tmp"]), body["tmp"]
+
+
+NODE_PROBE = """
+const fs = require('fs');
+exports.handler = async (event) => {
+  const file = '/tmp/' + event.marker;
+  if (event.write) fs.writeFileSync(file, event.write);
+  const stats = fs.statfsSync('/tmp');
+  return {found: fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null, size: stats.blocks * stats.bsize};
+};
+"""
+
+PROVIDED_BOOTSTRAP = """#!/usr/bin/env python3
+import json, os, urllib.request
+api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime/invocation/"
+while True:
+    with urllib.request.urlopen(api + "next") as reply:
+        request_id, event = reply.headers["Lambda-Runtime-Aws-Request-Id"], json.loads(reply.read())
+    path = "/tmp/" + event["marker"]
+    if event.get("write"):
+        open(path, "w").write(event["write"])
+    stats = os.statvfs("/tmp")
+    answer = {"found": open(path).read() if os.path.exists(path) else None, "size": stats.f_blocks * stats.f_frsize}
+    urllib.request.urlopen(urllib.request.Request(api + request_id + "/response", json.dumps(answer).encode()))
+"""
+
+
+@pytest.mark.parametrize("runtime", ["nodejs20.x", "provided.al2023"])
+def test_node_and_provided_runtimes_get_their_own_tmp(
+    private_tmp_available: None, lambda_client: Any, role_arn: str, runtime: str
+) -> None:
+    # GIVEN a function of `runtime` that wrote a file into /tmp, and a second function of the same code
+    if runtime.startswith("nodejs"):
+        files, modes, handler = {"index.js": NODE_PROBE}, None, "index.handler"
+    else:
+        files, modes, handler = {"bootstrap": PROVIDED_BOOTSTRAP}, {"bootstrap": 0o755}, "unused"
+    names = [f"tmp-{runtime.split('.')[0]}-{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    for name in names:
+        lambda_client.create_function(
+            FunctionName=name,
+            Runtime=runtime,
+            Role=role_arn,
+            Handler=handler,
+            Code={"ZipFile": zip_code(files, modes)},
+            EphemeralStorage={"Size": 700},
+        )
+    marker = f"fogbank-tmp-{uuid.uuid4().hex}"
+    first = _probe(lambda_client, names[0], marker=marker, write="hi")
+
+    # WHEN the same environment is invoked again, and the other function is invoked
+    warm = _probe(lambda_client, names[0], marker=marker)
+    other = _probe(lambda_client, names[1], marker=marker)
+
+    # THEN the file stays in its environment only, /tmp has the function's size, the host's /tmp has nothing
+    assert first["found"] == warm["found"] == "hi"
+    assert other["found"] is None
+    assert first["size"] == 700 * 1024 * 1024
+    assert not os.path.exists(os.path.join("/tmp", marker))
