@@ -118,10 +118,11 @@ def test_tmp_is_sized_by_ephemeral_storage_and_a_write_past_it_fails_with_enospc
 
 
 IMPORTER = """
-import importlib.util, os, sys
+import importlib.util, os, ssl, sys
 import shared
 def handler(event, context):
     compiled = importlib.util.cache_from_source(__file__)
+    ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])  # the cloud's CA bundle, in its state dir
     return {"shared": shared.VALUE, "tmp": sorted(os.listdir("/tmp")), "compiled": compiled,
             "compiled_exists": os.path.exists(compiled), "prefix": sys.pycache_prefix}
 """
@@ -140,7 +141,8 @@ def test_code_layers_and_bytecode_cache_stay_reachable_under_a_private_tmp(
     # WHEN it is invoked
     response, body = invoke_json(lambda_client, name, {})
 
-    # THEN it imported its code and layer, and its compiled module went to the host's bytecode cache
+    # THEN it imported its code and layer, read the CA bundle it is told to trust, and its compiled module went
+    # to the host's bytecode cache
     assert "FunctionError" not in response, body
     assert body["shared"] == 41
     assert body["compiled_exists"] and body["prefix"]

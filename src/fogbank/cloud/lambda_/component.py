@@ -18,6 +18,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from fogbank.cloud.aws_state import lambda_ as lambda_state
@@ -64,6 +65,16 @@ def _env_number(name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise CloudError(f"{name}={raw!r} is not a number; set it to e.g. {default:g} or unset it") from None
+
+
+def _with_door_map(launch: Launch, door_map: Mapping[str, Any] | None) -> Launch:
+    """`launch` handed the front doors' map; an environment with its own /tmp keeps reaching the CA files the
+    map names (SSL_CERT_FILE and REQUESTS_CA_BUNDLE point at them; they live in the cloud's state directory)."""
+    keep = launch.keep_paths
+    if door_map is not None and launch.tmp_mb is not None:
+        files = [door_map.get(key) for key in ("ca_file", "ca_bundle_file")]
+        keep = (*keep, *(Path(str(file)).parent for file in files if file))
+    return replace(launch, door_map=door_map, keep_paths=keep)
 
 
 class LambdaComponent:
@@ -223,7 +234,7 @@ class LambdaComponent:
         if self._bytecode is not None:  # where its compiled modules go (bytecode.py)
             self._bytecode.prepare(opt_dir if opt_mounted else None)
         if self._door_map is not None:
-            launch = replace(launch, door_map=self._door_map())
+            launch = _with_door_map(launch, self._door_map())
         spare = zygote.take_spare()  # forked ahead, its runtime client loaded for its own Runtime API
         if spare is None:
             return Worker.start(spec, launch, zygote.fork)
