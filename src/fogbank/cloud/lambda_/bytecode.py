@@ -13,8 +13,9 @@ links into a cache shared by all clouds, each keyed by what decides its content:
 
 Everything else (the task root, whose path names its code's hash) stays in the cloud's state directory. The
 cache is `$FOGBANK_CACHE_DIR/lambda-bytecode` (default `~/.cache/fogbank/lambda-bytecode`); it keeps the
-`KEEP` most recently used entries of each kind and deletes older ones, none used within `IDLE_S`, when a cloud
-first prepares a prefix (a cloud whose entry was deleted meanwhile only compiles again).
+`KEEP` most recently used entries of each kind and deletes older ones, none used within `IDLE_S` and none that
+a running cloud links (it holds a shared lock on each until `close`, or its death), when a cloud first prepares
+a prefix.
 Python checks each compiled module against its source's mtime and size; within one key the sources are the
 same bytes with the same times (`code.py` keeps the .zip's mtimes), so an entry never serves stale bytecode.
 
@@ -27,8 +28,8 @@ Example:
     >>> prefix = cache.prepare(lambda_state / "opt" / "0123abcd")
     >>> prefix.name, (prefix / "opt").resolve() == (Path(shared.name) / "opt" / "0123abcd").resolve()
     ('0123abcd', True)
-    >>> state.cleanup(), shared.cleanup()
-    (None, None)
+    >>> cache.close(), state.cleanup(), shared.cleanup()
+    (None, None, None)
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ import sys
 import threading
 from pathlib import Path
 
-from fogbank.cloud.lambda_.machine_cache import evict_least_recently_used, mark_used
+from fogbank.cloud.lambda_.machine_cache import evict_least_recently_used, hold, mark_used, release
 from fogbank.cloud.lambda_.sandbox import OPT, pycache_prefix
 
 __all__ = ["IDLE_S", "KEEP", "BytecodeCache"]
@@ -65,6 +66,7 @@ class BytecodeCache:
         self._lock = threading.Lock()
         self._prepared: dict[Path, Path] = {}
         self._evicted = False
+        self._held: dict[Path, int] = {}  # shared entries this cloud links: never evicted meanwhile
 
     def prepare(self, opt_dir: Path | None) -> Path:
         """The prefix of environments showing `opt_dir` at /opt (None: no /opt namespace, the zygote's own
@@ -84,16 +86,26 @@ class BytecodeCache:
             if not self._evicted:  # once per cloud, after marking what this cloud uses as just used
                 self._evicted = True
                 for kind in ("opt", "python", "runtime"):
-                    evict_least_recently_used(self._shared / kind, self._keep, idle_s=self._idle_s)
+                    evict_least_recently_used(self._shared / kind, self._keep, idle_s=self._idle_s, held=True)
             return prefix
 
-    @staticmethod
-    def _link(prefix: Path, source_dir: Path, shared_dir: Path) -> None:
-        """Make `prefix`'s mirror of `source_dir` a link to `shared_dir` (marked as just used). Best effort: a
-        cache that cannot be linked only means compiling again."""
+    def close(self) -> None:
+        """Release the shared entries this cloud linked (other clouds may evict them now). Idempotent."""
+        with self._lock:
+            for descriptor in self._held.values():
+                release(descriptor)
+            self._held.clear()
+            self._prepared.clear()
+
+    def _link(self, prefix: Path, source_dir: Path, shared_dir: Path) -> None:
+        """Make `prefix`'s mirror of `source_dir` a link to `shared_dir` (held by this cloud until `close`, and
+        marked as just used). Best effort: a cache that cannot be linked only means compiling again."""
         mirror = prefix.joinpath(*source_dir.absolute().parts[1:])
         try:
-            shared_dir.mkdir(parents=True, exist_ok=True)
+            if shared_dir not in self._held:  # before creating it: an eviction under way finishes first
+                shared_dir.parent.mkdir(parents=True, exist_ok=True)
+                self._held[shared_dir] = hold(shared_dir)
+            shared_dir.mkdir(exist_ok=True)
             mark_used(shared_dir)
             mirror.parent.mkdir(parents=True, exist_ok=True)
             mirror.symlink_to(shared_dir, target_is_directory=True)

@@ -148,7 +148,7 @@ class LambdaComponent:
         """Stop every worker process, Runtime API server and thread. Idempotent, never raises."""
         self._stopping.set()
         lambda_state.uninstall()
-        for closer in (self._invoker, self._pools, self._zygote, self._spawner, self._code):
+        for closer in (self._invoker, self._pools, self._zygote, self._spawner, self._code, self._bytecode):
             if closer is None:
                 continue
             try:
@@ -156,6 +156,7 @@ class LambdaComponent:
             except Exception:
                 _log.exception("stopping %s failed", type(closer).__name__)
         self._invoker = self._pools = self._spawner = self._zygote = self._code = None
+        self._bytecode = None
         if self._janitor is not None:
             self._janitor.join(timeout=5)
             self._janitor = None

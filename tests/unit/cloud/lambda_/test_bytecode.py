@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 from fogbank.cloud.lambda_.bytecode import BytecodeCache
@@ -20,6 +22,16 @@ def _cloud(root: Path, shared: Path, keep: int = 16, idle_s: float = 3600) -> tu
     (runtime_dir / "json").symlink_to(Path(sys.base_prefix) / "lib")  # any link: what the runtime links to
     (runtime_dir / ".complete").touch()
     return BytecodeCache(lambda_state, runtime_dir, shared, keep=keep, idle_s=idle_s), lambda_state
+
+
+def _entries(directory: Path) -> list[str]:
+    """The entries of a shared cache directory (not the lock files beside them)."""
+    return sorted(p.name for p in directory.iterdir() if not p.name.startswith("."))
+
+
+def _age(path: Path, seconds: float) -> None:
+    stamp = time.time() - seconds
+    os.utime(path, (stamp, stamp))
 
 
 def _mirror(prefix: Path, source: Path) -> Path:
@@ -93,4 +105,74 @@ def test_the_shared_cache_keeps_only_the_most_recently_used_entries(tmp_path: Pa
     cache.prepare(lambda_state / "opt" / "aaaa")
 
     # THEN the entry just used and the most recent other one are kept; the oldest ones are gone
-    assert sorted(p.name for p in (shared / "opt").iterdir()) == ["aaaa", "newest"]
+    assert _entries(shared / "opt") == ["aaaa", "newest"]
+
+
+RUNNING_CLOUD = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from test_bytecode import _cloud
+cache, lambda_state = _cloud(Path(sys.argv[1]), Path(sys.argv[2]))
+cache.prepare(lambda_state / "opt" / "aaaa")
+print("ready", flush=True)
+time.sleep(600)
+"""
+
+
+def test_an_entry_a_running_cloud_links_is_kept_however_long_ago_it_was_marked_used(tmp_path: Path) -> None:
+    # GIVEN a cloud (a real process) that linked layer set aaaa's entry and has run for over two hours since
+    shared = tmp_path / "shared"
+    running = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            RUNNING_CLOUD,
+            str(tmp_path / "running"),
+            str(shared),
+            str(Path(__file__).parent),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert running.stdout is not None and running.stdout.readline() == "ready\n"
+        _age(shared / "opt" / "aaaa", 2 * 3600)
+
+        # WHEN another cloud, keeping no unused entry, prepares its first prefix (and evicts)
+        other, other_state = _cloud(tmp_path / "other", shared, keep=0)
+        other.prepare(other_state / "opt" / "bbbb")
+        other.close()
+
+        # THEN the running cloud's entry is still there
+        assert _entries(shared / "opt") == ["aaaa", "bbbb"]
+    finally:
+        running.kill()  # AND once that cloud dies (the kernel drops its lock) ...
+        running.wait()
+    _age(shared / "opt" / "aaaa", 2 * 3600)
+    _age(shared / "opt" / "bbbb", 2 * 3600)
+    third, third_state = _cloud(tmp_path / "third", shared, keep=0)
+    third.prepare(third_state / "opt" / "bbbb")
+    third.close()
+    # ... the next eviction deletes what no cloud links and nobody used within the idle time
+    assert _entries(shared / "opt") == ["bbbb"]
+
+
+def test_a_stopped_clouds_entries_stay_for_the_idle_time_and_then_go(tmp_path: Path) -> None:
+    # GIVEN a cloud that used layer sets aaaa and bbbb and stopped; aaaa last used 10 minutes ago, bbbb 2 hours
+    shared = tmp_path / "shared"
+    stopped, stopped_state = _cloud(tmp_path / "stopped", shared)
+    stopped.prepare(stopped_state / "opt" / "aaaa")
+    stopped.prepare(stopped_state / "opt" / "bbbb")
+    stopped.close()
+    _age(shared / "opt" / "aaaa", 600)
+    _age(shared / "opt" / "bbbb", 2 * 3600)
+
+    # WHEN another cloud that keeps no unused entry beyond the hour's idle time starts using a new set
+    (tmp_path / "other" / "lambda" / "opt" / "cccc").mkdir(parents=True)
+    other, other_state = _cloud(tmp_path / "other", shared, keep=0)
+    other.prepare(other_state / "opt" / "cccc")
+    other.close()
+
+    # THEN the set used within the hour is kept, the one idle for longer is gone
+    assert _entries(shared / "opt") == ["aaaa", "cccc"]
