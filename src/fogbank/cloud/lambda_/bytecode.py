@@ -67,6 +67,7 @@ class BytecodeCache:
         self._prepared: dict[Path, Path] = {}
         self._evicted = False
         self._held: dict[Path, int] = {}  # shared entries this cloud links: never evicted meanwhile
+        self._closed = False  # a prepare after close (a start under way as the cloud stops) holds nothing
 
     def prepare(self, opt_dir: Path | None) -> Path:
         """The prefix of environments showing `opt_dir` at /opt (None: no /opt namespace, the zygote's own
@@ -95,17 +96,17 @@ class BytecodeCache:
             for descriptor in self._held.values():
                 release(descriptor)
             self._held.clear()
-            self._prepared.clear()
+            self._closed = True
 
     def _link(self, prefix: Path, source_dir: Path, shared_dir: Path) -> None:
         """Make `prefix`'s mirror of `source_dir` a link to `shared_dir` (held by this cloud until `close`, and
         marked as just used). Best effort: a cache that cannot be linked only means compiling again."""
         mirror = prefix.joinpath(*source_dir.absolute().parts[1:])
         try:
-            if shared_dir not in self._held:  # before creating it: an eviction under way finishes first
+            if not self._closed and shared_dir not in self._held:  # first: an eviction under way finishes
                 shared_dir.parent.mkdir(parents=True, exist_ok=True)
                 self._held[shared_dir] = hold(shared_dir)
-            shared_dir.mkdir(exist_ok=True)
+            shared_dir.mkdir(parents=True, exist_ok=True)
             mark_used(shared_dir)
             mirror.parent.mkdir(parents=True, exist_ok=True)
             mirror.symlink_to(shared_dir, target_is_directory=True)

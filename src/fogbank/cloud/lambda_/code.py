@@ -55,6 +55,7 @@ class CodeStore:
         self._lock = threading.Lock()
         self._evicted = False
         self._held: dict[str, int] = {}  # shared layer sets this cloud uses: never evicted meanwhile
+        self._closed = False  # a prepare after close (a start under way as the cloud stops) holds nothing
 
     def prepare(self, spec: FunctionSpec, *, share_layers: bool = False) -> tuple[Path, Path]:
         """(task root, opt dir) for `spec`, unpacked on first use. `share_layers` only where the environment
@@ -89,7 +90,7 @@ class CodeStore:
         with self._lock:
             if target.exists() and not target.is_symlink():  # unpacked here before (not shown read-only then)
                 return target
-            if target.name not in self._held:  # before looking at it: an eviction under way finishes first
+            if not self._closed and target.name not in self._held:  # first: an eviction under way finishes
                 shared.mkdir(parents=True, exist_ok=True)
                 self._held[target.name] = hold(entry)
             if not entry.is_dir():  # first use on this machine
@@ -119,6 +120,7 @@ class CodeStore:
             for descriptor in self._held.values():
                 release(descriptor)
             self._held.clear()
+            self._closed = True
 
     def _unpack_once(self, target: Path, archives: list[tuple[str, bytes]]) -> Path:
         """`target`, unpacked there on first use; if `target` links to the machine's copy (this layer set was

@@ -232,8 +232,9 @@ class LambdaComponent:
         )
         if zygote is None:
             return Worker.start(spec, launch, self._spawn)
-        if self._bytecode is not None:  # where its compiled modules go (bytecode.py)
-            self._bytecode.prepare(opt_dir if opt_mounted else None)
+        bytecode = self._bytecode  # None once the cloud stops (a start under way may still get here)
+        if bytecode is not None:  # where its compiled modules go (bytecode.py)
+            bytecode.prepare(opt_dir if opt_mounted else None)
         if self._door_map is not None:
             launch = _with_door_map(launch, self._door_map())
         spare = zygote.take_spare()  # forked ahead, its runtime client loaded for its own Runtime API

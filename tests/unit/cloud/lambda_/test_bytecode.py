@@ -176,3 +176,17 @@ def test_a_stopped_clouds_entries_stay_for_the_idle_time_and_then_go(tmp_path: P
 
     # THEN the set used within the hour is kept, the one idle for longer is gone
     assert _entries(shared / "opt") == ["aaaa", "cccc"]
+
+
+def test_a_cache_closed_as_its_cloud_stops_holds_no_entry_it_links_after(tmp_path: Path) -> None:
+    # GIVEN a cloud's bytecode cache that was closed (the cloud stopped) while an environment's start was under way
+    cache, lambda_state = _cloud(tmp_path / "cloud", tmp_path / "shared")
+    cache.close()
+    open_before = len(os.listdir("/proc/self/fd"))
+
+    # WHEN that start prepares its prefix
+    prefix = cache.prepare(lambda_state / "opt" / "aaaa")
+
+    # THEN the prefix is linked, and no lock is left open that nothing would release
+    assert (prefix / "opt").resolve() == (tmp_path / "shared" / "opt" / "aaaa").resolve()
+    assert len(os.listdir("/proc/self/fd")) == open_before

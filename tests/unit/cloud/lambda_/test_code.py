@@ -231,3 +231,17 @@ def test_what_a_process_killed_mid_unpack_left_is_deleted_by_a_later_eviction(tm
 
     # THEN the killed process's unpack is gone
     assert not list(shared.glob(".unpack-*"))
+
+
+def test_a_store_closed_as_its_cloud_stops_holds_no_layer_set_it_prepares_after(tmp_path: Path) -> None:
+    # GIVEN a cloud's code store that was closed (the cloud stopped) while an environment's start was under way
+    store = CodeStore(tmp_path / "one", tmp_path / "shared")
+    store.close()
+    open_before = len(os.listdir("/proc/self/fd"))
+
+    # WHEN that start prepares its layers, shown read-only
+    _, opt_dir = store.prepare(_layered_spec(), share_layers=True)
+
+    # THEN it gets them, and no lock is left open that nothing would release
+    assert (opt_dir / "python" / "a.py").read_text() == "A = 1"
+    assert len(os.listdir("/proc/self/fd")) == open_before
