@@ -49,7 +49,7 @@ def handler(event, context):
     path = os.path.join(directory, "written-by-handler.txt")
     with open(path, "w") as file:
         file.write("hello")
-    os.remove(path)  # /tmp is the machine's: leave nothing behind
+    os.remove(path)  # leave nothing behind (/tmp is the machine's where namespaces are unavailable)
     return {"wrote": path}
 """
 

@@ -129,6 +129,12 @@ class LambdaComponent:
                 self._site.state_dir / "lambda", runtime_dir, shared_cache_root() / "lambda-bytecode"
             )
             threading.Thread(target=self._start_zygote, name="lambda-zygote-start", daemon=True).start()
+        else:
+            _log.warning(
+                "FOGBANK_LAMBDA_ZYGOTE=0: Lambda execution environments start as new processes without their own "
+                "mount namespace: layers are not at /opt, code and layers are WRITABLE, and /tmp is the machine's "
+                "/tmp, SHARED by every environment and not limited to the function's EphemeralStorage size"
+            )
         self._pools = WorkerPools(
             lambda spec: self._start_worker(spec, code),
             max_workers_per_function=self.max_workers_per_function,
