@@ -7,16 +7,23 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import threading
+import time
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import invoke_json, zip_code
 
 from fogbank.cloud import LocalCloud
+from fogbank.cloud.lambda_.process import Spawner
+from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
+from fogbank.cloud.lambda_.worker import Launch
+from fogbank.cloud.lambda_.zygote import Zygote
 
 TMP_PROBE = """
 import os, time
@@ -209,4 +216,62 @@ def test_node_and_provided_runtimes_get_their_own_tmp(
     assert first["found"] == warm["found"] == "hi"
     assert other["found"] is None
     assert first["size"] == 700 * 1024 * 1024
+    assert not os.path.exists(os.path.join("/tmp", marker))
+
+
+# run by the environment itself (argv, not a handler): writes into /tmp, reads its task root, reports both
+TMP_START_PROBE = """
+import os, sys
+open(os.path.join("/tmp", sys.argv[1]), "w").close()
+stats = os.statvfs("/tmp")
+print(stats.f_blocks * stats.f_frsize, open("code.txt").read(), flush=True)
+"""
+
+
+@pytest.fixture
+def zygote(tmp_path: Path) -> Iterator[Zygote]:
+    spawner = Spawner()
+    zygote = Zygote(spawner, build_runtime_dir(tmp_path), tmp_path / "lambda" / "opt-probe")
+    zygote.start()
+    try:
+        if zygote.opt_error is not None:
+            pytest.skip(f"this machine has no user + mount namespaces: {zygote.opt_error}")
+        yield zygote
+    finally:
+        zygote.close()
+        spawner.close()
+
+
+@pytest.mark.parametrize("path", ["spare", "forked on request"])
+def test_both_ways_an_environment_starts_give_it_its_own_tmp(
+    zygote: Zygote, tmp_path: Path, path: str
+) -> None:
+    # GIVEN a task root (under the host's /tmp when pytest's temporary directory is) and layers
+    task_root, layers = tmp_path / "lambda" / "code" / "abc", tmp_path / "lambda" / "opt" / "def"
+    task_root.mkdir(parents=True)
+    layers.mkdir(parents=True)
+    (task_root / "code.txt").write_text("code")
+    marker = f"fogbank-tmp-{uuid.uuid4().hex}"
+    launch = Launch(
+        [sys.executable, "-S", "-c", TMP_START_PROBE, marker], task_root, {}, opt_source=layers, tmp_mb=640
+    )
+
+    # WHEN an environment starts from a spare, or (none taken) is forked by the zygote, with a 640 MB /tmp
+    deadline = time.monotonic() + 10
+    spare = None
+    while path == "spare" and (spare := zygote.take_spare()) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert path != "spare" or spare is not None, "the zygote kept no spare ready within 10 s"
+    env = {
+        "PATH": os.environ["PATH"],
+        "AWS_LAMBDA_RUNTIME_API": spare.api.address if spare else "127.0.0.1:9",
+    }
+    process = zygote.fork(launch, env, spare=spare)
+    if spare is not None:
+        spare.api.close()  # the probe never calls it
+    assert process.stdout is not None
+    line = process.stdout.readline().decode().split()
+
+    # THEN its /tmp had that size and it still read its code; the host's /tmp did not get its file
+    assert line[:2] == [str(640 * 1024 * 1024), "code"], line
     assert not os.path.exists(os.path.join("/tmp", marker))
