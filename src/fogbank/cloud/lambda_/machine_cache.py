@@ -56,7 +56,11 @@ def hold(entry: Path) -> int:
     drops the lock): `evict_least_recently_used` then leaves it. A shared lock on `.<name>.lock` beside it; take
     it before checking that the entry exists (an eviction holding it finishes first). Returns its descriptor."""
     descriptor = os.open(entry.parent / f".{entry.name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
-    fcntl.flock(descriptor, fcntl.LOCK_SH)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH)
+    except BaseException:  # e.g. interrupted: the descriptor is not handed out, so it is closed here
+        os.close(descriptor)
+        raise
     return descriptor
 
 
@@ -83,13 +87,14 @@ def evict_least_recently_used(directory: Path, keep: int, *, idle_s: float = 0.0
     `LEFTOVER_MIN_AGE_S`."""
     try:
         names = list(directory.iterdir())
-        entries = sorted(
-            (p for p in names if not p.name.startswith(".")),
-            key=lambda p: p.stat().st_mtime,
-            reverse=True,
-        )
     except OSError:
         return
+    used_at = {path: _mtime(path) for path in names if not path.name.startswith(".")}
+    entries = sorted(  # an entry another cloud evicted since the listing is simply not among them
+        (path for path, at in used_at.items() if at is not None),
+        key=lambda path: used_at[path] or 0.0,
+        reverse=True,
+    )
     now = time.time()
     _delete_leftovers(names, now - max(idle_s, LEFTOVER_MIN_AGE_S))
     for stale in entries[keep:]:
@@ -110,6 +115,13 @@ def evict_least_recently_used(directory: Path, keep: int, *, idle_s: float = 0.0
                 os.close(lock)  # before deleting: a cloud waiting to use this name need not wait for that
             if doomed is not None:
                 shutil.rmtree(doomed, ignore_errors=True)
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
 
 
 def _delete_leftovers(names: list[Path], older_than: float) -> None:

@@ -119,3 +119,36 @@ def test_an_eviction_that_loses_the_race_to_another_leaves_nothing_behind(
 
     # THEN its rename fails quietly and its empty .evicted- directory is gone too
     assert [p.name for p in tmp_path.iterdir()] == ["taken-by-the-other-cloud"]
+
+
+def test_an_entry_gone_since_the_listing_does_not_stop_the_eviction(tmp_path: Path) -> None:
+    # GIVEN two old entries and one that cannot be looked at any more (another cloud evicted it after the
+    # listing: stood in for by a link to nothing, whose stat fails the same way)
+    for name in ("old1", "old2"):
+        (tmp_path / name).mkdir()
+        _age(tmp_path / name, 86400)
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
+
+    # WHEN nothing is to be kept
+    evict_least_recently_used(tmp_path, keep=0)
+
+    # THEN the old entries are evicted all the same
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gone"]
+
+
+def test_a_hold_that_fails_leaves_no_descriptor_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN an entry, and a lock call that is interrupted
+    (tmp_path / "entry").mkdir()
+
+    def interrupted(descriptor: int, operation: int) -> None:
+        raise InterruptedError("interrupted")
+
+    monkeypatch.setattr(machine_cache.fcntl, "flock", interrupted)
+    before = len(os.listdir("/proc/self/fd"))
+
+    # WHEN holding it fails
+    with pytest.raises(InterruptedError):
+        hold(tmp_path / "entry")
+
+    # THEN the lock file's descriptor was closed again
+    assert len(os.listdir("/proc/self/fd")) == before
