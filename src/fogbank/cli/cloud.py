@@ -16,7 +16,11 @@ app = typer.Typer(help="Run the local cloud: an AWS-compatible endpoint on 127.0
 @app.command("start")
 def start(
     port: int = typer.Option(4566, "--port", min=0, max=65535, help="Port on 127.0.0.1; 0 picks a free one."),
-    state_dir: Path | None = typer.Option(None, "--state-dir", help="Where code, layers and workers live."),
+    state_dir: Path | None = typer.Option(
+        None,
+        "--state-dir",
+        help="Where code, layers and workers live (default: a new directory in $FOGBANK_CACHE_DIR/clouds, deleted at stop).",
+    ),
     region: str = typer.Option("us-east-1", "--region", help="The default region."),
     console_port: int | None = typer.Option(
         None,

@@ -9,8 +9,6 @@ Example (skipped as a doctest: it starts a local cloud):
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +22,7 @@ from fogbank.cloud.http_server import HttpServer
 from fogbank.cloud.iam.findings import resolve_mode
 from fogbank.cloud.router import DEFAULT_REGION, AwsRouter
 from fogbank.cloud.site import AwsClients, CloudSite
+from fogbank.cloud.state_dirs import create_state_dir, release_state_dir
 from fogbank.cloud.warmup import WarmUp
 from fogbank.errors import CloudError
 from fogbank.heap import collection_paused
@@ -60,6 +59,7 @@ class LocalCloud:
         self._console_port = console_port
         self._owns_state_dir = state_dir is None
         self._state_dir = Path(state_dir) if state_dir is not None else None
+        self._state_lock = -1  # held on the state directory this cloud made (fogbank.cloud.state_dirs)
         self.region = region
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -90,14 +90,15 @@ class LocalCloud:
     def _start(self) -> None:
         botocore_data.install()  # before moto's imports: they read botocore's models and endpoints too
         server_app.reset()
-        if self._state_dir is None:
-            self._state_dir = Path(tempfile.mkdtemp(prefix="fogbank-cloud-"))
         try:
+            if self._state_dir is None:  # not under /tmp: a function's /tmp must not show it
+                self._state_dir, self._state_lock = create_state_dir()
             self._state_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CloudError(
-                f"cannot use {self._state_dir} as the local cloud's state directory ({exc.strerror}); choose "
-                "a writable --state-dir, or leave it out for a temporary one"
+                f"cannot use {exc.filename or self._state_dir} as the local cloud's state directory "
+                f"({exc.strerror}); choose a writable --state-dir, or set FOGBANK_CACHE_DIR to a writable "
+                "directory for the default one"
             ) from exc
         router = AwsRouter(server_app.create())
         try:
@@ -162,8 +163,8 @@ class LocalCloud:
                 errors.append(f"{type(component).__name__}: {exc!r}")
         self._components.clear()
         if self._owns_state_dir and self._state_dir is not None:
-            shutil.rmtree(self._state_dir, ignore_errors=True)
-            self._state_dir = None
+            release_state_dir(self._state_dir, self._state_lock)
+            self._state_dir, self._state_lock = None, -1
         with _active_lock:
             if _active is self:
                 _active = None

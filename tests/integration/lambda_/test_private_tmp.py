@@ -278,3 +278,44 @@ def test_both_ways_an_environment_starts_give_it_its_own_tmp(
     # THEN its /tmp had that size and it still read its code; the host's /tmp did not get its file
     assert line[:2] == [str(640 * 1024 * 1024), "code"], line
     assert not os.path.exists(os.path.join("/tmp", marker))
+
+
+EMPTY_TMP = """
+import os, shutil
+import helper
+def handler(event, context):
+    found = sorted(os.listdir("/tmp"))
+    for entry in os.listdir("/tmp"):  # the common "clean my /tmp" loop, without ignore_errors
+        path = os.path.join("/tmp", entry)
+        shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
+    os.makedirs("/tmp/work/sub")
+    return {"found": found, "after": sorted(os.listdir("/tmp")), "helper": helper.VALUE}
+"""
+
+
+def test_a_function_sees_an_empty_tmp_in_a_default_cloud_and_may_empty_it(
+    private_tmp_available: None, cloud: LocalCloud, lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a cloud started without a state directory (its default is in the machine's cache, not /tmp), and
+    # a function that lists /tmp and then deletes everything in it
+    if any(
+        p.is_relative_to("/tmp") for p in (cloud.context.state_dir.resolve(), shared_cache_root().resolve())
+    ):
+        pytest.skip(
+            "FOGBANK_CACHE_DIR is under /tmp here: its folders show in a function's /tmp (documented)"
+        )
+    name = make_function({"app.py": EMPTY_TMP, "helper.py": "VALUE = 7\n"})
+
+    # WHEN it is invoked three times (warm, then a cold start after an update)
+    first = _probe(lambda_client, name)
+    warm = _probe(lambda_client, name)
+    lambda_client.update_function_configuration(FunctionName=name, Environment={"Variables": {"V": "2"}})
+    lambda_client.get_waiter("function_updated_v2").wait(FunctionName=name)
+    cold = _probe(lambda_client, name)
+
+    # THEN /tmp was empty at each cold start, as on Lambda, and emptying it never failed nor broke the next start
+    assert first["found"] == [] and cold["found"] == [], (first, cold)
+    assert warm["found"] == ["work"]
+    assert first["after"] == warm["after"] == cold["after"] == ["work"]
+    assert cold["helper"] == 7
+    assert not cloud.context.state_dir.resolve().is_relative_to("/tmp")
