@@ -64,26 +64,36 @@ class BytecodeCache:
         self._keep = keep
         self._idle_s = idle_s
         self._lock = threading.Lock()
-        self._prepared: dict[Path, Path] = {}
+        self._prepared: dict[Path, tuple[Path, list[tuple[Path, Path]]]] = {}  # key -> prefix, its links
         self._evicted = False
         self._held: dict[Path, int] = {}  # shared entries this cloud links: never evicted meanwhile
         self._closed = False  # a prepare after close (a start under way as the cloud stops) holds nothing
 
     def prepare(self, opt_dir: Path | None) -> Path:
         """The prefix of environments showing `opt_dir` at /opt (None: no /opt namespace, the zygote's own
-        `<state>/lambda/pycache`, whose paths are all this cloud's), its shared parts linked. Once per key."""
+        `<state>/lambda/pycache`, whose paths are all this cloud's), its shared parts linked. The keys are
+        computed once per key; a later call only checks that the links are still there (an lstat each) and links
+        again those that were deleted (a function that emptied a /tmp the prefix lies under, say)."""
         with self._lock:
             known = self._prepared.get(opt_dir or self._lambda_state)
             if known is not None:
-                return known
+                prefix, links = known
+                for source_dir, shared_dir in links:
+                    if not os.path.islink(_mirror(prefix, source_dir)):
+                        self._link(prefix, source_dir, shared_dir)
+                return prefix
+            links = [
+                (Path(sys.base_prefix), self._shared / "python" / _interpreter_key()),
+                (self._runtime_dir, self._shared / "runtime" / _runtime_key(self._runtime_dir)),
+            ]
             if opt_dir is None:
                 prefix = self._lambda_state / "pycache"
             else:
                 prefix = Path(pycache_prefix(str(opt_dir)))
-                self._link(prefix, Path(OPT), self._shared / "opt" / opt_dir.name)
-            self._link(prefix, Path(sys.base_prefix), self._shared / "python" / _interpreter_key())
-            self._link(prefix, self._runtime_dir, self._shared / "runtime" / _runtime_key(self._runtime_dir))
-            self._prepared[opt_dir or self._lambda_state] = prefix
+                links.insert(0, (Path(OPT), self._shared / "opt" / opt_dir.name))
+            for source_dir, shared_dir in links:
+                self._link(prefix, source_dir, shared_dir)
+            self._prepared[opt_dir or self._lambda_state] = (prefix, links)
             if not self._evicted:  # once per cloud, after marking what this cloud uses as just used
                 self._evicted = True
                 for kind in ("opt", "python", "runtime"):
@@ -101,7 +111,7 @@ class BytecodeCache:
     def _link(self, prefix: Path, source_dir: Path, shared_dir: Path) -> None:
         """Make `prefix`'s mirror of `source_dir` a link to `shared_dir` (held by this cloud until `close`, and
         marked as just used). Best effort: a cache that cannot be linked only means compiling again."""
-        mirror = prefix.joinpath(*source_dir.absolute().parts[1:])
+        mirror = _mirror(prefix, source_dir)
         try:
             if not self._closed and shared_dir not in self._held:  # first: an eviction under way finishes
                 shared_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -114,6 +124,11 @@ class BytecodeCache:
             pass
         except OSError as exc:
             print(f"fogbank: compiled modules of {source_dir} are not shared ({exc})", file=sys.stderr)
+
+
+def _mirror(prefix: Path, source_dir: Path) -> Path:
+    """Where `prefix` mirrors `source_dir` (Python's layout of a pycache prefix: the absolute path below it)."""
+    return prefix.joinpath(*source_dir.absolute().parts[1:])
 
 
 def _interpreter_key() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -90,6 +91,33 @@ def test_without_an_opt_namespace_the_zygotes_own_prefix_gets_the_shared_parts(t
     assert prefix == lambda_state / "pycache"
     assert _mirror(prefix, Path(sys.base_prefix)).is_symlink()
     assert not (prefix / "opt").exists()
+
+
+def test_links_deleted_since_a_prefix_was_prepared_are_made_again(tmp_path: Path) -> None:
+    # GIVEN a prepared prefix whose shared entries hold compiled modules, and the zygote's own prefix
+    cache, lambda_state = _cloud(tmp_path / "cloud", tmp_path / "shared")
+    opt_dir = lambda_state / "opt" / "aaaa"
+    prefix = cache.prepare(opt_dir)
+    own = cache.prepare(None)
+    (prefix / "opt" / "module.cpython.pyc").write_bytes(b"compiled")
+    links = [_mirror(prefix, Path("/opt")), _mirror(prefix, Path(sys.base_prefix))]
+    links.append(_mirror(prefix, tmp_path / "cloud" / "runtime" / "python"))
+    targets = [link.resolve() for link in links]
+
+    # WHEN everything in both prefixes is deleted (a function emptying the /tmp they lie under), and each is
+    # prepared again
+    for directory in (prefix, own):
+        for entry in directory.iterdir():
+            shutil.rmtree(entry) if not entry.is_symlink() else entry.unlink()
+    again, own_again = cache.prepare(opt_dir), cache.prepare(None)
+
+    # THEN the links are back, to the same shared entries, whose compiled modules were never deleted
+    assert (again, own_again) == (prefix, own)
+    assert [link.is_symlink() for link in links] == [True, True, True]
+    assert [link.resolve() for link in links] == targets
+    assert (prefix / "opt" / "module.cpython.pyc").read_bytes() == b"compiled"
+    assert _mirror(own, Path(sys.base_prefix)).is_symlink()
+    cache.close()
 
 
 def test_the_shared_cache_keeps_only_the_most_recently_used_entries(tmp_path: Path) -> None:
