@@ -133,18 +133,21 @@ def mount_private_tmp(size_mb: int, keep: Sequence[str], writable: Sequence[str]
     environment's own /tmp (`EphemeralStorage`: a write past it fails with ENOSPC). The host's /tmp is untouched.
 
     The paths of `keep` (and what they resolve to) that lie under the host's /tmp (a cloud's state directory
-    often does: task root, runtime directory, bytecode prefix, caches) stay reachable at the same paths: each is
-    held open before /tmp is covered, then bind-mounted at its path in the new /tmp (missing ones are skipped),
-    read-only but for those of `writable` (a function that empties its /tmp cannot delete the cloud's files).
+    does when chosen there: task root, runtime directory, bytecode prefix, caches) stay reachable at the same
+    paths: each is held open before /tmp is covered, then bind-mounted at its path in the new /tmp (missing ones
+    are skipped), read-only but for those of `writable` (a function that empties its /tmp cannot delete the
+    cloud's files). Each keeps its own mode however they nest (`_kept_mounts`): a writable path inside a
+    read-only one stays writable, a read-only one inside a writable one stays read-only.
     """
     libc = ctypes.CDLL(None, use_errno=True)
-    held = _hold_paths_under_tmp([*keep, *writable])
-    read_write = {path for path, _ in _hold_paths_under_tmp(writable, close=True)}
+    read_write = set(_paths_under_tmp(writable))
+    held = _hold(_kept_mounts(_paths_under_tmp([*keep, *writable]), read_write))
     try:
         options = f"size={int(size_mb)}m,mode=1777".encode()
         _check(libc.mount(b"tmpfs", TMP.encode(), b"tmpfs", 0, options), f"mounting a private tmpfs on {TMP}")
-        for path, fd in held:
-            os.makedirs(path, exist_ok=True)
+        for path, fd in held:  # outer paths first: an inner one is mounted on top, in its own mode
+            if not os.path.isdir(path):
+                os.makedirs(path, exist_ok=True)
             source = f"/proc/self/fd/{fd}".encode()
             _check(
                 libc.mount(source, path.encode(), None, _MS_BIND | _MS_REC, None), f"keeping {path} reachable"
@@ -156,27 +159,50 @@ def mount_private_tmp(size_mb: int, keep: Sequence[str], writable: Sequence[str]
             os.close(fd)
 
 
-def _hold_paths_under_tmp(keep: Sequence[str], close: bool = False) -> list[tuple[str, int]]:
-    """(path, O_PATH fd of what it resolves to) for each path of `keep`, or its resolution, under /tmp; a path
-    inside another one kept is reached through that one. With `close`, only the paths (fds -1)."""
+def _paths_under_tmp(paths: Sequence[str]) -> dict[str, str]:
+    """{path as seen: what it resolves to} for each directory of `paths`, and its resolution, under /tmp."""
     roots = {TMP, os.path.realpath(TMP)}
     wanted: dict[str, str] = {}
-    for path in keep:
+    for path in paths:
         real = os.path.realpath(path)
         if not os.path.isdir(real):
             continue
         for seen_as in (os.path.abspath(path), real):
             if any(seen_as.startswith(root + os.sep) for root in roots):
                 wanted.setdefault(seen_as, real)
+    return wanted
+
+
+def _kept_mounts(wanted: dict[str, str], read_write: set[str]) -> list[tuple[str, str]]:
+    """The (path, resolution) pairs of `wanted` to bind-mount, outer paths first. A path inside another one is
+    left out when it is reached through that one as itself in the same mode (nothing to add); otherwise it is
+    mounted on top, so that it keeps its own mode (or its own resolution).
+
+    >>> _kept_mounts({"/tmp/s": "/tmp/s", "/tmp/s/code": "/tmp/s/code", "/tmp/s/pyc": "/tmp/s/pyc"}, {"/tmp/s/pyc"})
+    [('/tmp/s', '/tmp/s'), ('/tmp/s/pyc', '/tmp/s/pyc')]
+    """
+    mounts: list[tuple[str, str]] = []
+    for path in sorted(wanted):  # a parent sorts before what lies inside it
+        enclosing = [(outer, real) for outer, real in mounts if path.startswith(outer + os.sep)]
+        if enclosing:
+            outer, outer_real = max(enclosing, key=lambda mount: len(mount[0]))
+            same_mode = (path in read_write) == (outer in read_write)
+            if same_mode and wanted[path] == outer_real + path[len(outer) :]:
+                continue
+        mounts.append((path, wanted[path]))
+    return mounts
+
+
+def _hold(mounts: list[tuple[str, str]]) -> list[tuple[str, int]]:
+    """(path, O_PATH descriptor of its resolution) for each of `mounts`: they stay reachable once /tmp is
+    covered."""
     held: list[tuple[str, int]] = []
     try:
-        for path in sorted(wanted):
-            if not any(path.startswith(kept + os.sep) for kept, _ in held):
-                held.append((path, -1 if close else os.open(wanted[path], os.O_PATH | os.O_DIRECTORY)))
+        for path, real in mounts:
+            held.append((path, os.open(real, os.O_PATH | os.O_DIRECTORY)))
     except OSError:
         for _, fd in held:
-            if fd >= 0:
-                os.close(fd)
+            os.close(fd)
         raise
     return held
 

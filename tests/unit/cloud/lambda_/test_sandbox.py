@@ -144,3 +144,46 @@ def test_a_private_tmp_hides_the_hosts_and_keeps_the_given_paths_reachable(tmp_p
     assert seen == "VALUE = 1|EROFS|written|ENOSPC"
     assert not Path("/tmp", marker).exists()
     assert (writable / "new.txt").exists()
+
+
+def test_nested_kept_paths_each_keep_their_own_mode(tmp_path: Path) -> None:
+    # GIVEN under the host's /tmp: a read-only directory holding a writable one (a state directory and its
+    # bytecode prefix; $HOME with node in it and ~/.cache/fogbank), and a writable one holding a read-only one
+    if (reason := probe_opt_namespace(str(tmp_path))) is not None:
+        pytest.skip(f"no user + mount namespaces on this machine: {reason}")
+    if not str(tmp_path.resolve()).startswith("/tmp/"):
+        pytest.skip("pytest's temporary directory is not under /tmp here: nothing to keep reachable")
+    state, prefix = tmp_path / "state", tmp_path / "state" / "lambda" / "pycache-by-opt" / "k"
+    cache, code = tmp_path / "cache", tmp_path / "cache" / "code"
+    sibling = tmp_path / "state" / "lambda" / "code"
+    for directory in (prefix, code, sibling):
+        directory.mkdir(parents=True)
+    read_end, write_end = os.pipe()
+
+    # WHEN a forked child mounts a private /tmp keeping them, and writes into each
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            from fogbank.cloud.lambda_.sandbox import enter_mount_namespace, mount_private_tmp
+
+            enter_mount_namespace(str(tmp_path / "var-lang"))
+            mount_private_tmp(1, [str(state), str(code)], writable=[str(prefix), str(cache)])
+            results = []
+            for directory in (state, sibling, prefix, cache, code):
+                try:
+                    (directory / "new.txt").write_text("x")
+                    results.append("written")
+                except OSError as exc:
+                    results.append(errno.errorcode[exc.errno or 0])
+            os.write(write_end, "|".join(results).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        seen = pipe.read().decode()
+    os.waitpid(pid, 0)
+
+    # THEN each directory had its own mode, whatever holds it: the inner writable prefix took the write, the
+    # inner read-only code refused it, and so did the read-only state directory and what it holds
+    assert seen == "EROFS|EROFS|written|written|EROFS", seen
+    assert (prefix / "new.txt").exists() and (cache / "new.txt").exists()
