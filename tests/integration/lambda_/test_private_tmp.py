@@ -36,7 +36,7 @@ def handler(event, context):
     time.sleep(event.get("sleep", 0))
     found = open(path).read() if os.path.exists(path) else None
     stats = os.statvfs("/tmp")
-    return {"found": found, "pid": os.getpid(), "size": stats.f_blocks * stats.f_frsize}
+    return {"found": found, "pid": os.getpid(), "size": stats.f_blocks * stats.f_frsize, "inodes": stats.f_files}
 """
 
 FILL_TMP = """
@@ -114,15 +114,18 @@ def test_tmp_is_sized_by_ephemeral_storage_and_a_write_past_it_fails_with_enospc
     small = make_function({"app.py": FILL_TMP}, Timeout=60, MemorySize=1024)
     larger = make_function({"app.py": TMP_PROBE}, EphemeralStorage={"Size": 600})
 
-    # WHEN the first writes 520 MB into /tmp, and the second reports its /tmp's size
+    # WHEN the first writes 520 MB into /tmp, and the second reports its /tmp's size and inodes
     response, body = invoke_json(lambda_client, small, {"mb": 520})
-    size = _probe(lambda_client, larger, marker="none")["size"]
+    probed = _probe(lambda_client, larger, marker="none")
 
-    # THEN the write fails as on Lambda, at the size limit, and the sizes are the functions'
+    # THEN the write fails as on Lambda, at the size limit, and the sizes (and inodes) are the functions'
     assert response.get("FunctionError") == "Unhandled", body
     assert body["errorType"] == "OSError"
     assert body["errorMessage"] == "[Errno 28] No space left on device"
-    assert size == 600 * 1024 * 1024
+    assert probed["size"] == 600 * 1024 * 1024
+    assert (
+        probed["inodes"] == 600 * 256
+    )  # one per 4 KiB: millions of empty files cannot take the machine's RAM
 
 
 IMPORTER = """

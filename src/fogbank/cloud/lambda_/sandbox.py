@@ -33,6 +33,7 @@ __all__ = [
     "VAR_LANG",
     "enter_mount_namespace",
     "enter_opt_namespace",
+    "inodes_for",
     "mount_function",
     "mount_private_tmp",
     "probe_opt_namespace",
@@ -131,6 +132,8 @@ def mount_function(
 def mount_private_tmp(size_mb: int, keep: Sequence[str], writable: Sequence[str] = ()) -> None:
     """In a private mount namespace: an empty tmpfs of `size_mb` MiB, mode 1777, over /tmp, as a Lambda
     environment's own /tmp (`EphemeralStorage`: a write past it fails with ENOSPC). The host's /tmp is untouched.
+    Its inodes are bounded too (`inodes_for`): a function creating millions of empty files gets ENOSPC instead
+    of taking the machine's kernel memory.
 
     The paths of `keep` (and what they resolve to) that lie under the host's /tmp (a cloud's state directory
     does when chosen there: task root, runtime directory, bytecode prefix, caches) stay reachable at the same
@@ -143,7 +146,7 @@ def mount_private_tmp(size_mb: int, keep: Sequence[str], writable: Sequence[str]
     read_write = set(_paths_under_tmp(writable))
     held = _hold(_kept_mounts(_paths_under_tmp([*keep, *writable]), read_write))
     try:
-        options = f"size={int(size_mb)}m,mode=1777".encode()
+        options = f"size={int(size_mb)}m,nr_inodes={inodes_for(size_mb)},mode=1777".encode()
         _check(libc.mount(b"tmpfs", TMP.encode(), b"tmpfs", 0, options), f"mounting a private tmpfs on {TMP}")
         for path, fd in held:  # outer paths first: an inner one is mounted on top, in its own mode
             if not os.path.isdir(path):
@@ -157,6 +160,16 @@ def mount_private_tmp(size_mb: int, keep: Sequence[str], writable: Sequence[str]
     finally:
         for _, fd in held:
             os.close(fd)
+
+
+def inodes_for(size_mb: int) -> int:
+    """The inodes of a private /tmp of `size_mb` MiB: one per 4 KiB (a tmpfs page), so a /tmp full of empty
+    files costs about what one full of data does.
+
+    >>> inodes_for(512)
+    131072
+    """
+    return int(size_mb) * 1024 * 1024 // 4096
 
 
 def _paths_under_tmp(paths: Sequence[str]) -> dict[str, str]:

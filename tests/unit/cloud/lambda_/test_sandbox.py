@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fogbank.cloud.lambda_.sandbox import OPT, enter_opt_namespace, probe_opt_namespace
+from fogbank.cloud.lambda_.sandbox import OPT, enter_opt_namespace, inodes_for, probe_opt_namespace
 
 
 def test_probe_reports_whether_layers_can_be_shown_at_opt(tmp_path: Path) -> None:
@@ -131,6 +131,14 @@ def test_a_private_tmp_hides_the_hosts_and_keeps_the_given_paths_reachable(tmp_p
                 Path("/tmp", "big").write_bytes(b"x" * (2 << 20))
             except OSError as exc:
                 results.append(errno.errorcode[exc.errno or 0])
+            stats = os.statvfs("/tmp")
+            results.append(str(stats.f_files))
+            try:
+                for index in range(stats.f_files + 1):  # empty files: inodes run out before the space does
+                    Path("/tmp", f"empty-{index}").touch()
+                results.append("all created")
+            except OSError as exc:
+                results.append(errno.errorcode[exc.errno or 0])
             os.write(write_end, "|".join(results).encode())
         finally:
             os._exit(0)
@@ -140,8 +148,10 @@ def test_a_private_tmp_hides_the_hosts_and_keeps_the_given_paths_reachable(tmp_p
     os.waitpid(pid, 0)
 
     # THEN the kept code was readable and read-only, the writable one took the write, the 1 MB /tmp refused
-    # 2 MB, and the host's /tmp never got the child's file
-    assert seen == "VALUE = 1|EROFS|written|ENOSPC"
+    # 2 MB and had one inode per 4 KiB (256), so more empty files than that failed too; the host's /tmp never
+    # got the child's file
+    assert seen == f"VALUE = 1|EROFS|written|ENOSPC|{inodes_for(1)}|ENOSPC", seen
+    assert inodes_for(1) == 256
     assert not Path("/tmp", marker).exists()
     assert (writable / "new.txt").exists()
 
