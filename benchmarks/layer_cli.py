@@ -21,6 +21,7 @@ Loopback only; each cloud is stopped and the temporary directories removed. Rows
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -111,7 +112,8 @@ def in_function(endpoint: str, layer: bytes, invocations: int) -> list[list[list
         if "FunctionError" in answer:
             raise RuntimeError(f"the CLI failed inside the function: {body[:500]!r}")
         results.append(json.loads(body))
-    os.unlink(argv[-1])
+    with contextlib.suppress(FileNotFoundError):  # in the environment's own /tmp (gone with it); on the
+        os.unlink(argv[-1])  # machine's /tmp only where the cloud has no namespaces (FOGBANK_LAMBDA_ZYGOTE=0)
     return results
 
 
