@@ -22,7 +22,7 @@ from fogbank.cloud.http_server import HttpServer
 from fogbank.cloud.iam.findings import resolve_mode
 from fogbank.cloud.router import DEFAULT_REGION, AwsRouter
 from fogbank.cloud.site import AwsClients, CloudSite
-from fogbank.cloud.state_dirs import create_state_dir, release_state_dir
+from fogbank.cloud.state_dirs import create_state_dir, default_state_root, lock_state_dir, release_state_dir
 from fogbank.cloud.warmup import WarmUp
 from fogbank.errors import CloudError
 from fogbank.heap import collection_paused
@@ -94,6 +94,8 @@ class LocalCloud:
             if self._state_dir is None:  # not under /tmp: a function's /tmp must not show it
                 self._state_dir, self._state_lock = create_state_dir()
             self._state_dir.mkdir(parents=True, exist_ok=True)
+            if self._state_lock < 0 and _inside(self._state_dir, default_state_root()):
+                self._state_lock = lock_state_dir(self._state_dir)  # else another cloud's sweep could take it
         except OSError as exc:
             raise CloudError(
                 f"cannot use {exc.filename or self._state_dir} as the local cloud's state directory "
@@ -165,6 +167,9 @@ class LocalCloud:
         if self._owns_state_dir and self._state_dir is not None:
             release_state_dir(self._state_dir, self._state_lock)
             self._state_dir, self._state_lock = None, -1
+        elif self._state_lock >= 0:  # the user's directory among the default ones: kept, its lock dropped
+            os.close(self._state_lock)
+            self._state_lock = -1
         with _active_lock:
             if _active is self:
                 _active = None
@@ -254,3 +259,11 @@ class LocalCloud:
     def client(self, service: str) -> Any:
         """A boto3 client for `service` on this cloud."""
         return self.context.client(service)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether `path` is a directory directly in `root`, where default state directories live (and are swept)."""
+    try:
+        return path.resolve().parent == root.resolve()
+    except OSError:
+        return False

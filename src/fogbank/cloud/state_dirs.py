@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from fogbank.cloud.lambda_.machine_cache import shared_cache_root
+from fogbank.errors import CloudError
 
 __all__ = [
     "LOCK_NAME",
@@ -35,6 +36,7 @@ __all__ = [
     "SWEEP_MIN_AGE_S",
     "create_state_dir",
     "default_state_root",
+    "lock_state_dir",
     "release_state_dir",
     "sweep_leftovers",
 ]
@@ -57,9 +59,34 @@ def create_state_dir(root: Path | None = None) -> tuple[Path, int]:
     root.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(root)
     state = Path(tempfile.mkdtemp(prefix=PREFIX, dir=root))
-    lock = os.open(state / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    return state, lock
+    try:
+        return state, lock_state_dir(state)
+    except BaseException:
+        shutil.rmtree(state, ignore_errors=True)  # nothing of a cloud that did not start stays behind
+        raise
+
+
+def lock_state_dir(state: Path) -> int:
+    """Hold `state`'s lock for this cloud's life (its descriptor; `release_state_dir` or the process's end
+    drops it), so that no other cloud's sweep deletes it. CloudError, naming the lock file and the next step,
+    when the file system cannot lock (NFS without a lock daemon) or another live cloud holds it."""
+    path = state / LOCK_NAME
+    lock = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        raise CloudError(
+            f"{state} is the state directory of another running local cloud (it holds {path}); choose "
+            "another --state-dir, or leave it out for a new one"
+        ) from None
+    except OSError as exc:
+        os.close(lock)
+        raise CloudError(
+            f"cannot lock {path} ({exc.strerror}): its file system does not support locks; set "
+            "FOGBANK_CACHE_DIR to a local directory, or choose a --state-dir on a local disk"
+        ) from exc
+    return lock
 
 
 def release_state_dir(state: Path, lock: int) -> None:
@@ -85,7 +112,9 @@ def sweep_leftovers(root: Path, min_age_s: float = SWEEP_MIN_AGE_S) -> list[Path
         try:
             if state.is_symlink() or not state.is_dir() or state.stat().st_mtime > older_than:
                 continue
-            lock = os.open(state / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+            # only a directory a cloud made (it has the lock file from its first second): a folder of the
+            # user's that merely matches the name is never taken
+            lock = os.open(state / LOCK_NAME, os.O_RDWR)
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: its cloud is alive, kept
             shutil.rmtree(state, ignore_errors=True)
             swept.append(state)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from fogbank.cloud import LocalCloud
-from fogbank.cloud.state_dirs import SWEEP_MIN_AGE_S
+from fogbank.cloud.state_dirs import SWEEP_MIN_AGE_S, default_state_root, sweep_leftovers
 
 
 def test_a_killed_clouds_state_directory_is_deleted_by_the_next_cloud(
@@ -48,3 +48,25 @@ def test_a_killed_clouds_state_directory_is_deleted_by_the_next_cloud(
     # THEN the killed cloud's directory went at that start; the new one was in the same place, until its stop
     assert during == [state_dir] and state_dir.parent == cache / "clouds"
     assert list((cache / "clouds").iterdir()) == []
+
+
+def test_a_state_directory_chosen_among_the_default_ones_is_not_swept_while_its_cloud_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a cloud started with a --state-dir the user chose inside the default folder (a path an earlier
+    # cloud printed, say), older than the sweep's minimum age
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("FOGBANK_CACHE_DIR", str(cache))
+    chosen = cache / "clouds" / "fogbank-cloud-chosen"
+    chosen.mkdir(parents=True)
+    (chosen / ".lock").touch()  # the earlier cloud's lock file
+    stamp = time.time() - SWEEP_MIN_AGE_S - 5
+    with LocalCloud(state_dir=chosen):
+        os.utime(chosen, (stamp, stamp))  # its start wrote into it: made old again
+        # WHEN another cloud's start sweeps the default folder (that cloud would run in another process: one
+        # LocalCloud per process, so its sweep is called here)
+        swept = sweep_leftovers(default_state_root())
+        # THEN the running cloud's directory is not taken
+        assert swept == [] and chosen.is_dir()
+    # AND the user's directory stays after its cloud stops, as a chosen --state-dir always does
+    assert chosen.is_dir()

@@ -12,14 +12,18 @@ from pathlib import Path
 
 import pytest
 
+from fogbank.cloud import state_dirs
 from fogbank.cloud.state_dirs import (
     LOCK_NAME,
     PREFIX,
     SWEEP_MIN_AGE_S,
     create_state_dir,
     default_state_root,
+    lock_state_dir,
     release_state_dir,
+    sweep_leftovers,
 )
+from fogbank.errors import CloudError
 
 # a process that makes a state directory under argv[1], prints it, and lives until killed
 HOLDER = """
@@ -89,8 +93,9 @@ def test_a_directory_younger_than_the_minimum_age_is_never_swept(tmp_path: Path)
     # GIVEN an unlocked state directory made just now (a cloud between mkdtemp and its lock), and an old one
     young = tmp_path / f"{PREFIX}young"
     old = tmp_path / f"{PREFIX}old"
-    young.mkdir()
-    old.mkdir()
+    for made in (young, old):  # as a cloud makes one: its lock file from its first moment
+        made.mkdir()
+        (made / LOCK_NAME).touch()
     _backdate(old, SWEEP_MIN_AGE_S + 5)
     other = tmp_path / "not-a-cloud"
     other.mkdir()
@@ -102,3 +107,53 @@ def test_a_directory_younger_than_the_minimum_age_is_never_swept(tmp_path: Path)
 
     # THEN only the old unlocked cloud directory went
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([young.name, other.name])
+
+
+def test_a_folder_of_the_user_that_only_matches_the_name_is_never_swept(tmp_path: Path) -> None:
+    # GIVEN an old folder named like a state directory that no cloud made (no lock file in it)
+    mine = tmp_path / f"{PREFIX}mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    _backdate(mine, SWEEP_MIN_AGE_S + 5)
+
+    # WHEN leftovers are swept
+    swept = sweep_leftovers(tmp_path)
+
+    # THEN it is kept as it was
+    assert swept == [] and (mine / "notes.txt").read_text() == "keep me"
+
+
+def test_a_directory_another_live_cloud_locked_is_refused_by_name(tmp_path: Path) -> None:
+    # GIVEN a state directory a cloud holds
+    state, lock = create_state_dir(tmp_path)
+    try:
+        # WHEN another cloud is pointed at it (--state-dir)
+        with pytest.raises(CloudError) as refused:
+            lock_state_dir(state)
+        # THEN it is refused, naming the directory and the next step; the first cloud keeps it
+        assert str(state) in str(refused.value) and "--state-dir" in str(refused.value)
+        assert state.is_dir()
+    finally:
+        release_state_dir(state, lock)
+
+
+def test_a_file_system_that_cannot_lock_is_named_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a cache directory whose file system refuses locks (NFS without its lock daemon: ENOLCK), stood in
+    # for by the lock call failing as it does there
+    def no_locks(descriptor: int, operation: int) -> None:
+        raise OSError(37, "No locks available")
+
+    monkeypatch.setattr(state_dirs.fcntl, "flock", no_locks)
+    before = len(os.listdir("/proc/self/fd"))
+
+    # WHEN a cloud makes its state directory there
+    with pytest.raises(CloudError) as refused:
+        create_state_dir(tmp_path)
+
+    # THEN the error names the lock file and what to do; no directory and no descriptor stay behind
+    assert LOCK_NAME in str(refused.value) and "No locks available" in str(refused.value)
+    assert "FOGBANK_CACHE_DIR" in str(refused.value)
+    assert list(tmp_path.iterdir()) == []
+    assert len(os.listdir("/proc/self/fd")) == before

@@ -231,6 +231,8 @@ class CloudFormationApi:
         with stack.lock:  # checked and claimed in one step, as UpdateStack claims it
             if stack.is_deleted or stack.status == "DELETE_IN_PROGRESS":
                 return None
+            if stack.delete_requested and stack.status != "DELETE_FAILED":
+                return None  # a delete already waits for the operation in progress: one is enough
             if stack.status in _UPDATING:
                 raise TemplateValidationError(
                     f"Stack [{form.get('StackName', '')}] cannot be deleted while in status {stack.status}"

@@ -162,6 +162,10 @@ class StackOperations:
     # -- delete ------------------------------------------------------------------------------------------
     def delete(self, stack: Stack, prepared: Prepared) -> None:
         """DELETE_IN_PROGRESS -> DELETE_COMPLETE, or DELETE_FAILED naming what could not be deleted."""
+        if (
+            stack.is_deleted
+        ):  # the create it waited for failed with OnFailure=DELETE: nothing is left to delete
+            return
         if stack.status != "DELETE_IN_PROGRESS":
             stack.set_stack_status("DELETE_IN_PROGRESS", "User Initiated")
         users = self._importers_of(stack)

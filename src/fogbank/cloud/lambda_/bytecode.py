@@ -79,7 +79,7 @@ class BytecodeCache:
             if known is not None:
                 prefix, links = known
                 for source_dir, shared_dir in links:
-                    if not os.path.islink(_mirror(prefix, source_dir)):
+                    if not os.path.isdir(_mirror(prefix, source_dir)):  # a link gone, or to an entry gone
                         self._link(prefix, source_dir, shared_dir)
                 return prefix
             links = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -362,4 +363,39 @@ def test_no_update_starts_between_a_create_and_the_delete_waiting_for_it(
     assert refused.value.response["Error"]["Message"] == (
         f"Stack:{stack_id} is in DELETE_IN_PROGRESS state and can not be updated."
     )
+    cfn.get_waiter("stack_delete_complete").wait(
+        StackName=stack_id, WaiterConfig=WAIT
+    )  # not yet begun, maybe
+
+
+@pytest.mark.parametrize("on_failure", ["ROLLBACK", "DELETE"])
+def test_a_stack_deleted_while_it_is_created_is_deleted_once_and_stays_deleted(
+    cfn: Any, aws: Clients, engine: CloudFormationComponent, monkeypatch: pytest.MonkeyPatch, on_failure: str
+) -> None:
+    # GIVEN a stack being created (held by a test hook) whose create fails (a parameter name taken outside it),
+    # with OnFailure ROLLBACK or DELETE
+    aws("ssm").put_parameter(Name="/taken", Value="outside", Type="String")
+    taken = {"Type": "AWS::SSM::Parameter", "Properties": {"Name": "/taken", "Type": "String", "Value": "v"}}
+    create, release = engine.operations.create, threading.Event()
+
+    def held_create(*args: Any) -> Any:
+        release.wait(10)
+        return create(*args)
+
+    monkeypatch.setattr(engine.operations, "create", held_create)
+    stack_id = cfn.create_stack(StackName="shop", TemplateBody=body({"Flag": taken}), OnFailure=on_failure)[
+        "StackId"
+    ]
+
+    # WHEN DeleteStack is called twice while the create runs (a retry, then a teardown)
+    cfn.delete_stack(StackName="shop")
+    cfn.delete_stack(StackName="shop")
+    release.set()
+
+    # THEN the stack ends deleted, once: it never shows again, and its story has one DELETE_COMPLETE
     assert settled(cfn, stack_id)["StackStatus"] == "DELETE_COMPLETE"
+    time.sleep(0.3)  # what a second queued delete would have done by now
+    assert cfn.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"] == "DELETE_COMPLETE"
+    events = cfn.describe_stack_events(StackName=stack_id)["StackEvents"]
+    mine = [e["ResourceStatus"] for e in events if e["LogicalResourceId"] == "shop"]
+    assert mine.count("DELETE_COMPLETE") == 1 and mine.count("DELETE_IN_PROGRESS") <= 1, mine

@@ -120,6 +120,26 @@ def test_links_deleted_since_a_prefix_was_prepared_are_made_again(tmp_path: Path
     cache.close()
 
 
+def test_links_to_shared_entries_deleted_since_are_made_to_work_again(tmp_path: Path) -> None:
+    # GIVEN a prepared prefix, and the shared cache's entry it links to deleted (a function emptying a /tmp the
+    # machine cache lies under: the prefix's link stays, pointing at nothing)
+    cache, lambda_state = _cloud(tmp_path / "cloud", tmp_path / "shared")
+    opt_dir = lambda_state / "opt" / "aaaa"
+    prefix = cache.prepare(opt_dir)
+    link = _mirror(prefix, Path("/opt"))
+    shutil.rmtree(link.resolve())
+    assert link.is_symlink() and not link.is_dir()
+
+    # WHEN the prefix is prepared again (the next cold start)
+    cache.prepare(opt_dir)
+
+    # THEN the link leads to a directory again, so compiled modules can be written and shared once more
+    assert link.is_dir()
+    (link / "module.cpython.pyc").write_bytes(b"compiled")
+    assert (tmp_path / "shared" / "opt" / "aaaa" / "module.cpython.pyc").read_bytes() == b"compiled"
+    cache.close()
+
+
 def test_the_shared_cache_keeps_only_the_most_recently_used_entries(tmp_path: Path) -> None:
     # GIVEN a shared cache holding three layer sets' entries, used at three different times
     shared = tmp_path / "shared"
