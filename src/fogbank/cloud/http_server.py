@@ -84,7 +84,18 @@ class HttpServer:
         self._stopping = threading.Event()
         self._stopped = threading.Event()
         self._date = _Date()
-        self.last_request_at = 0.0  # time.monotonic() when the latest request began (the warm-up's idle test)
+        self.last_request_at = (
+            0.0  # time.monotonic() when the latest request began or ended (the warm-up's test)
+        )
+        self._in_flight = 0  # requests being answered (an Invoke stays in flight while its function runs)
+        self._in_flight_lock = threading.Lock()
+
+    def last_activity_at(self) -> float:
+        """time.monotonic() of the latest request's start or end; now while any request is being answered (a
+        synchronous Invoke is, for as long as its function runs). The warm-up waits for this to be quiet."""
+        with self._in_flight_lock:
+            busy = self._in_flight > 0
+        return time.monotonic() if busy else self.last_request_at
 
     # -- lifecycle (the subset of socketserver's API that LocalCloud uses) --------------------------------
     def serve_forever(self, poll_interval: float = 0.5) -> None:
@@ -138,9 +149,16 @@ class HttpServer:
                     return
                 if request is None:
                     return  # the client closed the connection
-                self.last_request_at = time.monotonic()
                 keep_alive = request.keep_alive
-                self._respond(connection, request, address)
+                with self._in_flight_lock:
+                    self._in_flight += 1
+                self.last_request_at = time.monotonic()
+                try:
+                    self._respond(connection, request, address)
+                finally:
+                    with self._in_flight_lock:
+                        self._in_flight -= 1
+                    self.last_request_at = time.monotonic()
         except (ConnectionError, TimeoutError, OSError):
             return
         finally:

@@ -129,7 +129,8 @@ class LocalCloud:
             component.start()
         server = self._server
         self._warm_up = WarmUp(  # after the components: their start() may import moto too
-            clients, last_request_at=lambda: server.last_request_at
+            clients,
+            last_request_at=server.last_activity_at,  # not while an Invoke waits for its function
         ).start()
         self._thread = threading.Thread(
             target=self._server.serve_forever,

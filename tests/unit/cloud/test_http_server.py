@@ -191,3 +191,40 @@ def test_the_server_notes_when_its_latest_request_began(served: tuple[HttpServer
         _read_response(connection.makefile("rb"))
     # THEN its clock says when (the warm-up waits for a quiet cloud by it)
     assert before <= server.last_request_at <= time.monotonic()
+
+
+def test_a_request_being_answered_keeps_the_server_busy_until_it_ends() -> None:
+    # GIVEN a server whose application holds a request until told (as an Invoke waits for its function)
+    import time
+
+    entered, finish = threading.Event(), threading.Event()
+
+    def slow(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        entered.set()
+        finish.wait(10)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"done"]
+
+    server = HttpServer("127.0.0.1", 0, slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with _connect(server) as connection:
+            connection.sendall(b"GET /slow HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+            assert entered.wait(10)
+
+            # WHEN time passes while it is answered
+            time.sleep(0.1)
+            during = server.last_activity_at()
+            now = time.monotonic()
+            finish.set()
+            _read_response(connection.makefile("rb"))
+
+        # THEN the server counted as active all along (the warm-up waits), and quiet from the answer on
+        assert now - 0.01 <= during <= time.monotonic()
+        ended = server.last_activity_at()
+        time.sleep(0.05)
+        assert server.last_activity_at() == ended <= time.monotonic() - 0.05
+    finally:
+        finish.set()
+        server.shutdown()
+        server.server_close()
