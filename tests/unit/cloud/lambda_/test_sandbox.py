@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from fogbank.cloud.lambda_.sandbox import OPT, enter_opt_namespace, inodes_for, probe_opt_namespace
+
+
+def _in_forked_child(body: Callable[[], bytes]) -> bytes:
+    """What `body` returns when run in a forked child (which may enter namespaces this process must not)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            os.close(read_end)
+            os.write(write_end, body())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        seen = pipe.read()
+    os.waitpid(pid, 0)
+    return seen
 
 
 def test_probe_reports_whether_layers_can_be_shown_at_opt(tmp_path: Path) -> None:
@@ -26,20 +44,13 @@ def test_only_the_forked_child_sees_the_layers(tmp_path: Path) -> None:
     if (reason := probe_opt_namespace(str(tmp_path))) is not None:
         pytest.skip(f"no user + mount namespaces on this machine: {reason}")
     (tmp_path / "marker").write_text("layer")
-    read_end, write_end = os.pipe()
 
     # WHEN a forked child enters the namespace and reads /opt/marker
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child
-        try:
-            enter_opt_namespace(str(tmp_path), str(tmp_path))
-            os.write(write_end, Path(OPT, "marker").read_bytes())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        seen = pipe.read()
-    os.waitpid(pid, 0)
+    def child() -> bytes:
+        enter_opt_namespace(str(tmp_path), str(tmp_path))
+        return Path(OPT, "marker").read_bytes()
+
+    seen = _in_forked_child(child)
 
     # THEN the child saw the layer, and this process's /opt is untouched
     assert seen == b"layer"
@@ -59,9 +70,10 @@ def test_probe_says_why_when_the_layers_cannot_be_mounted(tmp_path: Path) -> Non
     assert "failed" in reason or "does not" in reason
 
 
-def _errno_of_write(path: Path) -> str:
+def _errno_of_write(path: Path, content: bytes = b"written") -> str:
+    """ "written", or the errno's name (EROFS, ENOSPC, ...) of writing `content` to `path`."""
     try:
-        path.write_text("written")
+        path.write_bytes(content)
     except OSError as exc:
         return errno.errorcode.get(exc.errno or 0, str(exc))
     return "written"
@@ -74,21 +86,13 @@ def test_the_child_cannot_write_into_opt_or_its_task_root(tmp_path: Path) -> Non
     task_root.mkdir()
     if (reason := probe_opt_namespace(str(layers))) is not None:
         pytest.skip(f"no user + mount namespaces on this machine: {reason}")
-    read_end, write_end = os.pipe()
 
     # WHEN a forked child enters the namespace and writes into /opt and into its task root
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child
-        try:
-            enter_opt_namespace(str(layers), str(task_root))
-            answers = [_errno_of_write(Path(OPT, "new")), _errno_of_write(task_root / "new")]
-            os.write(write_end, " ".join(answers).encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        seen = pipe.read().decode()
-    os.waitpid(pid, 0)
+    def child() -> bytes:
+        enter_opt_namespace(str(layers), str(task_root))
+        return " ".join([_errno_of_write(Path(OPT, "new")), _errno_of_write(task_root / "new")]).encode()
+
+    seen = _in_forked_child(child).decode()
 
     # THEN both writes fail with EROFS, as on Lambda, and the host's directories stay writable and untouched
     assert seen == "EROFS EROFS"
@@ -108,44 +112,28 @@ def test_a_private_tmp_hides_the_hosts_and_keeps_the_given_paths_reachable(tmp_p
     writable.mkdir()
     (kept / "code.py").write_text("VALUE = 1\n")
     marker = f"fogbank-private-tmp-{os.getpid()}"
-    read_end, write_end = os.pipe()
 
     # WHEN a forked child mounts a 1 MB private /tmp and writes into it, the kept and the writable directory
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child
-        try:
-            from fogbank.cloud.lambda_.sandbox import enter_mount_namespace, mount_private_tmp
+    def child() -> bytes:
+        from fogbank.cloud.lambda_.sandbox import enter_mount_namespace, mount_private_tmp
 
-            enter_mount_namespace(str(tmp_path / "var-lang"))
-            mount_private_tmp(1, [str(kept)], writable=[str(writable)])
-            results = []
-            Path("/tmp", marker).write_text("mine")
-            results.append((kept / "code.py").read_text().strip())
-            for directory in (kept, writable):
-                try:
-                    (directory / "new.txt").write_text("x")
-                    results.append("written")
-                except OSError as exc:
-                    results.append(errno.errorcode[exc.errno or 0])
-            try:
-                Path("/tmp", "big").write_bytes(b"x" * (2 << 20))
-            except OSError as exc:
-                results.append(errno.errorcode[exc.errno or 0])
-            stats = os.statvfs("/tmp")
-            results.append(str(stats.f_files))
-            try:
-                for index in range(stats.f_files + 1):  # empty files: inodes run out before the space does
-                    Path("/tmp", f"empty-{index}").touch()
-                results.append("all created")
-            except OSError as exc:
-                results.append(errno.errorcode[exc.errno or 0])
-            os.write(write_end, "|".join(results).encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        seen = pipe.read().decode()
-    os.waitpid(pid, 0)
+        enter_mount_namespace(str(tmp_path / "var-lang"))
+        mount_private_tmp(1, [str(kept)], writable=[str(writable)])
+        Path("/tmp", marker).write_text("mine")
+        results = [(kept / "code.py").read_text().strip()]
+        results += [_errno_of_write(directory / "new.txt") for directory in (kept, writable)]
+        results.append(_errno_of_write(Path("/tmp", "big"), b"x" * (2 << 20)))
+        stats = os.statvfs("/tmp")
+        results.append(str(stats.f_files))
+        try:
+            for index in range(stats.f_files + 1):  # empty files: inodes run out before the space does
+                Path("/tmp", f"empty-{index}").touch()
+            results.append("all created")
+        except OSError as exc:
+            results.append(errno.errorcode[exc.errno or 0])
+        return "|".join(results).encode()
+
+    seen = _in_forked_child(child).decode()
 
     # THEN the kept code was readable and read-only, the writable one took the write, the 1 MB /tmp refused
     # 2 MB and had one inode per 4 KiB (256), so more empty files than that failed too; the host's /tmp never
@@ -168,30 +156,18 @@ def test_nested_kept_paths_each_keep_their_own_mode(tmp_path: Path) -> None:
     sibling = tmp_path / "state" / "lambda" / "code"
     for directory in (prefix, code, sibling):
         directory.mkdir(parents=True)
-    read_end, write_end = os.pipe()
 
     # WHEN a forked child mounts a private /tmp keeping them, and writes into each
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child
-        try:
-            from fogbank.cloud.lambda_.sandbox import enter_mount_namespace, mount_private_tmp
+    def child() -> bytes:
+        from fogbank.cloud.lambda_.sandbox import enter_mount_namespace, mount_private_tmp
 
-            enter_mount_namespace(str(tmp_path / "var-lang"))
-            mount_private_tmp(1, [str(state), str(code)], writable=[str(prefix), str(cache)])
-            results = []
-            for directory in (state, sibling, prefix, cache, code):
-                try:
-                    (directory / "new.txt").write_text("x")
-                    results.append("written")
-                except OSError as exc:
-                    results.append(errno.errorcode[exc.errno or 0])
-            os.write(write_end, "|".join(results).encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        seen = pipe.read().decode()
-    os.waitpid(pid, 0)
+        enter_mount_namespace(str(tmp_path / "var-lang"))
+        mount_private_tmp(1, [str(state), str(code)], writable=[str(prefix), str(cache)])
+        return "|".join(
+            _errno_of_write(d / "new.txt") for d in (state, sibling, prefix, cache, code)
+        ).encode()
+
+    seen = _in_forked_child(child).decode()
 
     # THEN each directory had its own mode, whatever holds it: the inner writable prefix took the write, the
     # inner read-only code refused it, and so did the read-only state directory and what it holds
