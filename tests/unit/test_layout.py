@@ -206,3 +206,19 @@ def test_the_entry_check_refuses_wildcards_missing_files_values_without_a_file_a
     assert _entry_problems("repo/git", "the exception tree: checked everywhere")
     assert _entry_problems("repo/git", "tests/integration/repo/test_repo_offline_history.py")
     assert _entry_problems("repo/globs", "tests/unit/repo/test_globs.py: it has its own unit test module")
+
+
+def test_no_test_module_imports_from_a_conftest() -> None:
+    # GIVEN every test module of tests/unit and tests/integration (the folders `make test` collects together)
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in (UNIT, ROOT / "tests" / "integration")
+        for path in folder.rglob("*.py")
+        if any(
+            line.startswith(("from conftest import", "import conftest"))
+            for line in path.read_text().splitlines()
+        )
+    ]
+    # THEN none imports helpers from `conftest`: pytest keeps one module of that name per run, so such an
+    # import breaks when another folder's conftest.py is collected first; helpers go in tests/<area>_support.py
+    assert offenders == []

@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
-import textwrap
 import uuid
-import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from fogbank.cloud import LocalCloud
-
-ROLE_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
-
-HANDLER_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": ["s3:*", "sqs:*", "logs:*", "lambda:*"], "Resource": "*"}],
-}
-
-
-def zip_code(files: dict[str, str], modes: dict[str, int] | None = None) -> bytes:
-    """A .zip with `files` (name -> source, dedented)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, source in files.items():
-            info = zipfile.ZipInfo(name)
-            info.external_attr = ((modes or {}).get(name, 0o644)) << 16
-            archive.writestr(info, textwrap.dedent(source))
-    return buffer.getvalue()
+from lambda_support import HANDLER_POLICY, ROLE_POLICY, zip_code
 
 
 @pytest.fixture(scope="module")
@@ -83,12 +58,3 @@ def make_function(lambda_client: Any, role_arn: str) -> Callable[..., str]:
         return name
 
     return make
-
-
-def invoke_json(
-    lambda_client: Any, name: str, payload: Any = None, **kwargs: Any
-) -> tuple[dict[str, Any], Any]:
-    """Invoke and return (raw response, decoded JSON payload)."""
-    response = lambda_client.invoke(FunctionName=name, Payload=json.dumps(payload or {}).encode(), **kwargs)
-    body = response["Payload"].read()
-    return response, json.loads(body) if body else None

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import invoke_json
 
 from fogbank.cloud.lambda_.component import host_architecture
+from lambda_support import invoke_json
 
 HOST = host_architecture()
 OTHER = "arm64" if HOST == "x86_64" else "x86_64"

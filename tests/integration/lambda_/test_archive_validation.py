@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import invoke_json, zip_code
+
+from lambda_support import invoke_json, zip_code
 
 EMPTY = "Uploaded file must be a non-empty zip"
 CORRUPT = "Could not unzip uploaded file. Please check your file, then try to upload again."

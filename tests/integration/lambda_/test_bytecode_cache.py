@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HANDLER_POLICY, ROLE_POLICY, invoke_json, zip_code
 
 from fogbank.cloud import LocalCloud
+from lambda_support import HANDLER_POLICY, ROLE_POLICY, invoke_json, zip_code
 
 ZIP_TIME = (2024, 5, 6, 7, 8, 10)  # every entry dated alike, as reproducible builds (CDK assets) do
 

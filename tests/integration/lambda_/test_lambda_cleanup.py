@@ -14,10 +14,10 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import ROLE_POLICY, zip_code
 from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
 from fogbank.cloud import LocalCloud
+from lambda_support import ROLE_POLICY, zip_code
 
 PID_HANDLER = {
     "app.py": "import os, time\ndef handler(e, c):\n    time.sleep(e.get('sleep', 0))\n    return os.getpid()\n"

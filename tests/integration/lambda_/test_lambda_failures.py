@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import invoke_json
+
+from lambda_support import invoke_json
 
 
 def test_unhandled_exception(lambda_client: Any, make_function: Callable[..., str]) -> None:

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import invoke_json, zip_code
 
 from fogbank.cloud import LocalCloud
+from lambda_support import invoke_json, zip_code
 
 ECHO = {
     "app.py": """

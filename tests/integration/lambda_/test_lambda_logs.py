@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from conftest import invoke_json
+from lambda_support import invoke_json
 
 PRINTER = {
     "app.py": """

@@ -7,9 +7,9 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import ROLE_POLICY, zip_code
 
 from fogbank.cloud import LocalCloud
+from lambda_support import ROLE_POLICY, zip_code
 
 SOURCE = {
     "app.py": "import os\ndef handler(event, context):\n    return {'region': os.environ['AWS_REGION'], 'arn': context.invoked_function_arn}\n"

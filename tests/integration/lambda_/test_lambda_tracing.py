@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from conftest import invoke_json
 from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
+from lambda_support import invoke_json
 from layer_support import layer_zip
 
 TRACED = {

@@ -12,9 +12,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import HANDLER_POLICY, ROLE_POLICY, invoke_json, zip_code
 
 from fogbank.cloud import LocalCloud
+from lambda_support import HANDLER_POLICY, ROLE_POLICY, invoke_json, zip_code
 
 LAYER = zip_code({"python/layered.py": "VALUE = 'from the layer'\n"})
 HANDLER = "import layered\ndef handler(event, context):\n    return layered.VALUE\n"

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import invoke_json, zip_code
 
 from fogbank.cloud import LocalCloud
 from fogbank.cloud.lambda_.node_runtime import NODE_SDK_VERSION, ensure_node_runtime, node_runtime_dir
 from fogbank.errors import CloudError
+from lambda_support import invoke_json, zip_code
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
 

@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from conftest import invoke_json, zip_code
 
 from fogbank.cloud import LocalCloud
+from lambda_support import invoke_json, zip_code
 
 
 def _layer(lambda_client: Any) -> str:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import invoke_json, zip_code
 
 from fogbank.cloud import LocalCloud
 from fogbank.cloud.lambda_.machine_cache import shared_cache_root
@@ -25,6 +24,7 @@ from fogbank.cloud.lambda_.process import Spawner
 from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
 from fogbank.cloud.lambda_.worker import Launch
 from fogbank.cloud.lambda_.zygote import Zygote
+from lambda_support import invoke_json, zip_code
 
 TMP_PROBE = """
 import os, time

@@ -9,10 +9,10 @@ import os
 import uuid
 
 import pytest
-from conftest import ROLE_POLICY, zip_code
 from test_private_tmp import TMP_PROBE, _probe
 
 from fogbank.cloud import LocalCloud
+from lambda_support import ROLE_POLICY, zip_code
 
 
 def test_without_the_zygote_tmp_is_the_machines_and_the_cloud_says_so(

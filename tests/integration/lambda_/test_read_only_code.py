@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import invoke_json, zip_code
 
 from fogbank.cloud import LocalCloud
 from fogbank.cloud.lambda_.process import Spawner
 from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
 from fogbank.cloud.lambda_.worker import Launch
 from fogbank.cloud.lambda_.zygote import Spare, Zygote
+from lambda_support import invoke_json, zip_code
 
 
 @pytest.fixture(scope="module")

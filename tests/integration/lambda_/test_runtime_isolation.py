@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conftest import invoke_json
-
+from lambda_support import invoke_json
 from layer_support import layer_zip
 
 USES_BOTO3 = {"app.py": "import boto3\n\ndef handler(event, context):\n    return boto3.__version__\n"}

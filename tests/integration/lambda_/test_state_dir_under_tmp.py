@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import invoke_json
 
 from fogbank.cloud import LocalCloud
+from lambda_support import invoke_json
 
 EMPTY_TMP_IGNORING_ERRORS = """
 import os, shutil

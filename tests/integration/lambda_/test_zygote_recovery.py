@@ -9,9 +9,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from conftest import invoke_json
-
 from fogbank.cloud import LocalCloud
+from lambda_support import invoke_json
 
 PID = "import os\ndef handler(e, c):\n    return os.getpid()\n"
 
