@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from fogbank.cloud import LocalCloud
 from fogbank.cloud.lambda_.component import host_architecture
 from lambda_support import invoke_json
 
@@ -20,6 +21,11 @@ OTHER = "arm64" if HOST == "x86_64" else "x86_64"
 _TRIPLET = {"x86_64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}
 _E_MACHINE = {"x86_64": 62, "arm64": 183}
 IMPORTER = "import fast\ndef handler(event, context):\n    return 1\n"
+
+
+def _code_at_var_task(cloud: LocalCloud) -> bool:
+    zygote = cloud.context.lambda_._zygote
+    return zygote is not None and zygote.var_task_error is None
 
 
 def _extension_name(architecture: str) -> str:
@@ -76,7 +82,7 @@ def test_python_and_node_functions_of_either_architecture_run(
 
 
 def test_extension_built_for_the_other_architecture_is_an_import_error(
-    lambda_client: Any, role_arn: str
+    cloud: LocalCloud, lambda_client: Any, role_arn: str
 ) -> None:
     # GIVEN a function declared for the other architecture that ships a native extension built for this host
     name = _create(
@@ -95,6 +101,9 @@ def test_extension_built_for_the_other_architecture_is_an_import_error(
     assert f"built for {HOST}" in body["errorMessage"]
     assert f"architecture is {OTHER}" in body["errorMessage"]
     assert _extension_name(HOST) in body["errorMessage"]
+    # AND the check covers the code where the function sees it (at /var/task where namespaces allow it)
+    task_root = "/var/task/" if _code_at_var_task(cloud) else "/lambda/code/"
+    assert task_root + _extension_name(HOST) in body["errorMessage"]
 
 
 def test_extension_for_a_host_function_built_for_the_other_architecture_is_an_import_error(
@@ -146,7 +155,7 @@ def test_unrelated_helpers_are_unaffected(make_function: Callable[..., str], lam
 
 
 def test_node_addon_built_for_the_other_architecture_is_an_import_error(
-    lambda_client: Any, role_arn: str
+    cloud: LocalCloud, lambda_client: Any, role_arn: str
 ) -> None:
     # GIVEN an arm64-or-x86_64 Node.js function (the other one than this host) requiring a host-built addon
     name = _create(
@@ -163,6 +172,8 @@ def test_node_addon_built_for_the_other_architecture_is_an_import_error(
     assert body["errorType"] == "Runtime.ImportModuleError"
     assert "architecture mismatch" in body["errorMessage"]
     assert "fast.node" in body["errorMessage"]
+    if _code_at_var_task(cloud):  # the addon was loaded from the code where the function sees it
+        assert "/var/task/fast.node" in body["errorMessage"]
 
 
 def _layer(lambda_client: Any, name: str, files: dict[str, bytes]) -> str:

@@ -89,7 +89,7 @@ def first_cloud(shared_cache: Path) -> Iterator[LocalCloud]:
         cloud.stop()
 
 
-def _function(cloud: LocalCloud, code: str, layers: list[bytes]) -> str:
+def _function(cloud: LocalCloud, code: str | bytes, layers: list[bytes]) -> str:
     iam, lam = cloud.client("iam"), cloud.client("lambda")
     with_role = iam.list_roles()["Roles"]
     if not with_role:
@@ -110,7 +110,7 @@ def _function(cloud: LocalCloud, code: str, layers: list[bytes]) -> str:
         Runtime="python3.11",
         Role=role,
         Handler="app.handler",
-        Code={"ZipFile": zip_code({"app.py": code})},
+        Code={"ZipFile": code if isinstance(code, bytes) else zip_code({"app.py": code})},
         Layers=arns,
         Timeout=30,
     )
@@ -136,6 +136,27 @@ def test_the_same_module_path_in_two_layer_sets_runs_each_sets_own_code(first_cl
     _, second_value = invoke_json(first_cloud.client("lambda"), second)
 
     # THEN each runs its own layer's code: the bytecode compiled for the first is never taken for the second
+    assert (first_value, second_value) == ("one", "two")
+
+
+def test_the_same_module_path_in_two_functions_code_runs_each_functions_own_code(
+    first_cloud: LocalCloud,
+) -> None:
+    # GIVEN two functions with the same layer, each shipping /var/task/samepath.py of the same size and the same
+    # mtime (as CDK's reproducible zips do), but other code: every function's code is at the same path
+    layer = _zip({"python/shared.py": "VALUE = 'layer'\n"})
+    first = _function(
+        first_cloud, _zip({"app.py": IMPORT_SAME_PATH, "samepath.py": "VALUE = 'one'\n"}), [layer]
+    )
+    second = _function(
+        first_cloud, _zip({"app.py": IMPORT_SAME_PATH, "samepath.py": "VALUE = 'two'\n"}), [layer]
+    )
+
+    # WHEN each is invoked, one after the other (cold starts: both compile or load samepath)
+    _, first_value = invoke_json(first_cloud.client("lambda"), first)
+    _, second_value = invoke_json(first_cloud.client("lambda"), second)
+
+    # THEN each runs its own code: the bytecode compiled for the first is never taken for the second
     assert (first_value, second_value) == ("one", "two")
 
 

@@ -135,7 +135,8 @@ def handler(event, context):
     compiled = importlib.util.cache_from_source(__file__)
     ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])  # the cloud's CA bundle, in its state dir
     return {"shared": shared.VALUE, "tmp": sorted(os.listdir("/tmp")), "compiled": compiled,
-            "compiled_exists": os.path.exists(compiled), "prefix": sys.pycache_prefix}
+            "compiled_exists": os.path.exists(compiled), "prefix": sys.pycache_prefix,
+            "compiled_inode": os.stat(compiled).st_ino}
 """
 
 
@@ -157,7 +158,12 @@ def test_code_layers_and_bytecode_cache_stay_reachable_under_a_private_tmp(
     assert "FunctionError" not in response, body
     assert body["shared"] == 41
     assert body["compiled_exists"] and body["prefix"]
-    assert os.path.exists(body["compiled"]), (
+    # (at /var/task, the code's compiled modules are its own directory's, mounted in the prefix: bytecode.py)
+    on_host = [
+        body["compiled"],
+        *(cloud.context.state_dir / "lambda" / "pycache-by-code").glob("*/app.*.pyc"),
+    ]
+    assert body["compiled_inode"] in {os.stat(path).st_ino for path in on_host if os.path.exists(path)}, (
         "the compiled module is in the environment's tmpfs, not the host's"
     )
     # AND its /tmp holds nothing but the paths to the cloud's state directory and the machine's cache (where

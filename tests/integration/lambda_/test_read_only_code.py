@@ -135,6 +135,7 @@ def test_a_node_write_is_refused_in_code_and_layers_and_allowed_in_tmp(
 # run by the environment itself (argv, not a handler): tries both writes and prints what each did
 WRITE_PROBE = """
 import errno, os
+print(os.getcwd(), end=" ")
 for where in (os.getcwd(), "/opt"):
     try:
         open(os.path.join(where, "probe.txt"), "w").close()
@@ -167,15 +168,22 @@ def _ready_spare(zygote: Zygote) -> Spare:
     return spare
 
 
+@pytest.mark.parametrize("shown_at", ["host path", "/var/task"])
 @pytest.mark.parametrize("path", ["spare", "forked on request"])
 def test_both_ways_an_environment_starts_make_code_and_layers_read_only(
-    zygote: Zygote, tmp_path: Path, path: str
+    zygote: Zygote, tmp_path: Path, path: str, shown_at: str
 ) -> None:
-    # GIVEN a task root and a layer directory, both writable on the host
+    # GIVEN a task root and a layer directory, both writable on the host, the code shown where `shown_at` says
     task_root, layers = tmp_path / "lambda" / "code" / "abc", tmp_path / "lambda" / "opt" / "def"
     task_root.mkdir(parents=True)
     layers.mkdir(parents=True)
-    launch = Launch([sys.executable, "-S", "-c", WRITE_PROBE], task_root, {}, opt_source=layers)
+    argv = [sys.executable, "-S", "-c", WRITE_PROBE]
+    if shown_at == "/var/task":
+        if zygote.var_task_error is not None:
+            pytest.skip(f"this machine cannot show code at /var/task: {zygote.var_task_error}")
+        launch = Launch(argv, Path("/var/task"), {}, opt_source=layers, task_source=task_root)
+    else:
+        launch = Launch(argv, task_root, {}, opt_source=layers)
 
     # WHEN an environment starts from a spare, or (none taken) is forked by the zygote, and writes into both
     spare = _ready_spare(zygote) if path == "spare" else None
@@ -189,6 +197,7 @@ def test_both_ways_an_environment_starts_make_code_and_layers_read_only(
     assert process.stdout is not None
     line = process.stdout.readline().decode().split()
 
-    # THEN both writes were refused with EROFS, and nothing reached the host's directories
-    assert line == ["EROFS", "EROFS"]
+    # THEN both writes (into the working directory, the task root) were refused with EROFS, and nothing reached
+    # the host's directories
+    assert line == [str(launch.cwd), "EROFS", "EROFS"]
     assert list(task_root.iterdir()) == [] and list(layers.iterdir()) == []

@@ -132,8 +132,10 @@ class LambdaComponent:
         else:
             _log.warning(
                 "FOGBANK_LAMBDA_ZYGOTE=0: Lambda execution environments start as new processes without their own "
-                "mount namespace: layers are not at /opt, code and layers are WRITABLE, and /tmp is the machine's "
-                "/tmp, SHARED by every environment and not limited to the function's EphemeralStorage size"
+                "mount namespace: layers are not at /opt, code is not at /var/task (LAMBDA_TASK_ROOT names its "
+                "directory under the state directory; code that hard-codes /var/task will not find it), code and "
+                "layers are WRITABLE, and /tmp is the machine's /tmp, SHARED by every environment and not limited "
+                "to the function's EphemeralStorage size"
             )
         self._pools = WorkerPools(
             lambda spec: self._start_worker(spec, code),
@@ -225,6 +227,7 @@ class LambdaComponent:
                 _log.exception(_NO_ZYGOTE)
                 zygote = self._zygote = None
         opt_mounted = zygote is not None and zygote.opt_error is None
+        task_mounted = opt_mounted and zygote is not None and zygote.var_task_error is None
         task_root, opt_dir = code.prepare(spec, share_layers=opt_mounted)
         launch = plan_launch(
             spec,
@@ -234,6 +237,7 @@ class LambdaComponent:
             xray_daemon=self._telemetry.xray_daemon_address,
             runtime_dir=build_runtime_dir(self._site.state_dir),
             opt_mounted=opt_mounted,
+            task_mounted=task_mounted,
             host_architecture=host_architecture(),
         )
         if zygote is None:
@@ -265,11 +269,22 @@ class LambdaComponent:
             _log.warning(
                 "Lambda layers are NOT visible at /opt here (%s): a Linux user + mount namespace is needed. "
                 "Functions find their layers through PYTHONPATH, NODE_PATH and PATH at %s/lambda/opt/<hash>; "
-                "code that hard-codes /opt paths (e.g. /opt/awscli/aws) will not find them. Code and layers are "
+                "code that hard-codes /opt paths (e.g. /opt/awscli/aws) will not find them. Code is not at /var/task "
+                "either: LAMBDA_TASK_ROOT names %s/lambda/code/<hash>, and code that hard-codes /var/task will not "
+                "find it there. Code and layers are "
                 "also WRITABLE here, so a write into the task root or /opt, which AWS refuses (read-only file "
                 "system), is not caught locally. /tmp is the machine's /tmp, SHARED by every environment (not empty "
                 "at a cold start, not limited to the function's EphemeralStorage size).",
                 zygote.opt_error,
+                self._site.state_dir,
+                self._site.state_dir,
+            )
+        elif zygote.var_task_error is not None:
+            _log.warning(
+                "Lambda code is NOT at /var/task here (%s): LAMBDA_TASK_ROOT, the working directory and the paths "
+                "name %s/lambda/code/<hash> instead, so code that hard-codes /var/task will not find it. Layers "
+                "are at /opt and code and layers are read-only as on Lambda.",
+                zygote.var_task_error,
                 self._site.state_dir,
             )
 

@@ -22,7 +22,7 @@ from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.machine_cache import shared_cache_root
 from fogbank.cloud.lambda_.node_runtime import ensure_node_runtime
 from fogbank.cloud.lambda_.python_runtime import BOOT_MODULE
-from fogbank.cloud.lambda_.sandbox import OPT
+from fogbank.cloud.lambda_.sandbox import OPT, VAR_TASK
 from fogbank.cloud.lambda_.worker import Launch
 from fogbank.errors import CloudError
 
@@ -56,39 +56,44 @@ def plan_launch(
     xray_daemon: str,
     runtime_dir: Path | None = None,
     opt_mounted: bool = False,
+    task_mounted: bool = False,
     host_architecture: str = "x86_64",
 ) -> Launch:
     """The command and environment for `spec`'s runtime. Unsupported runtimes raise InvalidRuntimeException.
 
     With `opt_mounted`, the environment will see `opt_dir` at /opt (sandbox.py), so paths name /opt, and has its
-    own /tmp of `spec.ephemeral_storage` MB (no TMPDIR then, as on Lambda).
+    own /tmp of `spec.ephemeral_storage` MB (no TMPDIR then, as on Lambda). With `task_mounted` too, it sees
+    `task_root` at /var/task, as on Lambda: LAMBDA_TASK_ROOT, the working directory and the paths name /var/task.
     """
     runtime = spec.runtime or ""
     opt_view = Path(OPT) if opt_mounted else opt_dir
+    task_mounted = task_mounted and opt_mounted
+    task_view = Path(VAR_TASK) if task_mounted else task_root
     env = {key: os.environ[key] for key in _KEPT_FROM_PARENT if key in os.environ}
     if opt_mounted:
         env.pop("TMPDIR", None)
     # what the environment still opens by its host path once its own /tmp covers the host's (sandbox.py)
-    keep = [task_root, *_interpreter_dirs()]
+    keep = [*([] if task_mounted else [task_root]), *_interpreter_dirs()]
     env.update(cloud_env)
     env.update(spec.environment)
-    env.update(_lambda_env(spec, task_root, xray_daemon))
+    env.update(_lambda_env(spec, task_view, xray_daemon))
     env["PATH"] = os.pathsep.join([*filter(None, [env.get("PATH")]), str(opt_view / "bin")])  # Lambda's last
 
     def launch(argv: list[str], python: bool = False, handler: str = "") -> Launch:
         return Launch(
             argv,
-            task_root,
+            task_view,
             env,
             python=python,
             handler=handler,
             opt_source=opt_dir if opt_mounted else None,
+            task_source=task_root if task_mounted else None,
             tmp_mb=spec.ephemeral_storage if opt_mounted else None,
             keep_paths=tuple(keep) if opt_mounted else (),
             keep_writable=(shared_cache_root() / "lambda-bytecode",) if opt_mounted else (),
             architecture=normalize_architecture(spec.architecture),
             host_architecture=host_architecture,
-            check_roots=(task_root, opt_view),
+            check_roots=(task_view, opt_view),
         )
 
     if spec.package_type != "Zip":
@@ -102,7 +107,7 @@ def plan_launch(
         # Lambda's order: task root, layers, then the runtime (whose boto3 a layer may override).
         env["PYTHONPATH"] = os.pathsep.join(
             [
-                str(task_root),
+                str(task_view),
                 str(opt_view / "python" / "lib" / _PYTHON_SITE / "site-packages"),
                 str(opt_view / "python"),
                 str(runtime_dir),
@@ -111,7 +116,7 @@ def plan_launch(
         # -S: no site-packages, so fogbank's own virtualenv is invisible to the function. The boot module
         # installs the front-door shim (docs/front-doors.md), then runs awslambdaric's main.
         handler = _handler(spec)
-        roots = os.pathsep.join([str(task_root), str(opt_view)])
+        roots = os.pathsep.join([str(task_view), str(opt_view)])
         check = ["--native-check", normalize_architecture(spec.architecture), host_architecture, roots]
         argv = [sys.executable, "-S", "-m", BOOT_MODULE, *check, handler]
         return launch(argv, python=True, handler=handler)
@@ -136,15 +141,15 @@ def plan_launch(
                 str(opt_view / "nodejs" / f"node{major}" / "node_modules"),
                 str(opt_view / "nodejs" / "node_modules"),
                 str(runtime_modules),
-                str(task_root / "node_modules"),
-                str(task_root),
+                str(task_view / "node_modules"),
+                str(task_view),
             ]
         )
         return launch(
             [node, str(NODE_BOOTSTRAP), normalize_architecture(spec.architecture), host_architecture]
         )
     if runtime.startswith("provided"):
-        for bootstrap, seen_as in ((task_root, task_root), (opt_dir, opt_view)):
+        for bootstrap, seen_as in ((task_root, task_view), (opt_dir, opt_view)):
             if (bootstrap / "bootstrap").is_file() and os.access(bootstrap / "bootstrap", os.X_OK):
                 env["LAMBDA_RUNTIME_DIR"] = str(seen_as)
                 return launch([str(seen_as / "bootstrap")])

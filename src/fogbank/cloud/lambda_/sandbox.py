@@ -1,11 +1,12 @@
-"""Layers at /opt without root or Docker: a Linux user + mount namespace per execution environment.
+"""Layers at /opt, code at /var/task, without root or Docker: a Linux user + mount namespace per environment.
 
 An execution environment calls `enter_opt_namespace(opt_dir, task_root)` right after it was forked (it must be
 single-threaded: the kernel refuses CLONE_NEWUSER otherwise). It unshares a user namespace (mapping the
 caller's uid and gid to themselves) and a mount namespace, makes every mount private, and bind-mounts the
-function's merged layers over `/opt`. Only that process and its children see it; the host's `/opt` is untouched.
-As root, no user namespace is needed (only the mount namespace). `/opt` and the task root are then read-only
-in that namespace, as on Lambda: a write fails with `OSError: [Errno 30] Read-only file system`.
+function's merged layers over `/opt` (with `at_var_task`, its code over `/var/task` too). Only that process and
+its children see them; the host's `/opt` and `/var` are untouched. As root, no user namespace is needed (only
+the mount namespace). `/opt` and the task root are then read-only in that namespace, as on Lambda: a write
+fails with `OSError: [Errno 30] Read-only file system`.
 
 This module is standard library only: it runs inside the runtime (linked there as `fogbank_sandbox`).
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import os
 import shutil
 import sys
@@ -28,23 +30,31 @@ from collections.abc import Sequence
 __all__ = [
     "LAMBDA_PYTHON_NAME",
     "OPT",
+    "PYCACHE_BY_CODE",
     "PYCACHE_BY_OPT",
     "TMP",
     "VAR_LANG",
+    "VAR_TASK",
     "enter_mount_namespace",
     "enter_opt_namespace",
     "inodes_for",
     "mount_function",
     "mount_private_tmp",
+    "probe_namespaces",
     "probe_opt_namespace",
     "pycache_prefix",
+    "task_bytecode_dir",
 ]
 
 OPT = "/opt"
 TMP = "/tmp"
 VAR_LANG = "/var/lang"
+VAR_TASK = "/var/task"
 # <state>/lambda/pycache-by-opt/<key>: the compiled modules of environments that show <state>/lambda/opt/<key>
 PYCACHE_BY_OPT = "pycache-by-opt"
+# <state>/lambda/pycache-by-code/<hash>: the compiled modules of the code unpacked at <state>/lambda/code/<hash>,
+# mounted at <prefix>/var/task in the namespace of each environment that shows that code at /var/task
+PYCACHE_BY_CODE = "pycache-by-code"
 _SITE_PACKAGES = f"lib/python{sys.version_info.major}.{sys.version_info.minor}/site-packages"
 # Lambda's interpreter: a function's sys.executable is /var/lang/bin/python3.<minor> there
 LAMBDA_PYTHON_NAME = f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -75,20 +85,24 @@ def enter_opt_namespace(
     tmp_mb: int | None = None,
     keep: Sequence[str] = (),
     writable: Sequence[str] = (),
+    *,
+    at_var_task: bool = False,
 ) -> None:
-    """Show `opt_dir` at /opt to this process and its children, /opt and `task_root` read-only; with `tmp_mb`,
-    a private /tmp of that size (`mount_private_tmp`, `keep` reachable). Raises OSError naming the failed step."""
+    """Show `opt_dir` at /opt to this process and its children, /opt and `task_root` read-only (`at_var_task`:
+    shown at /var/task); with `tmp_mb`, a private /tmp of that size (`mount_private_tmp`, `keep` reachable).
+    Raises OSError naming the failed step."""
     # layers are unpacked at <state>/lambda/opt/<hash>: the /var/lang scratch is <state>/lambda/var-lang
     enter_mount_namespace(
         os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(opt_dir))), "var-lang")
     )
-    mount_function(opt_dir, task_root, tmp_mb, keep, writable)
+    mount_function(opt_dir, task_root, tmp_mb, keep, writable, at_var_task=at_var_task)
 
 
 def enter_mount_namespace(scratch: str) -> None:
     """The part of `enter_opt_namespace` that is the same for every function: a private mount namespace (in a
-    user namespace unless root) with `/var/lang` provided (a tmpfs is mounted on `scratch` for it). A pre-forked
-    environment does this before it knows its function; `mount_opt` then shows the function's layers."""
+    user namespace unless root) with `/var/lang` and an empty `/var/task` provided (a tmpfs is mounted on
+    `scratch` for them). A pre-forked environment does this before it knows its function; `mount_function` then
+    shows the function's layers and code."""
     libc = ctypes.CDLL(None, use_errno=True)
     if not os.path.isdir(OPT):
         raise OSError(f"{OPT} does not exist on this machine, so there is nothing to mount the layers over")
@@ -100,7 +114,7 @@ def enter_mount_namespace(scratch: str) -> None:
         _write("/proc/self/uid_map", f"{uid} {uid} 1")
         _write("/proc/self/gid_map", f"{gid} {gid} 1")
     _check(libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "making the mounts private")
-    with contextlib.suppress(OSError):  # else /var/lang stays absent: only code naming it needs it
+    with contextlib.suppress(OSError):  # else /var/lang and /var/task stay absent (the probe says so)
         _provide_var_lang(libc, scratch)
 
 
@@ -110,23 +124,79 @@ def mount_function(
     tmp_mb: int | None = None,
     keep: Sequence[str] = (),
     writable: Sequence[str] = (),
+    *,
+    at_var_task: bool = False,
 ) -> None:
     """In the mount namespace `enter_mount_namespace` entered: bind-mount `opt_dir` over /opt, and make /opt and
-    `task_root` read-only (Lambda's /opt and /var/task are; only /tmp is writable). With `tmp_mb`, /tmp is the
-    environment's own (`mount_private_tmp`; `task_root` and `keep` stay reachable at their paths, read-only,
-    and the bytecode prefix and `writable` writable)."""
+    the task root read-only (Lambda's /opt and /var/task are; only /tmp is writable). With `at_var_task`, the
+    task root is `task_root` bind-mounted at /var/task, as on Lambda, and its compiled modules are its own
+    (`task_bytecode_dir`); without, `task_root` itself (its host path). With `tmp_mb`, /tmp is the
+    environment's own (`mount_private_tmp`; the host's task root, unless at /var/task, and `keep` stay reachable
+    at their paths, read-only, and the bytecode prefix and `writable` writable)."""
     libc = ctypes.CDLL(None, use_errno=True)
     _check(libc.mount(opt_dir.encode(), OPT.encode(), None, _MS_BIND | _MS_REC, None), f"bind-mounting {OPT}")
     _remount_read_only(libc, OPT)
-    if tmp_mb is not None:
-        mount_private_tmp(tmp_mb, [task_root, *keep], writable=[pycache_prefix(opt_dir), *writable])
-    _check(
-        libc.mount(task_root.encode(), task_root.encode(), None, _MS_BIND, None),
-        "bind-mounting the task root",
-    )
-    _remount_read_only(libc, task_root)
+    bytecode = -1
+    if at_var_task:
+        _mount_var_task(libc, task_root)
+        bytecode = _hold_task_bytecode(opt_dir, task_root)
+    try:
+        if tmp_mb is not None:
+            kept = [*keep] if at_var_task else [task_root, *keep]
+            mount_private_tmp(tmp_mb, kept, writable=[pycache_prefix(opt_dir), *writable])
+        if at_var_task:
+            # the bytecode of /var/task goes to this code's own directory: every function's code is at the same
+            # path, so a module of another code with the same name, size and mtime must never reuse it
+            target = os.path.join(pycache_prefix(opt_dir), VAR_TASK.lstrip("/"))
+            source = f"/proc/self/fd/{bytecode}".encode()
+            _check(libc.mount(source, target.encode(), None, _MS_BIND, None), f"mounting {target}")
+        else:
+            _check(
+                libc.mount(task_root.encode(), task_root.encode(), None, _MS_BIND, None),
+                "bind-mounting the task root",
+            )
+            _remount_read_only(libc, task_root)
+    finally:
+        if bytecode >= 0:
+            os.close(bytecode)
     if _own_var_lang:
         _keep_bytecode_of_scripts(opt_dir)
+
+
+def task_bytecode_dir(task_root: str) -> str:
+    """Where the compiled modules of the code unpacked at `task_root` (<state>/lambda/code/<hash>) go when it is
+    shown at /var/task: <state>/lambda/pycache-by-code/<hash>, mounted at `<prefix>/var/task` in the
+    environment's namespace (so scripts of `/var/lang/bin/python` that the function runs use it too).
+
+    >>> task_bytecode_dir("/tmp/state/lambda/code/0123abcd")
+    '/tmp/state/lambda/pycache-by-code/0123abcd'
+    """
+    task_root = os.path.abspath(task_root)
+    return os.path.join(
+        os.path.dirname(os.path.dirname(task_root)), PYCACHE_BY_CODE, os.path.basename(task_root)
+    )
+
+
+def _mount_var_task(libc: ctypes.CDLL, task_root: str) -> None:
+    """Bind-mount `task_root` at /var/task (made in /var's overlay by `enter_mount_namespace`), read-only."""
+    if not os.path.isdir(VAR_TASK):
+        raise OSError(
+            f"{VAR_TASK} does not exist on this machine and /var could not be overlaid in the namespace to make "
+            "it (overlayfs in a user namespace needs Linux 5.11 or later)"
+        )
+    _check(
+        libc.mount(task_root.encode(), VAR_TASK.encode(), None, _MS_BIND, None), f"bind-mounting {VAR_TASK}"
+    )
+    _remount_read_only(libc, VAR_TASK)
+
+
+def _hold_task_bytecode(opt_dir: str, task_root: str) -> int:
+    """An O_PATH descriptor of `task_bytecode_dir(task_root)`, made first, and the mount point for it in the
+    bytecode prefix: both are reached before a private /tmp may cover them."""
+    own = task_bytecode_dir(task_root)
+    os.makedirs(own, exist_ok=True)
+    os.makedirs(os.path.join(pycache_prefix(opt_dir), VAR_TASK.lstrip("/")), exist_ok=True)
+    return os.open(own, os.O_PATH | os.O_DIRECTORY)
 
 
 def mount_private_tmp(size_mb: int, keep: Sequence[str], writable: Sequence[str] = ()) -> None:
@@ -256,14 +326,14 @@ def _remount_read_only(libc: ctypes.CDLL, path: str) -> None:
 
 def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
     """`/var/lang/bin/python` (and `node`) as on Lambda, for layers whose scripts start `#!/var/lang/bin/python`
-    (the AWS CLI layer of CDK's BucketDeployment does).
+    (the AWS CLI layer of CDK's BucketDeployment does), and an empty `/var/task` to mount the code on.
 
     /var is overlaid, in this mount namespace only, with an upper layer on a private tmpfs where bin/ links to
     this process's interpreter; the host's /var is untouched. The tmpfs is mounted on `scratch`. /var/lang is
     that interpreter's own prefix, as on Lambda (a `pyvenv.cfg` naming the interpreter's home): `sys.prefix` is
     /var/lang and its site-packages is /var/lang's (empty), not the host installation's.
     """
-    if os.path.exists(VAR_LANG):
+    if os.path.exists(VAR_LANG) and os.path.isdir(VAR_TASK):
         return
     os.makedirs(scratch, exist_ok=True)
     _check(libc.mount(b"tmpfs", scratch.encode(), b"tmpfs", 0, b"mode=0755"), "mounting a scratch tmpfs")
@@ -272,6 +342,10 @@ def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
     os.mkdir(work)
     options = f"lowerdir=/var,upperdir={upper},workdir={work}".encode()
     _check(libc.mount(b"overlay", b"/var", b"overlay", 0, options), "overlaying /var")
+    if not os.path.isdir(VAR_TASK):
+        os.mkdir(VAR_TASK, 0o755)
+    if os.path.exists(VAR_LANG):  # the host's own (a Lambda-like image): used as it is
+        return
     os.makedirs(os.path.join(VAR_LANG, "bin"))
     python = os.path.realpath(sys.executable)
     interpreters = {
@@ -291,10 +365,20 @@ def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
 
 def probe_opt_namespace(opt_dir: str) -> str | None:
     """Try the mechanism in a forked child; None when it works, else why not. Call from a single thread."""
+    return probe_namespaces(opt_dir)[0]
+
+
+def probe_namespaces(opt_dir: str) -> tuple[str | None, str | None]:
+    """Try the mechanism in a forked child: (why /opt and a private /tmp cannot be mounted, why the code cannot
+    be shown at /var/task), each None when it works. Call from a single thread.
+
+    /var/task needs more than /opt (/var overlaid where the host has no /var/task), so it may fail alone; where
+    /opt fails, so does /var/task."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child reports through the pipe
         os.close(read_end)
+        answer: dict[str, str | None] = {"opt": "the probe stopped early", "var_task": None}
         try:
             host_tmp = os.stat(TMP).st_dev
             enter_opt_namespace(opt_dir, opt_dir, tmp_mb=1)
@@ -304,16 +388,29 @@ def probe_opt_namespace(opt_dir: str) -> str | None:
                 raise OSError(f"{OPT} is still writable after the read-only remount")
             if os.stat(TMP).st_dev == host_tmp:
                 raise OSError(f"{TMP} is still the host's after mounting a private tmpfs on it")
-            os.write(write_end, b"ok")
+            answer["opt"] = None
+            _mount_var_task(ctypes.CDLL(None, use_errno=True), opt_dir)
+            if not os.path.samefile(VAR_TASK, opt_dir):
+                raise OSError(f"{VAR_TASK} does not show the code after the bind mount")
+            if not os.statvfs(VAR_TASK).f_flag & os.ST_RDONLY:
+                raise OSError(f"{VAR_TASK} is still writable after the read-only remount")
         except OSError as exc:
-            os.write(write_end, str(exc).encode()[:2000])
+            answer["opt" if answer["opt"] else "var_task"] = str(exc)[:2000]
         finally:
+            with contextlib.suppress(BaseException):
+                os.write(write_end, json.dumps(answer).encode())
             os._exit(0)
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
-        answer = pipe.read().decode(errors="replace")
+        raw = pipe.read().decode(errors="replace")
     os.waitpid(pid, 0)
-    return None if answer == "ok" else answer or "the probe process died"
+    try:
+        answer = json.loads(raw)
+    except ValueError:
+        died = raw or "the probe process died"
+        return died, died
+    opt_error, var_task_error = answer.get("opt"), answer.get("var_task")
+    return opt_error, (var_task_error or opt_error)
 
 
 def _check(result: int, step: str) -> None:

@@ -35,6 +35,7 @@ class Launch:
     A Python runtime forked by the zygote runs `handler` in the zygote's interpreter instead of `argv`.
     `opt_source` is the directory to mount at /opt (None: no mount namespace); with it, `tmp_mb` sizes the
     environment's own /tmp, and `keep_paths` (read-only) and `keep_writable` (under the host's /tmp) stay reachable (sandbox.mount_private_tmp);
+    `task_source` is the task root to mount at /var/task, then `cwd` (None: `cwd` is the task root itself);
     native extensions under `check_roots` are checked against `architecture` (see native_check.py).
     """
 
@@ -44,6 +45,7 @@ class Launch:
     python: bool = False
     handler: str = ""
     opt_source: Path | None = None
+    task_source: Path | None = None
     tmp_mb: int | None = None
     keep_paths: tuple[Path, ...] = ()
     keep_writable: tuple[Path, ...] = ()

@@ -105,6 +105,7 @@ class Zygote:
         self._process: subprocess.Popen[bytes] | None = None
         self._closed = False
         self.opt_error: str | None = None
+        self.var_task_error: str | None = None  # why code cannot be shown at /var/task (None: it can)
 
     def start(self) -> None:
         """Start the zygote now (idempotent); raises CloudError when it cannot start."""
@@ -133,6 +134,7 @@ class Zygote:
             "cwd": str(launch.cwd),
             "python": launch.python,
             "opt_source": str(launch.opt_source) if launch.opt_source else None,
+            "task_source": str(launch.task_source) if launch.task_source else None,
             "tmp_mb": launch.tmp_mb,
             "keep_paths": [str(path) for path in launch.keep_paths],
             "keep_writable": [str(path) for path in launch.keep_writable],
@@ -252,6 +254,7 @@ class Zygote:
             )
         ours.settimeout(None)
         self.opt_error = hello.get("opt_error")
+        self.var_task_error = hello.get("var_task_error", self.opt_error)
         self._socket, self._process = ours, process
         threading.Thread(target=self._read, args=(ours,), name="lambda-zygote", daemon=True).start()
         threading.Thread(

@@ -6,8 +6,8 @@ boto3 or anything a function or layer could ship its own version of. Each enviro
 
 1. leaves the zygote's state: own session and process group (a timeout or crash kills it alone), a
    parent-death signal, the output pipe as stdout and stderr, /dev/null as stdin;
-2. when asked, enters a user + mount namespace with the function's layers at /opt and its own /tmp (a tmpfs of
-   its EphemeralStorage size; `fogbank_sandbox`);
+2. when asked, enters a user + mount namespace with the function's layers at /opt, its code at /var/task (where
+   the probe found that possible) and its own /tmp (a tmpfs of its EphemeralStorage size; `fogbank_sandbox`);
 3. Python: takes the function's environment (only its own), its sys.path (task root, layers, runtime,
    standard library), checks native extensions against the function's architecture, and runs the worker boot
    module, which imports the handler module fresh; anything else (Node.js, `provided`): execve.
@@ -21,8 +21,8 @@ zygote and loading the runtime client. The zygote forks the replacement 20 ms af
 that cold start's way.
 
 Protocol on the control socket (SOCK_SEQPACKET, one JSON message each): the zygote says
-`{"hello": pid, "opt_error": null | why}` once; a request `{"id", "argv", "env", "cwd", "python",
-"opt_source", "tmp_mb", "keep_paths", "keep_writable", "architecture", "host_architecture", "check_roots", "door_map"}` comes with the output pipe's
+`{"hello": pid, "opt_error": null | why, "var_task_error": null | why}` once; a request `{"id", "argv", "env",
+"cwd", "python", "opt_source", "task_source", "tmp_mb", "keep_paths", "keep_writable", "architecture", "host_architecture", "check_roots", "door_map"}` comes with the output pipe's
 write end (SCM_RIGHTS) and is answered `{"id", "pid"}` or `{"id", "error"}`; `{"spare": pid}` comes with the
 cloud's end of a spare's socket (SCM_RIGHTS), on which the cloud sends the spare its Runtime API address, then
 a request (no "id", no answer) with the output pipe's write end, or which it closes to end the spare; `{"replenish": 1}` asks for one more
@@ -114,8 +114,8 @@ def serve(control: socket.socket, probe_dir: str, spares: int = 0) -> None:
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the cloud decides
-    opt_error = fogbank_sandbox.probe_opt_namespace(probe_dir)
-    _send(control, {"hello": os.getpid(), "opt_error": opt_error})
+    opt_error, var_task_error = fogbank_sandbox.probe_namespaces(probe_dir)
+    _send(control, {"hello": os.getpid(), "opt_error": opt_error, "var_task_error": var_task_error})
     # layers are unpacked at <state>/lambda/opt/<hash> and probed at <state>/lambda/opt-probe (sandbox.py)
     lambda_state = os.path.dirname(os.path.abspath(probe_dir))
     scratch = None if opt_error else os.path.join(lambda_state, "var-lang")
@@ -252,10 +252,11 @@ def _become_environment(
     if request["opt_source"]:
         fogbank_sandbox.enter_opt_namespace(
             request["opt_source"],
-            request["cwd"],
+            request.get("task_source") or request["cwd"],
             request.get("tmp_mb"),
             request.get("keep_paths", ()),
             request.get("keep_writable", ()),
+            at_var_task=bool(request.get("task_source")),
         )
     return _start_runtime(request)
 
@@ -296,10 +297,11 @@ def _serve_as_spare(
             raise namespace
         fogbank_sandbox.mount_function(
             request["opt_source"],
-            request["cwd"],
+            request.get("task_source") or request["cwd"],
             request.get("tmp_mb"),
             request.get("keep_paths", ()),
             request.get("keep_writable", ()),
+            at_var_task=bool(request.get("task_source")),
         )
     return _start_runtime(request)
 

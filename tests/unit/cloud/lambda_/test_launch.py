@@ -168,3 +168,47 @@ def test_an_environment_with_layers_at_opt_gets_its_own_tmp_of_the_ephemeral_sto
     assert mounted.tmp_mb == 2048 and "TMPDIR" not in mounted.env
     assert {tmp_path / "task", runtime_dir} <= set(mounted.keep_paths)
     assert shared.tmp_mb is None and shared.keep_paths == () and shared.env["TMPDIR"] == str(tmp_path)
+
+
+@pytest.mark.parametrize("runtime", ["python3.11", "nodejs20.x", "provided.al2023"])
+def test_an_environment_with_its_code_at_var_task_names_var_task_everywhere(
+    tmp_path: Path, runtime: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a function of `runtime` (a provided one ships an executable bootstrap; node needs no real runtime)
+    (tmp_path / "task").mkdir()
+    (tmp_path / "task" / "bootstrap").write_text("#!/bin/sh\n")
+    (tmp_path / "task" / "bootstrap").chmod(0o755)
+    monkeypatch.setattr("fogbank.cloud.lambda_.launch.ensure_node_runtime", lambda: tmp_path / "sdk")
+    spec = replace(
+        SPEC, runtime=runtime, handler="index.handler" if runtime.startswith("node") else "app.handler"
+    )
+
+    # WHEN its launch is planned with /opt and /var/task mounted
+    launch = _plan(spec, tmp_path, runtime_dir=tmp_path / "runtime", opt_mounted=True, task_mounted=True)
+
+    # THEN the code is mounted from its task root at /var/task, where the environment starts and looks for it
+    assert launch.task_source == tmp_path / "task"
+    assert launch.cwd == Path("/var/task") and launch.env["LAMBDA_TASK_ROOT"] == "/var/task"
+    assert launch.check_roots == (Path("/var/task"), Path("/opt"))
+    # AND the host's task root is no longer kept reachable under a private /tmp (nothing opens it by that path)
+    assert tmp_path / "task" not in launch.keep_paths
+    if runtime.startswith("python"):
+        assert launch.env["PYTHONPATH"].split(os.pathsep)[0] == "/var/task"
+        assert launch.argv[7] == os.pathsep.join(["/var/task", "/opt"])  # the native check's roots
+    elif runtime.startswith("nodejs"):
+        assert launch.env["NODE_PATH"].split(os.pathsep)[-2:] == ["/var/task/node_modules", "/var/task"]
+    else:
+        assert launch.argv == ["/var/task/bootstrap"]
+
+
+def test_without_var_task_the_task_root_is_its_host_path(tmp_path: Path) -> None:
+    # GIVEN a machine where /opt can be mounted but /var/task cannot, and one without namespaces
+    # WHEN a Python function's launch is planned on each (task_mounted needs opt_mounted)
+    for launch in (
+        _plan(SPEC, tmp_path, runtime_dir=tmp_path / "runtime", opt_mounted=True),
+        _plan(SPEC, tmp_path, runtime_dir=tmp_path / "runtime", task_mounted=True),
+    ):
+        # THEN nothing is mounted at /var/task and every path names the host's task root, as before
+        assert launch.task_source is None
+        assert launch.cwd == tmp_path / "task" and launch.env["LAMBDA_TASK_ROOT"] == str(tmp_path / "task")
+        assert launch.env["PYTHONPATH"].split(os.pathsep)[0] == str(tmp_path / "task")

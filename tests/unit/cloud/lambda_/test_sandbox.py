@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from fogbank.cloud.lambda_.sandbox import OPT, enter_opt_namespace, inodes_for, probe_opt_namespace
+from fogbank.cloud.lambda_.sandbox import (
+    OPT,
+    VAR_TASK,
+    enter_opt_namespace,
+    inodes_for,
+    probe_namespaces,
+    probe_opt_namespace,
+    pycache_prefix,
+    task_bytecode_dir,
+)
 
 
 def _in_forked_child(body: Callable[[], bytes]) -> bytes:
@@ -173,3 +182,52 @@ def test_nested_kept_paths_each_keep_their_own_mode(tmp_path: Path) -> None:
     # inner read-only code refused it, and so did the read-only state directory and what it holds
     assert seen == "EROFS|EROFS|written|written|EROFS", seen
     assert (prefix / "new.txt").exists() and (cache / "new.txt").exists()
+
+
+def test_the_child_sees_its_code_at_var_task_read_only_with_its_own_bytecode(tmp_path: Path) -> None:
+    # GIVEN layers and two task roots laid out as a cloud's state directory, each code with its own bytecode
+    lambda_state = tmp_path / "lambda"
+    layers, code = lambda_state / "opt" / "layers", lambda_state / "code"
+    layers.mkdir(parents=True)
+    for name in ("one", "two"):
+        (code / name).mkdir(parents=True)
+        (code / name / "app.py").write_text(name)
+        Path(task_bytecode_dir(str(code / name))).mkdir(parents=True)
+        Path(task_bytecode_dir(str(code / name)), "app.pyc").write_text(f"compiled {name}")
+    opt_error, var_task_error = probe_namespaces(str(layers))
+    if opt_error is not None or var_task_error is not None:
+        pytest.skip(f"no /var/task on this machine: {opt_error or var_task_error}")
+
+    # WHEN a forked child shows each code at /var/task, reads it and its bytecode, and writes into it
+    def child(name: str) -> Callable[[], bytes]:
+        def body() -> bytes:
+            enter_opt_namespace(str(layers), str(code / name), at_var_task=True)
+            compiled = Path(pycache_prefix(str(layers)), VAR_TASK.lstrip("/"), "app.pyc")
+            seen = [
+                Path(VAR_TASK, "app.py").read_text(),
+                compiled.read_text(),
+                _errno_of_write(Path(VAR_TASK, "x")),
+            ]
+            return " ".join(seen).encode()
+
+        return body
+
+    seen = [_in_forked_child(child(name)).decode() for name in ("one", "two")]
+
+    # THEN each saw its own code at /var/task, read-only, and its own compiled modules at <prefix>/var/task
+    assert seen == ["one compiled one EROFS", "two compiled two EROFS"]
+    # AND nothing of it reached the host: no /var/task here, and the shared prefix's mount point stays empty
+    assert not Path(VAR_TASK, "app.py").exists()
+    assert list(Path(pycache_prefix(str(layers)), VAR_TASK.lstrip("/")).iterdir()) == []
+
+
+def test_the_probe_reports_opt_and_var_task_separately(tmp_path: Path) -> None:
+    # GIVEN a directory to show WHEN both mechanisms are probed
+    opt_error, var_task_error = probe_namespaces(str(tmp_path))
+
+    # THEN /var/task works wherever /opt does here, or each says why not; /opt failing fails /var/task too
+    if opt_error is not None:
+        assert var_task_error == opt_error
+        pytest.skip(f"no user + mount namespaces on this machine: {opt_error}")
+    assert var_task_error is None or "/var/task" in var_task_error or "/var" in var_task_error
+    assert probe_opt_namespace(str(tmp_path)) is None
