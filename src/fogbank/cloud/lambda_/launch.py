@@ -94,6 +94,7 @@ def plan_launch(
             architecture=normalize_architecture(spec.architecture),
             host_architecture=host_architecture,
             check_roots=(task_view, opt_view),
+            runtime=runtime,
         )
 
     if spec.package_type != "Zip":
@@ -118,7 +119,7 @@ def plan_launch(
         handler = _handler(spec)
         roots = os.pathsep.join([str(task_view), str(opt_view)])
         check = ["--native-check", normalize_architecture(spec.architecture), host_architecture, roots]
-        argv = [sys.executable, "-S", "-m", BOOT_MODULE, *check, handler]
+        argv = [sys.executable, "-S", "-m", BOOT_MODULE, *check, "--runtime", runtime, handler]
         return launch(argv, python=True, handler=handler)
     if runtime.startswith("nodejs"):
         node = shutil.which("node", path=env.get("PATH"))

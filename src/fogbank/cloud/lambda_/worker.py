@@ -36,7 +36,8 @@ class Launch:
     `opt_source` is the directory to mount at /opt (None: no mount namespace); with it, `tmp_mb` sizes the
     environment's own /tmp, and `keep_paths` (read-only) and `keep_writable` (under the host's /tmp) stay reachable (sandbox.mount_private_tmp);
     `task_source` is the task root to mount at /var/task, then `cwd` (None: `cwd` is the task root itself);
-    native extensions under `check_roots` are checked against `architecture` (see native_check.py).
+    native extensions under `check_roots` are checked against `architecture` (see native_check.py); a Python
+    `runtime` naming another minor than this interpreter's hides the modules that minor lacks (stdlib_versions.py).
     """
 
     argv: list[str]
@@ -52,6 +53,7 @@ class Launch:
     architecture: str = "x86_64"
     host_architecture: str = "x86_64"
     check_roots: tuple[Path, ...] = ()
+    runtime: str = ""
     door_map: Mapping[str, Any] | None = None  # given to a forked environment instead of fetching it
 
 

@@ -15,6 +15,7 @@ Example (skipped as a doctest: it runs only inside a Lambda worker):
 from __future__ import annotations
 
 import http.client
+import importlib
 import json
 import os
 import runpy
@@ -26,9 +27,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from fogbank.cloud.frontdoors.shim import ConnectionShim
     from fogbank.cloud.lambda_.native_check import install_native_check
+    from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER, explain, hide_missing_modules, python_minor
 else:
     from fogbank_connection_shim import ConnectionShim
     from fogbank_native_check import install_native_check
+    from fogbank_stdlib_versions import INTERPRETER, explain, hide_missing_modules, python_minor
 
 __all__ = ["DOOR_MAP_PATH", "fetch_door_map", "install_front_doors"]
 
@@ -73,16 +76,45 @@ def install_front_doors(
     return shim
 
 
-def main(door_map: dict[str, Any] | None = None) -> None:
+def explain_version_failures(runtime: str) -> None:
+    """Where the function names another Python minor than this interpreter's, an init or invocation error that
+    this interpreter's version may cause (stdlib_versions.explain) gets one sentence saying so after the
+    runtime client's message (errorMessage and the logged error alike)."""
+    if python_minor(runtime) in (None, INTERPRETER):
+        return  # same minor, or not a Python runtime: nothing to add
+    bootstrap: Any = importlib.import_module("awslambdaric.bootstrap")
+    make_error = bootstrap.make_error
+
+    def make_error_explained(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        result: dict[str, Any] = make_error(*args, **kwargs)
+        error = sys.exc_info()[1]  # awslambdaric builds its errors while it handles them
+        if (
+            type(error).__name__ == "FaultException"
+        ):  # its import fault: the ImportError/SyntaxError behind it
+            error = error.__context__ if error is not None else None
+        sentence = explain(error, runtime)
+        if sentence:
+            result["errorMessage"] = f"{result.get('errorMessage') or ''} {sentence}".strip()
+        return result
+
+    bootstrap.make_error = make_error_explained
+
+
+def main(door_map: dict[str, Any] | None = None, runtime: str = "") -> None:
     """Install the front doors, then hand over to awslambdaric's main with the handler argument.
 
     `--native-check <function arch> <host arch> <roots>` before the handler checks native extensions under the
-    roots (os.pathsep-separated) against the function's architecture (native_check.py).
+    roots (os.pathsep-separated) against the function's architecture (native_check.py). `--runtime <runtime>`
+    (or `runtime`) names the function's runtime: where its Python minor is not this interpreter's, the standard
+    library modules that minor lacks are hidden (stdlib_versions.py).
     """
     if sys.argv[1:2] == ["--native-check"]:
         architecture, host, roots = sys.argv[2:5]
         del sys.argv[1:5]
         install_native_check(architecture, host, roots.split(os.pathsep))
+    if sys.argv[1:2] == ["--runtime"]:
+        runtime = sys.argv[2]
+        del sys.argv[1:3]
     try:
         install_front_doors(os.environ, door_map)
     except (OSError, RuntimeError, ValueError, KeyError) as exc:
@@ -91,6 +123,8 @@ def main(door_map: dict[str, Any] | None = None) -> None:
             "let API Gateway and Function URL requests leave the machine. Is the local cloud still running?\n"
         )
         raise SystemExit(1) from exc
+    hide_missing_modules(runtime)
+    explain_version_failures(runtime)
     runpy.run_module("awslambdaric", run_name="__main__", alter_sys=True)
 
 

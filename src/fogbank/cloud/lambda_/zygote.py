@@ -141,6 +141,7 @@ class Zygote:
             "architecture": launch.architecture,
             "host_architecture": launch.host_architecture,
             "check_roots": [str(root) for root in launch.check_roots],
+            "runtime": launch.runtime,
             "door_map": dict(launch.door_map) if launch.door_map is not None else None,
         }
         read_end, write_end = os.pipe()

@@ -22,7 +22,7 @@ that cold start's way.
 
 Protocol on the control socket (SOCK_SEQPACKET, one JSON message each): the zygote says
 `{"hello": pid, "opt_error": null | why, "var_task_error": null | why}` once; a request `{"id", "argv", "env",
-"cwd", "python", "opt_source", "task_source", "tmp_mb", "keep_paths", "keep_writable", "architecture", "host_architecture", "check_roots", "door_map"}` comes with the output pipe's
+"cwd", "python", "opt_source", "task_source", "tmp_mb", "keep_paths", "keep_writable", "architecture", "host_architecture", "check_roots", "runtime", "door_map"}` comes with the output pipe's
 write end (SCM_RIGHTS) and is answered `{"id", "pid"}` or `{"id", "error"}`; `{"spare": pid}` comes with the
 cloud's end of a spare's socket (SCM_RIGHTS), on which the cloud sends the spare its Runtime API address, then
 a request (no "id", no answer) with the output pipe's write end, or which it closes to end the spare; `{"replenish": 1}` asks for one more
@@ -347,7 +347,8 @@ def _run_python_runtime(request: dict[str, Any], env: dict[str, str]) -> int:
     )
     _forget_shadowed_modules(function_paths, env.get("LAMBDA_RUNTIME_DIR", ""))
     sys.argv = [fogbank_worker_boot.__file__ or "fogbank_worker_boot", *request["argv"]]
-    fogbank_worker_boot.main(door_map=request.get("door_map"))
+    # the standard library of the Python minor the function names (stdlib_versions.py), before its code runs
+    fogbank_worker_boot.main(door_map=request.get("door_map"), runtime=request.get("runtime") or "")
     return 0
 
 

@@ -53,6 +53,8 @@ def test_a_python_function_runs_the_boot_module_with_lambdas_environment_and_sea
     # THEN it runs fogbank's boot module without site-packages, checks native code, and ends with the handler
     assert launch.argv[:4] == [sys.executable, "-S", "-m", BOOT_MODULE]
     assert launch.argv[4:7] == ["--native-check", "arm64", "x86_64"]
+    # AND it names the function's runtime (its Python minor's standard library, stdlib_versions.py)
+    assert launch.argv[-3:-1] == ["--runtime", SPEC.runtime] and launch.runtime == SPEC.runtime
     assert launch.argv[-1] == "app.handler" and launch.python and launch.handler == "app.handler"
     # AND the search path is Lambda's order: task root, layers (at /opt), then the runtime
     assert launch.env["PYTHONPATH"].split(os.pathsep) == [
