@@ -35,6 +35,7 @@ from fogbank.cloud.lambda_.machine_cache import shared_cache_root
 from fogbank.cloud.lambda_.pool import WorkerPools
 from fogbank.cloud.lambda_.process import Spawner, WorkerProcess
 from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
+from fogbank.cloud.lambda_.runtime_versions import VersionWarnings
 from fogbank.cloud.lambda_.worker import Launch, Worker
 from fogbank.cloud.lambda_.zygote import Zygote
 from fogbank.cloud.site import CloudSite
@@ -115,6 +116,8 @@ class LambdaComponent:
         self._invoker: Invoker | None = None
         self._janitor: threading.Thread | None = None
         self._stopping = threading.Event()
+        # once per function: the language version it names is not the one it runs on here (runtime_versions.py)
+        self._version_warnings = VersionWarnings()
 
     def start(self) -> None:
         """Attach to moto's Lambda store and register the Lambda API handler on the router."""
@@ -219,6 +222,7 @@ class LambdaComponent:
 
     def _start_worker(self, spec: FunctionSpec, code: CodeStore) -> Worker:
         assert self._spawner is not None
+        self._version_warnings.tell(spec.arn, spec.name, spec.runtime or "")
         zygote = self._zygote
         if zygote is not None:
             try:

@@ -1,0 +1,251 @@
+"""A function naming another Python minor than the local cloud's interpreter gets that minor's standard library
+modules (those it lacks fail to import, with AWS's message), and what cannot be emulated is said, not hidden.
+
+The cloud runs every python3.x function on its own interpreter (3.11 here); see stdlib_versions.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import invoke_json
+
+from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER
+from layer_support import layer_zip
+
+HERE = f"python{INTERPRETER[0]}.{INTERPRETER[1]}"
+NEWER_SENTENCE = f"This machine runs the function on Python {INTERPRETER[0]}.{INTERPRETER[1]} while it names"
+pytestmark = pytest.mark.skipif(INTERPRETER != (3, 11), reason="the cases below are written for a 3.11 cloud")
+
+
+def _init_error(lambda_client: Any, name: str) -> tuple[str | None, dict[str, Any]]:
+    response, body = invoke_json(lambda_client, name)
+    return response.get("FunctionError"), body
+
+
+@pytest.mark.parametrize(
+    ("runtime", "source", "module"),
+    [
+        ("python3.13", "import cgi\n", "cgi"),
+        ("python3.13", "import telnetlib\n", "telnetlib"),
+        ("python3.12", "from distutils.util import strtobool\n", "distutils"),
+        ("python3.12", "import imp\n", "imp"),
+        ("python3.13", "import asyncore\n", "asyncore"),  # removed in 3.12: gone in every later version too
+        ("python3.10", "import tomllib\n", "tomllib"),
+        ("python3.10", "import wsgiref.types\n", "wsgiref.types"),
+    ],
+)
+def test_a_module_the_named_version_lacks_fails_to_import_with_aws_message(
+    lambda_client: Any, make_function: Callable[..., str], runtime: str, source: str, module: str
+) -> None:
+    # GIVEN a function naming `runtime` whose module imports a standard-library module that version lacks
+    name = make_function(
+        {"app.py": source + "def handler(event, context):\n    return 'ran'\n"}, Runtime=runtime
+    )
+
+    # WHEN it is invoked
+    error, body = _init_error(lambda_client, name)
+
+    # THEN its import fails as on AWS, word for word, with nothing added
+    assert error == "Unhandled"
+    assert body["errorType"] == "Runtime.ImportModuleError"
+    assert body["errorMessage"] == f"Unable to import module 'app': No module named '{module}'"
+
+
+@pytest.mark.parametrize("runtime", ["python3.10", "python3.11", "python3.12", "python3.13", "python3.14"])
+def test_a_handler_importing_nothing_removed_runs_on_every_named_version(
+    lambda_client: Any, make_function: Callable[..., str], runtime: str
+) -> None:
+    # GIVEN a function naming `runtime` that uses standard-library modules every version has, and boto3
+    source = """
+        import json, os, email.message, http.client, decimal, logging, ssl, asyncio, zipfile
+        import boto3
+
+        def handler(event, context):
+            boto3.client("s3").list_buckets()
+            return json.dumps({"ok": os.environ["AWS_EXECUTION_ENV"]})
+    """
+    name = make_function({"app.py": source}, Runtime=runtime, Timeout=30)
+
+    # WHEN it is invoked THEN it runs
+    response, body = invoke_json(lambda_client, name)
+    assert response.get("FunctionError") is None, body
+    assert body == f'{{"ok": "AWS_Lambda_{runtime}"}}'
+
+
+def test_the_interpreters_own_minor_keeps_every_module(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a function naming this interpreter's minor that imports modules later versions removed
+    name = make_function(
+        {"app.py": "import cgi, distutils, imp\ndef handler(event, context):\n    return cgi.__name__\n"},
+        Runtime=HERE,
+    )
+
+    # WHEN it is invoked THEN they import, as on AWS's python3.11
+    response, body = invoke_json(lambda_client, name)
+    assert (response.get("FunctionError"), body) == (None, "cgi")
+
+
+def test_an_import_inside_the_handler_fails_as_it_would_there(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a python3.13 function that imports a removed module only when it runs
+    source = "def handler(event, context):\n    import pipes\n    return 'ran'\n"
+    name = make_function({"app.py": source}, Runtime="python3.13")
+
+    # WHEN it is invoked
+    response, body = invoke_json(lambda_client, name)
+
+    # THEN the handler's own error is Python's, as on AWS
+    assert response.get("FunctionError") == "Unhandled"
+    assert (body["errorType"], body["errorMessage"]) == ("ModuleNotFoundError", "No module named 'pipes'")
+    assert [frame.split(", in ")[-1].split("\n")[0] for frame in body["stackTrace"]] == [
+        "handler"
+    ]  # no frame of ours
+
+
+def test_a_module_the_function_ships_under_a_removed_name_is_its_own(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a python3.13 function shipping its own `cgi` (as the legacy-cgi package does)
+    files = {
+        "cgi.py": "SHIPPED = True\n",
+        "app.py": "import cgi\ndef handler(event, context):\n    return cgi.SHIPPED\n",
+    }
+    name = make_function(files, Runtime="python3.13")
+
+    # WHEN it is invoked THEN its own module is imported
+    response, body = invoke_json(lambda_client, name)
+    assert (response.get("FunctionError"), body) == (None, True)
+
+
+def test_newer_syntax_fails_loudly_with_aws_message_and_the_reason(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN python3.12 code using PEP 695's type statement, which this interpreter cannot parse
+    name = make_function(
+        {"app.py": "type Point = tuple[int, int]\ndef handler(e, c):\n    return 1\n"}, Runtime="python3.12"
+    )
+
+    # WHEN it is invoked
+    _, body = _init_error(lambda_client, name)
+
+    # THEN the error is AWS's syntax error, followed by the one sentence naming both versions
+    assert body["errorType"] == "Runtime.UserCodeSyntaxError"
+    assert body["errorMessage"].startswith("Syntax error in module 'app': ")
+    assert body["errorMessage"].endswith(
+        f"{NEWER_SENTENCE} python3.12: code that needs python3.12's syntax or standard library fails here but "
+        "may run on AWS (docs/local-cloud-lambda.md, Runtimes)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "error_type", "aws_text"),
+    [
+        ("from itertools import batched\n", "Runtime.ImportModuleError", "Unable to import module 'app': cannot import name 'batched' from 'itertools'"),
+        ("import itertools\nitertools.batched\n", "AttributeError", "module 'itertools' has no attribute 'batched'"),
+    ],
+)  # fmt: skip
+def test_a_standard_library_name_added_later_fails_loudly(
+    lambda_client: Any, make_function: Callable[..., str], source: str, error_type: str, aws_text: str
+) -> None:
+    # GIVEN python3.12 code using itertools.batched (new in 3.12)
+    name = make_function({"app.py": source + "def handler(e, c):\n    return 1\n"}, Runtime="python3.12")
+
+    # WHEN it is invoked
+    _, body = _init_error(lambda_client, name)
+
+    # THEN the runtime's error keeps its text and says why it fails here
+    assert body["errorType"] == error_type
+    assert body["errorMessage"].startswith(aws_text)
+    assert NEWER_SENTENCE in body["errorMessage"]
+
+
+def test_a_missing_third_party_module_gets_no_sentence(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a python3.13 function importing a package it does not ship
+    name = make_function(
+        {"app.py": "import requests_not_here\ndef handler(e, c):\n    return 1\n"}, Runtime="python3.13"
+    )
+
+    # WHEN it is invoked THEN the message is AWS's alone: the version is not the cause
+    _, body = _init_error(lambda_client, name)
+    assert body["errorMessage"] == "Unable to import module 'app': No module named 'requests_not_here'"
+
+
+def test_the_cloud_warns_once_per_function_naming_another_version(
+    lambda_client: Any, make_function: Callable[..., str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # GIVEN a python3.13 function, a python3.11 one and a nodejs function of another major than this machine's
+    node_major = "22" if not _node_major_is("22") else "18"
+    py313 = make_function({"app.py": "def handler(e, c):\n    return 1\n"}, Runtime="python3.13")
+    py311 = make_function({"app.py": "def handler(e, c):\n    return 1\n"}, Runtime=HERE)
+    node = make_function(
+        {"index.js": "exports.handler = async () => 1;\n"},
+        handler="index.handler",
+        Runtime=f"nodejs{node_major}.x",
+    )
+
+    # WHEN each starts, and the python3.13 one starts again in a new environment (its configuration changed)
+    with caplog.at_level(logging.WARNING, logger="fogbank.cloud.lambda_.runtime_versions"):
+        for name in (py313, py311, node, py313):
+            assert invoke_json(lambda_client, name)[1] == 1
+        lambda_client.update_function_configuration(FunctionName=py313, MemorySize=256)
+        lambda_client.get_waiter("function_updated_v2").wait(FunctionName=py313)
+        assert invoke_json(lambda_client, py313)[1] == 1
+
+    # THEN one warning names the python3.13 function, its runtime, this interpreter and the docs; one names the
+    # nodejs function; none names the python3.11 one
+    messages = [r.getMessage() for r in caplog.records if r.name == "fogbank.cloud.lambda_.runtime_versions"]
+    about = {name: [m for m in messages if f"function {name} " in m] for name in (py313, py311, node)}
+    assert [len(about[py313]), len(about[py311]), len(about[node])] == [1, 0, 1]
+    assert (
+        f"names python3.13, but the local cloud runs it on Python {sys.version.split()[0]}" in about[py313][0]
+    )
+    assert "cgi" in about[py313][0] and "docs/local-cloud-lambda.md" in about[py313][0]
+    assert f"names nodejs{node_major}.x" in about[node][0]
+
+
+def _node_major_is(major: str) -> bool:
+    from fogbank.cloud.lambda_.runtime_versions import host_node_version
+
+    return (host_node_version() or "").split(".")[0] == major
+
+
+POWERTOOLS_HANDLER = """
+    import json
+    from aws_lambda_powertools import Logger, Metrics, Tracer
+    from aws_lambda_powertools.metrics import MetricUnit
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    logger, metrics, tracer = Logger(service="orders"), Metrics(namespace="Orders"), Tracer(service="orders")
+
+    @logger.inject_lambda_context
+    @metrics.log_metrics
+    @tracer.capture_lambda_handler
+    def handler(event, context: LambdaContext):
+        metrics.add_metric(name="Placed", unit=MetricUnit.Count, value=1)
+        logger.info("placed")
+        return "placed"
+"""
+
+
+@pytest.mark.parametrize("runtime", ["python3.12", "python3.13", "python3.14", "python3.10"])
+def test_the_runtime_boto3_and_powertools_import_nothing_the_named_version_lacks(
+    lambda_client: Any, make_function: Callable[..., str], runtime: str
+) -> None:
+    # GIVEN a function naming `runtime` with Powertools' Logger, Metrics and Tracer from a layer, and boto3
+    layer = lambda_client.publish_layer_version(
+        LayerName="powertools", Content={"ZipFile": layer_zip("aws-lambda-powertools", "aws-xray-sdk")}
+    )["LayerVersionArn"]
+    name = make_function({"app.py": POWERTOOLS_HANDLER}, Runtime=runtime, Layers=[layer], Timeout=30)
+
+    # WHEN it is invoked THEN the runtime client, boto3, the X-Ray SDK and Powertools all load and it runs
+    response, body = invoke_json(lambda_client, name)
+    assert (response.get("FunctionError"), body) == (None, "placed")
