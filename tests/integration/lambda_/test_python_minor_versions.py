@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import invoke_json
 
 from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER
+from lambda_support import invoke_json
 from layer_support import layer_zip
 
 HERE = f"python{INTERPRETER[0]}.{INTERPRETER[1]}"

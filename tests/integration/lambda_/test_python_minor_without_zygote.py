@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROLE_POLICY, invoke_json, zip_code
 
 from fogbank.cloud import LocalCloud
 from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER
+from lambda_support import ROLE_POLICY, invoke_json, zip_code
 
 pytestmark = pytest.mark.skipif(INTERPRETER != (3, 11), reason="the cases below are written for a 3.11 cloud")
 
