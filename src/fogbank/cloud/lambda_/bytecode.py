@@ -11,8 +11,11 @@ links into a cache shared by all clouds, each keyed by what decides its content:
     <prefix>/<interpreter prefix>  -> <cache>/python/<hash>      the interpreter's path and version (stdlib)
     <prefix>/<runtime directory>   -> <cache>/runtime/<hash>     what the runtime directory links to (boto3 ...)
 
-Everything else (the task root, whose path names its code's hash) stays in the cloud's state directory. The
-cache is `$FOGBANK_CACHE_DIR/lambda-bytecode` (default `~/.cache/fogbank/lambda-bytecode`); it keeps the
+Everything else stays in the cloud's state directory. That includes the code's modules: an environment that
+shows its code at /var/task (every function's code is at those same paths) has `<prefix>/var/task` mounted
+from `<state>/lambda/pycache-by-code/<hash>` in its own namespace (`sandbox.task_bytecode_dir`), so a module of
+another function's code with the same name, size and mtime never reuses its bytecode; a task root seen at its
+host path names its code's hash itself. The cache is `$FOGBANK_CACHE_DIR/lambda-bytecode` (default `~/.cache/fogbank/lambda-bytecode`); it keeps the
 `KEEP` most recently used entries of each kind and deletes older ones, none used within `IDLE_S` and none that
 a running cloud links (it holds a shared lock on each until `close`, or its death), when a cloud first prepares
 a prefix.
