@@ -189,3 +189,43 @@ def test_a_provided_functions_bootstrap_runs_as_var_task_bootstrap(
         "data": "shipped",
         "write": "Read-only file system",
     }
+
+
+HOST_PATH_PROBE = """
+import os
+def handler(event, context):
+    try:
+        open(os.path.join(os.environ["LAMBDA_TASK_ROOT"], "written.txt"), "w")
+        write = "written"
+    except OSError as exc:
+        write = exc.strerror
+    return {"task_root": os.environ["LAMBDA_TASK_ROOT"], "cwd": os.getcwd(), "file": __file__,
+            "opt": os.path.isdir("/opt"), "var_task": os.path.isdir("/var/task/") and os.listdir("/var/task"),
+            "write": write}
+"""
+
+
+def test_where_only_var_task_is_unavailable_the_code_runs_at_its_host_path_read_only(
+    var_task_available: None, cloud: LocalCloud, make_function: Callable[..., str], lambda_client: Any
+) -> None:
+    # GIVEN a cloud whose zygote found it cannot show code at /var/task (what a kernel without overlayfs in a user
+    # namespace reports; simulated here, as this machine can) while /opt works
+    zygote = cloud.context.lambda_._zygote
+    assert zygote is not None
+    zygote.var_task_error = "simulated: /var could not be overlaid"
+    try:
+        name = make_function({"app.py": HOST_PATH_PROBE})
+
+        # WHEN a function is invoked
+        response, body = invoke_json(lambda_client, name)
+    finally:
+        zygote.var_task_error = None
+
+    # THEN its code is at its host path (variable, working directory, module file), still read-only, and nothing
+    # of it is at /var/task
+    assert "FunctionError" not in response, body
+    task_root = body["task_root"]
+    assert task_root.startswith(str(cloud.context.state_dir)) and task_root != "/var/task"
+    assert body["cwd"] == task_root and body["file"] == f"{task_root}/app.py"
+    assert body["write"] == "Read-only file system"
+    assert not body["var_task"]
