@@ -11,6 +11,7 @@ nothing is attached after construction. The order below is the start order (stop
     appsync         AppSyncComponent(site, lambda_=..., edge=frontdoors)   GraphQL APIs on the TLS edge
     elasticache     ElastiCacheComponent(site, certificates=frontdoors)  cache server processes
     appconfig       AppConfigComponent(site, routes)
+    events          EventsComponent(site, lambda_=..., denied=iam...)  EventBridge rules -> Lambda, schedules
     cloudformation  CloudFormationComponent(site, routes, clients=..., lambda_=..., frontdoors=...,
                                             appsync=..., elasticache=...)
     console         ConsoleComponent(site, clients, port)               only with a console port; reads the
@@ -18,7 +19,7 @@ nothing is attached after construction. The order below is the start order (stop
 
 Example:
     >>> [field.name for field in fields(CloudComponents)]
-    ['bootstrap', 'telemetry', 'iam', 'lambda_', 'frontdoors', 'appsync', 'elasticache', 'appconfig', 'cloudformation', 'console']
+    ['bootstrap', 'telemetry', 'iam', 'lambda_', 'frontdoors', 'appsync', 'elasticache', 'appconfig', 'events', 'cloudformation', 'console']
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from fogbank.cloud.console.component import ConsoleComponent
 from fogbank.cloud.console.server import DEFAULT_CONSOLE_PORT
 from fogbank.cloud.contracts import Authorization, ClientFactory, Component, Routes
 from fogbank.cloud.elasticache.component import ElastiCacheComponent
+from fogbank.cloud.events.component import EventsComponent
 from fogbank.cloud.frontdoors.component import FrontDoorsComponent
 from fogbank.cloud.iam.component import IamComponent
 from fogbank.cloud.iam.findings import Mode
@@ -55,6 +57,7 @@ class CloudComponents:
     appsync: AppSyncComponent
     elasticache: ElastiCacheComponent
     appconfig: AppConfigComponent
+    events: EventsComponent
     cloudformation: CloudFormationComponent
     console: ConsoleComponent | None = None
 
@@ -102,6 +105,7 @@ def wire(
         appsync=appsync,
         elasticache=elasticache,
         appconfig=AppConfigComponent(site, routes),
+        events=EventsComponent(site, lambda_=lambda_, denied=iam.note_service_denial),
         cloudformation=CloudFormationComponent(
             site,
             routes,

@@ -84,6 +84,11 @@ class IamComponent:
         """What was denied, would be denied on AWS, or not checked, with counts."""
         return self.authorizer.findings.findings()
 
+    def note_service_denial(self, principal: str, action: str, resource: str) -> None:
+        """Record that a service acting on a resource's behalf was denied (EventBridge invoking a function
+        whose resource policy does not allow it): it shows in the run's IAM findings."""
+        self.authorizer.findings.add(Finding("denied", principal, action, resource))
+
     def _function_log(self, function_name: str, line: str) -> None:
         if self._telemetry is None:
             return

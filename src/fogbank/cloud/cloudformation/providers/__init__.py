@@ -33,6 +33,7 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "appsync",
     "appsync_resolvers",
     "elasticache",
+    "events",
 )
 
 

@@ -1,0 +1,224 @@
+"""moto's EventBridge state (pinned 5.2.5), as fogbank's events component needs it.
+
+moto keeps buses, rules and targets, matches event patterns and delivers to SQS queues, log groups and buses.
+It cannot deliver to Lambda functions (`Rule.send_to_targets` raises NotImplementedError for them), it delivers
+for DISABLED rules, a rule with only a ScheduleExpression matches every event put on its bus, and nothing
+fires schedules. `install` fixes these: a rule matches only when ENABLED and when it has an event pattern; its
+Lambda targets go to the `deliver` hook (with the event in EventBridge's envelope) and the others to moto as
+before; `changed` is called after every rule change so that a scheduler can re-plan. `scheduled_rules` lists
+the rules with a ScheduleExpression; `fire_scheduled` sends a "Scheduled Event" to one of them.
+
+Example:
+    >>> envelope({"version": "0", "id": "1", "detail-type": "T", "source": "s", "account": "1",
+    ...           "time": 0.0, "region": "r", "resources": [], "detail": {}, "ingestion-time": 0.0})["time"]
+    '1970-01-01T00:00:00Z'
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "MatchedRule",
+    "ScheduledRule",
+    "envelope",
+    "fire_scheduled",
+    "install",
+    "is_lambda_arn",
+    "scheduled_rules",
+    "uninstall",
+]
+
+_ENVELOPE_KEYS = (
+    "version",
+    "id",
+    "detail-type",
+    "source",
+    "account",
+    "time",
+    "region",
+    "resources",
+    "detail",
+)
+
+
+@dataclass(frozen=True)
+class MatchedRule:
+    """A rule an event matched, with its Lambda targets (as PutTargets stored them)."""
+
+    name: str
+    arn: str
+    event_bus: str
+    account_id: str
+    region: str
+    targets: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class ScheduledRule:
+    """A rule with a ScheduleExpression (the scheduler's view: identity, expression, state)."""
+
+    name: str
+    arn: str
+    account_id: str
+    region: str
+    expression: str
+    enabled: bool
+
+
+Deliver = Callable[[MatchedRule, dict[str, Any]], None]
+
+_hooks: dict[str, Callable[..., None]] = {}
+_installed: dict[str, Any] = {}
+_lock = threading.Lock()
+
+
+def is_lambda_arn(arn: str) -> bool:
+    """True for a Lambda function ARN (with or without a qualifier)."""
+    parts = arn.split(":")
+    return len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function"
+
+
+def _enabled(rule: Any) -> bool:
+    """ENABLED, or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (which matters only to AWS services' events)."""
+    return str(rule.state).startswith("ENABLED")
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, (int, float)):
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(float(value)))
+    return str(value)
+
+
+def envelope(event: dict[str, Any]) -> dict[str, Any]:
+    """The event as EventBridge sends it to a target: AWS's keys in AWS's order, `time` in ISO 8601 (moto keeps a
+    number and adds `ingestion-time`, which targets never see); `replay-name` stays on replayed events."""
+    shaped = {key: copy.deepcopy(event[key]) for key in _ENVELOPE_KEYS if key in event}
+    shaped["time"] = _iso(event.get("time", time.time()))
+    if "replay-name" in event:
+        shaped["replay-name"] = event["replay-name"]
+    return shaped
+
+
+def _matched(rule: Any, targets: list[dict[str, Any]]) -> MatchedRule:
+    return MatchedRule(
+        rule.name,
+        rule.arn,
+        rule.event_bus_name,
+        rule.account_id,
+        rule.region_name,
+        tuple(copy.deepcopy(targets)),
+    )
+
+
+def _send(rule: Any, event: dict[str, Any], transform_input: bool) -> None:
+    """Lambda targets to the hook, the others to moto's own delivery."""
+    lambdas = [target for target in rule.targets if is_lambda_arn(str(target.get("Arn", "")))]
+    others = [target for target in rule.targets if not is_lambda_arn(str(target.get("Arn", "")))]
+    deliver = _hooks.get("deliver")
+    if lambdas and deliver is not None:
+        deliver(_matched(rule, lambdas), envelope(event))
+    if others:
+        clone = copy.copy(rule)
+        clone.targets = others
+        _installed["send_to_targets"](clone, event, transform_input)
+
+
+def install(deliver: Deliver, changed: Callable[[], None]) -> None:
+    """Route matched Lambda targets to `deliver`, call `changed` after rule changes. Idempotent."""
+    from moto.events.models import EventsBackend, Rule
+
+    with _lock:
+        _hooks.update(deliver=deliver, changed=changed)
+        if _installed:
+            return
+        original_send = Rule.send_to_targets
+
+        def send_to_targets(self: Any, original_event: Any, transform_input: bool = True) -> None:
+            if not _enabled(self):  # a DISABLED rule matches nothing, as on AWS
+                return
+            if self.scheduled_expression and not self.event_pattern.get_pattern():
+                return  # a schedule-only rule is fired by its schedule, never by events put on the bus
+            if not self.event_pattern.matches_event(original_event):
+                return
+            _send(self, dict(original_event), transform_input)
+
+        _installed["send_to_targets"] = original_send
+        Rule.send_to_targets = send_to_targets  # type: ignore[method-assign]
+        for name in ("put_rule", "delete_rule", "enable_rule", "disable_rule", "delete_event_bus"):
+            _installed[name] = getattr(EventsBackend, name)
+            setattr(EventsBackend, name, _notifying(_installed[name]))
+
+
+def _notifying(method: Callable[..., Any]) -> Callable[..., Any]:
+    def changing(self: Any, *args: Any, **kwargs: Any) -> Any:
+        answer = method(self, *args, **kwargs)
+        changed = _hooks.get("changed")
+        if changed is not None:
+            changed()
+        return answer
+
+    return changing
+
+
+def uninstall() -> None:
+    """Detach the hooks (moto's patched methods stay; with no hook, Lambda targets are not delivered)."""
+    with _lock:
+        _hooks.clear()
+
+
+def _rules() -> list[Any]:
+    from moto.events.models import events_backends
+
+    found: list[Any] = []
+    for _account, regions in list(events_backends.items()):
+        for _region, backend in list(regions.items()):
+            for bus in list(backend.event_buses.values()):
+                found.extend(list(bus.rules.values()))
+    return found
+
+
+def scheduled_rules() -> list[ScheduledRule]:
+    """Every rule with a ScheduleExpression, in every account and region of moto's state."""
+    return [
+        ScheduledRule(
+            rule.name,
+            rule.arn,
+            rule.account_id,
+            rule.region_name,
+            rule.scheduled_expression,
+            _enabled(rule),
+        )
+        for rule in _rules()
+        if rule.scheduled_expression
+    ]
+
+
+def fire_scheduled(rule_arn: str, event_id: str, at: float) -> bool:
+    """Send the "Scheduled Event" of `at` (epoch seconds) to the rule's targets; False when the rule is gone or
+    disabled. Lambda targets go to the `deliver` hook, the others to moto's own delivery."""
+    for rule in _rules():
+        if rule.arn != rule_arn:
+            continue
+        if not _enabled(rule) or not rule.scheduled_expression:
+            return False
+        event = {
+            "version": "0",
+            "id": event_id,
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": rule.account_id,
+            "time": float(int(at)),
+            "region": rule.region_name,
+            "resources": [rule.arn],
+            "detail": {},
+            "ingestion-time": time.time(),
+        }
+        _send(rule, event, True)
+        return True
+    return False

@@ -1,0 +1,189 @@
+"""EventBridge rules of a CDK-synthesized stack deliver to real functions in a LocalCloud.
+
+The stack is what a CDK app writes (`events.Rule` + `targets.LambdaFunction`, which adds the
+`AWS::Lambda::Permission` for events.amazonaws.com with the rule's ARN as SourceArn), synthesized by aws-cdk-lib
+here and deployed with `fogbank.deploy`. Each proof is the function's own log line: what its handler printed.
+
+A scheduled rule cannot be waited for (its first firing is a minute away): the test moves the scheduler's
+clock instead, through the seam the scheduler reads time from (`Scheduler.use_clock` + `ManualClock`). Everything
+after that is real: the scheduler thread wakes, finds the rule due, builds the Scheduled Event and the function
+is invoked through the Lambda component. Adds about 12 s (synth about 4 s, deploy, first cold starts).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fogbank.cloud import LocalCloud
+from fogbank.cloud.events.scheduler import ManualClock
+
+pytestmark = pytest.mark.slow
+
+HANDLER = """
+import json
+
+def handler(event, context):
+    print("RECEIVED " + json.dumps(event))
+"""
+STACK = "events-rules"
+
+
+def _synthesize(outdir: Path) -> Path:
+    import aws_cdk as cdk
+    from aws_cdk import aws_events as events
+    from aws_cdk import aws_events_targets as targets
+    from aws_cdk import aws_lambda as lambda_
+
+    app = cdk.App(outdir=str(outdir))
+    stack = cdk.Stack(app, "EventsRules", synthesizer=cdk.DefaultStackSynthesizer())
+
+    def function(name: str) -> lambda_.Function:
+        made = lambda_.Function(
+            stack,
+            name,
+            runtime=lambda_.Runtime.PYTHON_3_11,
+            handler="index.handler",
+            code=lambda_.Code.from_inline(HANDLER),
+        )
+        cdk.CfnOutput(stack, f"{name}Name", value=made.function_name)
+        return made
+
+    orders, transformed, unpermitted, scheduled = (
+        function(name) for name in ("Orders", "Transformed", "Unpermitted", "Scheduled")
+    )
+    rule = events.Rule(
+        stack,
+        "OnOrder",
+        event_pattern=events.EventPattern(source=["shop"], detail_type=["Order Placed"]),
+        targets=[
+            targets.LambdaFunction(orders),
+            targets.LambdaFunction(
+                transformed,
+                event=events.RuleTargetInput.from_object(
+                    {"order": events.EventField.from_path("$.detail.id"), "source": events.EventField.source}
+                ),
+            ),
+        ],
+    )
+    cdk.CfnOutput(stack, "RuleArn", value=rule.rule_arn)
+    # the L1 rule adds no permission: the function's policy does not allow events.amazonaws.com
+    events.CfnRule(
+        stack,
+        "NoPermission",
+        event_pattern={"source": ["shop"]},
+        targets=[events.CfnRule.TargetProperty(id="Target0", arn=unpermitted.function_arn)],
+    )
+    timer = events.Rule(
+        stack,
+        "EveryMinute",
+        schedule=events.Schedule.rate(cdk.Duration.minutes(1)),
+        targets=[targets.LambdaFunction(scheduled)],
+    )
+    cdk.CfnOutput(stack, "TimerArn", value=timer.rule_arn)
+    app.synth()
+    return outdir
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalCloud, dict[str, str]]]:
+    from fogbank.deploy import delete_stack, deploy_stack, resolve_target
+
+    assembly = _synthesize(tmp_path_factory.mktemp("cdk.out"))
+    with LocalCloud() as cloud:
+        cloud.client("ssm").put_parameter(Name="/cdk-bootstrap/hnb659fds/version", Value="27", Type="String")
+        target = resolve_target("local", endpoint=cloud.endpoint)
+        outputs = deploy_stack(target, assembly, STACK)
+        try:
+            yield cloud, outputs
+        finally:
+            delete_stack(target, STACK)
+
+
+def _received(cloud: LocalCloud, function: str, count: int = 1, timeout: float = 30.0) -> list[Any]:
+    """The events the function's handler printed, once `count` are in its log group (deadline, no fixed sleep)."""
+    logs = cloud.client("logs")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            found = logs.filter_log_events(
+                logGroupName=f"/aws/lambda/{function}", filterPattern='"RECEIVED "'
+            )
+            lines = [e["message"].split("RECEIVED ", 1)[1] for e in found["events"]]
+        except logs.exceptions.ResourceNotFoundException:
+            lines = []
+        if len(lines) >= count or time.monotonic() > deadline:
+            return [json.loads(line) for line in lines]
+        time.sleep(0.05)
+
+
+def test_a_matching_event_reaches_each_target_as_eventbridge_sends_it(
+    deployed: tuple[LocalCloud, dict[str, str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    cloud, outputs = deployed
+    # GIVEN the deployed rule, its two permitted targets and a rule whose target has no permission
+    # WHEN an application puts a matching event (and one no rule matches)
+    with caplog.at_level(logging.WARNING, logger="fogbank.cloud.events"):
+        answer = cloud.client("events").put_events(
+            Entries=[
+                {"Source": "shop", "DetailType": "Order Placed", "Detail": json.dumps({"id": 7})},
+                {"Source": "elsewhere", "DetailType": "Order Placed", "Detail": "{}"},
+            ]
+        )
+    event_id = answer["Entries"][0]["EventId"]
+    # THEN the plain target's handler received exactly the envelope EventBridge sends
+    [received] = _received(cloud, outputs["OrdersName"])
+    assert received == {
+        "version": "0",
+        "id": event_id,
+        "detail-type": "Order Placed",
+        "source": "shop",
+        "account": "123456789012",
+        "time": received["time"],
+        "region": "us-east-1",
+        "resources": [],
+        "detail": {"id": 7},
+    }
+    assert time.strptime(received["time"], "%Y-%m-%dT%H:%M:%SZ")
+    # AND the target with an input transformer received the transformed input
+    assert _received(cloud, outputs["TransformedName"]) == [{"order": 7, "source": "shop"}]
+    # AND the function whose policy does not allow EventBridge was not invoked (no log group: it never ran),
+    # the cloud's log says which rule, target and permission
+    assert _received(cloud, outputs["UnpermittedName"], timeout=0) == []
+    assert "/aws/lambda/" + outputs["UnpermittedName"] not in [
+        g["logGroupName"] for g in cloud.client("logs").describe_log_groups()["logGroups"]
+    ]
+    [denial] = [r.getMessage() for r in caplog.records if "did not invoke" in r.getMessage()]
+    assert outputs["UnpermittedName"] in denial and "Target0" in denial
+    assert "does not allow events.amazonaws.com to call lambda:InvokeFunction" in denial
+    # AND the run's IAM findings list the denial
+    findings = [finding.line() for finding, _ in cloud.components.iam.findings()]
+    assert any("events.amazonaws.com lambda:InvokeFunction" in line for line in findings)
+
+
+def test_a_scheduled_rule_fires_when_its_time_comes(deployed: tuple[LocalCloud, dict[str, str]]) -> None:
+    cloud, outputs = deployed
+    # GIVEN the rate(1 minute) rule, and the scheduler reading a clock the test moves (see the module docstring)
+    clock = ManualClock(time.time())
+    cloud.components.events.scheduler.use_clock(clock)
+    assert _received(cloud, outputs["ScheduledName"], timeout=0) == []
+    # WHEN a minute passes on that clock
+    clock.advance(60)
+    # THEN the function receives EventBridge's Scheduled Event naming the rule
+    [received] = _received(cloud, outputs["ScheduledName"])
+    assert {k: v for k, v in received.items() if k not in ("id", "time")} == {
+        "version": "0",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "region": "us-east-1",
+        "resources": [outputs["TimerArn"]],
+        "detail": {},
+    }
+    assert received["time"] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(clock.now())))
