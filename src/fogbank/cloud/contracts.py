@@ -8,6 +8,7 @@ order and hands each one the protocols below (see docs/architecture.md, "Compone
     LambdaComponent(site, routes, telemetry: TelemetrySink, credentials=iam.execution_role_credentials)
     FrontDoorsComponent(site, routes, invoker: DoorInvoker)        # CloudInvoker(site, lambda_: FunctionInvoker)
     AppConfigComponent(site, routes)
+    EventsComponent(site, lambda_: FunctionInvoker, denied=iam.note_service_denial)
     CloudFormationComponent(site, routes, clients: ClientFactory, invoker: FunctionInvoker,
                             frontdoors: FrontDoorCommands)         # providers get a ProviderServices bundle
 

@@ -3,10 +3,12 @@
 moto keeps buses, rules and targets, matches event patterns and delivers to SQS queues, log groups and buses.
 It cannot deliver to Lambda functions (`Rule.send_to_targets` raises NotImplementedError for them), it delivers
 for DISABLED rules, a rule with only a ScheduleExpression matches every event put on its bus, and nothing
-fires schedules. `install` fixes these: a rule matches only when ENABLED and when it has an event pattern; its
-Lambda targets go to the `deliver` hook (with the event in EventBridge's envelope) and the others to moto as
-before; `changed` is called after every rule change so that a scheduler can re-plan. `scheduled_rules` lists
-the rules with a ScheduleExpression; `fire_scheduled` sends a "Scheduled Event" to one of them.
+fires schedules; to queues and log groups it sends its own template (no `account`, and Input / InputPath
+ignored). `install` fixes these: a rule matches only when ENABLED and when it has an event pattern; its Lambda,
+SQS and CloudWatch Logs targets go to the `deliver` hook (with the event in EventBridge's envelope), which sends
+to queues and log groups with `send_to_queue` and `put_to_log_group`; event buses, archives and API
+destinations stay moto's. `changed` is called after every rule change so that a scheduler can re-plan.
+`scheduled_rules` lists the rules with a ScheduleExpression; `fire_scheduled` sends a "Scheduled Event" to one.
 
 Example:
     >>> envelope({"version": "0", "id": "1", "detail-type": "T", "source": "s", "account": "1",
@@ -16,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import threading
 import time
@@ -30,7 +33,10 @@ __all__ = [
     "fire_scheduled",
     "install",
     "is_lambda_arn",
+    "put_to_log_group",
     "scheduled_rules",
+    "send_to_queue",
+    "target_service",
     "uninstall",
 ]
 
@@ -49,7 +55,7 @@ _ENVELOPE_KEYS = (
 
 @dataclass(frozen=True)
 class MatchedRule:
-    """A rule an event matched, with its Lambda targets (as PutTargets stored them)."""
+    """A rule an event matched, with its Lambda, SQS and Logs targets (as PutTargets stored them)."""
 
     name: str
     arn: str
@@ -82,6 +88,44 @@ def is_lambda_arn(arn: str) -> bool:
     """True for a Lambda function ARN (with or without a qualifier)."""
     parts = arn.split(":")
     return len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function"
+
+
+def target_service(arn: str) -> str | None:
+    """ "lambda", "sqs" or "logs" for a target fogbank delivers; None for one moto delivers (or refuses).
+
+    Example:
+        >>> target_service("arn:aws:logs:us-east-1:1:log-group:/aws/events/x:*"), target_service("arn:aws:sns:r:1:t")
+        ('logs', None)
+    """
+    parts = arn.split(":")
+    if is_lambda_arn(arn):
+        return "lambda"
+    if len(parts) == 6 and parts[2] == "sqs":
+        return "sqs"
+    if len(parts) >= 7 and parts[2] == "logs" and parts[5] == "log-group":
+        return "logs"
+    return None
+
+
+def send_to_queue(queue_arn: str, body: str, group_id: str | None = None) -> None:
+    """SendMessage as EventBridge does for an SQS target (moto's errors raise: no queue, FIFO without dedup)."""
+    from moto.sqs.models import sqs_backends
+
+    _arn, _partition, _service, region, account, name = queue_arn.split(":", 5)
+    sqs_backends[account][region].send_message(queue_name=name, message_body=body, group_id=group_id)
+
+
+def put_to_log_group(group_arn: str, stream: str, message: str) -> None:
+    """One log event in `stream` (created when missing) of the group the ARN names (`:*` or not)."""
+    from moto.logs.exceptions import ResourceAlreadyExistsException
+    from moto.logs.models import logs_backends
+
+    parts = group_arn.split(":")
+    backend = logs_backends[parts[4]][parts[3]]
+    name = parts[6]
+    with contextlib.suppress(ResourceAlreadyExistsException):
+        backend.create_log_stream(name, stream)
+    backend.put_log_events(name, stream, [{"timestamp": int(time.time() * 1000), "message": message}])
 
 
 def _enabled(rule: Any) -> bool:
@@ -117,12 +161,14 @@ def _matched(rule: Any, targets: list[dict[str, Any]]) -> MatchedRule:
 
 
 def _send(rule: Any, event: dict[str, Any], transform_input: bool) -> None:
-    """Lambda targets to the hook, the others to moto's own delivery."""
-    lambdas = [target for target in rule.targets if is_lambda_arn(str(target.get("Arn", "")))]
-    others = [target for target in rule.targets if not is_lambda_arn(str(target.get("Arn", "")))]
+    """Lambda, SQS and Logs targets to the hook, the others to moto's own delivery."""
+    ours = [target for target in rule.targets if target_service(str(target.get("Arn", ""))) is not None]
+    others = [target for target in rule.targets if target_service(str(target.get("Arn", ""))) is None]
     deliver = _hooks.get("deliver")
-    if lambdas and deliver is not None:
-        deliver(_matched(rule, lambdas), envelope(event))
+    if deliver is None:  # no cloud attached: moto delivers what it can, as it did before
+        others = [target for target in rule.targets if not is_lambda_arn(str(target.get("Arn", "")))]
+    elif ours:
+        deliver(_matched(rule, ours), envelope(event))
     if others:
         clone = copy.copy(rule)
         clone.targets = others
@@ -130,7 +176,7 @@ def _send(rule: Any, event: dict[str, Any], transform_input: bool) -> None:
 
 
 def install(deliver: Deliver, changed: Callable[[], None]) -> None:
-    """Route matched Lambda targets to `deliver`, call `changed` after rule changes. Idempotent."""
+    """Route matched Lambda, SQS and Logs targets to `deliver`, call `changed` after rule changes. Idempotent."""
     from moto.events.models import EventsBackend, Rule
 
     with _lock:
@@ -201,7 +247,7 @@ def scheduled_rules() -> list[ScheduledRule]:
 
 def fire_scheduled(rule_arn: str, event_id: str, at: float) -> bool:
     """Send the "Scheduled Event" of `at` (epoch seconds) to the rule's targets; False when the rule is gone or
-    disabled. Lambda targets go to the `deliver` hook, the others to moto's own delivery."""
+    disabled. Lambda, SQS and Logs targets go to the `deliver` hook, the others to moto's own delivery."""
     for rule in _rules():
         if rule.arn != rule_arn:
             continue

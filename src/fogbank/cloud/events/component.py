@@ -2,7 +2,7 @@
 
 moto keeps EventBridge's state and answers its API (PutRule, PutTargets, PutEvents, ...). This component
 receives the Lambda component (as `FunctionInvoker`) and where IAM records denials; on start it attaches
-`LambdaDelivery` to moto's rule matching (`aws_state.events.install`) and starts the `Scheduler` thread that fires
+`TargetDelivery` to moto's rule matching (`aws_state.events.install`) and starts the `Scheduler` thread that fires
 rules with a ScheduleExpression; on stop it detaches and ends that thread.
 
 Example:
@@ -20,7 +20,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from fogbank.cloud.aws_state import events as events_state
-from fogbank.cloud.events.delivery import DenialNote, LambdaDelivery
+from fogbank.cloud.events.delivery import DenialNote, TargetDelivery
 from fogbank.cloud.events.scheduler import Clock, Scheduler
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class EventsComponent:
         clock: Clock | None = None,
     ) -> None:
         self._site = site
-        self.delivery = LambdaDelivery(lambda_, denied)
+        self.delivery = TargetDelivery(lambda_, denied)
         self.scheduler = Scheduler(self._scheduled_rules, self._fire, clock)
 
     def start(self) -> None:

@@ -1,11 +1,13 @@
-"""How EventBridge hands a matched event to a rule's Lambda targets.
+"""How EventBridge hands a matched event to a rule's Lambda, SQS and CloudWatch Logs targets.
 
-For each target: the input its settings ask for (`transform.target_input`), then the function's resource policy
-must allow `events.amazonaws.com` to call `lambda:InvokeFunction` from this rule (aws:SourceArn = the rule's
-ARN, aws:SourceAccount = its account), as AWS checks it; then an asynchronous invoke (InvocationType Event)
-through the Lambda component. Without the permission AWS does not invoke and counts a FailedInvocation; here
-the target is not invoked either, and one warning in the cloud's log names the rule, the target and the
-permission that is missing (and the IAM findings, if given, record the denial).
+Each target receives the input its settings ask for (`transform.target_input`). A Lambda target is invoked only
+when the function's resource policy allows `events.amazonaws.com` to call `lambda:InvokeFunction` from this rule
+(aws:SourceArn = the rule's ARN, aws:SourceAccount = its account), as AWS checks it; then asynchronously
+(InvocationType Event) through the Lambda component. Without the permission AWS does not invoke and counts a
+FailedInvocation; here the target is not invoked either, one warning in the cloud's log names the rule, the
+target and the permission that is missing, and the IAM findings (if given) record the denial. A queue gets the
+input as its message body (SqsParameters.MessageGroupId for FIFO queues), a log group one log event in the
+stream named after the event id. Queue and log group resource policies are not evaluated.
 
 Example:
     >>> principal_of_events()
@@ -18,7 +20,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from fogbank.cloud.aws_state.events import MatchedRule
+from fogbank.cloud.aws_state.events import MatchedRule, put_to_log_group, send_to_queue, target_service
 from fogbank.cloud.aws_state.lambda_policy import resource_policy
 from fogbank.cloud.events.transform import InputError, RuleContext, target_input
 from fogbank.cloud.frontdoors.permissions import policy_allows
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from fogbank.cloud.contracts import FunctionInvoker
     from fogbank.cloud.lambda_.api import InvokeResult
 
-__all__ = ["DenialNote", "LambdaDelivery", "principal_of_events"]
+__all__ = ["DenialNote", "TargetDelivery", "principal_of_events"]
 
 _log = logging.getLogger("fogbank.cloud.events")
 _PRINCIPAL = "events.amazonaws.com"
@@ -44,8 +46,9 @@ def principal_of_events() -> str:
     return _PRINCIPAL
 
 
-class LambdaDelivery:
-    """Delivers matched events to Lambda targets through `lambda_` (the Lambda component's Invoke)."""
+class TargetDelivery:
+    """Delivers matched events to targets: functions through `lambda_` (the Lambda component's Invoke), queues and
+    log groups into their service's state."""
 
     def __init__(self, lambda_: FunctionInvoker, denied: DenialNote | None = None) -> None:
         self._lambda = lambda_
@@ -61,6 +64,27 @@ class LambdaDelivery:
         return policy_allows(policy, _PRINCIPAL, _ACTION, rule.arn, resource=function_arn)
 
     def _deliver_one(
+        self, rule: MatchedRule, target: dict[str, Any], event: dict[str, Any], context: RuleContext
+    ) -> None:
+        arn = str(target["Arn"])
+        target_id = str(target.get("Id", ""))
+        service = target_service(arn)
+        if service == "lambda":
+            self._invoke(rule, target, event, context)
+            return
+        try:
+            body = target_input(target, event, context)
+            if service == "sqs":
+                group = (target.get("SqsParameters") or {}).get("MessageGroupId")
+                send_to_queue(arn, body, str(group) if group else None)
+            else:
+                put_to_log_group(arn, str(event.get("id", "")), body)
+        except Exception as exc:  # AWS counts a FailedInvocation; the local cloud says why
+            _log.warning(
+                "EventBridge rule %s did not deliver to target %s (%s): %s", rule.arn, target_id, arn, exc
+            )
+
+    def _invoke(
         self, rule: MatchedRule, target: dict[str, Any], event: dict[str, Any], context: RuleContext
     ) -> None:
         function_arn = str(target["Arn"])

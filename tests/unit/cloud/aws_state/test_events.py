@@ -37,32 +37,50 @@ def _put(aws: Clients, **entry: Any) -> None:
 def test_an_event_matching_a_rule_reaches_the_hook_in_eventbridges_envelope(
     aws: Clients, delivered: list[tuple[MatchedRule, dict[str, Any]]]
 ) -> None:
-    # GIVEN a rule with a Lambda target and an SQS target
-    events, sqs = aws("events"), aws("sqs")
-    queue = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+    # GIVEN a rule with a Lambda, an SQS and an event-bus target, and on that bus a rule with a Lambda target
+    events = aws("events")
+    events.create_event_bus(Name="other")
     arn = events.put_rule(Name="r", EventPattern=json.dumps({"source": ["shop"]}))["RuleArn"]
+    bus = "arn:aws:events:us-east-1:123456789012:event-bus/other"
+    queue = "arn:aws:sqs:us-east-1:123456789012:inbox"
     events.put_targets(
-        Rule="r",
-        Targets=[
-            {"Id": "f", "Arn": FUNCTION},
-            {"Id": "q", "Arn": "arn:aws:sqs:us-east-1:123456789012:inbox"},
-        ],
+        Rule="r", Targets=[{"Id": "f", "Arn": FUNCTION}, {"Id": "q", "Arn": queue}, {"Id": "b", "Arn": bus}]
     )
+    events.put_rule(Name="there", EventBusName="other", EventPattern=json.dumps({"source": ["shop"]}))
+    events.put_targets(Rule="there", EventBusName="other", Targets=[{"Id": "g", "Arn": FUNCTION}])
     # WHEN a matching event and a non-matching one are put
     _put(aws, Resources=["arn:aws:s3:::b"])
     _put(aws, Source="elsewhere")
-    # THEN the hook got the matching one once, with AWS's keys in AWS's order and an ISO time (no ingestion-time)
-    assert len(delivered) == 1
+    # THEN the hook got the matching one for the Lambda and SQS targets, with AWS's keys in AWS's order and an
+    # ISO time (no ingestion-time)
     rule, event = delivered[0]
     assert (rule.name, rule.arn, rule.event_bus) == ("r", arn, "default")
-    assert [t["Id"] for t in rule.targets] == ["f"]
+    assert [t["Id"] for t in rule.targets] == ["f", "q"]
     assert list(event) == [
         "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail",
     ]  # fmt: skip
     assert event["detail"] == {"id": 7} and event["resources"] == ["arn:aws:s3:::b"]
     assert event["time"].endswith("Z") and "T" in event["time"] and event["account"] == "123456789012"
-    # AND moto still delivered to the queue
-    assert len(sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]) == 1
+    # AND moto still forwarded it to the other bus, whose rule reached the hook in turn
+    assert [(r.name, r.event_bus) for r, _ in delivered] == [("r", "default"), ("there", "other")]
+
+
+def test_queues_and_log_groups_receive_what_they_are_sent(aws: Clients) -> None:
+    # GIVEN a queue and a log group
+    url = aws("sqs").create_queue(QueueName="inbox")["QueueUrl"]
+    aws("logs").create_log_group(logGroupName="/aws/events/x")
+    # WHEN a body is sent to each by ARN (a log group's ARN as CDK writes it, with :*)
+    events_state.send_to_queue("arn:aws:sqs:us-east-1:123456789012:inbox", '{"a": 1}')
+    events_state.put_to_log_group(
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/x:*", "e-1", "hi"
+    )
+    events_state.put_to_log_group(
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/x", "e-1", "again"
+    )
+    # THEN the queue has the message and the event id's stream the two lines
+    assert [m["Body"] for m in aws("sqs").receive_message(QueueUrl=url)["Messages"]] == ['{"a": 1}']
+    found = aws("logs").get_log_events(logGroupName="/aws/events/x", logStreamName="e-1")["events"]
+    assert [e["message"] for e in found] == ["hi", "again"]
 
 
 def test_disabled_and_schedule_only_rules_match_no_event(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from fogbank.cloud.aws_state.events import MatchedRule
-from fogbank.cloud.events.delivery import LambdaDelivery
+from fogbank.cloud.events.delivery import TargetDelivery
 from fogbank.cloud.lambda_.api import InvokeResult
 
 from ..conftest import Clients, lambda_role, zip_of
@@ -59,8 +59,8 @@ def test_with_the_permission_the_function_is_invoked_asynchronously_with_the_tar
     )  # fmt: skip
     lambda_ = RecordingLambda()
     # WHEN an event is delivered to a plain target and to one with an InputPath
-    LambdaDelivery(lambda_).deliver(_rule(function_arn), EVENT)
-    LambdaDelivery(lambda_).deliver(_rule(function_arn, InputPath="$.detail"), EVENT)
+    TargetDelivery(lambda_).deliver(_rule(function_arn), EVENT)
+    TargetDelivery(lambda_).deliver(_rule(function_arn, InputPath="$.detail"), EVENT)
     # THEN both are Event invokes with the event, then the part the path names
     assert [(f, json.loads(p), t) for f, p, t in lambda_.calls] == [
         (function_arn, EVENT, "Event"),
@@ -82,10 +82,53 @@ def test_without_a_matching_permission_nothing_is_invoked_and_the_denial_is_logg
     noted: list[tuple[str, str, str]] = []
     # WHEN an event is delivered
     with caplog.at_level(logging.WARNING, logger="fogbank.cloud.events"):
-        LambdaDelivery(lambda_, lambda *finding: noted.append(finding)).deliver(_rule(function_arn), EVENT)
+        TargetDelivery(lambda_, lambda *finding: noted.append(finding)).deliver(_rule(function_arn), EVENT)
     # THEN the function is not invoked; one warning names rule, target and the missing permission
     assert lambda_.calls == []
     [record] = caplog.records
     assert RULE_ARN in record.getMessage() and "target t" in record.getMessage()
     assert "does not allow events.amazonaws.com to call lambda:InvokeFunction" in record.getMessage()
     assert noted == [("events.amazonaws.com", "lambda:InvokeFunction", function_arn)]
+
+
+def test_a_queue_and_a_log_group_receive_the_targets_input(aws: Clients) -> None:
+    # GIVEN a queue target with a transformer and a log group target
+    url = aws("sqs").create_queue(QueueName="inbox")["QueueUrl"]
+    aws("logs").create_log_group(logGroupName="/aws/events/audit")
+    transformer = {"InputPathsMap": {"n": "$.detail.n"}, "InputTemplate": '{"n": <n>}'}
+    rule = MatchedRule(
+        "r",
+        RULE_ARN,
+        "default",
+        "123456789012",
+        "us-east-1",
+        (
+            {"Id": "q", "Arn": "arn:aws:sqs:us-east-1:123456789012:inbox", "InputTransformer": transformer},
+            {"Id": "l", "Arn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/audit:*"},
+        ),
+    )
+    # WHEN an event is delivered
+    TargetDelivery(RecordingLambda()).deliver(rule, EVENT)
+    # THEN the queue got the transformed input and the log group the event, in the stream named after its id
+    assert [json.loads(m["Body"]) for m in aws("sqs").receive_message(QueueUrl=url)["Messages"]] == [{"n": 1}]
+    logged = aws("logs").get_log_events(logGroupName="/aws/events/audit", logStreamName="e")["events"]
+    assert [json.loads(e["message"]) for e in logged] == [EVENT]
+
+
+def test_a_queue_that_cannot_take_the_message_is_a_logged_failed_invocation(
+    aws: Clients, caplog: pytest.LogCaptureFixture
+) -> None:
+    # GIVEN a target queue that does not exist
+    rule = MatchedRule(
+        "r",
+        RULE_ARN,
+        "default",
+        "123456789012",
+        "us-east-1",
+        ({"Id": "q", "Arn": "arn:aws:sqs:us-east-1:123456789012:gone"},),
+    )
+    # WHEN an event is delivered THEN one warning names the rule, the target and why
+    with caplog.at_level(logging.WARNING, logger="fogbank.cloud.events"):
+        TargetDelivery(RecordingLambda()).deliver(rule, EVENT)
+    [record] = caplog.records
+    assert "did not deliver to target q" in record.getMessage() and RULE_ARN in record.getMessage()

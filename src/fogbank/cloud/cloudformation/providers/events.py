@@ -1,9 +1,8 @@
 """EventBridge: AWS::Events::Rule and AWS::Events::EventBus, through the EventBridge API (moto's state).
 
 A rule's Ref is its name, or `<bus name>|<rule name>` for a rule on a custom bus (as CloudFormation answers);
-GetAtt Arn is its ARN. Targets may be Lambda functions (delivered by the local cloud's events component, with
-Input, InputPath or InputTransformer), and SQS queues, CloudWatch Logs groups and event buses (delivered by
-moto). Any other target, and target settings the local cloud does not apply (DeadLetterConfig, RetryPolicy,
+GetAtt Arn is its ARN. Targets may be Lambda functions, SQS queues and CloudWatch Logs groups (delivered by the
+local cloud's events component, with Input, InputPath or InputTransformer) and event buses (forwarded by moto). Any other target, and target settings the local cloud does not apply (DeadLetterConfig, RetryPolicy,
 ...), fail the resource naming them. A schedule expression the local scheduler cannot run fails it too.
 
 Example:
