@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER
-from lambda_support import invoke_json
+from lambda_support import invoke_json, zip_code
 from layer_support import layer_zip
 
 HERE = f"python{INTERPRETER[0]}.{INTERPRETER[1]}"
@@ -249,3 +249,30 @@ def test_the_runtime_boto3_and_powertools_import_nothing_the_named_version_lacks
     # WHEN it is invoked THEN the runtime client, boto3, the X-Ray SDK and Powertools all load and it runs
     response, body = invoke_json(lambda_client, name)
     assert (response.get("FunctionError"), body) == (None, "placed")
+
+
+def test_a_layers_site_directory_is_the_named_minors(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a layer with one module in python3.13's site directory and one in this interpreter's
+    layer = lambda_client.publish_layer_version(
+        LayerName="sites",
+        Content={
+            "ZipFile": zip_code(
+                {
+                    "python/lib/python3.13/site-packages/for_313.py": "NAME = '3.13'\n",
+                    f"python/lib/{HERE}/site-packages/for_here.py": "NAME = 'here'\n",
+                }
+            )
+        },
+    )["LayerVersionArn"]
+    source = """
+        import importlib.util
+        def handler(event, context):
+            return [importlib.util.find_spec(name) is not None for name in ("for_313", "for_here")]
+    """
+    name = make_function({"app.py": source}, Runtime="python3.13", Layers=[layer])
+
+    # WHEN a python3.13 function looks for both THEN only python3.13's is on its path, as on Lambda
+    response, body = invoke_json(lambda_client, name)
+    assert (response.get("FunctionError"), body) == (None, [True, False])

@@ -23,6 +23,7 @@ from fogbank.cloud.lambda_.machine_cache import shared_cache_root
 from fogbank.cloud.lambda_.node_runtime import ensure_node_runtime
 from fogbank.cloud.lambda_.python_runtime import BOOT_MODULE
 from fogbank.cloud.lambda_.sandbox import OPT, VAR_TASK
+from fogbank.cloud.lambda_.stdlib_versions import python_minor
 from fogbank.cloud.lambda_.worker import Launch
 from fogbank.errors import CloudError
 
@@ -44,7 +45,6 @@ NODE_RUNTIME_PRELOAD = Path(__file__).with_name("node_runtime_preload.js")
 # Sends API Gateway and Function URL host names to the local listeners (docs/front-doors.md).
 NODE_FRONTDOORS_PRELOAD = Path(__file__).with_name("node_frontdoors_preload.js")
 _KEPT_FROM_PARENT = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR")
-_PYTHON_SITE = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
 
 def plan_launch(
@@ -105,11 +105,12 @@ def plan_launch(
         env["LAMBDA_RUNTIME_DIR"] = str(runtime_dir)
         env["PYTHONUNBUFFERED"] = "1"
         keep.append(runtime_dir)
-        # Lambda's order: task root, layers, then the runtime (whose boto3 a layer may override).
+        # Lambda's order: task root, layers, then the runtime (whose boto3 a layer may override). A layer's site
+        # directory is the named minor's (python/lib/python3.13/site-packages for python3.13), as on Lambda.
         env["PYTHONPATH"] = os.pathsep.join(
             [
                 str(task_view),
-                str(opt_view / "python" / "lib" / _PYTHON_SITE / "site-packages"),
+                str(opt_view / "python" / "lib" / _site_name(runtime) / "site-packages"),
                 str(opt_view / "python"),
                 str(runtime_dir),
             ]
@@ -160,6 +161,13 @@ def plan_launch(
             "executable `bootstrap`; add one at the root of the .zip",
         )
     raise _unsupported(spec, runtime or "no runtime", "use a python3.x, nodejs or provided runtime")
+
+
+def _site_name(runtime: str) -> str:
+    """ "python3.13" for a python3.13 function's layer site directory; this interpreter's for any other."""
+    minor = python_minor(runtime)
+    major, number = minor if minor is not None else (sys.version_info.major, sys.version_info.minor)
+    return f"python{major}.{number}"
 
 
 def _interpreter_dirs() -> list[Path]:

@@ -214,3 +214,13 @@ def test_without_var_task_the_task_root_is_its_host_path(tmp_path: Path) -> None
         assert launch.task_source is None
         assert launch.cwd == tmp_path / "task" and launch.env["LAMBDA_TASK_ROOT"] == str(tmp_path / "task")
         assert launch.env["PYTHONPATH"].split(os.pathsep)[0] == str(tmp_path / "task")
+
+
+@pytest.mark.parametrize(("runtime", "site"), [("python3.13", "python3.13"), ("python3.10", "python3.10")])
+def test_a_layers_site_directory_is_the_named_minors(tmp_path: Path, runtime: str, site: str) -> None:
+    # GIVEN a function naming another Python minor than this interpreter's
+    spec = replace(SPEC, runtime=runtime)
+
+    # WHEN its launch is planned THEN its layers' site directory is that minor's, as on Lambda
+    launch = _plan(spec, tmp_path, runtime_dir=tmp_path / "runtime", opt_mounted=True)
+    assert launch.env["PYTHONPATH"].split(os.pathsep)[1] == f"/opt/python/lib/{site}/site-packages"
