@@ -79,7 +79,8 @@ def _zip(source: str) -> bytes:
 
 
 class Client:
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, runtime: str = "python3.11") -> None:
+        self.runtime = runtime
         session = boto3.Session(
             aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
         )
@@ -95,7 +96,7 @@ class Client:
         name = f"{prefix}-{uuid.uuid4().hex[:8]}"
         self.lam.create_function(
             FunctionName=name,
-            Runtime="python3.11",
+            Runtime=self.runtime,
             Role=self.role,
             Handler="app.handler",
             Code={"ZipFile": _zip(source)},
@@ -195,10 +196,10 @@ def concurrent_s(client: Client, functions: list[str], per_function: int) -> tup
     return elapsed, len(calls), missing
 
 
-def run_mode(mode: str, layer_arn_zip: bytes) -> dict[str, float]:
+def run_mode(mode: str, layer_arn_zip: bytes, runtime: str = "python3.11") -> dict[str, float]:
     figures: dict[str, float] = {}
     with fogbank_cloud(env=MODES[mode]) as endpoint:
-        client = Client(endpoint)
+        client = Client(endpoint, runtime)
         figures["warm_invoke_ms"] = warm_invoke_ms(client)
         figures["cold_start_bare_ms"] = cold_start_ms(client, NOOP, rounds=7)
         layer = client.lam.publish_layer_version(LayerName="powertools", Content={"ZipFile": layer_arn_zip})
@@ -220,6 +221,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--only", choices=sorted(MODES), help="run one mode only")
+    parser.add_argument(
+        "--runtime",
+        default="python3.11",
+        help="the functions' runtime (default python3.11); e.g. python3.13 measures the standard library's "
+        "emulation of another minor (docs/local-cloud-lambda.md, Runtimes)",
+    )
     args = parser.parse_args()
     layer = layer_zip("aws-lambda-powertools", "aws-xray-sdk")
     with tempfile.TemporaryDirectory() as tmp:
@@ -228,7 +235,7 @@ def main() -> None:
         import_ms = powertools_import_ms(Path(tmp))
     results: dict[str, dict[str, float]] = {}
     for mode in [args.only] if args.only else list(MODES):
-        results[mode] = run_mode(mode, layer)
+        results[mode] = run_mode(mode, layer, args.runtime)
     rows = [
         ("warm Invoke, median (ms)", "warm_invoke_ms", "<= 3"),
         ("cold start, bare handler, median (ms)", "cold_start_bare_ms", "<= 60"),
