@@ -2,12 +2,13 @@
 
 The stack is what a CDK app writes (`events.Rule` + `targets.LambdaFunction`, which adds the
 `AWS::Lambda::Permission` for events.amazonaws.com with the rule's ARN as SourceArn), synthesized by aws-cdk-lib
-here and deployed with `fogbank.deploy`. Each proof is the function's own log line: what its handler printed.
+here and deployed with `fogbank.deploy`. Each proof is the function's own log line: what its handler printed
+(and, for the SQS target `targets.SqsQueue` adds with its queue policy, the message in the queue).
 
 A scheduled rule cannot be waited for (its first firing is a minute away): the test moves the scheduler's
 clock instead, through the seam the scheduler reads time from (`Scheduler.use_clock` + `ManualClock`). Everything
 after that is real: the scheduler thread wakes, finds the rule due, builds the Scheduled Event and the function
-is invoked through the Lambda component. Adds about 12 s (synth about 4 s, deploy, first cold starts).
+is invoked through the Lambda component. Adds 5-9 s (CDK synth about 3 s, the deploy, four cold starts).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def _synthesize(outdir: Path) -> Path:
     from aws_cdk import aws_events as events
     from aws_cdk import aws_events_targets as targets
     from aws_cdk import aws_lambda as lambda_
+    from aws_cdk import aws_sqs as sqs
 
     app = cdk.App(outdir=str(outdir))
     stack = cdk.Stack(app, "EventsRules", synthesizer=cdk.DefaultStackSynthesizer())
@@ -58,6 +60,8 @@ def _synthesize(outdir: Path) -> Path:
     orders, transformed, unpermitted, scheduled = (
         function(name) for name in ("Orders", "Transformed", "Unpermitted", "Scheduled")
     )
+    inbox = sqs.Queue(stack, "Inbox")  # targets.SqsQueue adds an AWS::SQS::QueuePolicy for the rule
+    cdk.CfnOutput(stack, "InboxUrl", value=inbox.queue_url)
     rule = events.Rule(
         stack,
         "OnOrder",
@@ -70,6 +74,7 @@ def _synthesize(outdir: Path) -> Path:
                     {"order": events.EventField.from_path("$.detail.id"), "source": events.EventField.source}
                 ),
             ),
+            targets.SqsQueue(inbox),
         ],
     )
     cdk.CfnOutput(stack, "RuleArn", value=rule.rule_arn)
@@ -151,6 +156,9 @@ def test_a_matching_event_reaches_each_target_as_eventbridge_sends_it(
         "detail": {"id": 7},
     }
     assert time.strptime(received["time"], "%Y-%m-%dT%H:%M:%SZ")
+    # AND the queue target received the same envelope as its message body
+    messages = cloud.client("sqs").receive_message(QueueUrl=outputs["InboxUrl"], MaxNumberOfMessages=10)
+    assert [json.loads(m["Body"]) for m in messages["Messages"]] == [received]
     # AND the target with an input transformer received the transformed input
     assert _received(cloud, outputs["TransformedName"]) == [{"order": 7, "source": "shop"}]
     # AND the function whose policy does not allow EventBridge was not invoked (no log group: it never ran),

@@ -81,6 +81,7 @@ class Scheduler:
         self.clock: Clock = clock or SystemClock()
         self._plan: dict[tuple[str, str], float] = {}  # (arn, expression) -> next due time
         self._refused: set[tuple[str, str]] = set()
+        self._planning = threading.Lock()  # one plan at a time: the thread's, or a test's use_clock
         self._wake = threading.Condition()
         self._woken = False
         self._stopping = False
@@ -88,7 +89,7 @@ class Scheduler:
 
     def use_clock(self, clock: Clock) -> None:
         """Read time from `clock` from now on (a test's ManualClock); the plan is made again on it."""
-        with self._wake:
+        with self._planning:
             self.clock = clock
             self._plan.clear()
         if isinstance(clock, ManualClock):
@@ -116,6 +117,10 @@ class Scheduler:
 
     def run_due(self) -> float | None:
         """Fire every rule that is due, plan the next firings; the next due time (None: no scheduled rule)."""
+        with self._planning:
+            return self._run_due()
+
+    def _run_due(self) -> float | None:
         now = self.clock.now()
         current = {(arn, expression) for arn, expression in self._rules()}
         for key in list(self._plan):

@@ -1,4 +1,4 @@
-"""SQS queues, SNS topics and subscriptions.
+"""SQS queues and queue policies, SNS topics and subscriptions.
 
 Example:
     >>> QueueProvider.resource_type
@@ -13,7 +13,7 @@ from typing import Any
 from fogbank.cloud.cloudformation.providers.base import ProviderRequest, ProviderResult, ResourceProvider
 from fogbank.cloud.cloudformation.providers.common import ignore_missing, tag_list_to_map
 
-__all__ = ["PROVIDERS", "QueueProvider", "SubscriptionProvider", "TopicProvider"]
+__all__ = ["PROVIDERS", "QueuePolicyProvider", "QueueProvider", "SubscriptionProvider", "TopicProvider"]
 
 _QUEUE_ATTRIBUTES = (
     "DelaySeconds",
@@ -83,6 +83,41 @@ class QueueProvider(ResourceProvider):
     def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
         with ignore_missing():
             request.services.client("sqs", request.region).delete_queue(QueueUrl=current.physical_id)
+
+
+class QueuePolicyProvider(ResourceProvider):
+    """AWS::SQS::QueuePolicy (what CDK adds for `targets.SqsQueue` and `queue.add_to_resource_policy`): the
+    queues' Policy attribute. Ref is a generated id; deleting it removes the queues' policy."""
+
+    resource_type = "AWS::SQS::QueuePolicy"
+    properties = frozenset({"PolicyDocument", "Queues"})
+
+    def _apply(self, request: ProviderRequest, queues: list[str], policy: str) -> None:
+        sqs = request.services.client("sqs", request.region)
+        for url in queues:
+            sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": policy})
+
+    def create(self, request: ProviderRequest) -> ProviderResult:
+        policy = request.properties["PolicyDocument"]
+        text = policy if isinstance(policy, str) else json.dumps(policy)
+        self._apply(request, list(request.properties["Queues"]), text)
+        physical = request.physical_name(128)
+        return ProviderResult(physical_id=physical, attributes={"Id": physical})
+
+    def update(
+        self, request: ProviderRequest, current: ProviderResult, previous_properties: dict[str, Any]
+    ) -> ProviderResult:
+        kept = set(request.properties["Queues"])
+        with ignore_missing():
+            self._apply(request, [q for q in previous_properties.get("Queues", []) if q not in kept], "")
+        policy = request.properties["PolicyDocument"]
+        self._apply(request, list(kept), policy if isinstance(policy, str) else json.dumps(policy))
+        return current
+
+    def delete(self, request: ProviderRequest, current: ProviderResult) -> None:
+        for url in request.properties.get("Queues", []):
+            with ignore_missing():
+                self._apply(request, [url], "")
 
 
 class TopicProvider(ResourceProvider):
@@ -163,4 +198,9 @@ class SubscriptionProvider(ResourceProvider):
             request.services.client("sns", request.region).unsubscribe(SubscriptionArn=current.physical_id)
 
 
-PROVIDERS: list[type[ResourceProvider]] = [QueueProvider, TopicProvider, SubscriptionProvider]
+PROVIDERS: list[type[ResourceProvider]] = [
+    QueueProvider,
+    QueuePolicyProvider,
+    TopicProvider,
+    SubscriptionProvider,
+]

@@ -76,3 +76,40 @@ def test_a_topic_delivers_to_its_subscribed_queue(cfn: Any, aws: Clients) -> Non
     # WHEN the stack is deleted THEN topic, subscription and queue are gone
     assert delete(cfn, "s")["StackStatus"] == "DELETE_COMPLETE"
     assert aws("sns").list_topics()["Topics"] == [] and aws("sns").list_subscriptions()["Subscriptions"] == []
+
+
+def test_a_queue_policy_sets_and_removes_the_queues_policy(cfn: Any, aws: Clients) -> None:
+    # GIVEN a queue and the policy CDK's targets.SqsQueue adds (EventBridge may send from one rule)
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sqs:SendMessage",
+        "Resource": {"Fn::GetAtt": ["Inbox", "Arn"]},
+        "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/r"}},
+    }
+    template = {
+        "Resources": {
+            "Inbox": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "inbox"}},
+            "Policy": {
+                "Type": "AWS::SQS::QueuePolicy",
+                "Properties": {
+                    "Queues": [{"Ref": "Inbox"}],
+                    "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]},
+                },
+            },
+        },
+        "Outputs": {"Url": {"Value": {"Ref": "Inbox"}}},
+    }
+    # WHEN it is deployed THEN the queue's Policy attribute is the document
+    outputs = deploy(cfn, "qp", json.dumps(template))
+    attributes = aws("sqs").get_queue_attributes(QueueUrl=outputs["Url"], AttributeNames=["Policy"])[
+        "Attributes"
+    ]
+    assert json.loads(attributes["Policy"])["Statement"][0]["Principal"] == {
+        "Service": "events.amazonaws.com"
+    }
+    # WHEN the policy is removed by an update THEN the queue has no policy any more
+    del template["Resources"]["Policy"]
+    deploy(cfn, "qp", json.dumps(template), update=True)
+    attributes = aws("sqs").get_queue_attributes(QueueUrl=outputs["Url"], AttributeNames=["Policy"])
+    assert "Policy" not in attributes.get("Attributes", {})
