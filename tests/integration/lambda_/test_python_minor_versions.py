@@ -6,9 +6,14 @@ The cloud runs every python3.x function on its own interpreter (3.11 here); see 
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
+import sysconfig
+import uuid
+import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -276,3 +281,71 @@ def test_a_layers_site_directory_is_the_named_minors(
     # WHEN a python3.13 function looks for both THEN only python3.13's is on its path, as on Lambda
     response, body = invoke_json(lambda_client, name)
     assert (response.get("FunctionError"), body) == (None, [True, False])
+
+
+def _host_extension(tag: str) -> tuple[str, bytes]:
+    """The file name of this interpreter's _bisect extension retagged for `tag` ("cpython-313"), and its bytes."""
+    real = next(Path(sysconfig.get_config_var("DESTSHARED")).glob("_bisect.*.so"))
+    host_tag = f"cpython-{INTERPRETER[0]}{INTERPRETER[1]}"
+    return real.name.replace(host_tag, tag), real.read_bytes()
+
+
+def _create_with_files(lambda_client: Any, role_arn: str, runtime: str, files: dict[str, bytes]) -> str:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path, data in files.items():
+            archive.writestr(path, data)
+    name = f"ext-{uuid.uuid4().hex[:10]}"
+    lambda_client.create_function(
+        FunctionName=name,
+        Runtime=runtime,
+        Role=role_arn,
+        Handler="app.handler",
+        Code={"ZipFile": buffer.getvalue()},
+    )
+    return name
+
+
+IMPORTS_EXTENSION = (
+    b"import fast._bisect\ndef handler(event, context):\n    return fast._bisect.bisect_right([1, 3], 2)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("runtime", "outcome"), [(HERE, 1), ("python3.13", "No module named 'fast._bisect'")]
+)
+def test_an_extension_built_for_this_interpreter_loads_only_in_a_function_naming_its_minor(
+    lambda_client: Any, role_arn: str, runtime: str, outcome: object
+) -> None:
+    # GIVEN a package whose native extension is built for this interpreter's CPython (a real one: _bisect)
+    file_name, data = _host_extension(f"cpython-{INTERPRETER[0]}{INTERPRETER[1]}")
+    files = {"app.py": IMPORTS_EXTENSION, "fast/__init__.py": b"", f"fast/{file_name}": data}
+    name = _create_with_files(lambda_client, role_arn, runtime, files)
+
+    # WHEN a function naming `runtime` imports it
+    _, body = invoke_json(lambda_client, name)
+
+    # THEN this interpreter's minor loads it; python3.13 does not find it, as on Lambda, word for word
+    if isinstance(outcome, int):
+        assert body == outcome
+    else:
+        assert body["errorMessage"] == f"Unable to import module 'app': {outcome}"
+
+
+def test_an_extension_built_for_the_named_minor_is_refused_saying_why(
+    lambda_client: Any, role_arn: str
+) -> None:
+    # GIVEN a python3.13 function shipping an extension built for CPython 3.13
+    file_name, data = _host_extension("cpython-313")
+    files = {"app.py": IMPORTS_EXTENSION, "fast/__init__.py": b"", f"fast/{file_name}": data}
+    name = _create_with_files(lambda_client, role_arn, "python3.13", files)
+
+    # WHEN it is invoked
+    _, body = invoke_json(lambda_client, name)
+
+    # THEN the import fails loudly: found as on Lambda, but this interpreter cannot load it, and the error says so
+    assert body["errorType"] == "Runtime.ImportModuleError"
+    assert (
+        "is a native extension built for python3.13, the function's runtime, but this machine runs"
+        in (body["errorMessage"])
+    )

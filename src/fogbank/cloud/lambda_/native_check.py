@@ -12,6 +12,12 @@ One exception: a layer that fogbank itself built for this machine (its `.fogbank
 the host's architecture) stands in for the function-architecture build that fogbank makes on AWS, so the
 extensions it lists load without the check (docs/local-cloud-lambda.md).
 
+Extensions are also tied to a CPython minor (`_ext.cpython-313-x86_64-linux-gnu.so`). Every python3.x function
+runs on this interpreter, so under the task root and the layers extensions are looked for by the file names of
+the minor the function names: a python3.13 function does not find a `.cpython-311-...so` (Python's own
+`No module named ...`, as on Lambda), and one built for python3.13 is found and refused with an ImportError saying
+this interpreter cannot load it (`version_suffixes`, `check_python_version`).
+
 Standard library only: it runs inside the runtime (linked there as `fogbank_native_check`).
 
 Example:
@@ -30,10 +36,13 @@ from typing import Any
 
 __all__ = [
     "check_extension",
+    "check_python_version",
     "elf_architecture",
     "extension_suffixes",
     "host_built_extensions",
     "install_native_check",
+    "named_python_tag",
+    "version_suffixes",
 ]
 
 LAYER_MANIFEST = ".fogbank-layer.json"  # written by fogbank.layer (kept in step there)
@@ -41,6 +50,7 @@ LAYER_MANIFEST = ".fogbank-layer.json"  # written by fogbank.layer (kept in step
 _MACHINES = {62: "x86_64", 183: "arm64", 3: "x86 (32-bit)", 40: "arm (32-bit)"}
 _TRIPLETS = {"x86_64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}
 _LOADER: Any = importlib.machinery.ExtensionFileLoader
+_HOST_TAG = f"cpython-{sys.version_info.major}{sys.version_info.minor}"
 
 
 def elf_architecture(header: bytes) -> str | None:
@@ -114,22 +124,74 @@ def host_built_extensions(roots: Sequence[str], host_architecture: str) -> froze
     return frozenset(exempt)
 
 
-def install_native_check(function_architecture: str, host_architecture: str, roots: Sequence[str]) -> None:
+def named_python_tag(runtime: str) -> str | None:
+    """The extension tag of the CPython a runtime names ("cpython-313" for "python3.13"); None for this
+    interpreter's own minor and for anything that is not a python3.x runtime."""
+    major, dot, minor = runtime.removeprefix("python").partition(".")
+    if not runtime.startswith("python") or major != "3" or not dot or not minor.isdigit():
+        return None
+    tag = f"cpython-3{int(minor)}"
+    return None if tag == _HOST_TAG else tag
+
+
+def version_suffixes(suffixes: Sequence[str], runtime: str) -> list[str]:
+    """`suffixes` as the CPython that `runtime` names has them: `.cpython-313-...so` instead of this
+    interpreter's `.cpython-311-...so` for python3.13 (`.abi3.so` and `.so` stay). Unchanged for the same minor.
+
+    Example:
+        >>> version_suffixes([f".{_HOST_TAG}-x86_64-linux-gnu.so", ".abi3.so", ".so"], "python3.99")
+        ['.cpython-399-x86_64-linux-gnu.so', '.abi3.so', '.so']
+    """
+    tag = named_python_tag(runtime)
+    if tag is None:
+        return list(suffixes)
+    return [suffix.replace(_HOST_TAG, tag) for suffix in suffixes]
+
+
+def check_python_version(path: str, runtime: str) -> None:
+    """Raise ImportError for an extension built for the CPython `runtime` names when that is not this one: it
+    is found (as Lambda would find it) but this interpreter cannot load it."""
+    tag = named_python_tag(runtime)
+    if tag is not None and f".{tag}-" in os.path.basename(path):
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        raise ImportError(
+            f"{path} is a native extension built for {runtime}, the function's runtime, but this machine runs "
+            f"Python {version}, so the local cloud cannot load it; test this function on AWS "
+            f"(--fogbank-target aws), or name python{version} and package the python{version} build of this "
+            "library (docs/local-cloud-lambda.md, Runtimes)",
+            path=path,
+        )
+
+
+def install_native_check(
+    function_architecture: str, host_architecture: str, roots: Sequence[str], runtime: str = ""
+) -> None:
     """Check every extension module loaded from under `roots` (the task root and the layers) from now on.
 
     Call it before the first import from those roots: it replaces the path hook and drops the finders cached for
     paths under the roots (the others stay: what they find, the standard library and the runtime, is the host's).
+    Under the roots, extensions are looked for by the file names of the CPython that `runtime` names (a
+    python3.13 function does not find a `.cpython-311-...so`, as on Lambda; see `version_suffixes`).
     """
     machinery = importlib.machinery
-    loaders: list[tuple[Any, list[str]]] = [
-        (machinery.ExtensionFileLoader, extension_suffixes(function_architecture, host_architecture)),
+    suffixes = extension_suffixes(function_architecture, host_architecture)
+    sources = [
         (machinery.SourceFileLoader, machinery.SOURCE_SUFFIXES),
         (machinery.SourcelessFileLoader, machinery.BYTECODE_SUFFIXES),
     ]
-    hooks = [hook for hook in sys.path_hooks if "FileFinder" not in getattr(hook, "__qualname__", "")]
-    sys.path_hooks[:] = [*hooks, machinery.FileFinder.path_hook(*loaders)]
+    host_hook = machinery.FileFinder.path_hook((machinery.ExtensionFileLoader, suffixes), *sources)
+    function_hook = machinery.FileFinder.path_hook(
+        (machinery.ExtensionFileLoader, version_suffixes(suffixes, runtime)), *sources
+    )
     prefixes = tuple(os.path.join(os.path.realpath(root), "") for root in roots)
     under = (*prefixes, *(os.path.join(root, "") for root in roots))
+
+    def path_hook(path: str) -> Any:
+        return (function_hook if os.path.join(str(path), "").startswith(under) else host_hook)(path)
+
+    path_hook.__qualname__ = "FileFinder.path_hook.<fogbank>"  # replaced by the next install, as FileFinder's
+    hooks = [hook for hook in sys.path_hooks if "FileFinder" not in getattr(hook, "__qualname__", "")]
+    sys.path_hooks[:] = [*hooks, path_hook]
     for path in [p for p in sys.path_importer_cache if os.path.join(str(p), "").startswith(under)]:
         del sys.path_importer_cache[path]
     original = _LOADER.create_module
@@ -138,6 +200,7 @@ def install_native_check(function_architecture: str, host_architecture: str, roo
     def create_module(self: Any, spec: Any) -> Any:
         real = os.path.realpath(self.path)
         if real not in exempt and (real.startswith(prefixes) or str(self.path).startswith(prefixes)):
+            check_python_version(self.path, runtime)
             check_extension(self.path, function_architecture, host_architecture)
         return original(self, spec)
 

@@ -108,13 +108,16 @@ def main(door_map: dict[str, Any] | None = None, runtime: str = "") -> None:
     (or `runtime`) names the function's runtime: where its Python minor is not this interpreter's, the standard
     library modules that minor lacks are hidden (stdlib_versions.py).
     """
+    check: list[str] = []
     if sys.argv[1:2] == ["--native-check"]:
-        architecture, host, roots = sys.argv[2:5]
+        check = sys.argv[2:5]
         del sys.argv[1:5]
-        install_native_check(architecture, host, roots.split(os.pathsep))
     if sys.argv[1:2] == ["--runtime"]:
         runtime = sys.argv[2]
         del sys.argv[1:3]
+    if check:
+        architecture, host, roots = check
+        install_native_check(architecture, host, roots.split(os.pathsep), runtime)
     try:
         install_front_doors(os.environ, door_map)
     except (OSError, RuntimeError, ValueError, KeyError) as exc:

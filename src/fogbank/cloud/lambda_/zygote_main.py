@@ -343,7 +343,10 @@ def _run_python_runtime(request: dict[str, Any], env: dict[str, str]) -> int:
     for path in [p for p in sys.path_importer_cache if not str(p).startswith(tuple(_STDLIB_PATHS))]:
         del sys.path_importer_cache[path]
     fogbank_native_check.install_native_check(
-        request["architecture"], request["host_architecture"], request["check_roots"]
+        request["architecture"],
+        request["host_architecture"],
+        request["check_roots"],
+        request.get("runtime") or "",
     )
     _forget_shadowed_modules(function_paths, env.get("LAMBDA_RUNTIME_DIR", ""))
     sys.argv = [fogbank_worker_boot.__file__ or "fogbank_worker_boot", *request["argv"]]

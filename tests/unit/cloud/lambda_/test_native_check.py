@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 import sysconfig
 from pathlib import Path
 
 import pytest
 
-from fogbank.cloud.lambda_.native_check import check_extension, elf_architecture, extension_suffixes
+from fogbank.cloud.lambda_.native_check import (
+    check_extension,
+    check_python_version,
+    elf_architecture,
+    extension_suffixes,
+    named_python_tag,
+    version_suffixes,
+)
 
 
 def _elf(machine: int) -> bytes:
@@ -86,3 +94,44 @@ def test_host_built_extensions_are_read_from_fogbank_manifests_for_this_host_onl
 
     # THEN only the host build's extensions are exempt
     assert exempt == {str((tmp_path / "mine" / "python" / "a.so").resolve())}
+
+
+HOST_TAG = f"cpython-{sys.version_info.major}{sys.version_info.minor}"
+
+
+@pytest.mark.parametrize(
+    ("runtime", "tag"),
+    [("python3.13", "cpython-313"), ("python3.9", "cpython-39"), (f"python3.{sys.version_info.minor}", None),
+     ("nodejs20.x", None), ("", None)],
+)  # fmt: skip
+def test_named_python_tag_is_the_named_minors_unless_it_is_this_one(runtime: str, tag: str | None) -> None:
+    # GIVEN a runtime WHEN its extension tag is read THEN another minor's tag comes back, never this one's
+    assert named_python_tag(runtime) == tag
+
+
+def test_version_suffixes_name_the_named_minors_files() -> None:
+    # GIVEN this interpreter's suffixes with every architecture's tag
+    suffixes = extension_suffixes("arm64", "x86_64")
+
+    # WHEN they are made for python3.13 and for this interpreter's own minor
+    for_313 = version_suffixes(suffixes, "python3.13")
+    for_here = version_suffixes(suffixes, f"python3.{sys.version_info.minor}")
+
+    # THEN python3.13's tag replaces this one's everywhere (abi3 and plain .so stay); the same minor is unchanged
+    assert not [s for s in for_313 if HOST_TAG in s] and any(".cpython-313-" in s for s in for_313)
+    assert ".abi3.so" in for_313 and ".so" in for_313
+    assert for_here == suffixes
+
+
+def test_an_extension_built_for_the_named_minor_is_refused_naming_both_versions(tmp_path: Path) -> None:
+    # GIVEN a python3.13 extension in a python3.13 function
+    path = tmp_path / "fast.cpython-313-x86_64-linux-gnu.so"
+    path.write_bytes(_elf(62))
+
+    # WHEN it is checked THEN the ImportError says this interpreter cannot load it, and what to do
+    with pytest.raises(ImportError, match=r"built for python3\.13, the function's runtime") as raised:
+        check_python_version(str(path), "python3.13")
+    assert f"runs Python {sys.version_info.major}.{sys.version_info.minor}" in str(raised.value)
+    # AND this interpreter's own build, and any build in a function of this interpreter's minor, pass
+    check_python_version(str(tmp_path / f"fast.{HOST_TAG}-x86_64-linux-gnu.so"), "python3.13")
+    check_python_version(str(path), f"python3.{sys.version_info.minor}")
