@@ -61,7 +61,10 @@ def test_a_module_the_named_version_lacks_fails_to_import_with_aws_message(
     assert body["errorMessage"] == f"Unable to import module 'app': No module named '{module}'"
 
 
-@pytest.mark.parametrize("runtime", ["python3.10", "python3.11", "python3.12", "python3.13", "python3.14"])
+@pytest.mark.parametrize(
+    "runtime",
+    ["python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14", "python3.15"],
+)
 def test_a_handler_importing_nothing_removed_runs_on_every_named_version(
     lambda_client: Any, make_function: Callable[..., str], runtime: str
 ) -> None:
@@ -349,3 +352,17 @@ def test_an_extension_built_for_the_named_minor_is_refused_saying_why(
         "is a native extension built for python3.13, the function's runtime, but this machine runs"
         in (body["errorMessage"])
     )
+
+
+def test_a_module_an_older_named_minor_still_has_fails_loudly(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a python3.10 function importing binhex (removed in 3.11, so this interpreter lacks it)
+    name = make_function(
+        {"app.py": "import binhex\ndef handler(e, c):\n    return 1\n"}, Runtime="python3.10"
+    )
+
+    # WHEN it is invoked THEN AWS's text is followed by the sentence naming both versions
+    _, body = _init_error(lambda_client, name)
+    assert body["errorMessage"].startswith("Unable to import module 'app': No module named 'binhex' ")
+    assert f"{NEWER_SENTENCE} python3.10" in body["errorMessage"]

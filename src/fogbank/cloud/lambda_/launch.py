@@ -164,7 +164,7 @@ def plan_launch(
 
 
 def _site_name(runtime: str) -> str:
-    """ "python3.13" for a python3.13 function's layer site directory; this interpreter's for any other."""
+    """The layer site directory's name: "python3.13" for a python3.13 function, this interpreter's otherwise."""
     minor = python_minor(runtime)
     major, number = minor if minor is not None else (sys.version_info.major, sys.version_info.minor)
     return f"python{major}.{number}"
