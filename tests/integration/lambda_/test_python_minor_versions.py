@@ -366,3 +366,17 @@ def test_a_module_an_older_named_minor_still_has_fails_loudly(
     _, body = _init_error(lambda_client, name)
     assert body["errorMessage"].startswith("Unable to import module 'app': No module named 'binhex' ")
     assert f"{NEWER_SENTENCE} python3.10" in body["errorMessage"]
+
+
+def test_a_handlers_own_error_on_a_newer_stdlib_attribute_says_why(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a python3.12 handler that calls itertools.batched (new in 3.12) when it runs
+    source = "import itertools\ndef handler(e, c):\n    return list(itertools.batched([1, 2], 1))\n"
+    name = make_function({"app.py": source}, Runtime="python3.12")
+
+    # WHEN it is invoked THEN its error keeps Python's text and adds the sentence naming both versions
+    response, body = invoke_json(lambda_client, name)
+    assert (response.get("FunctionError"), body["errorType"]) == ("Unhandled", "AttributeError")
+    assert body["errorMessage"].startswith("module 'itertools' has no attribute 'batched' ")
+    assert f"{NEWER_SENTENCE} python3.12" in body["errorMessage"]
