@@ -88,10 +88,8 @@ def explain_version_failures(runtime: str) -> None:
     def make_error_explained(*args: Any, **kwargs: Any) -> dict[str, Any]:
         result: dict[str, Any] = make_error(*args, **kwargs)
         error = sys.exc_info()[1]  # awslambdaric builds its errors while it handles them
-        if (
-            type(error).__name__ == "FaultException"
-        ):  # its import fault: the ImportError/SyntaxError behind it
-            error = error.__context__ if error is not None else None
+        if type(error).__name__ == "FaultException" and error is not None:
+            error = error.__context__  # its import fault: the ImportError/SyntaxError it was raised from
         sentence = explain(error, runtime)
         if sentence:
             result["errorMessage"] = f"{result.get('errorMessage') or ''} {sentence}".strip()
