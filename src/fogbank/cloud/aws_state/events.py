@@ -9,6 +9,10 @@ SQS and CloudWatch Logs targets go to the `deliver` hook (with the event in Even
 to queues and log groups with `send_to_queue` and `put_to_log_group`; event buses, archives and API
 destinations stay moto's. `changed` is called after every rule change so that a scheduler can re-plan.
 `scheduled_rules` lists the rules with a ScheduleExpression; `fire_scheduled` sends a "Scheduled Event" to one.
+Two more of moto's differences are closed: a pattern naming an unknown match type (`{"prefx": "a"}`) matched
+every event, and is now refused as AWS refuses it (InvalidEventPatternException); and moto's own S3
+CreateBucket notification, which invoked matching functions directly in a shape AWS never sends, is off (AWS
+services' events are not produced locally).
 
 Example:
     >>> envelope({"version": "0", "id": "1", "detail-type": "T", "source": "s", "account": "1",
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "MATCH_TYPES",
     "MatchedRule",
     "ScheduledRule",
     "envelope",
@@ -40,6 +45,9 @@ __all__ = [
     "uninstall",
 ]
 
+MATCH_TYPES = frozenset(
+    {"prefix", "suffix", "equals-ignore-case", "numeric", "anything-but", "exists", "cidr", "wildcard"}
+)
 _ENVELOPE_KEYS = (
     "version",
     "id",
@@ -177,7 +185,8 @@ def _send(rule: Any, event: dict[str, Any], transform_input: bool) -> None:
 
 def install(deliver: Deliver, changed: Callable[[], None]) -> None:
     """Route matched Lambda, SQS and Logs targets to `deliver`, call `changed` after rule changes. Idempotent."""
-    from moto.events.models import EventsBackend, Rule
+    from moto.events import notifications
+    from moto.events.models import EventPatternParser, EventsBackend, Rule
 
     with _lock:
         _hooks.update(deliver=deliver, changed=changed)
@@ -196,9 +205,37 @@ def install(deliver: Deliver, changed: Callable[[], None]) -> None:
 
         _installed["send_to_targets"] = original_send
         Rule.send_to_targets = send_to_targets  # type: ignore[method-assign]
+        original_validate = EventPatternParser._validate_event_pattern
+
+        def validate(self: Any, pattern: dict[str, Any]) -> None:
+            original_validate(self, pattern)
+            _check_match_types(pattern)
+
+        _installed["validate"] = original_validate
+        EventPatternParser._validate_event_pattern = validate  # type: ignore[method-assign]
+        _installed["notification"] = notifications._send_safe_notification
+        notifications._send_safe_notification = lambda *args, **kwargs: None
         for name in ("put_rule", "delete_rule", "enable_rule", "disable_rule", "delete_event_bus"):
             _installed[name] = getattr(EventsBackend, name)
             setattr(EventsBackend, name, _notifying(_installed[name]))
+
+
+def _check_match_types(pattern: dict[str, Any]) -> None:
+    """Refuse a filter object whose match type EventBridge does not know (moto let it match everything)."""
+    from moto.events.exceptions import InvalidEventPatternException
+
+    for key, value in pattern.items():
+        if key == "$or" and isinstance(value, list):
+            for alternative in value:
+                if isinstance(alternative, dict):
+                    _check_match_types(alternative)
+        elif isinstance(value, dict):
+            _check_match_types(value)
+        elif isinstance(value, list):
+            for item in value:
+                unknown = [name for name in item if name not in MATCH_TYPES] if isinstance(item, dict) else []
+                if unknown:
+                    raise InvalidEventPatternException(reason=f"Unrecognized match type {unknown[0]}")
 
 
 def _notifying(method: Callable[..., Any]) -> Callable[..., Any]:

@@ -126,3 +126,20 @@ def test_a_scheduled_rule_is_listed_and_fired_with_the_scheduled_event(
     events.disable_rule(Name="timer")
     assert not events_state.fire_scheduled(arn, "e-2", 1_700_000_060.0)
     assert not events_state.fire_scheduled(arn + "-gone", "e-3", 1_700_000_060.0)
+
+
+def test_a_pattern_with_an_unknown_match_type_is_refused_as_aws_refuses_it(
+    aws: Clients, delivered: list[tuple[MatchedRule, dict[str, Any]]]
+) -> None:
+    events = aws("events")
+    # GIVEN known match types, also inside $or WHEN put THEN the rule is made
+    good = {
+        "source": [{"prefix": "sh"}],
+        "$or": [{"detail-type": [{"anything-but": "x"}]}, {"detail": {"id": [7]}}],
+    }
+    events.put_rule(Name="good", EventPattern=json.dumps(good))
+    # GIVEN a misspelt match type (moto matched every event with it) WHEN put THEN InvalidEventPatternException
+    for bad in ({"source": [{"prefx": "sh"}]}, {"$or": [{"source": [{"sufix": "p"}]}]}):
+        with pytest.raises(events.exceptions.InvalidEventPatternException, match="Unrecognized match type"):
+            events.put_rule(Name="bad", EventPattern=json.dumps(bad))
+    assert [rule["Name"] for rule in events.list_rules()["Rules"]] == ["good"]
