@@ -3,7 +3,7 @@
 All times are UTC epoch seconds. A rate fires every period after the moment the rule was first seen; a cron fires
 at each matching minute. Cron fields take `*`, lists `a,b`, ranges `a-b`, steps `*/n` and `a/n`, month names
 (JAN-DEC) and day names (SUN-SAT, 1 = Sunday); `?` in day-of-month or day-of-week (exactly one of them), `L` (last
-day of the month) in day-of-month. `W` and `#` are refused with a clear error.
+day of the month) in day-of-month. `W`, `#` and `L` in day-of-week are refused with a clear error.
 
 Example:
     >>> parse_schedule("rate(5 minutes)").next_after(0.0, anchor=0.0)
@@ -25,6 +25,7 @@ __all__ = ["CronSchedule", "RateSchedule", "Schedule", "ScheduleError", "parse_s
 
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _CRON = re.compile(r"^cron\((.*)\)$")
+_UNSUPPORTED = re.compile(r"#|\dW|^LW$|\dL|^L$")  # nearest weekday, nth weekday, last weekday of the month
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 _MONTHS = {name.upper(): number for number, name in enumerate(calendar.month_abbr) if name}
 _DAYS = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
@@ -130,9 +131,10 @@ def _field(text: str, low: int, high: int, names: dict[str, int], expression: st
 
 
 def _part(part: str, low: int, high: int, names: dict[str, int], expression: str) -> set[int]:
-    if any(mark in part for mark in ("W", "#")) and part not in names:
+    if _UNSUPPORTED.search(part):
         raise ScheduleError(
-            f"{expression}: {part!r} (W and #) is not supported by the local cloud's scheduler"
+            f"{expression}: {part!r} (W, # and L other than a day-of-month of L) is not supported by the local "
+            "cloud's scheduler"
         )
     step = 1
     if "/" in part:

@@ -40,6 +40,7 @@ def test_a_rate_fires_every_period_after_its_anchor(expression: str, period: int
         ("cron(30 23 L * ? *)", (2026, 2, 3, 0, 0), "2026-02-28 Sat 23:30"),  # last day of the month
         ("cron(0 8 1 JAN,JUL ? 2027)", (2026, 11, 30, 0, 0), "2027-01-01 Fri 08:00"),
         ("cron(5 9 ? * 1 *)", (2026, 11, 30, 0, 0), "2026-12-06 Sun 09:05"),  # 1 = Sunday
+        ("cron(0 6 ? JUL-DEC MON-WED *)", (2026, 12, 3, 0, 0), "2026-12-07 Mon 06:00"),  # names in ranges
     ],
 )
 def test_a_cron_fires_at_the_next_matching_minute(
@@ -58,8 +59,9 @@ def test_a_cron_fires_at_the_next_matching_minute(
         ("cron(0 12 * * ?)", "6 fields, found 5"),
         ("cron(0 12 * * * *)", "exactly one of day-of-month and day-of-week must be ?"),
         ("cron(0 25 * * ? *)", "'25' is not a value from 0 to 23"),
-        ("cron(0 12 15W * ? *)", "W and #"),
-        ("cron(0 12 ? * 6#3 *)", "W and #"),
+        ("cron(0 12 15W * ? *)", "W, # and L"),
+        ("cron(0 12 ? * 6#3 *)", "W, # and L"),
+        ("cron(0 12 ? * 6L *)", "L other than a day-of-month of L"),
         ("cron(0 12 10-5 * ? *)", "runs backwards"),
     ],
 )
