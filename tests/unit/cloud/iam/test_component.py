@@ -65,3 +65,16 @@ def test_warn_mode_notes_go_to_the_functions_log_group(tmp_path: Path, aws: Clie
     assert event.log_stream_name == time.strftime("%Y/%m/%d/", time.gmtime()) + "[$LATEST]fogbank-iam"
     assert iam.mode == "warn"
     iam.stop()
+
+
+def test_a_services_denial_is_recorded_among_the_findings(tmp_path: Path) -> None:
+    # GIVEN a component (EventBridge reports that a function's policy does not let it invoke the function)
+    iam = IamComponent(CloudSite("http://127.0.0.1:9", tmp_path), AwsRouter(lambda e, s: []), mode="enforce")
+    function = "arn:aws:lambda:us-east-1:123456789012:function:fn"
+    # WHEN the same denial is noted twice
+    for _ in range(2):
+        iam.note_service_denial("events.amazonaws.com", "lambda:InvokeFunction", function)
+    # THEN it is one finding, counted twice, worded as the run's IAM summary words denials
+    [(finding, count)] = iam.findings()
+    assert count == 2
+    assert finding.line() == f"denied: events.amazonaws.com lambda:InvokeFunction {function}"
