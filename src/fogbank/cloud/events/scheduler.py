@@ -165,5 +165,7 @@ class Scheduler:
                 if self._stopping:
                     return
                 if not self._woken:
-                    timeout = None if due is None else max(0.0, due - self.clock.now())
+                    timeout = (
+                        None if due is None else min(max(0.0, due - self.clock.now()), threading.TIMEOUT_MAX)
+                    )
                     self._wake.wait(timeout)
