@@ -380,3 +380,32 @@ def test_a_handlers_own_error_on_a_newer_stdlib_attribute_says_why(
     assert (response.get("FunctionError"), body["errorType"]) == ("Unhandled", "AttributeError")
     assert body["errorMessage"].startswith("module 'itertools' has no attribute 'batched' ")
     assert f"{NEWER_SENTENCE} python3.12" in body["errorMessage"]
+
+
+FORWARD_REFERENCE = """
+    class Order:
+        def total(self) -> Money:
+            return Money()
+
+    class Money:
+        pass
+
+    def handler(event, context):
+        return type(Order().total()).__name__
+"""
+
+
+@pytest.mark.parametrize(("runtime", "explained"), [("python3.14", True), ("python3.13", False)])
+def test_an_annotation_naming_a_later_class_fails_loudly_where_the_named_version_would_defer_it(
+    lambda_client: Any, make_function: Callable[..., str], runtime: str, explained: bool
+) -> None:
+    # GIVEN code whose annotation names a class defined later (fine on 3.14, PEP 649; a NameError before)
+    name = make_function({"app.py": FORWARD_REFERENCE}, Runtime=runtime)
+
+    # WHEN it is invoked
+    _, body = _init_error(lambda_client, name)
+
+    # THEN it fails here with Python's NameError; the sentence is added only where AWS would run it (3.14)
+    assert body["errorType"] == "NameError"
+    assert body["errorMessage"].startswith("name 'Money' is not defined")
+    assert (NEWER_SENTENCE in body["errorMessage"]) is explained

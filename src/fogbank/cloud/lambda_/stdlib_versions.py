@@ -26,7 +26,10 @@ Example:
 from __future__ import annotations
 
 import importlib.machinery
+import keyword
+import linecache
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from types import ModuleType
@@ -74,6 +77,7 @@ ADDED_IN: dict[Minor, frozenset[str]] = {
     (3, 15): frozenset({"math.integer", "profiling"}),
 }
 _DOCS = "docs/local-cloud-lambda.md, Runtimes"
+_ANNOTATED_NAME = re.compile(r"([A-Za-z_][\w.]*)\s*:\s*[^\s=]")  # `total: Money = ...`, `items: list[Item]`
 
 
 def python_minor(runtime: str) -> Minor | None:
@@ -169,8 +173,9 @@ def _forget(names: Iterable[str]) -> None:
 
 def explain(error: BaseException | None, runtime: str) -> str | None:
     """The sentence to add to a failure's message when this interpreter's version may be its cause: a
-    SyntaxError under a newer named runtime, or an ImportError/AttributeError about a standard-library name
-    that the named version may have. None otherwise, e.g. for a module the named version does not have either
+    SyntaxError under a newer named runtime, an ImportError/AttributeError about a standard-library name that
+    the named version may have, or a NameError in an annotation under python3.14 or later (which evaluates
+    annotations only when asked, PEP 649). None otherwise, e.g. for a module the named version does not have either
     (its message is AWS's as it is) or for a third-party module that is missing.
 
     Example:
@@ -199,10 +204,28 @@ def _may_be_the_version(error: BaseException, named: Minor) -> bool:
         if name in extra_modules(named) or name.split(".")[0] in extra_modules(named):
             return True
         return named > INTERPRETER and _is_stdlib_name(name) and not isinstance(error, ModuleNotFoundError)
+    if isinstance(error, NameError) and named >= (3, 14) > INTERPRETER:
+        return _raised_in_an_annotation(error)  # PEP 649: 3.14 evaluates annotations only when asked
     if isinstance(error, AttributeError):
         owner = getattr(error, "obj", None)
         return named > INTERPRETER and isinstance(owner, ModuleType) and _is_stdlib_name(owner.__name__)
     return False
+
+
+def _raised_in_an_annotation(error: BaseException) -> bool:
+    """Whether the line that raised `error` looks like an annotation (`-> T`, `x: T`, a `def` with them)."""
+    trace = error.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    if trace is None:
+        return False
+    line = linecache.getline(trace.tb_frame.f_code.co_filename, trace.tb_lineno).strip()
+    annotated = _ANNOTATED_NAME.match(line)
+    if annotated is not None and keyword.iskeyword(
+        annotated.group(1)
+    ):  # `else: x`, `try: x` are no annotations
+        annotated = None
+    return "->" in line or line.startswith(("def ", "async def ")) or annotated is not None
 
 
 def _is_stdlib_name(name: str) -> bool:

@@ -246,3 +246,33 @@ def test_explain_adds_a_sentence_only_where_the_version_may_be_the_cause(
             f"This machine runs the function on Python {INTERPRETER[0]}.{INTERPRETER[1]} "
         )
         assert f"while it names {runtime}" in sentence and sentence.count(". ") == 0
+
+
+def _name_error_raised_by(line: str) -> NameError:
+    try:
+        exec(compile(line, "<annotation test>", "exec", dont_inherit=True), {})
+    except NameError as error:
+        return error
+    raise AssertionError(f"{line!r} raised nothing")
+
+
+@pytest.mark.parametrize(
+    ("line", "explained"),
+    [("def f(x) -> Later: pass", True), ("total: Later = 1", True), ("class C:\n    item: Later", True),
+     ("x = undefined_name", False), ("if True: undefined_name", False)],
+)  # fmt: skip
+def test_a_name_error_is_explained_only_in_an_annotation_under_python_3_14(
+    monkeypatch: pytest.MonkeyPatch, line: str, explained: bool
+) -> None:
+    # GIVEN a NameError raised by `line` (its source readable, as a module's is)
+    import linecache
+
+    monkeypatch.setitem(
+        linecache.cache, "<annotation test>", (len(line), None, line.splitlines(True), "<annotation test>")
+    )
+    error = _name_error_raised_by(line)
+
+    # WHEN it is explained for python3.14 and for python3.13
+    # THEN only an annotation under 3.14 (which defers them, PEP 649) gets the sentence
+    assert (explain(error, "python3.14") is not None) is (explained and INTERPRETER < (3, 14))
+    assert explain(error, "python3.13") is None
