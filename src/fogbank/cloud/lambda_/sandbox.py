@@ -25,10 +25,12 @@ import json
 import os
 import shutil
 import sys
+import sysconfig
 from collections.abc import Sequence
 
 __all__ = [
     "LAMBDA_PYTHON_NAME",
+    "LIBRARY_PATH_SLOTS",
     "OPT",
     "PYCACHE_BY_CODE",
     "PYCACHE_BY_OPT",
@@ -38,6 +40,7 @@ __all__ = [
     "enter_mount_namespace",
     "enter_opt_namespace",
     "inodes_for",
+    "library_path_slot_dir",
     "mount_function",
     "mount_private_tmp",
     "probe_namespaces",
@@ -58,6 +61,9 @@ PYCACHE_BY_CODE = "pycache-by-code"
 _SITE_PACKAGES = f"lib/python{sys.version_info.major}.{sys.version_info.minor}/site-packages"
 # Lambda's interpreter: a function's sys.executable is /var/lang/bin/python3.<minor> there
 LAMBDA_PYTHON_NAME = f"python{sys.version_info.major}.{sys.version_info.minor}"
+# The zygote's LD_LIBRARY_PATH names these slots (library_path.py): empty directories on the host, links to the
+# environment's own directories in its namespace (in the scratch tmpfs that holds /var's overlay).
+LIBRARY_PATH_SLOTS = (("var-task", VAR_TASK), ("var-task-lib", f"{VAR_TASK}/lib"), ("opt-lib", f"{OPT}/lib"))
 # Set by _provide_var_lang: this process's /var/lang is the private one it made (so mount_function may write there).
 _own_var_lang: list[bool] = []
 _CLONE_NEWNS = 0x00020000
@@ -143,6 +149,7 @@ def mount_function(
     try:
         if tmp_mb is not None:
             kept = [*keep] if at_var_task else [task_root, *keep]
+            kept.append(library_path_slot_dir(os.path.dirname(os.path.dirname(os.path.abspath(opt_dir)))))
             mount_private_tmp(tmp_mb, kept, writable=[pycache_prefix(opt_dir), *writable])
         if at_var_task:
             # the bytecode of /var/task goes to this code's own directory: every function's code is at the same
@@ -333,10 +340,11 @@ def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
     that interpreter's own prefix, as on Lambda (a `pyvenv.cfg` naming the interpreter's home): `sys.prefix` is
     /var/lang and its site-packages is /var/lang's (empty), not the host installation's.
     """
-    if os.path.exists(VAR_LANG) and os.path.isdir(VAR_TASK):
-        return
     os.makedirs(scratch, exist_ok=True)
     _check(libc.mount(b"tmpfs", scratch.encode(), b"tmpfs", 0, b"mode=0755"), "mounting a scratch tmpfs")
+    _link_library_path_slots(scratch)
+    if os.path.exists(VAR_LANG) and os.path.isdir(VAR_TASK):
+        return
     upper, work = os.path.join(scratch, "upper"), os.path.join(scratch, "work")
     os.mkdir(upper)
     os.mkdir(work)
@@ -357,10 +365,42 @@ def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
     for name, target in interpreters.items():
         if target:
             os.symlink(target, os.path.join(VAR_LANG, "bin", name))
+    _link_libpython(os.path.join(VAR_LANG, "lib"))
     with open(os.path.join(VAR_LANG, "pyvenv.cfg"), "w") as config:
         config.write(f"home = {os.path.dirname(python)}\ninclude-system-site-packages = false\n")
     os.makedirs(os.path.join(VAR_LANG, _SITE_PACKAGES))
     _own_var_lang.append(True)
+
+
+def library_path_slot_dir(lambda_state: str) -> str:
+    """Where the zygote's LD_LIBRARY_PATH slots are: in the scratch directory of `lambda_state` (<state>/lambda).
+
+    >>> library_path_slot_dir("/tmp/state/lambda")
+    '/tmp/state/lambda/var-lang/ld-library-path'
+    """
+    return os.path.join(lambda_state, "var-lang", "ld-library-path")
+
+
+def _link_libpython(lang_lib: str) -> None:
+    """/var/lang/lib holds the interpreter's shared libpython, as on Lambda: LD_LIBRARY_PATH names /var/lang/lib
+    first, so a process started there loads this one, not a system directory's of another build."""
+    libdir = sysconfig.get_config_var("LIBDIR")
+    os.makedirs(lang_lib, exist_ok=True)
+    if not sysconfig.get_config_var("Py_ENABLE_SHARED") or not libdir or not os.path.isdir(libdir):
+        return
+    for name in os.listdir(libdir):
+        if name.startswith("libpython") and ".so" in name:
+            os.symlink(os.path.join(libdir, name), os.path.join(lang_lib, name))
+
+
+def _link_library_path_slots(scratch: str) -> None:
+    """In this namespace's scratch tmpfs (which covers the host's empty slots): each slot links to the
+    environment's own directory, so a loader started with the slots searches /var/task, /var/task/lib and
+    /opt/lib as this environment shows them (library_path.py)."""
+    slots = os.path.join(scratch, "ld-library-path")
+    os.mkdir(slots)
+    for name, target in LIBRARY_PATH_SLOTS:
+        os.symlink(target, os.path.join(slots, name))
 
 
 def probe_opt_namespace(opt_dir: str) -> str | None:

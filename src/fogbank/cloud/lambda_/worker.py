@@ -38,6 +38,8 @@ class Launch:
     `task_source` is the task root to mount at /var/task, then `cwd` (None: `cwd` is the task root itself);
     native extensions under `check_roots` are checked against `architecture` (see native_check.py); a Python
     `runtime` naming another minor than this interpreter's hides the modules that minor lacks (stdlib_versions.py).
+    `own_loader`: a Python runtime the zygote starts as `argv` instead of forking it, so that the dynamic loader
+    reads the environment's LD_LIBRARY_PATH (library_path.py).
     """
 
     argv: list[str]
@@ -55,6 +57,7 @@ class Launch:
     check_roots: tuple[Path, ...] = ()
     runtime: str = ""
     door_map: Mapping[str, Any] | None = None  # given to a forked environment instead of fetching it
+    own_loader: bool = False  # a Python runtime the zygote runs as `argv`, not forked (library_path.py)
 
 
 ProcessStarter = Callable[[Launch, dict[str, str]], WorkerProcess]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from fogbank.cloud.lambda_.library_path import zygote_library_path
 from fogbank.cloud.lambda_.process import Spawner
 from fogbank.cloud.lambda_.python_runtime import ZYGOTE_MODULE
 from fogbank.cloud.lambda_.runtime_api import RuntimeApi
@@ -129,7 +130,7 @@ class Zygote:
         """A new execution environment for `launch` with `env` (the complete environment it sees): `spare`
         becomes it, or (no spare, or it died meanwhile) the zygote forks it."""
         request: dict[str, Any] = {
-            "argv": [launch.handler] if launch.python else launch.argv,
+            "argv": [launch.handler] if launch.python and not launch.own_loader else launch.argv,
             "env": env,
             "cwd": str(launch.cwd),
             "python": launch.python,
@@ -143,6 +144,7 @@ class Zygote:
             "check_roots": [str(root) for root in launch.check_roots],
             "runtime": launch.runtime,
             "door_map": dict(launch.door_map) if launch.door_map is not None else None,
+            "own_loader": launch.own_loader,
         }
         read_end, write_end = os.pipe()
         future: Future[ForkedProcess] = Future()
@@ -223,6 +225,8 @@ class Zygote:
             key: os.environ[key] for key in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if key in os.environ
         }
         env.update({"PYTHONPATH": str(self._runtime_dir), "PYTHONUNBUFFERED": "1"})
+        # the search list its forked Python environments keep: Lambda's, through slots (library_path.py)
+        env["LD_LIBRARY_PATH"] = zygote_library_path(self._probe_dir.parent)
         argv = [
             sys.executable,
             "-S",

@@ -22,7 +22,8 @@ that cold start's way.
 
 Protocol on the control socket (SOCK_SEQPACKET, one JSON message each): the zygote says
 `{"hello": pid, "opt_error": null | why, "var_task_error": null | why}` once; a request `{"id", "argv", "env",
-"cwd", "python", "opt_source", "task_source", "tmp_mb", "keep_paths", "keep_writable", "architecture", "host_architecture", "check_roots", "runtime", "door_map"}` comes with the output pipe's
+"cwd", "python", "opt_source", "task_source", "tmp_mb", "keep_paths", "keep_writable", "architecture", "host_architecture", "check_roots", "runtime", "door_map",
+"own_loader"}` comes with the output pipe's
 write end (SCM_RIGHTS) and is answered `{"id", "pid"}` or `{"id", "error"}`; `{"spare": pid}` comes with the
 cloud's end of a spare's socket (SCM_RIGHTS), on which the cloud sends the spare its Runtime API address, then
 a request (no "id", no answer) with the output pipe's write end, or which it closes to end the spare; `{"replenish": 1}` asks for one more
@@ -318,11 +319,26 @@ def _load_runtime_client(runtime_api: str) -> None:
 def _start_runtime(request: dict[str, Any]) -> int:
     os.chdir(request["cwd"])
     env: dict[str, str] = request["env"]
-    if not request["python"]:
+    if not request["python"] or request.get("own_loader"):
         for number in (signal.SIGPIPE, signal.SIGXFSZ):  # as subprocess does before exec
             signal.signal(number, signal.SIG_DFL)
-        os.execve(request["argv"][0], request["argv"], env)
+        argv = _own_loader_argv(request) if request["python"] else request["argv"]
+        os.execve(argv[0], argv, env)
     return _run_python_runtime(request, env)
+
+
+def _own_loader_argv(request: dict[str, Any]) -> list[str]:
+    """A Python environment whose LD_LIBRARY_PATH the zygote's loader cannot search (library_path.py) runs its
+    command line (`python -S -m fogbank_worker_boot ...`) as a new interpreter, so that its loader reads the
+    variable; where /opt is mounted, as /var/lang's interpreter with the layers' bytecode prefix, as a forked
+    environment has them."""
+    argv: list[str] = list(request["argv"])
+    if request["opt_source"]:
+        lambda_python = os.path.join(fogbank_sandbox.VAR_LANG, "bin", fogbank_sandbox.LAMBDA_PYTHON_NAME)
+        prefix = fogbank_sandbox.pycache_prefix(request["opt_source"])
+        first = [lambda_python] if os.path.exists(lambda_python) else argv[:1]
+        argv = [*first, "-X", f"pycache_prefix={prefix}", *argv[1:]]
+    return argv
 
 
 def _run_python_runtime(request: dict[str, Any], env: dict[str, str]) -> int:

@@ -1,0 +1,249 @@
+"""Native libraries a layer ships in lib/ (/opt/lib) or the code ships in lib/ (/var/task/lib) are found by name,
+as on AWS, where every runtime's environment has LD_LIBRARY_PATH set: by ctypes, by a Python extension module
+linked against them (no rpath), by an executable a Python or Node.js function starts. The libraries, the
+extension and the executable are built here with gcc."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sysconfig
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fogbank.cloud import LocalCloud
+from fogbank.cloud.lambda_.library_path import LAMBDA_LIBRARY_PATH, system_library_dirs
+from lambda_support import invoke_json
+
+EXTENSION = """
+#include <Python.h>
+int from_layer(void);
+static PyObject *call(PyObject *self, PyObject *args) { return PyLong_FromLong(from_layer()); }
+static PyMethodDef methods[] = {{"call", call, METH_NOARGS, ""}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "linked", NULL, -1, methods};
+PyMODINIT_FUNC PyInit_linked(void) { return PyModule_Create(&module); }
+"""
+TOOL = (
+    '#include <stdio.h>\nint from_layer(void);\nint main(void) { printf("%d\\n", from_layer()); return 0; }\n'
+)
+
+PYTHON_APP = """
+import ctypes, os, subprocess
+
+def handler(event, context):
+    result = {"ld_library_path": os.environ.get("LD_LIBRARY_PATH")}
+    for name in event["load"]:
+        try:
+            lib = ctypes.CDLL(name)
+            result[name] = getattr(lib, name[3:-3])()
+        except OSError as exc:
+            result[name] = str(exc)
+    if event.get("extension"):
+        import linked
+        result["extension"] = linked.call()
+    if event.get("tool"):
+        result["tool"] = subprocess.run([event["tool"]], capture_output=True, text=True).stdout.strip()
+    return result
+"""
+
+NODE_APP = """
+const { execFileSync } = require("child_process");
+exports.handler = async () => ({
+  ld_library_path: process.env.LD_LIBRARY_PATH,
+  tool: execFileSync("/opt/bin/tool").toString().trim(),
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """libfrom_layer.so (from_layer() == 7), libfrom_code.so (from_code() == 8), an extension module and an
+    executable linked against libfrom_layer.so by name (-l, no rpath)."""
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        pytest.skip("gcc is not installed: these tests build the shared libraries they load")
+    out = tmp_path_factory.mktemp("native")
+    (out / "layer.c").write_text("int from_layer(void) { return 7; }\n")
+    (out / "code.c").write_text("int from_code(void) { return 8; }\n")
+    (out / "linked.c").write_text(EXTENSION)
+    (out / "tool.c").write_text(TOOL)
+    include = sysconfig.get_paths()["include"]
+    for command in (
+        [gcc, "-shared", "-fPIC", "-o", "libfrom_layer.so", "layer.c"],
+        [gcc, "-shared", "-fPIC", "-o", "libfrom_code.so", "code.c"],
+        [gcc, "-shared", "-fPIC", f"-I{include}", "-o", "linked.so", "linked.c", "-L.", "-lfrom_layer"],
+        [gcc, "-o", "tool", "tool.c", "-L.", "-lfrom_layer"],
+    ):
+        subprocess.run(command, cwd=out, check=True, capture_output=True)
+    return out
+
+
+def _zip(files: dict[str, bytes | str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (0o755 if not name.endswith((".py", ".js")) else 0o644) << 16
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def layer_arn(lambda_client: Any, built: Path) -> str:
+    content = _zip(
+        {
+            "lib/libfrom_layer.so": (built / "libfrom_layer.so").read_bytes(),
+            "bin/tool": (built / "tool").read_bytes(),
+        }
+    )
+    arn: str = lambda_client.publish_layer_version(LayerName="native-libs", Content={"ZipFile": content})[
+        "LayerVersionArn"
+    ]
+    return arn
+
+
+@pytest.fixture(scope="module")
+def mounted(cloud: LocalCloud) -> bool:
+    """Whether environments show code at /var/task and layers at /opt (else at their host paths)."""
+    zygote = cloud.context.lambda_._zygote
+    if zygote is None:
+        return False
+    zygote.start()
+    return zygote.var_task_error is None
+
+
+def _function(
+    lambda_client: Any, role_arn: str, layer_arn: str, files: dict[str, bytes | str], **kwargs: Any
+) -> str:
+    name = f"native-{uuid.uuid4().hex[:10]}"
+    lambda_client.create_function(
+        FunctionName=name,
+        Runtime=kwargs.pop("Runtime", "python3.11"),
+        Role=role_arn,
+        Handler=kwargs.pop("Handler", "app.handler"),
+        Code={"ZipFile": _zip(files)},
+        Layers=[layer_arn],
+        **kwargs,
+    )
+    return name
+
+
+@pytest.fixture(scope="module")
+def python_function(lambda_client: Any, role_arn: str, layer_arn: str, built: Path) -> str:
+    files: dict[str, bytes | str] = {
+        "app.py": PYTHON_APP,
+        "lib/libfrom_code.so": (built / "libfrom_code.so").read_bytes(),
+        "linked.so": (built / "linked.so").read_bytes(),
+    }
+    return _function(lambda_client, role_arn, layer_arn, files)
+
+
+def test_ctypes_finds_libraries_of_the_layer_and_the_code_by_name(
+    lambda_client: Any, python_function: str
+) -> None:
+    # GIVEN a Python function whose layer ships lib/libfrom_layer.so and whose code ships lib/libfrom_code.so
+
+    # WHEN it loads both by name with ctypes, in a new environment
+    response, body = invoke_json(
+        lambda_client, python_function, {"load": ["libfrom_layer.so", "libfrom_code.so"]}
+    )
+
+    # THEN the loader finds them in /opt/lib and /var/task/lib, as on AWS
+    assert "FunctionError" not in response, body
+    assert body["libfrom_layer.so"] == 7
+    assert body["libfrom_code.so"] == 8
+
+
+def test_an_extension_module_and_a_subprocess_linked_against_a_layer_library_load(
+    lambda_client: Any, python_function: str
+) -> None:
+    # GIVEN the same function: its code ships an extension module linked with -lfrom_layer (no rpath), its
+    # layer an executable /opt/bin/tool linked the same way
+
+    # WHEN it imports the extension and runs the tool
+    response, body = invoke_json(
+        lambda_client, python_function, {"load": [], "extension": True, "tool": "tool"}
+    )
+
+    # THEN both find libfrom_layer.so by LD_LIBRARY_PATH (the tool is found on PATH's /opt/bin)
+    assert "FunctionError" not in response, body
+    assert body["extension"] == 7
+    assert body["tool"] == "7"
+
+
+def test_the_environment_shows_lambdas_library_path(
+    lambda_client: Any, python_function: str, mounted: bool
+) -> None:
+    if not mounted:
+        pytest.skip("code and layers are at host paths on this machine: LD_LIBRARY_PATH names those")
+    # GIVEN a Python function in an environment that shows its code at /var/task
+
+    # WHEN it reads LD_LIBRARY_PATH
+    _, body = invoke_json(lambda_client, python_function, {"load": []})
+
+    # THEN it is AWS's value, with this machine's system library directories (if elsewhere) after /usr/lib64
+    extra = "".join(f":{path}" for path in system_library_dirs())
+    assert body["ld_library_path"].replace(extra, "", 1) == LAMBDA_LIBRARY_PATH
+    assert body["ld_library_path"].startswith("/var/lang/lib:/lib64:/usr/lib64")
+
+
+def test_a_nodejs_functions_child_process_finds_a_layer_library(
+    lambda_client: Any, role_arn: str, layer_arn: str, mounted: bool
+) -> None:
+    if not mounted:
+        pytest.skip("layers are at a host path on this machine: the handler runs /opt/bin/tool")
+    # GIVEN a Node.js function that runs the layer's /opt/bin/tool, linked against the layer's library
+    name = _function(
+        lambda_client,
+        role_arn,
+        layer_arn,
+        {"index.js": NODE_APP},
+        Runtime="nodejs20.x",
+        Handler="index.handler",
+    )
+
+    # WHEN it is invoked
+    response, body = invoke_json(lambda_client, name)
+
+    # THEN the child process inherits LD_LIBRARY_PATH and its loader finds the library in /opt/lib
+    assert "FunctionError" not in response, body
+    assert body["ld_library_path"].endswith(":/var/task:/var/task/lib:/opt/lib")
+    assert body["tool"] == "7"
+
+
+def test_a_functions_own_library_path_replaces_lambdas(
+    lambda_client: Any, role_arn: str, layer_arn: str, built: Path, mounted: bool
+) -> None:
+    if not mounted:
+        pytest.skip("code is at a host path on this machine: /var/task/mylibs does not exist there")
+    # GIVEN a function that sets LD_LIBRARY_PATH itself (not a reserved key) to a directory of its code
+    files: dict[str, bytes | str] = {
+        "app.py": PYTHON_APP,
+        "mylibs/libfrom_code.so": (built / "libfrom_code.so").read_bytes(),
+    }
+    name = f"native-{uuid.uuid4().hex[:10]}"
+    lambda_client.create_function(
+        FunctionName=name,
+        Runtime="python3.11",
+        Role=role_arn,
+        Handler="app.handler",
+        Code={"ZipFile": _zip(files)},
+        Layers=[layer_arn],
+        Environment={"Variables": {"LD_LIBRARY_PATH": "/var/task/mylibs"}},
+    )
+    function = lambda_client.get_function(FunctionName=name)  # the configuration keeps the value
+    assert function["Configuration"]["Environment"]["Variables"]["LD_LIBRARY_PATH"] == "/var/task/mylibs"
+
+    # WHEN it loads a library of that directory and one of the layer's /opt/lib by name
+    response, body = invoke_json(lambda_client, name, {"load": ["libfrom_code.so", "libfrom_layer.so"]})
+
+    # THEN its value is what the environment and the loader use, in place of Lambda's
+    assert "FunctionError" not in response, body
+    assert body["ld_library_path"] == "/var/task/mylibs"
+    assert body["libfrom_code.so"] == 8
+    assert "cannot open shared object file" in body["libfrom_layer.so"]
