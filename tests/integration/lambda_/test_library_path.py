@@ -5,12 +5,7 @@ extension and the executable are built here with gcc."""
 
 from __future__ import annotations
 
-import io
-import shutil
-import subprocess
-import sysconfig
 import uuid
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -19,37 +14,7 @@ import pytest
 from fogbank.cloud import LocalCloud
 from fogbank.cloud.lambda_.library_path import LAMBDA_LIBRARY_PATH, system_library_dirs
 from lambda_support import invoke_json
-
-EXTENSION = """
-#include <Python.h>
-int from_layer(void);
-static PyObject *call(PyObject *self, PyObject *args) { return PyLong_FromLong(from_layer()); }
-static PyMethodDef methods[] = {{"call", call, METH_NOARGS, ""}, {NULL, NULL, 0, NULL}};
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "linked", NULL, -1, methods};
-PyMODINIT_FUNC PyInit_linked(void) { return PyModule_Create(&module); }
-"""
-TOOL = (
-    '#include <stdio.h>\nint from_layer(void);\nint main(void) { printf("%d\\n", from_layer()); return 0; }\n'
-)
-
-PYTHON_APP = """
-import ctypes, os, subprocess
-
-def handler(event, context):
-    result = {"ld_library_path": os.environ.get("LD_LIBRARY_PATH")}
-    for name in event["load"]:
-        try:
-            lib = ctypes.CDLL(name)
-            result[name] = getattr(lib, name[3:-3])()
-        except OSError as exc:
-            result[name] = str(exc)
-    if event.get("extension"):
-        import linked
-        result["extension"] = linked.call()
-    if event.get("tool"):
-        result["tool"] = subprocess.run([event["tool"]], capture_output=True, text=True).stdout.strip()
-    return result
-"""
+from native_support import PYTHON_APP, build_native, zip_files
 
 NODE_APP = """
 const { execFileSync } = require("child_process");
@@ -60,42 +25,28 @@ exports.handler = async () => ({
 """
 
 
+PROVIDED_BOOTSTRAP = """#!/usr/bin/env python3
+import ctypes, json, os, subprocess, urllib.request
+api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime/invocation/"
+with urllib.request.urlopen(api + "next") as reply:
+    request_id = reply.headers["Lambda-Runtime-Aws-Request-Id"]
+answer = {"library": ctypes.CDLL("libfrom_code.so").from_code(),
+          "tool": subprocess.run(["/opt/bin/tool"], capture_output=True, text=True).stdout.strip()}
+urllib.request.urlopen(urllib.request.Request(api + request_id + "/response", json.dumps(answer).encode()))
+"""
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """libfrom_layer.so (from_layer() == 7), libfrom_code.so (from_code() == 8), an extension module and an
-    executable linked against libfrom_layer.so by name (-l, no rpath)."""
-    gcc = shutil.which("gcc")
-    if gcc is None:
+    out = build_native(tmp_path_factory.mktemp("native"))
+    if out is None:
         pytest.skip("gcc is not installed: these tests build the shared libraries they load")
-    out = tmp_path_factory.mktemp("native")
-    (out / "layer.c").write_text("int from_layer(void) { return 7; }\n")
-    (out / "code.c").write_text("int from_code(void) { return 8; }\n")
-    (out / "linked.c").write_text(EXTENSION)
-    (out / "tool.c").write_text(TOOL)
-    include = sysconfig.get_paths()["include"]
-    for command in (
-        [gcc, "-shared", "-fPIC", "-o", "libfrom_layer.so", "layer.c"],
-        [gcc, "-shared", "-fPIC", "-o", "libfrom_code.so", "code.c"],
-        [gcc, "-shared", "-fPIC", f"-I{include}", "-o", "linked.so", "linked.c", "-L.", "-lfrom_layer"],
-        [gcc, "-o", "tool", "tool.c", "-L.", "-lfrom_layer"],
-    ):
-        subprocess.run(command, cwd=out, check=True, capture_output=True)
     return out
-
-
-def _zip(files: dict[str, bytes | str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in files.items():
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (0o755 if not name.endswith((".py", ".js")) else 0o644) << 16
-            archive.writestr(info, content)
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")
 def layer_arn(lambda_client: Any, built: Path) -> str:
-    content = _zip(
+    content = zip_files(
         {
             "lib/libfrom_layer.so": (built / "libfrom_layer.so").read_bytes(),
             "bin/tool": (built / "tool").read_bytes(),
@@ -126,7 +77,7 @@ def _function(
         Runtime=kwargs.pop("Runtime", "python3.11"),
         Role=role_arn,
         Handler=kwargs.pop("Handler", "app.handler"),
-        Code={"ZipFile": _zip(files)},
+        Code={"ZipFile": zip_files(files)},
         Layers=[layer_arn],
         **kwargs,
     )
@@ -232,7 +183,7 @@ def test_a_functions_own_library_path_replaces_lambdas(
         Runtime="python3.11",
         Role=role_arn,
         Handler="app.handler",
-        Code={"ZipFile": _zip(files)},
+        Code={"ZipFile": zip_files(files)},
         Layers=[layer_arn],
         Environment={"Variables": {"LD_LIBRARY_PATH": "/var/task/mylibs"}},
     )
@@ -247,3 +198,51 @@ def test_a_functions_own_library_path_replaces_lambdas(
     assert body["ld_library_path"] == "/var/task/mylibs"
     assert body["libfrom_code.so"] == 8
     assert "cannot open shared object file" in body["libfrom_layer.so"]
+
+
+def test_a_provided_bootstrap_and_the_tool_it_runs_find_the_libraries(
+    lambda_client: Any, role_arn: str, layer_arn: str, built: Path, mounted: bool
+) -> None:
+    if not mounted:
+        pytest.skip("layers are at a host path on this machine: the bootstrap runs /opt/bin/tool")
+    # GIVEN a `provided` function whose bootstrap loads the code's library by name and runs the layer's tool
+    files: dict[str, bytes | str] = {
+        "bootstrap": PROVIDED_BOOTSTRAP,
+        "lib/libfrom_code.so": (built / "libfrom_code.so").read_bytes(),
+    }
+    name = _function(lambda_client, role_arn, layer_arn, files, Runtime="provided.al2023", Handler="unused")
+
+    # WHEN it is invoked
+    response, body = invoke_json(lambda_client, name)
+
+    # THEN the bootstrap (exec'd with Lambda's LD_LIBRARY_PATH) and its child both find their libraries
+    assert "FunctionError" not in response, body
+    assert body == {"library": 8, "tool": "7"}
+
+
+def test_where_code_is_at_its_host_path_a_python_function_shipping_libraries_finds_them(
+    cloud: LocalCloud, lambda_client: Any, role_arn: str, layer_arn: str, built: Path, mounted: bool
+) -> None:
+    if not mounted:
+        pytest.skip("this machine cannot show code at /var/task; the simulation below needs that it can")
+    # GIVEN a cloud whose zygote found it cannot show code at /var/task (simulated, as this machine can), so a
+    # forked environment's slots cannot serve the code's host path
+    zygote = cloud.context.lambda_._zygote
+    assert zygote is not None
+    zygote.var_task_error = "simulated: /var could not be overlaid"
+    try:
+        files: dict[str, bytes | str] = {
+            "app.py": PYTHON_APP,
+            "lib/libfrom_code.so": (built / "libfrom_code.so").read_bytes(),
+        }
+        name = _function(lambda_client, role_arn, layer_arn, files)
+
+        # WHEN it loads the code's and the layer's library by name
+        response, body = invoke_json(lambda_client, name, {"load": ["libfrom_code.so", "libfrom_layer.so"]})
+    finally:
+        zygote.var_task_error = None
+
+    # THEN LD_LIBRARY_PATH names the host task root, and the environment (exec'd by the zygote) finds both
+    assert "FunctionError" not in response, body
+    assert body["ld_library_path"].endswith("/lib:/opt/lib") and "/var/task" not in body["ld_library_path"]
+    assert body["libfrom_code.so"] == 8 and body["libfrom_layer.so"] == 7
