@@ -246,3 +246,36 @@ def test_where_code_is_at_its_host_path_a_python_function_shipping_libraries_fin
     assert "FunctionError" not in response, body
     assert body["ld_library_path"].endswith("/lib:/opt/lib") and "/var/task" not in body["ld_library_path"]
     assert body["libfrom_code.so"] == 8 and body["libfrom_layer.so"] == 7
+
+
+PRELOAD_APP = """
+import ctypes
+
+def handler(event, context):
+    try:
+        return ctypes.CDLL(None).from_layer()  # the process's global scope: its preloaded libraries
+    except AttributeError as exc:
+        return str(exc)
+"""
+
+
+def test_a_functions_ld_preload_acts_on_its_python_process(
+    lambda_client: Any, role_arn: str, layer_arn: str, mounted: bool
+) -> None:
+    if not mounted:
+        pytest.skip("layers are at a host path on this machine: LD_PRELOAD names /opt/lib")
+    # GIVEN a Python function that preloads its layer's library (as functions do with jemalloc from a layer)
+    name = _function(
+        lambda_client,
+        role_arn,
+        layer_arn,
+        {"app.py": PRELOAD_APP},
+        Environment={"Variables": {"LD_PRELOAD": "/opt/lib/libfrom_layer.so"}},
+    )
+
+    # WHEN it looks the library's symbol up in its process's global scope
+    response, body = invoke_json(lambda_client, name)
+
+    # THEN the loader preloaded it as the process started, as on AWS (the environment was exec'd, not forked)
+    assert "FunctionError" not in response, body
+    assert body == 7

@@ -19,7 +19,11 @@ from pathlib import Path
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.errors import LambdaApiError
-from fogbank.cloud.lambda_.library_path import lambda_library_path, ships_libraries
+from fogbank.cloud.lambda_.library_path import (
+    lambda_library_path,
+    sets_loader_variables,
+    ships_libraries,
+)
 from fogbank.cloud.lambda_.machine_cache import shared_cache_root
 from fogbank.cloud.lambda_.node_runtime import ensure_node_runtime
 from fogbank.cloud.lambda_.python_runtime import BOOT_MODULE
@@ -80,8 +84,7 @@ def plan_launch(
     env.update(_lambda_env(spec, task_view, xray_daemon))
     env["PATH"] = os.pathsep.join([*filter(None, [env.get("PATH")]), str(opt_view / "bin")])  # Lambda's last
     # Lambda's library search list, unless the function sets its own (not a reserved key: it replaces Lambda's)
-    own_library_path = "LD_LIBRARY_PATH" in spec.environment
-    if not own_library_path:
+    if "LD_LIBRARY_PATH" not in spec.environment:
         env["LD_LIBRARY_PATH"] = lambda_library_path(task_view, opt_view, var_lang=task_mounted)
 
     def launch(argv: list[str], python: bool = False, handler: str = "") -> Launch:
@@ -102,7 +105,10 @@ def plan_launch(
             runtime=runtime,
             # a forked Python environment keeps the zygote's loader: exec it where that cannot search this list
             own_loader=python
-            and (own_library_path or (not task_mounted and ships_libraries(task_root, opt_dir))),
+            and (
+                sets_loader_variables(spec.environment)
+                or (not task_mounted and ships_libraries(task_root, opt_dir))
+            ),
         )
 
     if spec.package_type != "Zip":

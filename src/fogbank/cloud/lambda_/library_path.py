@@ -11,8 +11,9 @@ kept the zygote's search list, read once when the zygote started. So the zygote 
 which /var/task, /var/task/lib and /opt/lib are *slots*: directories of `<state>/lambda/var-lang/ld-library-path`
 that exist on the host (the loader remembers a missing directory as missing for good) and that each environment,
 in its own mount namespace, turns into links to its own /var/task, /var/task/lib and /opt/lib
-(sandbox.link_library_path_slots). An environment whose list the zygote's loader cannot have (the function
-sets its own LD_LIBRARY_PATH, or code and layers are at host paths and ship libraries) is exec'd instead.
+(sandbox._link_library_path_slots). An environment whose list the zygote's loader cannot have (code and layers
+at host paths that ship libraries), or whose function sets a variable the loader reads as a process starts
+(its own LD_LIBRARY_PATH, LD_PRELOAD, ...: `sets_loader_variables`), is exec'd instead.
 
 Here the machine's own system library directories follow /usr/lib64 where they are elsewhere
 (`system_library_dirs`: Debian's `/lib/x86_64-linux-gnu`), so that they win over a layer's copies as /lib64's do
@@ -38,6 +39,7 @@ __all__ = [
     "LAMBDA_LIBRARY_PATH",
     "interpreter_library_dir",
     "lambda_library_path",
+    "sets_loader_variables",
     "ships_libraries",
     "system_library_dirs",
     "zygote_library_path",
@@ -74,6 +76,18 @@ def zygote_library_path(lambda_state: Path) -> str:
     names = {target: str(slots / name) for name, target in LIBRARY_PATH_SLOTS}
     mounted = _with(task=VAR_TASK, opt=OPT, lang=interpreter_library_dir() or VAR_LANG_LIB).split(os.pathsep)
     return os.pathsep.join(names.get(entry, entry) for entry in mounted)
+
+
+def sets_loader_variables(environment: dict[str, str]) -> bool:
+    """Whether a function's own variables include one that the dynamic loader or the C library reads once, as a
+    process starts (`LD_PRELOAD`, `LD_LIBRARY_PATH`, `LD_BIND_NOW`, ... `GLIBC_TUNABLES`, `MALLOC_ARENA_MAX`):
+    on Lambda they act on the runtime's process; a Python environment forked from the zygote would ignore them,
+    so it is exec'd instead.
+
+    >>> sets_loader_variables({"LD_PRELOAD": "/opt/lib/libjemalloc.so"}), sets_loader_variables({"TABLE": "t"})
+    (True, False)
+    """
+    return any(key.startswith(("LD_", "MALLOC_")) or key == "GLIBC_TUNABLES" for key in environment)
 
 
 def ships_libraries(task_root: Path, opt_dir: Path) -> bool:

@@ -116,6 +116,21 @@ def test_a_functions_own_library_path_replaces_lambdas_and_python_gets_its_own_l
     assert python.own_loader and not node.own_loader
 
 
+@pytest.mark.parametrize("variable", ["LD_PRELOAD", "LD_BIND_NOW", "GLIBC_TUNABLES", "MALLOC_ARENA_MAX"])
+def test_a_variable_the_loader_reads_at_start_gets_a_python_function_its_own_loader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    # GIVEN a Python function that sets a variable the loader or the C library reads as a process starts
+    spec = replace(SPEC, environment={variable: "1"})
+
+    # WHEN it is planned where the slots would serve its LD_LIBRARY_PATH
+    launch = _plan(spec, tmp_path, monkeypatch, opt_mounted=True, task_mounted=True)
+
+    # THEN it is exec'd all the same (a forked one would ignore the variable), and keeps Lambda's list
+    assert launch.own_loader and launch.env[variable] == "1"
+    assert _without_system_dirs(launch.env["LD_LIBRARY_PATH"]) == LAMBDA_LIBRARY_PATH
+
+
 def test_the_zygotes_list_is_lambdas_with_slots_that_exist(tmp_path: Path) -> None:
     # GIVEN a cloud's Lambda state directory
     # WHEN the zygote's LD_LIBRARY_PATH is made
