@@ -45,6 +45,7 @@ _FOGBANK_MODULES = {
     f"{BOOT_MODULE}.py": Path(__file__).with_name("worker_boot.py"),
     f"{ZYGOTE_MODULE}.py": Path(__file__).with_name("zygote_main.py"),
     "fogbank_sandbox.py": Path(__file__).with_name("sandbox.py"),
+    "fogbank_kept_paths.py": Path(__file__).with_name("kept_paths.py"),
     "fogbank_native_check.py": Path(__file__).with_name("native_check.py"),
     "fogbank_stdlib_versions.py": Path(__file__).with_name("stdlib_versions.py"),
     "fogbank_connection_shim.py": Path(__file__).parent.parent / "frontdoors" / "shim.py",

@@ -6,7 +6,8 @@ caller's uid and gid to themselves) and a mount namespace, makes every mount pri
 function's merged layers over `/opt` (with `at_var_task`, its code over `/var/task` too). Only that process and
 its children see them; the host's `/opt` and `/var` are untouched. As root, no user namespace is needed (only
 the mount namespace). `/opt` and the task root are then read-only in that namespace, as on Lambda: a write
-fails with `OSError: [Errno 30] Read-only file system`.
+fails with `OSError: [Errno 30] Read-only file system`. What the environment opens by its host path under the
+/tmp and /var it covers stays reachable (kept_paths.py).
 
 This module is standard library only: it runs inside the runtime (linked there as `fogbank_sandbox`).
 
@@ -27,6 +28,15 @@ import shutil
 import sys
 import sysconfig
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fogbank.cloud.lambda_ import kept_paths
+else:
+    try:  # in the cloud
+        from fogbank.cloud.lambda_ import kept_paths
+    except ImportError:  # in the runtime directory, beside this module
+        import fogbank_kept_paths as kept_paths
 
 __all__ = [
     "LAMBDA_PYTHON_NAME",
@@ -35,6 +45,7 @@ __all__ = [
     "PYCACHE_BY_CODE",
     "PYCACHE_BY_OPT",
     "TMP",
+    "VAR",
     "VAR_LANG",
     "VAR_TASK",
     "enter_mount_namespace",
@@ -43,14 +54,17 @@ __all__ = [
     "library_path_slot_dir",
     "mount_function",
     "mount_private_tmp",
+    "needed_by_every_environment",
     "probe_namespaces",
     "probe_opt_namespace",
     "pycache_prefix",
     "task_bytecode_dir",
+    "what_var_task_would_cover",
 ]
 
 OPT = "/opt"
 TMP = "/tmp"
+VAR = "/var"
 VAR_LANG = "/var/lang"
 VAR_TASK = "/var/task"
 # <state>/lambda/pycache-by-opt/<key>: the compiled modules of environments that show <state>/lambda/opt/<key>
@@ -66,22 +80,17 @@ LAMBDA_PYTHON_NAME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 LIBRARY_PATH_SLOTS = (("var-task", VAR_TASK), ("var-task-lib", f"{VAR_TASK}/lib"), ("opt-lib", f"{OPT}/lib"))
 # Set by _provide_var_lang: this process's /var/lang is the private one it made (so mount_function may write there).
 _own_var_lang: list[bool] = []
+# Set by _provide_var_lang: an O_PATH descriptor of the host's /var, held before the overlay covered it;
+# mount_function binds back from it what the environment opens there (`_keep_host_var`), then closes it.
+_host_var: list[int] = []
+_bound_from_host: set[tuple[str, str]] = set()  # (path, resolution) bound back from `_host_var` already
+# /var's overlay keeps its changes here: /var/lang's links and config and mount points only. A function writing
+# under /var gets ENOSPC past this instead of taking the machine's memory (a tmpfs is half of it by default).
+_SCRATCH_OPTIONS = b"size=1m,nr_inodes=1024,mode=0755"
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000
-_MS_RDONLY = 1
-_MS_REMOUNT = 32
-_MS_BIND = 4096
-_MS_RELATIME = 1 << 21
-# Flags of a mount that a user namespace may not clear (the kernel locks them): kept when remounting read-only.
-_LOCKED_FLAGS = {
-    os.ST_NOSUID: 2,
-    os.ST_NODEV: 4,
-    os.ST_NOEXEC: 8,
-    os.ST_NOATIME: 1024,
-    os.ST_NODIRATIME: 2048,
-    os.ST_RELATIME: _MS_RELATIME,
-}
-_MS_REC = 16384
+_MS_BIND = kept_paths.MS_BIND
+_MS_REC = kept_paths.MS_REC
 _MS_PRIVATE = 1 << 18
 
 
@@ -97,11 +106,13 @@ def enter_opt_namespace(
     """Show `opt_dir` at /opt to this process and its children, /opt and `task_root` read-only (`at_var_task`:
     shown at /var/task); with `tmp_mb`, a private /tmp of that size (`mount_private_tmp`, `keep` reachable).
     Raises OSError naming the failed step."""
-    # layers are unpacked at <state>/lambda/opt/<hash>: the /var/lang scratch is <state>/lambda/var-lang
-    enter_mount_namespace(
-        os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(opt_dir))), "var-lang")
-    )
+    enter_mount_namespace(_scratch_for(opt_dir))
     mount_function(opt_dir, task_root, tmp_mb, keep, writable, at_var_task=at_var_task)
+
+
+def _scratch_for(opt_dir: str) -> str:
+    """Layers are unpacked at <state>/lambda/opt/<hash>: the /var/lang scratch is <state>/lambda/var-lang."""
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(opt_dir))), "var-lang")
 
 
 def enter_mount_namespace(scratch: str) -> None:
@@ -122,6 +133,9 @@ def enter_mount_namespace(scratch: str) -> None:
     _check(libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "making the mounts private")
     with contextlib.suppress(OSError):  # else /var/lang and /var/task stay absent (the probe says so)
         _provide_var_lang(libc, scratch)
+        # what this process imports before it knows its function (a spare: the runtime client) and where its
+        # compiled modules go
+        _keep_host_var(libc, [p for p in sys.path if p], [sys.pycache_prefix or ""], {})
 
 
 def mount_function(
@@ -138,34 +152,44 @@ def mount_function(
     task root is `task_root` bind-mounted at /var/task, as on Lambda, and its compiled modules are its own
     (`task_bytecode_dir`); without, `task_root` itself (its host path). With `tmp_mb`, /tmp is the
     environment's own (`mount_private_tmp`; the host's task root, unless at /var/task, and `keep` stay reachable
-    at their paths, read-only, and the bytecode prefix and `writable` writable)."""
+    at their paths, read-only, and the bytecode prefix and `writable` writable). What of all these lies under
+    the host's /var, which the namespace's overlay covers, is bound back at its path first, in the same modes
+    (`_keep_host_var`). Raises OSError naming the failed step."""
     libc = ctypes.CDLL(None, use_errno=True)
-    _check(libc.mount(opt_dir.encode(), OPT.encode(), None, _MS_BIND | _MS_REC, None), f"bind-mounting {OPT}")
-    _remount_read_only(libc, OPT)
-    bytecode = -1
-    if at_var_task:
-        _mount_var_task(libc, task_root)
-        bytecode = _hold_task_bytecode(opt_dir, task_root)
+    prefix = pycache_prefix(opt_dir)
+    own_bytecode = [task_bytecode_dir(task_root)] if at_var_task else []
+    slots = library_path_slot_dir(os.path.dirname(os.path.dirname(os.path.abspath(opt_dir))))
+    read_only, read_write = [opt_dir, task_root, slots, *keep], [prefix, *own_bytecode, *writable]
+    resolved = {path: os.path.realpath(path) for path in [*read_only, *read_write]}  # once, for /var and /tmp
+    bytecode = _hold_task_bytecode(opt_dir, task_root) if at_var_task else -1  # made first, on the host
     try:
+        covered = what_var_task_would_cover([*read_only, *read_write], resolved) if at_var_task else None
+        if covered is not None:
+            raise OSError(f"{covered} lies under {VAR_TASK}, which this environment's code covers")
+        _keep_host_var(libc, read_only, read_write, resolved)
+        _check(
+            libc.mount(opt_dir.encode(), OPT.encode(), None, _MS_BIND | _MS_REC, None), f"bind-mounting {OPT}"
+        )
+        kept_paths.remount_read_only(libc, OPT)
+        if at_var_task:
+            _mount_var_task(libc, task_root)
         if tmp_mb is not None:
-            kept = [*keep] if at_var_task else [task_root, *keep]
-            kept.append(library_path_slot_dir(os.path.dirname(os.path.dirname(os.path.abspath(opt_dir)))))
-            mount_private_tmp(tmp_mb, kept, writable=[pycache_prefix(opt_dir), *writable])
+            kept = [*keep, slots] if at_var_task else [task_root, *keep, slots]
+            _mount_private_tmp(libc, tmp_mb, kept, [prefix, *writable], resolved)
         if at_var_task:
             # the bytecode of /var/task goes to this code's own directory: every function's code is at the same
             # path, so a module of another code with the same name, size and mtime must never reuse it
-            target = os.path.join(pycache_prefix(opt_dir), VAR_TASK.lstrip("/"))
-            source = f"/proc/self/fd/{bytecode}".encode()
-            _check(libc.mount(source, target.encode(), None, _MS_BIND, None), f"mounting {target}")
+            _mount_task_bytecode(libc, opt_dir, bytecode)
         else:
             _check(
                 libc.mount(task_root.encode(), task_root.encode(), None, _MS_BIND, None),
                 "bind-mounting the task root",
             )
-            _remount_read_only(libc, task_root)
+            kept_paths.remount_read_only(libc, task_root)
     finally:
         if bytecode >= 0:
             os.close(bytecode)
+        _release_host_var()
     if _own_var_lang:
         _keep_bytecode_of_scripts(opt_dir)
 
@@ -184,8 +208,43 @@ def task_bytecode_dir(task_root: str) -> str:
     )
 
 
+def needed_by_every_environment(lambda_state: str) -> list[str]:
+    """What every environment opens by its host path, whatever its function: the cloud's state directory (the
+    parent of `lambda_state`), the machine cache (`$FOGBANK_CACHE_DIR`, which the cloud gives the zygote), this
+    interpreter's prefixes and directory, fogbank's runtime modules (their sources, and Node.js's bootstrap
+    beside them) and the Node.js installation."""
+    needed = [
+        os.path.dirname(os.path.abspath(lambda_state)),
+        sys.prefix,
+        sys.base_prefix,
+        os.path.dirname(os.path.realpath(sys.executable)),
+        os.path.dirname(os.path.realpath(__file__)),
+    ]
+    node = shutil.which("node")
+    if node:
+        needed.append(os.path.dirname(os.path.dirname(os.path.realpath(node))))
+    if os.environ.get("FOGBANK_CACHE_DIR"):
+        needed.append(os.environ["FOGBANK_CACHE_DIR"])
+    return needed
+
+
+def what_var_task_would_cover(paths: Sequence[str], resolved: dict[str, str] | None = None) -> str | None:
+    """The first of `paths` that lies at or under /var/task as given or resolved (`resolved`: their realpaths,
+    else computed): the code's bind mount there would cover it, so the environment could not open it.
+
+    >>> what_var_task_would_cover(["/home/ci/.cache/fogbank", "/var/task/.venv", "/var/tasks"])
+    '/var/task/.venv'
+    """
+    for path in paths:
+        real = (resolved or {}).get(path) or os.path.realpath(path)
+        if kept_paths.is_within(os.path.abspath(path), VAR_TASK) or kept_paths.is_within(real, VAR_TASK):
+            return path
+    return None
+
+
 def _mount_var_task(libc: ctypes.CDLL, task_root: str) -> None:
-    """Bind-mount `task_root` at /var/task (made in /var's overlay by `enter_mount_namespace`), read-only."""
+    """Bind-mount `task_root` at /var/task (made in /var's overlay by `enter_mount_namespace`, or the host's own,
+    covered in this namespace only), read-only."""
     if not os.path.isdir(VAR_TASK):
         raise OSError(
             f"{VAR_TASK} does not exist on this machine and /var could not be overlaid in the namespace to make "
@@ -194,16 +253,53 @@ def _mount_var_task(libc: ctypes.CDLL, task_root: str) -> None:
     _check(
         libc.mount(task_root.encode(), VAR_TASK.encode(), None, _MS_BIND, None), f"bind-mounting {VAR_TASK}"
     )
-    _remount_read_only(libc, VAR_TASK)
+    kept_paths.remount_read_only(libc, VAR_TASK)
 
 
 def _hold_task_bytecode(opt_dir: str, task_root: str) -> int:
     """An O_PATH descriptor of `task_bytecode_dir(task_root)`, made first, and the mount point for it in the
-    bytecode prefix: both are reached before a private /tmp may cover them."""
-    own = task_bytecode_dir(task_root)
+    bytecode prefix: both are made on the host (through the host's /var where the overlay covers it) before
+    a private /tmp may cover them."""
+    own = _on_host(task_bytecode_dir(task_root))
     os.makedirs(own, exist_ok=True)
-    os.makedirs(os.path.join(pycache_prefix(opt_dir), VAR_TASK.lstrip("/")), exist_ok=True)
+    os.makedirs(_on_host(os.path.join(pycache_prefix(opt_dir), VAR_TASK.lstrip("/"))), exist_ok=True)
     return os.open(own, os.O_PATH | os.O_DIRECTORY)
+
+
+def _mount_task_bytecode(libc: ctypes.CDLL, opt_dir: str, bytecode: int) -> None:
+    """Bind-mount the code's own bytecode directory (held as `bytecode`) at `<prefix>/var/task`."""
+    target = os.path.join(pycache_prefix(opt_dir), VAR_TASK.lstrip("/"))
+    source = f"/proc/self/fd/{bytecode}".encode()
+    _check(libc.mount(source, target.encode(), None, _MS_BIND, None), f"mounting {target}")
+
+
+def _on_host(path: str) -> str:
+    """`path` as the host has it: through the held host /var where this namespace's overlay covers it."""
+    return kept_paths.host_view(os.path.abspath(path), VAR, _host_var[0] if _host_var else None)
+
+
+def _keep_host_var(
+    libc: ctypes.CDLL, read_only: Sequence[str], writable: Sequence[str], resolved: dict[str, str]
+) -> None:
+    """Bind back each directory of `read_only` and `writable` (and what it resolves to) that lies under the
+    host's /var, from the host's /var held before the overlay covered it, at its path: read-only but for
+    `writable`, each in its own mode. Without it, the environment would read the overlay's copy of the host's
+    files and write into its scratch (lost when it ends: the bytecode caches would never fill)."""
+    if not _host_var:
+        return
+    host = _host_var[0]
+    writable = [path for path in writable if path]
+    read_write = set(kept_paths.paths_under(VAR, writable, resolved, host))
+    wanted = kept_paths.paths_under(VAR, [*read_only, *writable], resolved, host)
+    mounts = [mount for mount in kept_paths.kept_mounts(wanted, read_write) if mount not in _bound_from_host]
+    if mounts:
+        kept_paths.bind_held(libc, kept_paths.hold(mounts, VAR, host), read_write)
+        _bound_from_host.update(mounts)
+
+
+def _release_host_var() -> None:
+    while _host_var:
+        os.close(_host_var.pop())
 
 
 def mount_private_tmp(size_mb: int, keep: Sequence[str], writable: Sequence[str] = ()) -> None:
@@ -216,27 +312,27 @@ def mount_private_tmp(size_mb: int, keep: Sequence[str], writable: Sequence[str]
     does when chosen there: task root, runtime directory, bytecode prefix, caches) stay reachable at the same
     paths: each is held open before /tmp is covered, then bind-mounted at its path in the new /tmp (missing ones
     are skipped), read-only but for those of `writable` (a function that empties its /tmp cannot delete the
-    cloud's files). Each keeps its own mode however they nest (`_kept_mounts`): a writable path inside a
-    read-only one stays writable, a read-only one inside a writable one stays read-only.
+    cloud's files). Each keeps its own mode however they nest (`kept_paths.kept_mounts`): a writable path
+    inside a read-only one stays writable, a read-only one inside a writable one stays read-only.
     """
     libc = ctypes.CDLL(None, use_errno=True)
-    read_write = set(_paths_under_tmp(writable))
-    held = _hold(_kept_mounts(_paths_under_tmp([*keep, *writable]), read_write))
+    _mount_private_tmp(libc, size_mb, keep, writable, {})
+
+
+def _mount_private_tmp(
+    libc: ctypes.CDLL, size_mb: int, keep: Sequence[str], writable: Sequence[str], resolved: dict[str, str]
+) -> None:
+    read_write = set(kept_paths.paths_under(TMP, writable, resolved))
+    wanted = kept_paths.paths_under(TMP, [*keep, *writable], resolved)
+    held = kept_paths.hold(kept_paths.kept_mounts(wanted, read_write), TMP)
     try:
         options = f"size={int(size_mb)}m,nr_inodes={inodes_for(size_mb)},mode=1777".encode()
         _check(libc.mount(b"tmpfs", TMP.encode(), b"tmpfs", 0, options), f"mounting a private tmpfs on {TMP}")
-        for path, fd in held:  # outer paths first: an inner one is mounted on top, in its own mode
-            if not os.path.isdir(path):
-                os.makedirs(path, exist_ok=True)
-            source = f"/proc/self/fd/{fd}".encode()
-            _check(
-                libc.mount(source, path.encode(), None, _MS_BIND | _MS_REC, None), f"keeping {path} reachable"
-            )
-            if path not in read_write:
-                _remount_read_only(libc, path)
-    finally:
+    except OSError:
         for _, fd in held:
             os.close(fd)
+        raise
+    kept_paths.bind_held(libc, held, read_write)
 
 
 def inodes_for(size_mb: int) -> int:
@@ -247,54 +343,6 @@ def inodes_for(size_mb: int) -> int:
     131072
     """
     return int(size_mb) * 1024 * 1024 // 4096
-
-
-def _paths_under_tmp(paths: Sequence[str]) -> dict[str, str]:
-    """{path as seen: what it resolves to} for each directory of `paths`, and its resolution, under /tmp."""
-    roots = {TMP, os.path.realpath(TMP)}
-    wanted: dict[str, str] = {}
-    for path in paths:
-        real = os.path.realpath(path)
-        if not os.path.isdir(real):
-            continue
-        for seen_as in (os.path.abspath(path), real):
-            if any(seen_as.startswith(root + os.sep) for root in roots):
-                wanted.setdefault(seen_as, real)
-    return wanted
-
-
-def _kept_mounts(wanted: dict[str, str], read_write: set[str]) -> list[tuple[str, str]]:
-    """The (path, resolution) pairs of `wanted` to bind-mount, outer paths first. A path inside another one is
-    left out when it is reached through that one as itself in the same mode (nothing to add); otherwise it is
-    mounted on top, so that it keeps its own mode (or its own resolution).
-
-    >>> _kept_mounts({"/tmp/s": "/tmp/s", "/tmp/s/code": "/tmp/s/code", "/tmp/s/pyc": "/tmp/s/pyc"}, {"/tmp/s/pyc"})
-    [('/tmp/s', '/tmp/s'), ('/tmp/s/pyc', '/tmp/s/pyc')]
-    """
-    mounts: list[tuple[str, str]] = []
-    for path in sorted(wanted):  # a parent sorts before what lies inside it
-        enclosing = [(outer, real) for outer, real in mounts if path.startswith(outer + os.sep)]
-        if enclosing:
-            outer, outer_real = max(enclosing, key=lambda mount: len(mount[0]))
-            same_mode = (path in read_write) == (outer in read_write)
-            if same_mode and wanted[path] == outer_real + path[len(outer) :]:
-                continue
-        mounts.append((path, wanted[path]))
-    return mounts
-
-
-def _hold(mounts: list[tuple[str, str]]) -> list[tuple[str, int]]:
-    """(path, O_PATH descriptor of its resolution) for each of `mounts`: they stay reachable once /tmp is
-    covered."""
-    held: list[tuple[str, int]] = []
-    try:
-        for path, real in mounts:
-            held.append((path, os.open(real, os.O_PATH | os.O_DIRECTORY)))
-    except OSError:
-        for _, fd in held:
-            os.close(fd)
-        raise
-    return held
 
 
 def pycache_prefix(opt_dir: str) -> str:
@@ -321,40 +369,35 @@ def _keep_bytecode_of_scripts(opt_dir: str) -> None:
         file.write(line)
 
 
-def _remount_read_only(libc: ctypes.CDLL, path: str) -> None:
-    """Make the bind mount at `path` read-only, keeping the flags a user namespace may not clear."""
-    current = os.statvfs(path).f_flag
-    flags = _MS_REMOUNT | _MS_BIND | _MS_RDONLY
-    for statvfs_flag, mount_flag in _LOCKED_FLAGS.items():
-        if current & statvfs_flag:
-            flags |= mount_flag
-    _check(libc.mount(b"none", path.encode(), None, flags, None), f"making {path} read-only")
-
-
 def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
     """`/var/lang/bin/python` (and `node`) as on Lambda, for layers whose scripts start `#!/var/lang/bin/python`
     (the AWS CLI layer of CDK's BucketDeployment does), and an empty `/var/task` to mount the code on.
 
-    /var is overlaid, in this mount namespace only, with an upper layer on a private tmpfs where bin/ links to
-    this process's interpreter; the host's /var is untouched. The tmpfs is mounted on `scratch`. /var/lang is
-    that interpreter's own prefix, as on Lambda (a `pyvenv.cfg` naming the interpreter's home): `sys.prefix` is
-    /var/lang and its site-packages is /var/lang's (empty), not the host installation's.
+    /var is overlaid, in this mount namespace only, with an upper layer on a small private tmpfs (mounted on
+    `scratch`) where bin/ links to this process's interpreter; the host's /var is untouched. It is held first
+    (`_host_var`): what the environment opens under it is bound back by `mount_function`. /var/lang is that
+    interpreter's own prefix, as on Lambda (a `pyvenv.cfg` naming the interpreter's home): `sys.prefix` is
+    /var/lang and its site-packages is /var/lang's (empty), not the host installation's. A host's own /var/lang
+    is kept where this interpreter or Node.js lives there (a Lambda base image), else covered by this one; a
+    host's own /var/task is covered by the code's bind mount (`what_var_task_would_cover` refuses that where
+    something every environment needs lies there).
     """
     os.makedirs(scratch, exist_ok=True)
-    _check(libc.mount(b"tmpfs", scratch.encode(), b"tmpfs", 0, b"mode=0755"), "mounting a scratch tmpfs")
+    _check(libc.mount(b"tmpfs", scratch.encode(), b"tmpfs", 0, _SCRATCH_OPTIONS), "mounting a scratch tmpfs")
     _link_library_path_slots(scratch)
-    if os.path.exists(VAR_LANG) and os.path.isdir(VAR_TASK):
-        return
     upper, work = os.path.join(scratch, "upper"), os.path.join(scratch, "work")
     os.mkdir(upper)
     os.mkdir(work)
-    options = f"lowerdir=/var,upperdir={upper},workdir={work}".encode()
-    _check(libc.mount(b"overlay", b"/var", b"overlay", 0, options), "overlaying /var")
+    host_var = os.open(VAR, os.O_PATH | os.O_DIRECTORY)
+    options = f"lowerdir={VAR},upperdir={upper},workdir={work}".encode()
+    try:
+        _check(libc.mount(b"overlay", VAR.encode(), b"overlay", 0, options), "overlaying /var")
+    except OSError:
+        os.close(host_var)
+        raise
+    _host_var.append(host_var)
     if not os.path.isdir(VAR_TASK):
         os.mkdir(VAR_TASK, 0o755)
-    if os.path.exists(VAR_LANG):  # the host's own (a Lambda-like image): used as it is
-        return
-    os.makedirs(os.path.join(VAR_LANG, "bin"))
     python = os.path.realpath(sys.executable)
     interpreters = {
         "python": python,
@@ -362,6 +405,21 @@ def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
         LAMBDA_PYTHON_NAME: python,
         "node": shutil.which("node"),
     }
+    if os.path.exists(VAR_LANG):
+        lives_there = [
+            sys.prefix,
+            sys.base_prefix,
+            *[os.path.realpath(p) for p in interpreters.values() if p],
+        ]
+        if any(kept_paths.is_within(path, VAR_LANG) for path in lives_there):
+            return  # a Lambda base image's: this interpreter's own prefix, used as it is
+        own = os.path.join(scratch, "lang")  # another program's: covered, in this namespace only
+        os.mkdir(own)
+        _check(
+            libc.mount(own.encode(), VAR_LANG.encode(), None, _MS_BIND, None),
+            f"covering the host's {VAR_LANG}",
+        )
+    os.makedirs(os.path.join(VAR_LANG, "bin"))
     for name, target in interpreters.items():
         if target:
             os.symlink(target, os.path.join(VAR_LANG, "bin", name))
@@ -412,8 +470,11 @@ def probe_namespaces(opt_dir: str) -> tuple[str | None, str | None]:
     """Try the mechanism in a forked child: (why /opt and a private /tmp cannot be mounted, why the code cannot
     be shown at /var/task), each None when it works. Call from a single thread.
 
-    /var/task needs more than /opt (/var overlaid where the host has no /var/task), so it may fail alone; where
-    /opt fails, so does /var/task."""
+    /var/task needs more than /opt (/var overlaid), so it may fail alone; where /opt fails, so does /var/task.
+    It also fails where something every environment needs lies under the host's /var/task
+    (`needed_by_every_environment` of `opt_dir`'s parent, the cloud's <state>/lambda): the code would cover it.
+    The probe tries every mount an environment makes, the code's bytecode directory at `<prefix>/var/task` too
+    (it leaves `<state>/lambda/pycache-by-code/<probe>` and the prefix's mount point behind)."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child reports through the pipe
@@ -421,7 +482,14 @@ def probe_namespaces(opt_dir: str) -> tuple[str | None, str | None]:
         answer: dict[str, str | None] = {"opt": "the probe stopped early", "var_task": None}
         try:
             host_tmp = os.stat(TMP).st_dev
-            enter_opt_namespace(opt_dir, opt_dir, tmp_mb=1)
+            needed = needed_by_every_environment(os.path.dirname(os.path.abspath(opt_dir)))
+            covered = what_var_task_would_cover(needed)
+            enter_mount_namespace(_scratch_for(opt_dir))
+            try:  # as mount_function does: in the namespace (a mount of another one cannot be bound), first
+                bytecode, cannot_hold = _hold_task_bytecode(opt_dir, opt_dir), None
+            except OSError as exc:
+                bytecode, cannot_hold = -1, exc
+            mount_function(opt_dir, opt_dir, tmp_mb=1)
             if not os.path.samefile(OPT, opt_dir):
                 raise OSError(f"{OPT} does not show the layers after the bind mount")
             if not os.statvfs(OPT).f_flag & os.ST_RDONLY:
@@ -429,11 +497,29 @@ def probe_namespaces(opt_dir: str) -> tuple[str | None, str | None]:
             if os.stat(TMP).st_dev == host_tmp:
                 raise OSError(f"{TMP} is still the host's after mounting a private tmpfs on it")
             answer["opt"] = None
-            _mount_var_task(ctypes.CDLL(None, use_errno=True), opt_dir)
+            if cannot_hold is not None:
+                raise cannot_hold
+            if covered is not None:
+                raise OSError(
+                    f"{covered} lies under this machine's {VAR_TASK}, which each environment's code covers, and "
+                    f"every environment needs it; move it out of {VAR_TASK} (choose --state-dir, "
+                    f"FOGBANK_CACHE_DIR or the virtualenv elsewhere) to have code at {VAR_TASK}"
+                )
+            libc = ctypes.CDLL(None, use_errno=True)
+            _mount_var_task(libc, opt_dir)
             if not os.path.samefile(VAR_TASK, opt_dir):
                 raise OSError(f"{VAR_TASK} does not show the code after the bind mount")
             if not os.statvfs(VAR_TASK).f_flag & os.ST_RDONLY:
                 raise OSError(f"{VAR_TASK} is still writable after the read-only remount")
+            _mount_task_bytecode(libc, opt_dir, bytecode)
+            shown, own = (
+                os.stat(os.path.join(pycache_prefix(opt_dir), VAR_TASK.lstrip("/"))),
+                os.fstat(bytecode),
+            )
+            if (shown.st_dev, shown.st_ino) != (own.st_dev, own.st_ino):
+                raise OSError(
+                    f"the bytecode prefix's {VAR_TASK} does not show the code's own after the bind mount"
+                )
         except OSError as exc:
             answer["opt" if answer["opt"] else "var_task"] = str(exc)[:2000]
         finally:
@@ -454,9 +540,7 @@ def probe_namespaces(opt_dir: str) -> tuple[str | None, str | None]:
 
 
 def _check(result: int, step: str) -> None:
-    if result != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"{step} failed: {os.strerror(errno)}")
+    kept_paths.check(result, step)
 
 
 def _write(path: str, text: str) -> None:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from fogbank.cloud.lambda_.library_path import zygote_library_path
+from fogbank.cloud.lambda_.machine_cache import shared_cache_root
 from fogbank.cloud.lambda_.process import Spawner
 from fogbank.cloud.lambda_.python_runtime import ZYGOTE_MODULE
 from fogbank.cloud.lambda_.runtime_api import RuntimeApi
@@ -227,6 +228,8 @@ class Zygote:
         env.update({"PYTHONPATH": str(self._runtime_dir), "PYTHONUNBUFFERED": "1"})
         # the search list its forked Python environments keep: Lambda's, through slots (library_path.py)
         env["LD_LIBRARY_PATH"] = zygote_library_path(self._probe_dir.parent)
+        # what environments open there must not lie under /var/task, which their code covers (sandbox.py's probe)
+        env["FOGBANK_CACHE_DIR"] = str(shared_cache_root())
         argv = [
             sys.executable,
             "-S",

@@ -123,6 +123,7 @@ def serve(control: socket.socket, probe_dir: str, spares: int = 0) -> None:
     # task roots and /opt are read-only in an environment (as on Lambda): compiled modules are cached here
     # instead, so that a cold start does not compile its handler and its layers' modules again
     sys.pycache_prefix = os.path.join(lambda_state, "pycache")
+    os.makedirs(sys.pycache_prefix, exist_ok=True)  # so that a spare keeps it where its namespace covers /var
     wake = (wake_read, wake_write)
     for _ in range(spares):
         _fork_spare(control, wake, scratch)
