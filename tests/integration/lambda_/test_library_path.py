@@ -12,7 +12,11 @@ from typing import Any
 import pytest
 
 from fogbank.cloud import LocalCloud
-from fogbank.cloud.lambda_.library_path import LAMBDA_LIBRARY_PATH, system_library_dirs
+from fogbank.cloud.lambda_.library_path import (
+    LAMBDA_LIBRARY_PATH,
+    loader_subdirectories,
+    system_library_dirs,
+)
 from lambda_support import invoke_json
 from native_support import PYTHON_APP, build_native, zip_files
 
@@ -279,3 +283,27 @@ def test_a_functions_ld_preload_acts_on_its_python_process(
     # THEN the loader preloaded it as the process started, as on AWS (the environment was exec'd, not forked)
     assert "FunctionError" not in response, body
     assert body == 7
+
+
+def test_a_library_in_a_loader_subdirectory_of_opt_lib_is_found(
+    lambda_client: Any, role_arn: str, built: Path, mounted: bool
+) -> None:
+    subdirectories = loader_subdirectories()
+    if not mounted or not subdirectories:
+        pytest.skip("needs layers at /opt and a loader that searches subdirectories (glibc-hwcaps, ...)")
+    # GIVEN a layer that ships its library only in a subdirectory the loader searches, e.g.
+    # lib/glibc-hwcaps/x86-64-v2/ (a build for newer CPUs)
+    hwcaps = [entry for entry in subdirectories if entry.startswith("glibc-hwcaps/")]
+    subdirectory = (hwcaps or list(subdirectories))[-1]
+    content = zip_files({f"lib/{subdirectory}/libfrom_layer.so": (built / "libfrom_layer.so").read_bytes()})
+    arn = lambda_client.publish_layer_version(LayerName="hwcaps", Content={"ZipFile": content})[
+        "LayerVersionArn"
+    ]
+    name = _function(lambda_client, role_arn, arn, {"app.py": PYTHON_APP})
+
+    # WHEN a forked Python environment loads it by name
+    response, body = invoke_json(lambda_client, name, {"load": ["libfrom_layer.so"]})
+
+    # THEN the loader found it there through the slot, as a new process's loader does
+    assert "FunctionError" not in response, body
+    assert body["libfrom_layer.so"] == 7, subdirectory

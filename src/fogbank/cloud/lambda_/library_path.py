@@ -29,8 +29,11 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
+import subprocess
 import sys
 import sysconfig
+import tempfile
 from pathlib import Path
 
 from fogbank.cloud.lambda_.sandbox import LIBRARY_PATH_SLOTS, OPT, VAR_TASK, library_path_slot_dir
@@ -39,6 +42,7 @@ __all__ = [
     "LAMBDA_LIBRARY_PATH",
     "interpreter_library_dir",
     "lambda_library_path",
+    "loader_subdirectories",
     "sets_loader_variables",
     "ships_libraries",
     "system_library_dirs",
@@ -63,7 +67,9 @@ def lambda_library_path(task_root: Path, opt_dir: Path, *, var_lang: bool = True
 
 def zygote_library_path(lambda_state: Path) -> str:
     """The zygote's LD_LIBRARY_PATH: Lambda's, with /var/task, /var/task/lib and /opt/lib replaced by the slots
-    in `lambda_state` (<state>/lambda), which are made here, empty, so that the loader finds them.
+    in `lambda_state` (<state>/lambda). They are made here, empty, with the subdirectories the loader searches in
+    each (`loader_subdirectories`): a lookup in the zygote that walks that far (one that failed in every earlier
+    directory) then remembers none of them as missing, which would hide them from every forked environment.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as state:
@@ -72,10 +78,39 @@ def zygote_library_path(lambda_state: Path) -> str:
     """
     slots = Path(library_path_slot_dir(str(lambda_state)))
     for name, _ in LIBRARY_PATH_SLOTS:
-        (slots / name).mkdir(parents=True, exist_ok=True)
+        for subdirectory in ("", *loader_subdirectories()):  # each is remembered as missing or not, too
+            (slots / name / subdirectory).mkdir(parents=True, exist_ok=True)
     names = {target: str(slots / name) for name, target in LIBRARY_PATH_SLOTS}
     mounted = _with(task=VAR_TASK, opt=OPT, lang=interpreter_library_dir() or VAR_LANG_LIB).split(os.pathsep)
     return os.pathsep.join(names.get(entry, entry) for entry in mounted)
+
+
+@functools.cache
+def loader_subdirectories() -> tuple[str, ...]:
+    """The subdirectories this machine's loader searches in each LD_LIBRARY_PATH directory before the directory
+    itself (`glibc-hwcaps/x86-64-v3`, ..., `tls`, `x86_64`), as its own `LD_DEBUG=libs` lists them; empty
+    where it lists none (a static `true`, another C library)."""
+    program = shutil.which("true")
+    if program is None:
+        return ()
+    with tempfile.TemporaryDirectory() as marker:
+        try:
+            debug = subprocess.run(
+                [program],
+                env={"LD_LIBRARY_PATH": marker, "LD_DEBUG": "libs"},
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            ).stderr
+        except (OSError, subprocess.SubprocessError):
+            return ()
+    for line in debug.splitlines():
+        if "search path=" in line and "(LD_LIBRARY_PATH)" in line:
+            searched = line.split("search path=", 1)[1].split()[0].split(os.pathsep)
+            inside = [entry[len(marker) + 1 :] for entry in searched if entry.startswith(marker + os.sep)]
+            return tuple(dict.fromkeys(inside))
+    return ()
 
 
 def sets_loader_variables(environment: dict[str, str]) -> bool:

@@ -16,6 +16,7 @@ from fogbank.cloud.lambda_.library_path import (
     LAMBDA_LIBRARY_PATH,
     interpreter_library_dir,
     lambda_library_path,
+    loader_subdirectories,
     ships_libraries,
     system_library_dirs,
     zygote_library_path,
@@ -142,7 +143,9 @@ def test_the_zygotes_list_is_lambdas_with_slots_that_exist(tmp_path: Path) -> No
     expected = lambda_library_path(Path("/var/task"), Path("/opt"), var_lang=False).split(os.pathsep)
     for name, target in LIBRARY_PATH_SLOTS:
         expected[expected.index(target)] = str(slots / name)
-        assert (slots / name).is_dir() and not any((slots / name).iterdir())
+        # AND so are the subdirectories the loader searches in each (glibc-hwcaps/x86-64-v3, ...), with no file
+        assert all((slots / name / sub).is_dir() for sub in ("", *loader_subdirectories()))
+        assert not [path for path in (slots / name).rglob("*") if not path.is_dir()]
     assert value.split(os.pathsep) == expected
 
 
