@@ -76,7 +76,9 @@ class CronSchedule:
                         )
                         return moment.timestamp()
             day += datetime.timedelta(days=1)
-        raise ScheduleError("the cron expression never matches a future minute")
+        raise ScheduleError(
+            "the cron expression matches no future minute (its years have passed, or no date matches, as Feb 31)"
+        )
 
     def _day_matches(self, day: datetime.date) -> bool:
         if day.year not in self.years or day.month not in self.months:

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from fogbank.cloud.events.schedule import Schedule, ScheduleError, parse_schedule
+from fogbank.cloud.events.schedule import ScheduleError, parse_schedule
 
 __all__ = ["Clock", "ManualClock", "Scheduler", "SystemClock"]
 
@@ -128,27 +128,25 @@ class Scheduler:
                 del self._plan[key]
         for key in current:
             if key not in self._plan and key not in self._refused:
-                schedule = self._schedule(key)
-                if schedule is not None:
-                    self._plan[key] = schedule.next_after(now, anchor=now)
+                self._plan_next(key, now, anchor=now)
         for key, due in list(self._plan.items()):
             if due <= now:
                 try:
                     self._fire(key[0], due)
                 except Exception:
                     _log.exception("firing the scheduled rule %s failed", key[0])
-                schedule = self._schedule(key)
-                if schedule is not None:
-                    self._plan[key] = schedule.next_after(now, anchor=due)
+                self._plan_next(key, now, anchor=due)
         return min(self._plan.values(), default=None)
 
-    def _schedule(self, key: tuple[str, str]) -> Schedule | None:
+    def _plan_next(self, key: tuple[str, str], now: float, anchor: float) -> None:
+        """Plan the rule's next firing; a rule that cannot run, or whose cron has no future minute (a past year,
+        Feb 31, a one-time cron after its firing), is logged once and dropped: the others keep firing."""
+        self._plan.pop(key, None)
         try:
-            return parse_schedule(key[1])
+            self._plan[key] = parse_schedule(key[1]).next_after(now, anchor=anchor)
         except ScheduleError as exc:
             self._refused.add(key)
             _log.error("EventBridge rule %s will not fire: %s", key[0], exc)
-            return None
 
     def _run(self) -> None:
         while True:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import threading
 
 from fogbank.cloud.events.scheduler import ManualClock, Scheduler, SystemClock
@@ -52,3 +53,38 @@ def test_the_thread_sleeps_until_due_wakes_when_the_clock_moves_and_stops() -> N
         scheduler.stop()
     # THEN stop ended the thread
     assert not any(thread.name == "events-scheduler" for thread in threading.enumerate())
+
+
+def test_a_cron_with_no_future_minute_is_dropped_and_the_other_rules_keep_firing(caplog: object) -> None:
+    # GIVEN a rate rule, a cron whose year has passed and a cron of Feb 31, seen on 2026-11-30 01:00 UTC
+    start = float(calendar.timegm((2026, 11, 30, 1, 0, 0)))
+    clock = ManualClock(start)
+    rules = [("good", "rate(1 minute)"), ("past", "cron(0 12 1 1 ? 2020)"), ("feb31", "cron(0 0 31 2 ? *)")]
+    fired: list[str] = []
+    scheduler = Scheduler(lambda: rules, lambda arn, at: fired.append(arn), clock)
+    # WHEN the scheduler plans THEN it does not raise: the rate rule is due in a minute
+    assert scheduler.run_due() == start + 60
+    # WHEN two minutes pass THEN the rate rule fired, and each never-matching rule was logged once
+    clock.now_value += 120
+    assert scheduler.run_due() == start + 180
+    assert fired == ["good"]
+    assert caplog.text.count("will not fire") == 2  # type: ignore[attr-defined]
+    assert "EventBridge rule past will not fire" in caplog.text  # type: ignore[attr-defined]
+
+
+def test_a_one_time_cron_is_dropped_after_its_last_firing_and_the_others_keep_firing(caplog: object) -> None:
+    # GIVEN a one-time cron (2026-11-30 01:01 UTC) and a rate rule, seen at 01:00
+    start = float(calendar.timegm((2026, 11, 30, 1, 0, 0)))
+    clock = ManualClock(start)
+    rules = [("once", "cron(1 1 30 11 ? 2026)"), ("good", "rate(1 minute)")]
+    fired: list[str] = []
+    scheduler = Scheduler(lambda: rules, lambda arn, at: fired.append(arn), clock)
+    assert scheduler.run_due() == start + 60
+    # WHEN both fire at 01:01 THEN re-planning drops the one-time cron (logged) and keeps the rate rule
+    clock.now_value += 60
+    assert scheduler.run_due() == start + 120
+    assert sorted(fired) == ["good", "once"]
+    assert "EventBridge rule once will not fire" in caplog.text  # type: ignore[attr-defined]
+    # AND at 01:02 only the rate rule fires
+    clock.now_value += 60
+    assert scheduler.run_due() == start + 180 and fired.count("good") == 2 and fired.count("once") == 1
