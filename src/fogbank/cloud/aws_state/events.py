@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +36,7 @@ __all__ = [
     "MatchedRule",
     "ScheduledRule",
     "envelope",
+    "fifo_queue_without_deduplication",
     "fire_scheduled",
     "install",
     "is_lambda_arn",
@@ -86,8 +88,12 @@ class ScheduledRule:
 
 
 Deliver = Callable[[MatchedRule, dict[str, Any]], None]
+Refusal = Callable[
+    [Any], "str | None"
+]  # the ValidationException message for a request's value, None: accepted
 
-_hooks: dict[str, Callable[..., None]] = {}
+_hooks: dict[str, Callable[..., Any]] = {}
+_log = logging.getLogger("fogbank.cloud.events")
 _installed: dict[str, Any] = {}
 _lock = threading.Lock()
 
@@ -113,6 +119,22 @@ def target_service(arn: str) -> str | None:
     if len(parts) >= 7 and parts[2] == "logs" and parts[5] == "log-group":
         return "logs"
     return None
+
+
+def fifo_queue_without_deduplication(queue_arn: str) -> bool:
+    """True for an existing FIFO queue whose ContentBasedDeduplication is off (False when there is no such queue).
+
+    Example:
+        >>> fifo_queue_without_deduplication("arn:aws:sqs:us-east-1:123456789012:no-such-queue.fifo")
+        False
+    """
+    from moto.sqs.models import sqs_backends
+
+    parts = queue_arn.split(":")
+    if len(parts) != 6 or not parts[5].endswith(".fifo"):
+        return False
+    queue = sqs_backends[parts[4]][parts[3]].queues.get(parts[5])
+    return queue is not None and queue.attributes.get("ContentBasedDeduplication") != "true"
 
 
 def send_to_queue(queue_arn: str, body: str, group_id: str | None = None) -> None:
@@ -169,27 +191,54 @@ def _matched(rule: Any, targets: list[dict[str, Any]]) -> MatchedRule:
 
 
 def _send(rule: Any, event: dict[str, Any], transform_input: bool) -> None:
-    """Lambda, SQS and Logs targets to the hook, the others to moto's own delivery."""
+    """Lambda, SQS and Logs targets to the hook, the others to moto's own delivery, one target at a time: a target
+    that fails is logged (AWS counts a FailedInvocation) and never stops the other targets, rules or PutEvents."""
     ours = [target for target in rule.targets if target_service(str(target.get("Arn", ""))) is not None]
     others = [target for target in rule.targets if target_service(str(target.get("Arn", ""))) is None]
     deliver = _hooks.get("deliver")
     if deliver is None:  # no cloud attached: moto delivers what it can, as it did before
         others = [target for target in rule.targets if not is_lambda_arn(str(target.get("Arn", "")))]
     elif ours:
-        deliver(_matched(rule, ours), envelope(event))
-    if others:
+        try:
+            deliver(_matched(rule, ours), envelope(event))
+        except Exception:
+            _log.exception("EventBridge rule %s: delivering to its targets failed", rule.arn)
+    for target in others:
         clone = copy.copy(rule)
-        clone.targets = others
-        _installed["send_to_targets"](clone, event, transform_input)
+        clone.targets = [target]
+        try:
+            _installed["send_to_targets"](clone, copy.deepcopy(event), transform_input)
+        except Exception as exc:
+            _log.warning(
+                "EventBridge rule %s did not deliver to target %s (%s): %s: %s",
+                rule.arn,
+                target.get("Id"),
+                target.get("Arn"),
+                type(exc).__name__,
+                exc,
+            )
 
 
-def install(deliver: Deliver, changed: Callable[[], None]) -> None:
-    """Route matched Lambda, SQS and Logs targets to `deliver`, call `changed` after rule changes. Idempotent."""
+def install(
+    deliver: Deliver,
+    changed: Callable[[], None],
+    refuse_rule: Refusal | None = None,
+    refuse_targets: Refusal | None = None,
+) -> None:
+    """Route matched Lambda, SQS and Logs targets to `deliver`, call `changed` after rule changes; PutRule answers
+    ValidationException with `refuse_rule(ScheduleExpression)`'s message when it gives one, PutTargets with
+    `refuse_targets(Targets)`'s. Idempotent."""
     from moto.events import notifications
     from moto.events.models import EventPatternParser, EventsBackend, Rule
+    from moto.events.responses import EventsHandler
 
     with _lock:
         _hooks.update(deliver=deliver, changed=changed)
+        for name, hook in (("refuse_rule", refuse_rule), ("refuse_targets", refuse_targets)):
+            if hook is None:
+                _hooks.pop(name, None)
+            else:
+                _hooks[name] = hook
         if _installed:
             return
         original_send = Rule.send_to_targets
@@ -199,9 +248,12 @@ def install(deliver: Deliver, changed: Callable[[], None]) -> None:
                 return
             if self.scheduled_expression and not self.event_pattern.get_pattern():
                 return  # a schedule-only rule is fired by its schedule, never by events put on the bus
-            if not self.event_pattern.matches_event(original_event):
-                return
-            _send(self, dict(original_event), transform_input)
+            try:
+                if not self.event_pattern.matches_event(original_event):
+                    return
+                _send(self, dict(original_event), transform_input)
+            except Exception:  # one rule never breaks PutEvents or the rules after it
+                _log.exception("EventBridge rule %s: matching or delivering an event failed", self.arn)
 
         _installed["send_to_targets"] = original_send
         Rule.send_to_targets = send_to_targets  # type: ignore[method-assign]
@@ -218,6 +270,39 @@ def install(deliver: Deliver, changed: Callable[[], None]) -> None:
         for name in ("put_rule", "delete_rule", "enable_rule", "disable_rule", "delete_event_bus"):
             _installed[name] = getattr(EventsBackend, name)
             setattr(EventsBackend, name, _notifying(_installed[name]))
+        EventsBackend.put_rule = _refusing_schedules(EventsBackend.put_rule)  # type: ignore[method-assign]
+        _installed["handler_put_targets"] = EventsHandler.put_targets
+        EventsHandler.put_targets = _refusing_targets(EventsHandler.put_targets)  # type: ignore[method-assign]
+
+
+def _refusing_schedules(method: Callable[..., Any]) -> Callable[..., Any]:
+    """PutRule: a ScheduleExpression the hook refuses is a ValidationException (moto's regex let some through)."""
+
+    def put_rule(self: Any, *args: Any, **kwargs: Any) -> Any:
+        from moto.events.exceptions import ValidationException
+
+        refuse = _hooks.get("refuse_rule")
+        message = refuse(kwargs.get("scheduled_expression")) if refuse is not None else None
+        if message:
+            raise ValidationException(message)
+        return method(self, *args, **kwargs)
+
+    return put_rule
+
+
+def _refusing_targets(method: Callable[..., Any]) -> Callable[..., Any]:
+    """PutTargets (the API, not moto's own archive rules): targets the hook refuses are a ValidationException."""
+
+    def put_targets(self: Any) -> Any:
+        from moto.events.exceptions import ValidationException
+
+        refuse = _hooks.get("refuse_targets")
+        message = refuse(list(self._get_param("Targets") or [])) if refuse is not None else None
+        if message:
+            raise ValidationException(message)
+        return method(self)
+
+    return put_targets
 
 
 def _check_match_types(pattern: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from fogbank.cloud.aws_state import events as events_state
+from fogbank.cloud.events.checks import put_rule_refusal, put_targets_refusal
 from fogbank.cloud.events.delivery import DenialNote, TargetDelivery
 from fogbank.cloud.events.scheduler import Clock, Scheduler
 
@@ -46,7 +47,12 @@ class EventsComponent:
         self.scheduler = Scheduler(self._scheduled_rules, self._fire, clock)
 
     def start(self) -> None:
-        events_state.install(self.delivery.deliver, self.scheduler.wake)
+        events_state.install(
+            self.delivery.deliver,
+            self.scheduler.wake,
+            refuse_rule=put_rule_refusal,
+            refuse_targets=put_targets_refusal,
+        )
         self.scheduler.start()
 
     def stop(self) -> None:

@@ -57,7 +57,10 @@ class TargetDelivery:
     def deliver(self, rule: MatchedRule, event: dict[str, Any]) -> None:
         context = RuleContext(rule.name, rule.arn)
         for target in rule.targets:
-            self._deliver_one(rule, target, event, context)
+            try:
+                self._deliver_one(rule, target, event, context)
+            except Exception:  # one target never stops the others (AWS counts a FailedInvocation)
+                _log.exception("EventBridge rule %s did not deliver to target %s", rule.arn, target.get("Id"))
 
     def allowed(self, rule: MatchedRule, function_arn: str) -> bool:
         policy = resource_policy(function_arn, account_id=rule.account_id, region=rule.region)

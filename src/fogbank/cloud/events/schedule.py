@@ -21,7 +21,14 @@ import datetime
 import re
 from dataclasses import dataclass
 
-__all__ = ["CronSchedule", "RateSchedule", "Schedule", "ScheduleError", "parse_schedule"]
+__all__ = [
+    "CronSchedule",
+    "RateSchedule",
+    "Schedule",
+    "ScheduleError",
+    "ScheduleUnsupported",
+    "parse_schedule",
+]
 
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _CRON = re.compile(r"^cron\((.*)\)$")
@@ -33,6 +40,11 @@ _DAYS = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
 
 class ScheduleError(ValueError):
     """A schedule expression EventBridge would refuse, or one the local cloud cannot run (names which)."""
+
+
+class ScheduleUnsupported(ScheduleError):
+    """A cron expression AWS documents (W, #, L in day-of-week) or may accept (a range that wraps, SAT-SUN) that
+    the local scheduler cannot run."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +146,7 @@ def _field(text: str, low: int, high: int, names: dict[str, int], expression: st
 
 def _part(part: str, low: int, high: int, names: dict[str, int], expression: str) -> set[int]:
     if _UNSUPPORTED.search(part):
-        raise ScheduleError(
+        raise ScheduleUnsupported(
             f"{expression}: {part!r} (W, # and L other than a day-of-month of L) is not supported by the local "
             "cloud's scheduler"
         )
@@ -154,7 +166,10 @@ def _part(part: str, low: int, high: int, names: dict[str, int], expression: str
         first = _number(part, low, high, names, expression)
         last = high if step > 1 else first
     if first > last:
-        raise ScheduleError(f"{expression}: the range {part} runs backwards")
+        raise ScheduleUnsupported(
+            f"{expression}: the range {part} wraps around; the local scheduler runs only ranges from low to high "
+            "(write it as a list or two ranges: SAT,SUN rather than SAT-SUN)"
+        )
     return set(range(first, last + 1, step))
 
 

@@ -143,3 +143,18 @@ def test_a_pattern_with_an_unknown_match_type_is_refused_as_aws_refuses_it(
         with pytest.raises(events.exceptions.InvalidEventPatternException, match="Unrecognized match type"):
             events.put_rule(Name="bad", EventPattern=json.dumps(bad))
     assert [rule["Name"] for rule in events.list_rules()["Rules"]] == ["good"]
+
+
+def test_a_target_moto_cannot_deliver_never_breaks_put_events_or_the_other_rules(
+    aws: Clients, delivered: list[tuple[MatchedRule, dict[str, Any]]]
+) -> None:
+    # GIVEN (with no PutTargets check installed) a rule whose target moto cannot deliver (SNS: NotImplementedError)
+    # and, after it, a rule with a Lambda target
+    events = aws("events")
+    topic = aws("sns").create_topic(Name="t")["TopicArn"]
+    for name, target in (("a-sns", topic), ("b-fn", FUNCTION)):
+        events.put_rule(Name=name, EventPattern=json.dumps({"source": ["shop"]}))
+        events.put_targets(Rule=name, Targets=[{"Id": "t", "Arn": target}])
+    # WHEN an event is put THEN PutEvents succeeds and the second rule still delivers
+    _put(aws)
+    assert [rule.name for rule, _ in delivered] == ["b-fn"]

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from fogbank.cloud.events.schedule import ScheduleError, parse_schedule
+from fogbank.cloud.events.schedule import ScheduleError, ScheduleUnsupported, parse_schedule
 
 
 def _at(*parts: int) -> float:
@@ -62,7 +62,9 @@ def test_a_cron_fires_at_the_next_matching_minute(
         ("cron(0 12 15W * ? *)", "W, # and L"),
         ("cron(0 12 ? * 6#3 *)", "W, # and L"),
         ("cron(0 12 ? * 6L *)", "L other than a day-of-month of L"),
-        ("cron(0 12 10-5 * ? *)", "runs backwards"),
+        ("cron(0 12 10-5 * ? *)", "wraps around"),
+        ("cron(0 12 ? * SAT-SUN *)", "SAT,SUN rather than SAT-SUN"),
+        ("cron(0 12 ? * 7-1 *)", "wraps around"),
     ],
 )
 def test_expressions_eventbridge_refuses_or_that_cannot_run_are_refused_naming_them(
@@ -71,3 +73,22 @@ def test_expressions_eventbridge_refuses_or_that_cannot_run_are_refused_naming_t
     with pytest.raises(ScheduleError) as raised:
         parse_schedule(expression)
     assert expression in str(raised.value) and message in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("expression", "unsupported"),
+    [
+        ("rate(1 minutes)", False),
+        ("rate(0 minutes)", False),
+        ("cron(0 12 * * ?)", False),
+        ("cron(0 12 15W * ? *)", True),
+        ("cron(0 12 ? * SAT-SUN *)", True),  # AWS documents no wrap-around range: the local cloud says so
+    ],
+)
+def test_what_aws_refuses_and_what_only_the_local_scheduler_cannot_run_are_told_apart(
+    expression: str, unsupported: bool
+) -> None:
+    # GIVEN an expression WHEN parsed THEN AWS's refusals are ScheduleError, local limits ScheduleUnsupported
+    with pytest.raises(ScheduleError) as raised:
+        parse_schedule(expression)
+    assert isinstance(raised.value, ScheduleUnsupported) is unsupported

@@ -2,8 +2,10 @@
 
 A rule's Ref is its name, or `<bus name>|<rule name>` for a rule on a custom bus (as CloudFormation answers);
 GetAtt Arn is its ARN. Targets may be Lambda functions, SQS queues and CloudWatch Logs groups (delivered by the
-local cloud's events component, with Input, InputPath or InputTransformer) and event buses (forwarded by moto). Any other target, and target settings the local cloud does not apply (DeadLetterConfig, RetryPolicy,
-...), fail the resource naming them. A schedule expression the local scheduler cannot run fails it too.
+local cloud's events component, with Input, InputPath or InputTransformer) and event buses (forwarded by moto).
+What PutTargets refuses (`events.checks`: any other target, target settings the local cloud does not apply,
+a FIFO queue without content-based deduplication) and a schedule expression EventBridge refuses or the local
+scheduler cannot run fail the resource naming them.
 
 Example:
     >>> rule_ref("my-rule", "default"), rule_ref("my-rule", "orders")
@@ -22,19 +24,11 @@ from fogbank.cloud.cloudformation.providers.base import (
     ResourceProvider,
 )
 from fogbank.cloud.cloudformation.providers.common import ignore_missing
+from fogbank.cloud.events.checks import TargetError, check_targets
 from fogbank.cloud.events.schedule import ScheduleError, parse_schedule
-from fogbank.cloud.events.transform import InputError, check_target_input
 from fogbank.errors import DeployError
 
 __all__ = ["PROVIDERS", "EventBusProvider", "RuleProvider", "rule_ref"]
-
-_TARGET_KEYS = frozenset({"Id", "Arn", "Input", "InputPath", "InputTransformer", "SqsParameters", "RoleArn"})
-_DELIVERED = {
-    "lambda": "a Lambda function",
-    "sqs": "an SQS queue",
-    "logs": "a CloudWatch Logs group",
-    "events": "an event bus",
-}
 
 
 def rule_ref(name: str, event_bus: str) -> str:
@@ -48,30 +42,10 @@ def _bus_name(value: Any) -> str:
 
 
 def _check_targets(targets: list[dict[str, Any]]) -> None:
-    for target in targets:
-        target_id = target.get("Id")
-        unknown = sorted(set(target) - _TARGET_KEYS)
-        if unknown:
-            raise DeployError(
-                f"target {target_id} uses {', '.join(unknown)}, which the local cloud's EventBridge "
-                "does not apply (no retries or dead-letter queues, no ECS/Batch/Kinesis/HTTP parameters). Remove "
-                "them or deploy this stack to AWS to test them"
-            )
-        service = (
-            str(target.get("Arn", "")).split(":")[2] if str(target.get("Arn", "")).count(":") >= 5 else ""
-        )
-        if service not in _DELIVERED:
-            raise DeployError(
-                f"target {target_id} ({target.get('Arn')}) is not delivered by the local cloud's "
-                f"EventBridge, which delivers to {', '.join(_DELIVERED.values())}. Deploy this stack to AWS to "
-                "test other targets"
-            )
-        if service == "lambda" and ":function:" not in str(target["Arn"]):
-            raise DeployError(f"target {target_id} ({target['Arn']}) is not a Lambda function ARN")
-        try:
-            check_target_input(target)
-        except InputError as exc:
-            raise DeployError(str(exc)) from None
+    try:
+        check_targets(targets)
+    except TargetError as exc:
+        raise DeployError(str(exc)) from None
 
 
 class RuleProvider(ResourceProvider):
