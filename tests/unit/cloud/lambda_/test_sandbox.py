@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import errno
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +21,7 @@ from fogbank.cloud.lambda_.sandbox import (
     probe_opt_namespace,
     pycache_prefix,
     task_bytecode_dir,
+    what_var_task_would_cover,
 )
 
 
@@ -231,3 +235,141 @@ def test_the_probe_reports_opt_and_var_task_separately(tmp_path: Path) -> None:
         pytest.skip(f"no user + mount namespaces on this machine: {opt_error}")
     assert var_task_error is None or "/var/task" in var_task_error or "/var" in var_task_error
     assert probe_opt_namespace(str(tmp_path)) is None
+
+
+def _as_a_host_whose_var_is_a_tmpfs() -> None:
+    """In this forked child only: its own mount namespace (in a user namespace unless root) with a tmpfs over
+    /var, so that it plays a host whose /var holds what the test makes there (a /var/task, a /var/lang, a state
+    directory on a volume of its own). This machine's /var is never written."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    uid, gid = os.getuid(), os.getgid()
+    if libc.unshare(0x00020000 if os.geteuid() == 0 else 0x10000000 | 0x00020000) != 0:
+        raise OSError(ctypes.get_errno(), "unshare")
+    if os.geteuid() != 0 or uid != 0:
+        for name, text in (
+            ("setgroups", "deny"),
+            ("uid_map", f"{uid} {uid} 1"),
+            ("gid_map", f"{gid} {gid} 1"),
+        ):
+            with contextlib.suppress(OSError), open(f"/proc/self/{name}", "w") as file:
+                file.write(text)
+    for args in (
+        (b"none", b"/", None, 16384 | (1 << 18), None),
+        (b"tmpfs", b"/var", b"tmpfs", 0, b"mode=0755"),
+    ):
+        if libc.mount(*args) != 0:
+            raise OSError(ctypes.get_errno(), f"mount {args[1]!r}")
+
+
+def _skip_without_var_task(tmp_path: Path) -> None:
+    (tmp_path / "probe").mkdir(exist_ok=True)
+    opt_error, var_task_error = probe_namespaces(str(tmp_path / "probe"))
+    if opt_error is not None or var_task_error is not None:
+        pytest.skip(f"no /var/task on this machine: {opt_error or var_task_error}")
+
+
+def test_a_hosts_own_var_task_and_var_lang_are_covered_in_the_namespace_only(tmp_path: Path) -> None:
+    # GIVEN a host (simulated: a forked child with a tmpfs over its /var) whose /var/task holds a project and
+    # whose /var/lang is another program's, and a function's layers and code laid out as a cloud's state
+    _skip_without_var_task(tmp_path)
+    layers, code = tmp_path / "lambda" / "opt" / "layers", tmp_path / "lambda" / "code" / "one"
+    layers.mkdir(parents=True)
+    code.mkdir(parents=True)
+    (code / "app.py").write_text("VALUE = 1\n")
+
+    # WHEN the child probes the mechanism, and an environment of its own shows the code at /var/task
+    def host() -> bytes:
+        _as_a_host_whose_var_is_a_tmpfs()
+        os.makedirs("/var/task")
+        Path("/var/task/project.txt").write_text("the host's")
+        os.makedirs("/var/lang/bin")
+        Path("/var/lang/bin/other-program").write_text("not this interpreter")
+        opt_error, var_task_error = probe_namespaces(str(layers))
+
+        def environment() -> bytes:
+            enter_opt_namespace(str(layers), str(code), tmp_mb=1, at_var_task=True)
+            return json.dumps([sorted(os.listdir(VAR_TASK)), sorted(os.listdir("/var/lang/bin"))]).encode()
+
+        seen = json.loads(_in_forked_child(environment))
+        after = [sorted(os.listdir("/var/task")), sorted(os.listdir("/var/lang/bin"))]
+        return json.dumps([opt_error, var_task_error, seen, after]).encode()
+
+    opt_error, var_task_error, seen, after = json.loads(_in_forked_child(host))
+
+    # THEN the probe found nothing in the way, the environment saw only its code at /var/task and its own
+    # /var/lang (this interpreter's links), and the host's /var/task and /var/lang stayed as they were
+    assert (opt_error, var_task_error) == (None, None)
+    assert seen[0] == ["app.py"]
+    assert "python" in seen[1] and "other-program" not in seen[1]
+    assert after == [["project.txt"], ["other-program"]]
+
+
+def test_the_probe_refuses_var_task_where_what_environments_need_lies_under_the_hosts(tmp_path: Path) -> None:
+    # GIVEN a host (simulated as above) whose machine cache ($FOGBANK_CACHE_DIR) is under its /var/task
+    _skip_without_var_task(tmp_path)
+    (tmp_path / "lambda" / "opt-probe").mkdir(parents=True)
+
+    # WHEN the child probes the mechanism
+    def host() -> bytes:
+        _as_a_host_whose_var_is_a_tmpfs()
+        os.makedirs("/var/task/.cache/fogbank")
+        os.environ["FOGBANK_CACHE_DIR"] = "/var/task/.cache/fogbank"
+        return json.dumps(probe_namespaces(str(tmp_path / "lambda" / "opt-probe"))).encode()
+
+    opt_error, var_task_error = json.loads(_in_forked_child(host))
+
+    # THEN layers still work at /opt, and /var/task is refused naming what the code would cover and what to do
+    assert opt_error is None
+    assert var_task_error is not None
+    assert var_task_error.startswith("/var/task/.cache/fogbank lies under this machine's /var/task"), (
+        var_task_error
+    )
+    assert "FOGBANK_CACHE_DIR" in var_task_error
+
+
+def test_what_var_task_would_cover_names_the_first_path_under_it() -> None:
+    # GIVEN paths an environment needs (decided on the strings: none of them exist here) WHEN checked
+    # THEN the first at or under /var/task is named; /var/tasks and other places are not
+    assert what_var_task_would_cover(["/home/ci/venv", "/var/task", "/var/task/.venv"]) == "/var/task"
+    assert what_var_task_would_cover(["/var/tasks/x", "/var/lib/jenkins/.cache/fogbank"]) is None
+
+
+def test_a_state_dir_on_its_own_volume_under_var_keeps_what_the_environment_writes(tmp_path: Path) -> None:
+    # GIVEN a host (simulated) whose state directory and machine cache are on a volume of their own under /var
+    # (a tmpfs there, as Jenkins' home often is), its layers a link into the cache, as a cloud lays them out
+    _skip_without_var_task(tmp_path)
+
+    # WHEN an environment shows the code at /var/task, reads its layer and writes a compiled module of its code
+    def host() -> bytes:
+        _as_a_host_whose_var_is_a_tmpfs()
+        os.makedirs("/var/lib/ci")
+        libc = ctypes.CDLL(None, use_errno=True)
+        assert libc.mount(b"tmpfs", b"/var/lib/ci", b"tmpfs", 0, b"mode=0755") == 0
+        lambda_state, cache = Path("/var/lib/ci/state/lambda"), Path("/var/lib/ci/.cache/fogbank")
+        (cache / "lambda-layers" / "k").mkdir(parents=True)
+        (cache / "lambda-layers" / "k" / "marker").write_text("layer")
+        (lambda_state / "opt").mkdir(parents=True)
+        (lambda_state / "opt" / "k").symlink_to(cache / "lambda-layers" / "k")
+        (lambda_state / "code" / "one").mkdir(parents=True)
+        (lambda_state / "code" / "one" / "app.py").write_text("VALUE = 1\n")
+        Path(pycache_prefix(str(lambda_state / "opt" / "k"))).mkdir(parents=True)
+
+        def environment() -> bytes:
+            opt_dir = str(lambda_state / "opt" / "k")
+            enter_opt_namespace(opt_dir, str(lambda_state / "code" / "one"), tmp_mb=1, at_var_task=True)
+            compiled = Path(pycache_prefix(opt_dir), VAR_TASK.lstrip("/"), "app.cpython-311.pyc")
+            compiled.write_text("compiled")
+            return json.dumps(
+                [Path(OPT, "marker").read_text(), Path(VAR_TASK, "app.py").read_text()]
+            ).encode()
+
+        seen = json.loads(_in_forked_child(environment))
+        written = Path(task_bytecode_dir(str(lambda_state / "code" / "one")), "app.cpython-311.pyc")
+        return json.dumps([seen, written.is_file() and written.read_text()]).encode()
+
+    seen, written = json.loads(_in_forked_child(host))
+
+    # THEN the environment read its layer through the link and its code, and its compiled module is on the host's
+    # volume (not in the overlay's scratch, lost when the environment ends)
+    assert seen == ["layer", "VALUE = 1\n"]
+    assert written == "compiled"
