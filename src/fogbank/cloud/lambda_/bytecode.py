@@ -15,7 +15,9 @@ Everything else stays in the cloud's state directory. That includes the code's m
 shows its code at /var/task (every function's code is at those same paths) has `<prefix>/var/task` mounted
 from `<state>/lambda/pycache-by-code/<hash>` in its own namespace (`sandbox.task_bytecode_dir`), so a module of
 another function's code with the same name, size and mtime never reuses its bytecode; a task root seen at its
-host path names its code's hash itself. The cache is `$FOGBANK_CACHE_DIR/lambda-bytecode` (default `~/.cache/fogbank/lambda-bytecode`); it keeps the
+host path names its code's hash itself. So inside an environment `importlib.util.cache_from_source` of a
+/var/task module names `<prefix>/var/task/...`, which is empty on the host (a mount point): the files are in
+`pycache-by-code/<hash>`. The cache is `$FOGBANK_CACHE_DIR/lambda-bytecode` (default `~/.cache/fogbank/lambda-bytecode`); it keeps the
 `KEEP` most recently used entries of each kind and deletes older ones, none used within `IDLE_S` and none that
 a running cloud links (it holds a shared lock on each until `close`, or its death), when a cloud first prepares
 a prefix.

@@ -35,6 +35,7 @@ __all__ = [
     "kept_mounts",
     "paths_under",
     "remount_read_only",
+    "wanted_and_writable",
 ]
 
 MS_BIND = 4096
@@ -98,25 +99,42 @@ def host_realpath(path: str, root: str, host: int) -> str:
 def paths_under(
     root: str, paths: Sequence[str], resolved: Mapping[str, str], host: int | None = None
 ) -> dict[str, str]:
-    """{path as seen: what it resolves to} for each directory of `paths` (`resolved`: their realpaths here),
-    and its resolution, under `root`. With `host` (the host's `root`, which this namespace covers), resolved
-    and found as the host has them; a path this namespace still resolves to the same place is left out (the
-    kernel reaches its resolution through it)."""
+    """{path as seen: what it resolves to} for each directory of `paths` (`resolved`: their realpaths here,
+    else computed), and its resolution, under `root`. With `host` (the host's `root`, which this namespace
+    covers), resolved and found as the host has them; a path this namespace still resolves to the same place is
+    left out (the kernel reaches its resolution through it)."""
     roots = {root, os.path.realpath(root)}
     wanted: dict[str, str] = {}
     for path in paths:
-        seen_real = resolved.get(path) or os.path.realpath(path)
+        seen_as, seen_real = os.path.abspath(path), resolved.get(path) or os.path.realpath(path)
+        if not any(is_within(p, r) for p in (seen_as, seen_real) for r in roots):
+            continue  # string checks first: most paths lie elsewhere, and cost no system call then
         real = seen_real
         if host is not None and is_within(seen_real, root):
             real = host_realpath(seen_real, root, host)
         if not os.path.isdir(host_view(real, root, host)):
             continue
-        for seen_as in (os.path.abspath(path), real):
-            if host is not None and seen_as != real and seen_real == real:
+        for candidate in (seen_as, real):
+            if host is not None and candidate != real and seen_real == real:
                 continue
-            if any(seen_as.startswith(r + os.sep) for r in roots):
-                wanted.setdefault(seen_as, real)
+            if any(candidate.startswith(r + os.sep) for r in roots):
+                wanted.setdefault(candidate, real)
     return wanted
+
+
+def wanted_and_writable(
+    root: str,
+    read_only: Sequence[str],
+    writable: Sequence[str],
+    resolved: Mapping[str, str],
+    host: int | None = None,
+) -> tuple[dict[str, str], set[str]]:
+    """`paths_under` of `read_only` and `writable` together (read-only ones first), and which are writable."""
+    read_write = paths_under(root, writable, resolved, host)
+    wanted = paths_under(root, read_only, resolved, host)
+    for path, real in read_write.items():
+        wanted.setdefault(path, real)
+    return wanted, set(read_write)
 
 
 def kept_mounts(wanted: dict[str, str], read_write: set[str]) -> list[tuple[str, str]]:

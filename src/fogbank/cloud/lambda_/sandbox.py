@@ -135,7 +135,11 @@ def enter_mount_namespace(scratch: str) -> None:
         _provide_var_lang(libc, scratch)
         # what this process imports before it knows its function (a spare: the runtime client) and where its
         # compiled modules go
-        _keep_host_var(libc, [p for p in sys.path if p], [sys.pycache_prefix or ""], {})
+        imports, compiled = [p for p in sys.path if p], [p for p in [sys.pycache_prefix] if p]
+        as_given = {
+            p: os.path.abspath(p) for p in [*imports, *compiled]
+        }  # no system call for paths elsewhere
+        _keep_host_var(libc, imports, compiled, as_given)
 
 
 def mount_function(
@@ -289,8 +293,7 @@ def _keep_host_var(
         return
     host = _host_var[0]
     writable = [path for path in writable if path]
-    read_write = set(kept_paths.paths_under(VAR, writable, resolved, host))
-    wanted = kept_paths.paths_under(VAR, [*read_only, *writable], resolved, host)
+    wanted, read_write = kept_paths.wanted_and_writable(VAR, read_only, writable, resolved, host)
     mounts = [mount for mount in kept_paths.kept_mounts(wanted, read_write) if mount not in _bound_from_host]
     if mounts:
         kept_paths.bind_held(libc, kept_paths.hold(mounts, VAR, host), read_write)
@@ -322,8 +325,7 @@ def mount_private_tmp(size_mb: int, keep: Sequence[str], writable: Sequence[str]
 def _mount_private_tmp(
     libc: ctypes.CDLL, size_mb: int, keep: Sequence[str], writable: Sequence[str], resolved: dict[str, str]
 ) -> None:
-    read_write = set(kept_paths.paths_under(TMP, writable, resolved))
-    wanted = kept_paths.paths_under(TMP, [*keep, *writable], resolved)
+    wanted, read_write = kept_paths.wanted_and_writable(TMP, keep, writable, resolved)
     held = kept_paths.hold(kept_paths.kept_mounts(wanted, read_write), TMP)
     try:
         options = f"size={int(size_mb)}m,nr_inodes={inodes_for(size_mb)},mode=1777".encode()
