@@ -8,7 +8,7 @@ here and deployed with `fogbank.deploy`. Each proof is the function's own log li
 A scheduled rule cannot be waited for (its first firing is a minute away): the test moves the scheduler's
 clock instead, through the seam the scheduler reads time from (`Scheduler.use_clock` + `ManualClock`). Everything
 after that is real: the scheduler thread wakes, finds the rule due, builds the Scheduled Event and the function
-is invoked through the Lambda component. Adds 5-9 s (CDK synth about 3 s, the deploy, four cold starts).
+is invoked through the Lambda component. Adds 6-11 s (CDK synth about 3 s, the deploy, six cold starts).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ def _synthesize(outdir: Path) -> Path:
     from aws_cdk import aws_events as events
     from aws_cdk import aws_events_targets as targets
     from aws_cdk import aws_lambda as lambda_
+    from aws_cdk import aws_s3 as s3
     from aws_cdk import aws_sqs as sqs
 
     app = cdk.App(outdir=str(outdir))
@@ -57,8 +58,8 @@ def _synthesize(outdir: Path) -> Path:
         cdk.CfnOutput(stack, f"{name}Name", value=made.function_name)
         return made
 
-    orders, transformed, unpermitted, scheduled = (
-        function(name) for name in ("Orders", "Transformed", "Unpermitted", "Scheduled")
+    orders, transformed, unpermitted, scheduled, uploads = (
+        function(name) for name in ("Orders", "Transformed", "Unpermitted", "Scheduled", "Uploads")
     )
     inbox = sqs.Queue(stack, "Inbox")  # targets.SqsQueue adds an AWS::SQS::QueuePolicy for the rule
     cdk.CfnOutput(stack, "InboxUrl", value=inbox.queue_url)
@@ -92,6 +93,19 @@ def _synthesize(outdir: Path) -> Path:
         targets=[targets.LambdaFunction(scheduled)],
     )
     cdk.CfnOutput(stack, "TimerArn", value=timer.rule_arn)
+    # S3 sends its events to the default bus (CDK's notifications custom resource sets EventBridgeConfiguration)
+    bucket = s3.Bucket(stack, "UploadBucket", event_bridge_enabled=True)
+    cdk.CfnOutput(stack, "UploadsBucket", value=bucket.bucket_name)
+    events.Rule(
+        stack,
+        "OnUpload",
+        event_pattern=events.EventPattern(
+            source=["aws.s3"],
+            detail_type=["Object Created"],
+            detail={"bucket": {"name": [bucket.bucket_name]}},
+        ),
+        targets=[targets.LambdaFunction(uploads)],
+    )
     app.synth()
     return outdir
 
@@ -195,3 +209,21 @@ def test_a_scheduled_rule_fires_when_its_time_comes(deployed: tuple[LocalCloud, 
         "detail": {},
     }
     assert received["time"] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(clock.now())))
+
+
+def test_s3_sends_each_upload_once_to_the_default_bus_with_its_own_id(
+    deployed: tuple[LocalCloud, dict[str, str]],
+) -> None:
+    cloud, outputs = deployed
+    # GIVEN a bucket with EventBridge enabled and a rule for its Object Created events
+    s3 = cloud.client("s3")
+    # WHEN two objects are put
+    s3.put_object(Bucket=outputs["UploadsBucket"], Key="a.txt", Body=b"hello")
+    s3.put_object(Bucket=outputs["UploadsBucket"], Key="b.txt", Body=b"x")
+    # THEN the function received two Object Created events (not an "Object Tags Added" more), each its own id
+    received = _received(cloud, outputs["UploadsName"], count=2)
+    assert sorted(event["detail"]["object"]["key"] for event in received) == ["a.txt", "b.txt"]
+    assert {event["detail-type"] for event in received} == {"Object Created"}
+    assert len({event["id"] for event in received}) == 2
+    assert {event["detail"]["reason"] for event in received} == {"PutObject"}
+    assert _received(cloud, outputs["UploadsName"], count=3, timeout=1) == received

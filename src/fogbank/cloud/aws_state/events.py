@@ -11,8 +11,10 @@ destinations stay moto's. `changed` is called after every rule change so that a 
 `scheduled_rules` lists the rules with a ScheduleExpression; `fire_scheduled` sends a "Scheduled Event" to one.
 Two more of moto's differences are closed: a pattern naming an unknown match type (`{"prefx": "a"}`) matched
 every event, and is now refused as AWS refuses it (InvalidEventPatternException); and moto's own S3
-CreateBucket notification, which invoked matching functions directly in a shape AWS never sends, is off (AWS
-services' events are not produced locally).
+CreateBucket notification, which invoked matching functions directly in a shape AWS never sends, is off. The
+only AWS service whose events reach the buses is S3, for buckets with an EventBridgeConfiguration
+(`s3_events`). PutRule and PutTargets answer ValidationException with the messages of `install`'s refusal
+hooks, and a target or rule that fails at delivery is logged, never failing PutEvents or the other rules.
 
 Example:
     >>> envelope({"version": "0", "id": "1", "detail-type": "T", "source": "s", "account": "1",

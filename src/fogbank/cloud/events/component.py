@@ -2,7 +2,8 @@
 
 moto keeps EventBridge's state and answers its API (PutRule, PutTargets, PutEvents, ...). This component
 receives the Lambda component (as `FunctionInvoker`) and where IAM records denials; on start it attaches
-`TargetDelivery` to moto's rule matching (`aws_state.events.install`) and starts the `Scheduler` thread that fires
+`TargetDelivery` to moto's rule matching (`aws_state.events.install`), has S3 send its events to the default
+bus as AWS does (`aws_state.s3_events.install`) and starts the `Scheduler` thread that fires
 rules with a ScheduleExpression; on stop it detaches and ends that thread.
 
 Example:
@@ -20,6 +21,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from fogbank.cloud.aws_state import events as events_state
+from fogbank.cloud.aws_state import s3_events
 from fogbank.cloud.events.checks import put_rule_refusal, put_targets_refusal
 from fogbank.cloud.events.delivery import DenialNote, TargetDelivery
 from fogbank.cloud.events.scheduler import Clock, Scheduler
@@ -53,6 +55,7 @@ class EventsComponent:
             refuse_rule=put_rule_refusal,
             refuse_targets=put_targets_refusal,
         )
+        s3_events.install()
         self.scheduler.start()
 
     def stop(self) -> None:
