@@ -1,7 +1,10 @@
-"""A function naming another Python minor than the local cloud's interpreter gets that minor's standard library
-modules (those it lacks fail to import, with AWS's message), and what cannot be emulated is said, not hidden.
+"""A function naming another Python minor than the local cloud's interpreter, where this machine has no CPython of
+that minor, gets that minor's standard library modules (those it lacks fail to import, with AWS's message), and
+what cannot be emulated is said, not hidden.
 
-The cloud runs every python3.x function on its own interpreter (3.11 here); see stdlib_versions.py.
+The cloud of this module runs every python3.x function on its own interpreter (3.11 here): FOGBANK_PYTHON_3_X is
+`emulate` for every other minor, as if this machine had none of them (stdlib_versions.py). Functions on the
+interpreter they name: test_python_minor_interpreters.py.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import sys
 import sysconfig
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,16 @@ from layer_support import layer_zip
 HERE = f"python{INTERPRETER[0]}.{INTERPRETER[1]}"
 NEWER_SENTENCE = f"This machine runs the function on Python {INTERPRETER[0]}.{INTERPRETER[1]} while it names"
 pytestmark = pytest.mark.skipif(INTERPRETER != (3, 11), reason="the cases below are written for a 3.11 cloud")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _emulated_minors() -> Iterator[None]:
+    """Before the module's cloud starts: no other minor's interpreter is used (interpreters.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for minor in range(9, 16):
+            if (3, minor) != INTERPRETER:
+                patch.setenv(f"FOGBANK_PYTHON_3_{minor}", "emulate")
+        yield
 
 
 def _init_error(lambda_client: Any, name: str) -> tuple[str | None, dict[str, Any]]:

@@ -9,7 +9,11 @@ links into a cache shared by all clouds, each keyed by what decides its content:
 
     <prefix>/opt                   -> <cache>/opt/<key>          the layers' CodeSha256s (the <key> of /opt)
     <prefix>/<interpreter prefix>  -> <cache>/python/<hash>      the interpreter's path and version (stdlib)
-    <prefix>/<runtime directory>   -> <cache>/runtime/<hash>     what the runtime directory links to (boto3 ...)
+    <prefix>/<runtime directory>   -> <cache>/runtime/<hash>     the interpreter's version and what the runtime
+                                                                 directory links to (boto3 ...)
+
+A cloud has one `BytecodeCache` per interpreter its functions run on (interpreters.py): the interpreter's key
+and its runtime directory's differ, and the compiled modules' names carry its tag (`app.cpython-313.pyc`).
 
 Everything else stays in the cloud's state directory. That includes the code's modules: an environment that
 shows its code at /var/task (every function's code is at those same paths) has `<prefix>/var/task` mounted
@@ -61,8 +65,17 @@ class BytecodeCache:
     """Builds the bytecode prefixes of one cloud's environments (see the module's docstring)."""
 
     def __init__(
-        self, lambda_state: Path, runtime_dir: Path, shared: Path, *, keep: int = KEEP, idle_s: float = IDLE_S
+        self,
+        lambda_state: Path,
+        runtime_dir: Path,
+        shared: Path,
+        *,
+        keep: int = KEEP,
+        idle_s: float = IDLE_S,
+        python: tuple[Path, str, str] | None = None,
     ) -> None:
+        # the interpreter the environments run (its base prefix, sys.version, cache tag): the cloud's by default
+        self._python = python or (Path(sys.base_prefix), sys.version, sys.implementation.cache_tag or "")
         self._lambda_state = lambda_state
         self._runtime_dir = runtime_dir
         self._shared = shared
@@ -88,8 +101,11 @@ class BytecodeCache:
                         self._link(prefix, source_dir, shared_dir)
                 return prefix
             links = [
-                (Path(sys.base_prefix), self._shared / "python" / _interpreter_key()),
-                (self._runtime_dir, self._shared / "runtime" / _runtime_key(self._runtime_dir)),
+                (self._python[0], self._shared / "python" / _digest(*map(str, self._python))),
+                (
+                    self._runtime_dir,
+                    self._shared / "runtime" / _runtime_key(self._runtime_dir, self._python[1]),
+                ),
             ]
             if opt_dir is None:
                 prefix = self._lambda_state / "pycache"
@@ -136,18 +152,14 @@ def _mirror(prefix: Path, source_dir: Path) -> Path:
     return prefix.joinpath(*source_dir.absolute().parts[1:])
 
 
-def _interpreter_key() -> str:
-    return _digest(sys.base_prefix, sys.version, sys.implementation.cache_tag or "")
-
-
-def _runtime_key(runtime_dir: Path) -> str:
+def _runtime_key(runtime_dir: Path, python_version: str) -> str:
     """What the runtime directory's entries link to (the installed packages and fogbank's runtime modules)."""
     entries = []
     with contextlib.suppress(OSError):
         for entry in sorted(os.scandir(runtime_dir), key=lambda e: e.name):
             if entry.is_symlink():  # not its own files (the .complete marker): their paths name this cloud
                 entries.append(f"{entry.name}={os.path.realpath(entry.path)}")
-    return _digest(sys.version, *entries)
+    return _digest(python_version, *entries)
 
 
 def _digest(*parts: str) -> str:

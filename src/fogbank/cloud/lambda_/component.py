@@ -25,7 +25,6 @@ from fogbank.cloud.aws_state import lambda_ as lambda_state
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.contracts import InvocationType, Routes, TelemetrySink
 from fogbank.cloud.lambda_.api import InvokeResult
-from fogbank.cloud.lambda_.bytecode import BytecodeCache
 from fogbank.cloud.lambda_.code import CodeStore
 from fogbank.cloud.lambda_.errors import LambdaApiError
 from fogbank.cloud.lambda_.http_api import LambdaHttpApi
@@ -34,8 +33,9 @@ from fogbank.cloud.lambda_.launch import plan_launch
 from fogbank.cloud.lambda_.machine_cache import shared_cache_root
 from fogbank.cloud.lambda_.pool import WorkerPools
 from fogbank.cloud.lambda_.process import Spawner, WorkerProcess
-from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
+from fogbank.cloud.lambda_.python_hosts import PythonHost, PythonHosts
 from fogbank.cloud.lambda_.runtime_versions import VersionWarnings
+from fogbank.cloud.lambda_.stdlib_versions import python_minor
 from fogbank.cloud.lambda_.worker import Launch, Worker
 from fogbank.cloud.lambda_.zygote import Zygote
 from fogbank.cloud.site import CloudSite
@@ -109,8 +109,7 @@ class LambdaComponent:
         # fetch it from the endpoint at init; None: they fetch it.
         self._door_map = door_map
         self._spawner: Spawner | None = None
-        self._zygote: Zygote | None = None
-        self._bytecode: BytecodeCache | None = None
+        self._hosts: PythonHosts | None = None  # per interpreter: runtime directory, zygote, bytecode cache
         self._code: CodeStore | None = None
         self._pools: WorkerPools | None = None
         self._invoker: Invoker | None = None
@@ -125,12 +124,8 @@ class LambdaComponent:
         self._spawner = Spawner()
         # layer sets shown read-only at /opt are unpacked once per machine (code.py); the zygote shows them
         code = self._code = CodeStore(self._site.state_dir / "lambda", shared_cache_root() / "lambda-layers")
+        self._hosts = PythonHosts(self._site.state_dir, self._spawner, use_zygote=self.use_zygote)
         if self.use_zygote:
-            runtime_dir = build_runtime_dir(self._site.state_dir)
-            self._zygote = Zygote(self._spawner, runtime_dir, self._site.state_dir / "lambda" / "opt-probe")
-            self._bytecode = BytecodeCache(
-                self._site.state_dir / "lambda", runtime_dir, shared_cache_root() / "lambda-bytecode"
-            )
             threading.Thread(target=self._start_zygote, name="lambda-zygote-start", daemon=True).start()
         else:
             _log.warning(
@@ -159,15 +154,14 @@ class LambdaComponent:
         """Stop every worker process, Runtime API server and thread. Idempotent, never raises."""
         self._stopping.set()
         lambda_state.uninstall()
-        for closer in (self._invoker, self._pools, self._zygote, self._spawner, self._code, self._bytecode):
+        for closer in (self._invoker, self._pools, self._hosts, self._spawner, self._code):
             if closer is None:
                 continue
             try:
                 closer.close()
             except Exception:
                 _log.exception("stopping %s failed", type(closer).__name__)
-        self._invoker = self._pools = self._spawner = self._zygote = self._code = None
-        self._bytecode = None
+        self._invoker = self._pools = self._spawner = self._hosts = self._code = None
         if self._janitor is not None:
             self._janitor.join(timeout=5)
             self._janitor = None
@@ -211,6 +205,11 @@ class LambdaComponent:
         """Process ids of the live workers (diagnostics and tests)."""
         return self._pools.pids() if self._pools is not None else []
 
+    @property
+    def _zygote(self) -> Zygote | None:
+        """The zygote of the cloud's own interpreter (diagnostics and tests)."""
+        return self._hosts.default.zygote if self._hosts is not None else None
+
     # -- wiring ---------------------------------------------------------------------------------------------
     def _resolve(self, function: str, qualifier: str | None, region: str | None = None) -> FunctionSpec:
         """The function in the region its ARN names, else the caller's region, else the cloud's default."""
@@ -222,14 +221,14 @@ class LambdaComponent:
 
     def _start_worker(self, spec: FunctionSpec, code: CodeStore) -> Worker:
         assert self._spawner is not None
-        self._version_warnings.tell(spec.arn, spec.name, spec.runtime or "")
-        zygote = self._zygote
+        host = self._host_for(spec)
+        zygote = host.zygote
         if zygote is not None:
             try:
                 zygote.start()
             except CloudError:
                 _log.exception(_NO_ZYGOTE)
-                zygote = self._zygote = None
+                zygote = host.zygote = None
         opt_mounted = zygote is not None and zygote.opt_error is None
         task_mounted = opt_mounted and zygote is not None and zygote.var_task_error is None
         task_root, opt_dir = code.prepare(spec, share_layers=opt_mounted)
@@ -239,14 +238,17 @@ class LambdaComponent:
             opt_dir,
             cloud_env=self.environment(spec),
             xray_daemon=self._telemetry.xray_daemon_address,
-            runtime_dir=build_runtime_dir(self._site.state_dir),
+            runtime_dir=host.runtime_dir,
             opt_mounted=opt_mounted,
             task_mounted=task_mounted,
             host_architecture=host_architecture(),
+            interpreter=host.python,
         )
+        if host.packages is not None and launch.tmp_mb is not None:  # reached under the environment's /tmp
+            launch = replace(launch, keep_paths=(*launch.keep_paths, host.packages))
         if zygote is None:
             return Worker.start(spec, launch, self._spawn)
-        bytecode = self._bytecode  # None once the cloud stops (a start under way may still get here)
+        bytecode = host.bytecode if self._hosts is not None else None  # None once the cloud stops
         if bytecode is not None:  # where its compiled modules go (bytecode.py)
             bytecode.prepare(opt_dir if opt_mounted else None)
         if self._door_map is not None:
@@ -260,8 +262,23 @@ class LambdaComponent:
         assert self._spawner is not None
         return self._spawner.spawn(launch.argv, env, launch.cwd)
 
+    def _host_for(self, spec: FunctionSpec) -> PythonHost:
+        """The interpreter's host that runs `spec` (python_hosts.py); its version warning said once."""
+        hosts = self._hosts
+        if hosts is None:
+            raise CloudError("the Lambda component is stopped; start the LocalCloud again")
+        runtime = spec.runtime or ""
+        try:
+            host = hosts.for_runtime(runtime)
+        except CloudError as exc:
+            raise LambdaApiError("ServiceException", f"function {spec.name} ({runtime}): {exc}", 500) from exc
+        named = python_minor(runtime)
+        hint = hosts.emulation_hint(named) if named is not None and named != host.minor else None
+        self._version_warnings.tell(spec.arn, spec.name, runtime, runs_on=host.minor, hint=hint)
+        return host
+
     def _start_zygote(self) -> None:
-        zygote = self._zygote
+        zygote = self._hosts.default.zygote if self._hosts is not None else None
         if zygote is None:
             return
         try:

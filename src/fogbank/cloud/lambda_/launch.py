@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.errors import LambdaApiError
+from fogbank.cloud.lambda_.interpreters import Interpreter
 from fogbank.cloud.lambda_.library_path import (
     lambda_library_path,
     sets_loader_variables,
@@ -63,12 +64,14 @@ def plan_launch(
     opt_mounted: bool = False,
     task_mounted: bool = False,
     host_architecture: str = "x86_64",
+    interpreter: Interpreter | None = None,
 ) -> Launch:
     """The command and environment for `spec`'s runtime. Unsupported runtimes raise InvalidRuntimeException.
 
     With `opt_mounted`, the environment will see `opt_dir` at /opt (sandbox.py), so paths name /opt, and has its
     own /tmp of `spec.ephemeral_storage` MB (no TMPDIR then, as on Lambda). With `task_mounted` too, it sees
     `task_root` at /var/task, as on Lambda: LAMBDA_TASK_ROOT, the working directory and the paths name /var/task.
+    `interpreter` runs a Python function (interpreters.py; default: the cloud's own).
     """
     runtime = spec.runtime or ""
     opt_view = Path(OPT) if opt_mounted else opt_dir
@@ -78,7 +81,7 @@ def plan_launch(
     if opt_mounted:
         env.pop("TMPDIR", None)
     # what the environment still opens by its host path once its own /tmp covers the host's (sandbox.py)
-    keep = [*([] if task_mounted else [task_root]), *_interpreter_dirs()]
+    keep = [*([] if task_mounted else [task_root]), *_interpreter_dirs(interpreter)]
     env.update(cloud_env)
     env.update(spec.environment)
     env.update(_lambda_env(spec, task_view, xray_daemon))
@@ -134,7 +137,8 @@ def plan_launch(
         handler = _handler(spec)
         roots = os.pathsep.join([str(task_view), str(opt_view)])
         check = ["--native-check", normalize_architecture(spec.architecture), host_architecture, roots]
-        argv = [sys.executable, "-S", "-m", BOOT_MODULE, *check, "--runtime", runtime, handler]
+        executable = str(interpreter.executable) if interpreter is not None else sys.executable
+        argv = [executable, "-S", "-m", BOOT_MODULE, *check, "--runtime", runtime, handler]
         return launch(argv, python=True, handler=handler)
     if runtime.startswith("nodejs"):
         node = shutil.which("node", path=env.get("PATH"))
@@ -184,8 +188,10 @@ def _site_name(runtime: str) -> str:
     return f"python{major}.{number}"
 
 
-def _interpreter_dirs() -> list[Path]:
+def _interpreter_dirs(interpreter: Interpreter | None) -> list[Path]:
     """The directories of the interpreter a Python environment keeps running (its standard library)."""
+    if interpreter is not None:
+        return [interpreter.base_prefix, interpreter.executable.parent]
     return [Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent]
 
 

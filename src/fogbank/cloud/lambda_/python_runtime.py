@@ -53,9 +53,11 @@ _FOGBANK_MODULES = {
 _lock = threading.Lock()
 
 
-def build_runtime_dir(state_dir: Path) -> Path:
-    """Create (once) `<state_dir>/runtime/python` with links to the runtime's top-level modules."""
-    target = state_dir / "runtime" / "python"
+def build_runtime_dir(state_dir: Path, packages: Path | None = None, name: str = "python") -> Path:
+    """Create (once) `<state_dir>/runtime/<name>` with links to the runtime's top-level modules: those installed
+    for the cloud, or (`packages`) those of a directory the runtime's distributions were installed into for
+    another Python minor (runtime_wheels.py)."""
+    target = state_dir / "runtime" / name
     with _lock:
         target.mkdir(parents=True, exist_ok=True)
         for name, source in _FOGBANK_MODULES.items():
@@ -63,13 +65,28 @@ def build_runtime_dir(state_dir: Path) -> Path:
                 (target / name).symlink_to(source)
         if (target / ".complete").exists():
             return target
-        for name in RUNTIME_DISTRIBUTIONS:
-            for source in _top_level_paths(name):
-                link = target / source.name
-                if not link.exists():
-                    link.symlink_to(source)
+        sources = (
+            _installed_paths(packages)
+            if packages
+            else [source for name in RUNTIME_DISTRIBUTIONS for source in _top_level_paths(name)]
+        )
+        for source in sources:
+            link = target / source.name
+            if not link.exists():
+                link.symlink_to(source)
         (target / ".complete").touch()
     return target
+
+
+def _installed_paths(packages: Path) -> list[Path]:
+    """The top-level modules and packages of a `pip install --target` directory."""
+    return [
+        entry
+        for entry in sorted(packages.iterdir())
+        if not entry.name.startswith(".")
+        and not entry.name.endswith((".dist-info", ".egg-info"))
+        and entry.name not in ("bin", "__pycache__")
+    ]
 
 
 def _top_level_paths(name: str) -> list[Path]:

@@ -1,10 +1,11 @@
 """The cloud's warning, once per function, that it runs the function on another language version than it names.
 
-Every `python3.x` function runs on the local cloud's own interpreter and every `nodejs*` function on this
-machine's `node`, whatever version the function names. What the local cloud emulates of a Python minor (its
-standard library's modules, stdlib_versions.py) and what it cannot (syntax, attributes inside modules,
-`sys.version_info`; for Node.js, everything) is said once per function in the cloud's log, when the function
-first starts. See docs/local-cloud-lambda.md, "Runtimes".
+A `python3.x` function runs on CPython 3.x when this machine has it (interpreters.py): then there is nothing to
+say. Otherwise it runs on the local cloud's own interpreter, and every `nodejs*` function on this machine's
+`node`, whatever version the function names. What the local cloud emulates of a Python minor (its standard
+library's modules, stdlib_versions.py), what it cannot (syntax, attributes inside modules, `sys.version_info`;
+for Node.js, everything) and how to provide the named minor's interpreter is said once per function in the
+cloud's log, when the function first starts. See docs/local-cloud-lambda.md, "Runtimes".
 
 Example:
     >>> warning = version_warning("f", "python3.13", node_version=lambda: None)
@@ -46,12 +47,21 @@ def host_node_version(node: str | None = None) -> str | None:
 
 
 def version_warning(
-    function: str, runtime: str, *, node_version: Callable[[], str | None] = host_node_version
+    function: str,
+    runtime: str,
+    *,
+    node_version: Callable[[], str | None] = host_node_version,
+    runs_on: tuple[int, int] = INTERPRETER,
+    hint: str | None = None,
 ) -> str | None:
-    """What to tell about `function` whose runtime is `runtime`; None when this machine runs that version."""
+    """What to tell about `function` whose runtime is `runtime`, run on Python `runs_on` (a Python runtime);
+    None when that is the version it names. `hint`: how to have it run on the named minor's interpreter."""
     named = python_minor(runtime)
     if named is not None:
-        return None if named == INTERPRETER else _python_warning(function, runtime, named)
+        if named == runs_on:
+            return None
+        warning = _python_warning(function, runtime, named)
+        return f"{warning}. To run it on CPython {named[0]}.{named[1]}: {hint}" if hint else warning
     if runtime.startswith("nodejs"):
         major = runtime.removeprefix("nodejs").split(".")[0]
         version = node_version()
@@ -94,12 +104,22 @@ class VersionWarnings:
         self._told: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
-    def tell(self, function_arn: str, function: str, runtime: str) -> None:
+    def tell(
+        self,
+        function_arn: str,
+        function: str,
+        runtime: str,
+        *,
+        runs_on: tuple[int, int] = INTERPRETER,
+        hint: str | None = None,
+    ) -> None:
         """Log the warning for `function` unless it was logged for it (and this runtime) already."""
         with self._lock:
             if (function_arn, runtime) in self._told:
                 return
             self._told.add((function_arn, runtime))
-        warning = version_warning(function, runtime, node_version=self._node_version)
+        warning = version_warning(
+            function, runtime, node_version=self._node_version, runs_on=runs_on, hint=hint
+        )
         if warning is not None:
             _log.warning(warning)

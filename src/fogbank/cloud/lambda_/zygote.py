@@ -5,7 +5,8 @@ A cold start used to pay for a new interpreter and the runtime client's imports;
 environments forked ahead of need; a cold start hands its function's request straight to one of them (no fork,
 no round trip through the zygote) and the zygote forks the next spare. One zygote serves every
 runtime: Python environments keep running the zygote's interpreter, Node.js and `provided` ones execve their
-program after the same fork-side setup (process group, parent-death signal, /opt namespace).
+program after the same fork-side setup (process group, parent-death signal, /opt namespace). A function whose
+Python minor runs on another interpreter (interpreters.py) is forked by that interpreter's own zygote.
 
 Example (skipped as a doctest: it starts the zygote process):
     >>> zygote = Zygote(spawner, runtime_dir, probe_dir)  # doctest: +SKIP
@@ -94,8 +95,11 @@ class Spare:
 class Zygote:
     """Starts the zygote on first use (and again if it died), forks environments, reports /opt availability."""
 
-    def __init__(self, spawner: Spawner, runtime_dir: Path, probe_dir: Path) -> None:
+    def __init__(
+        self, spawner: Spawner, runtime_dir: Path, probe_dir: Path, python: Path | None = None
+    ) -> None:
         self._spawner = spawner
+        self._python = str(python or sys.executable)  # the interpreter it runs (interpreters.py)
         self._runtime_dir = runtime_dir
         self._probe_dir = probe_dir
         self._lock = threading.Lock()
@@ -231,7 +235,7 @@ class Zygote:
         # what environments open there must not lie under /var/task, which their code covers (sandbox.py's probe)
         env["FOGBANK_CACHE_DIR"] = str(shared_cache_root())
         argv = [
-            sys.executable,
+            self._python,
             "-S",
             "-m",
             ZYGOTE_MODULE,
