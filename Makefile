@@ -13,6 +13,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 # AWS SDK (for the local cloud's nodejs functions) is installed once into fogbank's cache; later runs only check it.
 install: $(STAMP) system-packages
 	@$(BIN)/python -m fogbank.cloud.lambda_.node_runtime >/dev/null
+	@$(BIN)/python -m fogbank.cloud.lambda_.runtime_wheels
 
 # The local cloud's ElastiCache runs Debian's redis-server (Redis 7 with TLS); installed once, then only checked.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -122,3 +122,27 @@ def test_a_minor_this_machine_lacks_is_emulated_with_the_way_to_provide_it(
     assert len(warnings) == 1
     assert "no CPython 3.13 was found on this machine" in warnings[0]
     assert "FOGBANK_PYTHON_3_13" in warnings[0] and "uv python install 3.13" in warnings[0]
+
+
+@NEEDS_313
+def test_without_the_zygote_a_python_3_13_function_runs_on_python_3_13_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN a cloud whose environments start as new interpreters (FOGBANK_LAMBDA_ZYGOTE=0)
+    monkeypatch.setenv("FOGBANK_LAMBDA_ZYGOTE", "0")
+    with LocalCloud() as cloud:
+        client = cloud.client("lambda")
+        role = cloud.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(ROLE_POLICY))
+        source = "import cgi\n" + VERSION_SOURCE
+        for name, code in (("version", VERSION_SOURCE), ("cgi", source)):
+            client.create_function(
+                FunctionName=name, Runtime="python3.13", Role=role["Role"]["Arn"], Handler="app.handler",
+                Code={"ZipFile": zip_code({"app.py": code})},
+            )  # fmt: skip
+
+        # WHEN a python3.13 function reports its version, and another imports cgi
+        version, cgi = invoke_json(client, "version")[1], invoke_json(client, "cgi")[1]
+
+    # THEN the first runs on 3.13; the second fails as on AWS (3.13 has no cgi)
+    assert version == [3, 13]
+    assert cgi["errorMessage"] == "Unable to import module 'app': No module named 'cgi'"

@@ -1,5 +1,5 @@
 """Without the zygote (FOGBANK_LAMBDA_ZYGOTE=0) each environment is a new interpreter; it hides the standard
-library modules the function's Python minor lacks all the same. Its own cloud: one LocalCloud per process."""
+library modules the function's Python minor lacks all the same (where it runs on the cloud's interpreter). Its own cloud: one LocalCloud per process."""
 
 from __future__ import annotations
 
@@ -17,8 +17,11 @@ pytestmark = pytest.mark.skipif(INTERPRETER != (3, 11), reason="the cases below 
 def test_without_the_zygote_the_named_versions_modules_are_hidden_too(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # GIVEN a cloud whose environments start as new interpreters (FOGBANK_LAMBDA_ZYGOTE=0)
+    # GIVEN a cloud whose environments start as new interpreters (FOGBANK_LAMBDA_ZYGOTE=0) of its own Python (no
+    # other minor's interpreter is used: FOGBANK_PYTHON_3_X=emulate)
     monkeypatch.setenv("FOGBANK_LAMBDA_ZYGOTE", "0")
+    for minor in (10, 13):
+        monkeypatch.setenv(f"FOGBANK_PYTHON_3_{minor}", "emulate")
     with LocalCloud() as cloud:
         lambda_client = cloud.client("lambda")
         role = cloud.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(ROLE_POLICY))

@@ -116,7 +116,7 @@ class PythonHosts:
             reason = self._not_run.get(minor)
         found = self._interpreters.search(minor)
         if found.emulate:
-            return f"{variable_for(minor)}=emulate asks for this"
+            return f"{variable_for(minor)}=emulate asks for this emulation"
         if reason is not None and found.interpreter is not None:
             return f"CPython {minor[0]}.{minor[1]} was found at {found.interpreter.executable} but {reason}"
         tried = f" (not usable: {'; '.join(found.tried)})" if found.tried else ""

@@ -61,7 +61,7 @@ def version_warning(
         if named == runs_on:
             return None
         warning = _python_warning(function, runtime, named)
-        return f"{warning}. To run it on CPython {named[0]}.{named[1]}: {hint}" if hint else warning
+        return f"{warning}. Why not on CPython {named[0]}.{named[1]}: {hint}" if hint else warning
     if runtime.startswith("nodejs"):
         major = runtime.removeprefix("nodejs").split(".")[0]
         version = node_version()

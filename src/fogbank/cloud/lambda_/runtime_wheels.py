@@ -7,8 +7,10 @@ and simplejson have native parts per CPython version. `ensure_runtime_wheels((3,
 with the cloud's pip (binary wheels only, for that minor and this machine's architecture; the other interpreter
 is not run) into `<cache>/lambda-python-runtime/cp313-x86_64-<hash of the pins>` (the cache is
 $FOGBANK_CACHE_DIR, else $XDG_CACHE_HOME/fogbank, else ~/.cache/fogbank). A file lock makes parallel clouds
-install it once (about 2-5 s, 40 MB); later calls only read a marker file. It fails with CloudError naming the
-command and pip's error (offline, no wheel for that minor).
+install it once (about 2-3 s, 40 MB); later calls only read a marker file. It fails with CloudError naming the
+command and pip's error (offline, no wheel for that minor: awslambdaric 4.x has none for 3.9). `make install`
+runs it ahead of time for every Lambda minor whose interpreter this machine has
+(`python -m fogbank.cloud.lambda_.runtime_wheels`).
 
 Example (skipped as a doctest: it runs pip):
     >>> site = ensure_runtime_wheels((3, 13), "x86_64")  # doctest: +SKIP
@@ -147,3 +149,28 @@ def _failed(command: list[str], detail: str) -> CloudError:
         "Check that the package index is reachable and has binary wheels of these versions for this Python "
         "minor, or set FOGBANK_CACHE_DIR to a writable directory"
     )
+
+
+def _main() -> int:
+    """Install for every Lambda Python minor (3.9-3.14) whose interpreter this machine has; say which."""
+    from fogbank.cloud.lambda_.interpreters import find_interpreter
+    from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER
+    from fogbank.layer import host_architecture
+
+    for minor in [(3, number) for number in range(9, 15) if (3, number) != INTERPRETER]:
+        interpreter = find_interpreter(minor).interpreter
+        if interpreter is None:
+            continue
+        try:
+            ensure_runtime_wheels(minor, host_architecture())
+        except CloudError as exc:
+            first = str(exc).splitlines()[1:2] or [str(exc)]
+            print(
+                f"fogbank: python{minor[0]}.{minor[1]} functions will be emulated: {first[0]}",
+                file=sys.stderr,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

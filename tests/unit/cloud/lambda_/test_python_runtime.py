@@ -61,3 +61,35 @@ def test_a_missing_runtime_package_says_how_to_fix_it(
     # WHEN the directory is built THEN the error names the package and the next step
     with pytest.raises(CloudError, match=r"needs the package no-such-runtime-package.*make install"):
         build_runtime_dir(tmp_path)
+
+
+LAMBDA_MINORS = [(3, number) for number in range(9, 15)]
+
+
+@pytest.mark.parametrize("minor", LAMBDA_MINORS, ids=[f"3.{m[1]}" for m in LAMBDA_MINORS])
+def test_fogbanks_runtime_modules_import_on_every_lambda_minor_this_machine_has(
+    tmp_path: Path, minor: tuple[int, int]
+) -> None:
+    # GIVEN this machine's CPython of a Lambda minor, and the runtime directory's fogbank modules
+    from fogbank.cloud.lambda_.interpreters import find_interpreter
+
+    interpreter = find_interpreter(minor).interpreter
+    if interpreter is None:
+        pytest.skip(f"this machine has no CPython {minor[0]}.{minor[1]}")
+    runtime = build_runtime_dir(tmp_path)
+
+    # WHEN that interpreter imports them (the zygote module only compiles: it imports the runtime client)
+    code = (
+        "import fogbank_worker_boot, fogbank_sandbox, fogbank_native_check, fogbank_stdlib_versions, "
+        f"fogbank_connection_shim; compile(open({str(runtime / (ZYGOTE_MODULE + '.py'))!r}).read(), 'z', 'exec')"
+    )
+    done = subprocess.run(
+        [str(interpreter.executable), "-S", "-c", code],
+        env={"PYTHONPATH": str(runtime)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    # THEN they import: standard library only, and no syntax newer than 3.9
+    assert done.returncode == 0, done.stderr

@@ -77,3 +77,13 @@ def test_each_function_is_warned_about_once(caplog: pytest.LogCaptureFixture) ->
     # THEN each function (and runtime it was changed to) is warned about once; b not at all
     told = [record.getMessage().split(" names ")[0] for record in caplog.records]
     assert told == ["function a", "function c", "function a"]
+
+
+def test_a_function_run_on_the_minor_it_names_gets_no_warning_and_an_emulated_one_says_why() -> None:
+    # GIVEN a python3.13 function run on CPython 3.13, and one run on this interpreter with a reason
+    on_its_own = version_warning("f", "python3.13", node_version=lambda: None, runs_on=(3, 13))
+    emulated = version_warning("f", "python3.13", node_version=lambda: None, hint="no CPython 3.13 was found")
+
+    # WHEN the cloud words their warnings THEN the first has none, the second ends with why not on 3.13
+    assert on_its_own is None
+    assert emulated is not None and emulated.endswith(". Why not on CPython 3.13: no CPython 3.13 was found")
