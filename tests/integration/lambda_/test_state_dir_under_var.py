@@ -21,9 +21,18 @@ from lambda_support import HANDLER_POLICY, ROLE_POLICY, invoke_json, zip_code
 
 HANDLER = """
 import os, sys, helper
+def write(path):
+    try:
+        with open(path, "w") as file:
+            file.write("x")
+        return "written"
+    except OSError as exc:
+        return exc.strerror
 def handler(event, context):
     return {"task_root": os.environ["LAMBDA_TASK_ROOT"], "file": helper.__file__, "executable": sys.executable,
-            "var_lang": sorted(os.listdir("/var/lang/bin")), "prefix": sys.pycache_prefix}
+            "var_lang": sorted(os.listdir("/var/lang/bin")), "prefix": sys.pycache_prefix,
+            "writes": {path: write(path) for path in event.get("write", [])},
+            "prefix_write": write(os.path.join(sys.pycache_prefix, "x"))}
 """
 
 
@@ -108,3 +117,25 @@ def test_compiled_modules_reach_the_hosts_state_and_cache_under_var_and_are_reus
     assert _compiled(state / "lambda" / "pycache-by-code", "helper") == by_code
     assert _compiled(cache / "lambda-bytecode" / "runtime", "bootstrap") == runtime
     assert preloaded and _compiled(under_var, "lambda_runtime_client") == preloaded
+
+
+def test_under_var_the_clouds_files_are_read_only_and_other_writes_stay_in_the_environment(
+    cloud: LocalCloud, under_var: Path
+) -> None:
+    # GIVEN the same cloud, and a function that writes into what it keeps of the state directory (the runtime
+    # directory, the zygote's compiled modules), its own bytecode prefix, and new files elsewhere under /var/tmp
+    state = under_var / "state"
+    name = _function(cloud)
+    kept = [str(state / "runtime" / "python" / "x"), str(state / "lambda" / "pycache" / "x")]
+    elsewhere = [state / "lambda" / f"{name}.txt", under_var / f"{name}.txt"]
+
+    # WHEN it is invoked
+    response, body = invoke_json(cloud.client("lambda"), name, {"write": [*kept, *map(str, elsewhere)]})
+
+    # THEN what it keeps refused the writes (read-only, as where the state directory is under /tmp), its own
+    # prefix took one, and what it wrote elsewhere under /var stayed in its environment, never on the host
+    assert "FunctionError" not in response, body
+    assert [body["writes"][path] for path in kept] == ["Read-only file system"] * 2, body["writes"]
+    assert [body["writes"][str(path)] for path in elsewhere] == ["written"] * 2, body["writes"]
+    assert body["prefix_write"] == "written"
+    assert not any(path.exists() for path in elsewhere)

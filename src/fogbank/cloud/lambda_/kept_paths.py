@@ -35,6 +35,7 @@ __all__ = [
     "kept_mounts",
     "paths_under",
     "remount_read_only",
+    "resolve",
     "wanted_and_writable",
 ]
 
@@ -58,6 +59,23 @@ _MAX_LINKS = 40  # as the kernel's path walk (ELOOP past it)
 def is_within(path: str, root: str) -> bool:
     """`path` is `root` or lies under it (both absolute and normalised)."""
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def resolve(path: str) -> str:
+    """`os.path.realpath(path)` from the kernel's own walk: an open and a readlink instead of a system call per
+    component (about half the time on a cold start's paths); a missing path as `os.path.realpath` has it.
+
+    >>> resolve("/") == os.path.realpath("/")
+    True
+    """
+    try:
+        descriptor = os.open(path, os.O_PATH)
+    except OSError:
+        return os.path.realpath(path)
+    try:
+        return os.readlink(f"/proc/self/fd/{descriptor}")
+    finally:
+        os.close(descriptor)
 
 
 def host_view(path: str, root: str, host: int | None) -> str:
@@ -106,7 +124,7 @@ def paths_under(
     roots = {root, os.path.realpath(root)}
     wanted: dict[str, str] = {}
     for path in paths:
-        seen_as, seen_real = os.path.abspath(path), resolved.get(path) or os.path.realpath(path)
+        seen_as, seen_real = os.path.abspath(path), resolved.get(path) or resolve(path)
         if not any(is_within(p, r) for p in (seen_as, seen_real) for r in roots):
             continue  # string checks first: most paths lie elsewhere, and cost no system call then
         real = seen_real

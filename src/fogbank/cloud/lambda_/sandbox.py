@@ -84,6 +84,8 @@ _own_var_lang: list[bool] = []
 # mount_function binds back from it what the environment opens there (`_keep_host_var`), then closes it.
 _host_var: list[int] = []
 _bound_from_host: set[tuple[str, str]] = set()  # (path, resolution) bound back from `_host_var` already
+# The zygote's bytecode prefix, bound back writable for a spare's own imports: read-only once it is a function's.
+_zygote_bytecode: list[str] = []
 # /var's overlay keeps its changes here: /var/lang's links and config and mount points only. A function writing
 # under /var gets ENOSPC past this instead of taking the machine's memory (a tmpfs is half of it by default).
 _SCRATCH_OPTIONS = b"size=1m,nr_inodes=1024,mode=0755"
@@ -136,10 +138,10 @@ def enter_mount_namespace(scratch: str) -> None:
         # what this process imports before it knows its function (a spare: the runtime client) and where its
         # compiled modules go
         imports, compiled = [p for p in sys.path if p], [p for p in [sys.pycache_prefix] if p]
-        as_given = {
-            p: os.path.abspath(p) for p in [*imports, *compiled]
-        }  # no system call for paths elsewhere
+        as_given = {p: os.path.abspath(p) for p in [*imports, *compiled]}  # no system call for others
         _keep_host_var(libc, imports, compiled, as_given)
+        prefixes = {as_given[p] for p in compiled}
+        _zygote_bytecode.extend(path for path, _ in _bound_from_host if path in prefixes)
 
 
 def mount_function(
@@ -164,13 +166,17 @@ def mount_function(
     own_bytecode = [task_bytecode_dir(task_root)] if at_var_task else []
     slots = library_path_slot_dir(os.path.dirname(os.path.dirname(os.path.abspath(opt_dir))))
     read_only, read_write = [opt_dir, task_root, slots, *keep], [prefix, *own_bytecode, *writable]
-    resolved = {path: os.path.realpath(path) for path in [*read_only, *read_write]}  # once, for /var and /tmp
+    resolved = {
+        path: kept_paths.resolve(path) for path in [*read_only, *read_write]
+    }  # once, for /var and /tmp
     bytecode = _hold_task_bytecode(opt_dir, task_root) if at_var_task else -1  # made first, on the host
     try:
         covered = what_var_task_would_cover([*read_only, *read_write], resolved) if at_var_task else None
         if covered is not None:
             raise OSError(f"{covered} lies under {VAR_TASK}, which this environment's code covers")
         _keep_host_var(libc, read_only, read_write, resolved)
+        for path in _zygote_bytecode:
+            kept_paths.remount_read_only(libc, path)
         _check(
             libc.mount(opt_dir.encode(), OPT.encode(), None, _MS_BIND | _MS_REC, None), f"bind-mounting {OPT}"
         )
@@ -240,7 +246,7 @@ def what_var_task_would_cover(paths: Sequence[str], resolved: dict[str, str] | N
     '/var/task/.venv'
     """
     for path in paths:
-        real = (resolved or {}).get(path) or os.path.realpath(path)
+        real = (resolved or {}).get(path) or kept_paths.resolve(path)
         if kept_paths.is_within(os.path.abspath(path), VAR_TASK) or kept_paths.is_within(real, VAR_TASK):
             return path
     return None
