@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
 from fogbank.cloud.lambda_.errors import LambdaApiError
+from fogbank.cloud.lambda_.interpreter_variables import sets_interpreter_variables
 from fogbank.cloud.lambda_.interpreters import Interpreter
 from fogbank.cloud.lambda_.library_path import (
     lambda_library_path,
@@ -106,10 +107,12 @@ def plan_launch(
             host_architecture=host_architecture,
             check_roots=(task_view, opt_view),
             runtime=runtime,
-            # a forked Python environment keeps the zygote's loader: exec it where that cannot search this list
+            # a forked Python environment keeps the zygote's loader and interpreter start-up: exec it where that
+            # loader cannot search this list or the function sets a variable either reads only as it starts
             own_loader=python
             and (
                 sets_loader_variables(spec.environment)
+                or sets_interpreter_variables(spec.environment)
                 or (not task_mounted and ships_libraries(task_root, opt_dir))
             ),
         )
@@ -120,18 +123,9 @@ def plan_launch(
         if runtime_dir is None:
             raise LambdaApiError("ServiceException", "the Python runtime directory was not prepared", 500)
         env["LAMBDA_RUNTIME_DIR"] = str(runtime_dir)
-        env["PYTHONUNBUFFERED"] = "1"
+        env.setdefault("PYTHONUNBUFFERED", "1")  # a function's own value is its own (it is exec'd then)
         keep.append(runtime_dir)
-        # Lambda's order: task root, layers, then the runtime (whose boto3 a layer may override). A layer's site
-        # directory is the named minor's (python/lib/python3.13/site-packages for python3.13), as on Lambda.
-        env["PYTHONPATH"] = os.pathsep.join(
-            [
-                str(task_view),
-                str(opt_view / "python" / "lib" / _site_name(runtime) / "site-packages"),
-                str(opt_view / "python"),
-                str(runtime_dir),
-            ]
-        )
+        env["PYTHONPATH"] = _python_path(runtime, task_view, opt_view, runtime_dir, spec.environment)
         # -S: no site-packages, so fogbank's own virtualenv is invisible to the function. The boot module
         # installs the front-door shim (docs/front-doors.md), then runs awslambdaric's main.
         handler = _handler(spec)
@@ -179,6 +173,30 @@ def plan_launch(
             "executable `bootstrap`; add one at the root of the .zip",
         )
     raise _unsupported(spec, runtime or "no runtime", "use a python3.x, nodejs or provided runtime")
+
+
+def _python_path(
+    runtime: str, task_view: Path, opt_view: Path, runtime_dir: Path, environment: dict[str, str]
+) -> str:
+    """sys.path's first entries, as Lambda's runtime (its /var/runtime/bootstrap.py) makes them.
+
+    Lambda's order: task root, layers, then the runtime (whose boto3 a layer may override). A layer's site
+    directory is the named minor's (python/lib/python3.13/site-packages for python3.13), as on Lambda. A
+    function that sets its own PYTHONPATH gets no layer directories (Lambda's bootstrap adds them only where
+    PYTHONPATH is unset): the task root, then its entries, which the interpreter put right after the runtime
+    directory (the bootstrap script's own) and before the standard library and site-packages, where Lambda's
+    python3.11+ keep boto3; python3.8-3.10 keep it in the runtime directory, ahead of them.
+    """
+    own = environment.get("PYTHONPATH")
+    if own is None:
+        site_packages = opt_view / "python" / "lib" / _site_name(runtime) / "site-packages"
+        return os.pathsep.join(
+            [str(task_view), str(site_packages), str(opt_view / "python"), str(runtime_dir)]
+        )
+    minor = python_minor(runtime) or (sys.version_info.major, sys.version_info.minor)
+    if minor < (3, 11):
+        return os.pathsep.join([str(task_view), str(runtime_dir), own])
+    return os.pathsep.join([str(task_view), own, str(runtime_dir)])
 
 
 def _site_name(runtime: str) -> str:
