@@ -69,8 +69,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/lambda_/python_hosts": "tests/integration/lambda_/test_python_minor_interpreters.py, "
     "tests/integration/lambda_/test_python_minor_interpreter_fallback.py: runtime directories and zygotes of "
     "real CPython 3.12 and 3.13 interpreters in a running cloud",
-    "cloud/lambda_/runtime_wheels": "tests/integration/lambda_/test_python_minor_interpreters.py: the runtime's "
-    "packages installed with the cloud's pip for 3.12 and 3.13 and used by real functions",
     "cloud/lambda_/pool": "tests/integration/lambda_/test_lambda_node_and_workers.py, "
     "tests/integration/lambda_/test_lambda_failures.py: parallel workers and reserved concurrency on a "
     "running cloud",

@@ -7,9 +7,12 @@ first run on a machine installs the runtime's packages for each minor into the m
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import logging
+import os
+import re
 import sysconfig
 import uuid
 import zipfile
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
 from fogbank.cloud.lambda_.interpreters import find_interpreter
 from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER
@@ -48,6 +52,7 @@ VERSION_HANDLER = """
         return {
             "version": list(sys.version_info[:2]),
             "executable": sys.executable,
+            "var_lang_python": os.path.realpath("/var/lang/bin/python"),
             "batched": [list(b) for b in itertools.batched("abc", 2)] if sys.version_info >= (3, 12) else None,
             "task": task,
             "host_tmp_seen": os.path.exists(event.get("host_file", "/nonexistent")),
@@ -80,12 +85,28 @@ def test_a_function_runs_on_the_interpreter_of_the_minor_it_names(
     assert response.get("FunctionError") is None, body
     assert body["version"] == [3, int(runtime.split(".")[1])]
     assert body["executable"] == f"/var/lang/bin/{runtime}"
+    assert os.path.basename(body["var_lang_python"]) == runtime  # /var/lang/bin/python: it too
     assert body["batched"] == [["a", "b"], ["c"]]
     assert (body["task"], body["host_tmp_seen"]) == (
         "Read-only file system",
         not str(host_file).startswith("/tmp"),
     )
     assert not [r for r in caplog.records if f"function {name} " in r.getMessage()]
+
+
+@NEEDS_313
+def test_a_python_3_13_function_setting_a_loader_variable_is_execd_on_python_3_13(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a python3.13 function setting LD_BIND_NOW (so its environment is exec'd, not forked: library_path.py)
+    name = make_function(
+        {"app.py": VERSION_HANDLER}, Runtime="python3.13", Environment={"Variables": {"LD_BIND_NOW": "1"}}
+    )
+
+    # WHEN it is invoked THEN the new process is python3.13 too, as /var/lang/bin/python3.13
+    response, body = invoke_json(lambda_client, name)
+    assert response.get("FunctionError") is None, body
+    assert (body["version"], body["executable"]) == ([3, 13], "/var/lang/bin/python3.13")
 
 
 @NEEDS_312
@@ -114,9 +135,9 @@ def test_a_python_3_13_import_of_a_removed_module_fails_as_on_aws(
 
 @NEEDS_313
 def test_powertools_logger_metrics_and_tracer_run_on_python_3_13(
-    lambda_client: Any, make_function: Callable[..., str], logs_client: Any
+    cloud: Any, lambda_client: Any, make_function: Callable[..., str], logs_client: Any
 ) -> None:
-    # GIVEN a python3.13 function using Powertools' Logger, Metrics and Tracer from a layer
+    # GIVEN a python3.13 function with Active tracing using Powertools' Logger, Metrics and Tracer from a layer
     layer = lambda_client.publish_layer_version(
         LayerName="powertools", Content={"ZipFile": layer_zip("aws-lambda-powertools", "aws-xray-sdk")}
     )["LayerVersionArn"]
@@ -135,13 +156,21 @@ def test_powertools_logger_metrics_and_tracer_run_on_python_3_13(
             logger.info("placed")
             return list(sys.version_info[:2])
     """
-    name = make_function({"app.py": source}, Runtime="python3.13", Layers=[layer], Timeout=30)
+    name = make_function(
+        {"app.py": source}, Runtime="python3.13", Layers=[layer], Timeout=30, TracingConfig={"Mode": "Active"}
+    )
 
     # WHEN it is invoked
-    response, body = invoke_json(lambda_client, name)
+    response, body = invoke_json(lambda_client, name, LogType="Tail")
 
-    # THEN it ran on 3.13, and its log has Powertools' structured line and the metric (EMF)
+    # THEN it ran on 3.13; its log has Powertools' structured line and the metric (EMF); X-Ray has the trace with
+    # Lambda's function segment and the Tracer's handler subsegment
     assert (response.get("FunctionError"), body) == (None, [3, 13])
+    tail = base64.b64decode(response["LogResult"]).decode()
+    trace = re.search(r"XRAY TraceId: (\S+)\tSegmentId: (\S+)\tSampled: true", tail)
+    assert trace, tail
+    documents = _trace_documents(cloud.client("xray"), trace.group(1), "## handler")
+    assert "AWS::Lambda::Function" in {document.get("origin") for document in documents}
     events = logs_client.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
     lines = [json.loads(e["message"]) for e in events if e["message"].startswith("{")]
     assert any(line.get("message") == "placed" and line.get("service") == "orders" for line in lines), events
@@ -205,3 +234,13 @@ def _extension_of(minor_tag: str | None) -> Path:
     assert found.interpreter is not None
     dynload = found.interpreter.base_prefix / "lib" / f"python3.{minor_tag[1:]}" / "lib-dynload"
     return next(dynload.glob(f"_bisect.cpython-{minor_tag}-*.so"))
+
+
+@retry(
+    stop=stop_after_delay(10), wait=wait_exponential(0.01, max=0.2), retry=retry_if_result(lambda d: not d)
+)
+def _trace_documents(xray: Any, trace_id: str, needle: str) -> list[dict[str, Any]]:
+    """The trace's segment documents, once one of them mentions `needle` (X-Ray receives them asynchronously)."""
+    traces = xray.batch_get_traces(TraceIds=[trace_id])["Traces"]
+    documents = [json.loads(s["Document"]) for t in traces for s in t["Segments"]]
+    return documents if any(needle in json.dumps(d) for d in documents) else []

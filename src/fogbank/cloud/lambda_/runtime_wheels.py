@@ -8,7 +8,9 @@ with the cloud's pip (binary wheels only, for that minor and this machine's arch
 is not run) into `<cache>/lambda-python-runtime/cp313-x86_64-<hash of the pins>` (the cache is
 $FOGBANK_CACHE_DIR, else $XDG_CACHE_HOME/fogbank, else ~/.cache/fogbank). A file lock makes parallel clouds
 install it once (about 2-3 s, 40 MB); later calls only read a marker file. It fails with CloudError naming the
-command and pip's error (offline, no wheel for that minor: awslambdaric 4.x has none for 3.9). `make install`
+command and pip's error (offline, no wheel for that minor: awslambdaric 4.2.2 has none for 3.9). A failure is
+recorded beside the entry (`<entry>.failed`) and repeated for an hour without running pip again, so that an
+offline machine's clouds do not each wait on pip; `make install` always tries again. `make install`
 runs it ahead of time for every Lambda minor whose interpreter this machine has
 (`python -m fogbank.cloud.lambda_.runtime_wheels`).
 
@@ -27,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -39,6 +42,7 @@ __all__ = ["ensure_runtime_wheels", "pinned_distributions", "runtime_wheels_dir"
 
 _MARKER = ".fogbank-complete"
 _INSTALL_TIMEOUT_S = 600.0
+RETRY_FAILED_AFTER_S = 3600.0  # a recorded failure is repeated, without pip, for this long
 _PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
 _thread_lock = threading.Lock()
 
@@ -95,26 +99,51 @@ def install_command(minor: tuple[int, int], architecture: str, target: Path) -> 
     ]
 
 
-def ensure_runtime_wheels(minor: tuple[int, int], architecture: str, cache_dir: Path | None = None) -> Path:
+def ensure_runtime_wheels(
+    minor: tuple[int, int], architecture: str, cache_dir: Path | None = None, *, retry_failed: bool = False
+) -> Path:
     """The directory holding the runtime's packages for `minor`, installing them first if they are not there.
 
-    Raises CloudError (naming the command and pip's error) when the install fails."""
+    Raises CloudError (naming the command and pip's error) when the install fails, or failed within the last
+    RETRY_FAILED_AFTER_S (unless `retry_failed`)."""
     target = runtime_wheels_dir(minor, architecture, cache_dir)
     if (target / _MARKER).is_file():
         return target
+    failed = target.with_name(f"{target.name}.failed")
+    if not retry_failed:
+        _repeat_recent_failure(failed)
     with _thread_lock:
         target.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(target.parent / f"{target.name}.lock"))
         try:
             with lock.acquire(timeout=_INSTALL_TIMEOUT_S):
                 if not (target / _MARKER).is_file():
-                    _install(minor, architecture, target)
+                    try:
+                        _install(minor, architecture, target)
+                    except CloudError as exc:
+                        failed.write_text(str(exc))
+                        raise
+                    failed.unlink(missing_ok=True)
         except Timeout as exc:
             raise CloudError(
                 f"waited {_INSTALL_TIMEOUT_S:.0f} s for another process installing the Lambda Python runtime for "
                 f"python{minor[0]}.{minor[1]} into {target}; if no install is running, delete {lock.lock_file}"
             ) from exc
     return target
+
+
+def _repeat_recent_failure(failed: Path) -> None:
+    """Raise the failure recorded in `failed` if it is recent."""
+    try:
+        age = time.time() - failed.stat().st_mtime
+        message = failed.read_text()
+    except OSError:
+        return
+    if age < RETRY_FAILED_AFTER_S:
+        raise CloudError(
+            f"{message}\n(recorded {age / 60:.0f} min ago in {failed}; pip runs again an hour after it, at "
+            "`make install`, or once that file is deleted)"
+        )
 
 
 def _install(minor: tuple[int, int], architecture: str, target: Path) -> None:
@@ -162,7 +191,7 @@ def _main() -> int:
         if interpreter is None:
             continue
         try:
-            ensure_runtime_wheels(minor, host_architecture())
+            ensure_runtime_wheels(minor, host_architecture(), retry_failed=True)
         except CloudError as exc:
             first = str(exc).splitlines()[1:2] or [str(exc)]
             print(
