@@ -46,6 +46,7 @@ _FOGBANK_MODULES = {
     f"{ZYGOTE_MODULE}.py": Path(__file__).with_name("zygote_main.py"),
     "fogbank_sandbox.py": Path(__file__).with_name("sandbox.py"),
     "fogbank_kept_paths.py": Path(__file__).with_name("kept_paths.py"),
+    "fogbank_probe.py": Path(__file__).with_name("probe.py"),
     "fogbank_native_check.py": Path(__file__).with_name("native_check.py"),
     "fogbank_stdlib_versions.py": Path(__file__).with_name("stdlib_versions.py"),
     "fogbank_connection_shim.py": Path(__file__).parent.parent / "frontdoors" / "shim.py",

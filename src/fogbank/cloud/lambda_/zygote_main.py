@@ -58,10 +58,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fogbank.cloud.lambda_ import native_check as fogbank_native_check
+    from fogbank.cloud.lambda_ import probe as fogbank_probe
     from fogbank.cloud.lambda_ import sandbox as fogbank_sandbox
     from fogbank.cloud.lambda_ import worker_boot as fogbank_worker_boot
 else:
     import fogbank_native_check
+    import fogbank_probe
     import fogbank_sandbox
     import fogbank_worker_boot
 
@@ -115,7 +117,7 @@ def serve(control: socket.socket, probe_dir: str, spares: int = 0) -> None:
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the cloud decides
-    opt_error, var_task_error = fogbank_sandbox.probe_namespaces(probe_dir)
+    opt_error, var_task_error = fogbank_probe.probe_namespaces(probe_dir)
     _send(control, {"hello": os.getpid(), "opt_error": opt_error, "var_task_error": var_task_error})
     # layers are unpacked at <state>/lambda/opt/<hash> and probed at <state>/lambda/opt-probe (sandbox.py)
     lambda_state = os.path.dirname(os.path.abspath(probe_dir))

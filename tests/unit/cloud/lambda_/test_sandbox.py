@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import errno
 import json
@@ -12,44 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from fogbank.cloud.lambda_.probe import probe_namespaces, probe_opt_namespace
 from fogbank.cloud.lambda_.sandbox import (
     OPT,
     VAR_TASK,
     enter_opt_namespace,
     inodes_for,
-    probe_namespaces,
-    probe_opt_namespace,
     pycache_prefix,
     task_bytecode_dir,
     what_var_task_would_cover,
 )
-
-
-def _in_forked_child(body: Callable[[], bytes]) -> bytes:
-    """What `body` returns when run in a forked child (which may enter namespaces this process must not)."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child
-        try:
-            os.close(read_end)
-            os.write(write_end, body())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        seen = pipe.read()
-    os.waitpid(pid, 0)
-    return seen
-
-
-def test_probe_reports_whether_layers_can_be_shown_at_opt(tmp_path: Path) -> None:
-    # GIVEN a directory to show at /opt WHEN the mechanism is probed
-    reason = probe_opt_namespace(str(tmp_path))
-
-    # THEN it works here, or says why not (a reason a person can act on)
-    if reason is not None:
-        pytest.skip(f"no user + mount namespaces on this machine: {reason}")
-    assert reason is None
+from namespace_support import as_a_host_whose_var_is_a_tmpfs, in_forked_child
 
 
 def test_only_the_forked_child_sees_the_layers(tmp_path: Path) -> None:
@@ -63,24 +35,11 @@ def test_only_the_forked_child_sees_the_layers(tmp_path: Path) -> None:
         enter_opt_namespace(str(tmp_path), str(tmp_path))
         return Path(OPT, "marker").read_bytes()
 
-    seen = _in_forked_child(child)
+    seen = in_forked_child(child)
 
     # THEN the child saw the layer, and this process's /opt is untouched
     assert seen == b"layer"
     assert not Path(OPT, "marker").exists()
-
-
-def test_probe_says_why_when_the_layers_cannot_be_mounted(tmp_path: Path) -> None:
-    # GIVEN something that cannot be mounted over the /opt directory (a file)
-    not_a_directory = tmp_path / "layers.zip"
-    not_a_directory.write_bytes(b"PK")
-
-    # WHEN the mechanism is probed with it
-    reason = probe_opt_namespace(str(not_a_directory))
-
-    # THEN it reports the failing step and the system's reason instead of pretending
-    assert reason is not None
-    assert "failed" in reason or "does not" in reason
 
 
 def _errno_of_write(path: Path, content: bytes = b"written") -> str:
@@ -105,7 +64,7 @@ def test_the_child_cannot_write_into_opt_or_its_task_root(tmp_path: Path) -> Non
         enter_opt_namespace(str(layers), str(task_root))
         return " ".join([_errno_of_write(Path(OPT, "new")), _errno_of_write(task_root / "new")]).encode()
 
-    seen = _in_forked_child(child).decode()
+    seen = in_forked_child(child).decode()
 
     # THEN both writes fail with EROFS, as on Lambda, and the host's directories stay writable and untouched
     assert seen == "EROFS EROFS"
@@ -146,7 +105,7 @@ def test_a_private_tmp_hides_the_hosts_and_keeps_the_given_paths_reachable(tmp_p
             results.append(errno.errorcode[exc.errno or 0])
         return "|".join(results).encode()
 
-    seen = _in_forked_child(child).decode()
+    seen = in_forked_child(child).decode()
 
     # THEN the kept code was readable and read-only, the writable one took the write, the 1 MB /tmp refused
     # 2 MB and had one inode per 4 KiB (256), so more empty files than that failed too; the host's /tmp never
@@ -180,7 +139,7 @@ def test_nested_kept_paths_each_keep_their_own_mode(tmp_path: Path) -> None:
             _errno_of_write(d / "new.txt") for d in (state, sibling, prefix, cache, code)
         ).encode()
 
-    seen = _in_forked_child(child).decode()
+    seen = in_forked_child(child).decode()
 
     # THEN each directory had its own mode, whatever holds it: the inner writable prefix took the write, the
     # inner read-only code refused it, and so did the read-only state directory and what it holds
@@ -216,49 +175,13 @@ def test_the_child_sees_its_code_at_var_task_read_only_with_its_own_bytecode(tmp
 
         return body
 
-    seen = [_in_forked_child(child(name)).decode() for name in ("one", "two")]
+    seen = [in_forked_child(child(name)).decode() for name in ("one", "two")]
 
     # THEN each saw its own code at /var/task, read-only, and its own compiled modules at <prefix>/var/task
     assert seen == ["one compiled one EROFS", "two compiled two EROFS"]
     # AND nothing of it reached the host: no /var/task here, and the shared prefix's mount point stays empty
     assert not Path(VAR_TASK, "app.py").exists()
     assert list(Path(pycache_prefix(str(layers)), VAR_TASK.lstrip("/")).iterdir()) == []
-
-
-def test_the_probe_reports_opt_and_var_task_separately(tmp_path: Path) -> None:
-    # GIVEN a directory to show WHEN both mechanisms are probed
-    opt_error, var_task_error = probe_namespaces(str(tmp_path))
-
-    # THEN /var/task works wherever /opt does here, or each says why not; /opt failing fails /var/task too
-    if opt_error is not None:
-        assert var_task_error == opt_error
-        pytest.skip(f"no user + mount namespaces on this machine: {opt_error}")
-    assert var_task_error is None or "/var/task" in var_task_error or "/var" in var_task_error
-    assert probe_opt_namespace(str(tmp_path)) is None
-
-
-def _as_a_host_whose_var_is_a_tmpfs() -> None:
-    """In this forked child only: its own mount namespace (in a user namespace unless root) with a tmpfs over
-    /var, so that it plays a host whose /var holds what the test makes there (a /var/task, a /var/lang, a state
-    directory on a volume of its own). This machine's /var is never written."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    uid, gid = os.getuid(), os.getgid()
-    if libc.unshare(0x00020000 if os.geteuid() == 0 else 0x10000000 | 0x00020000) != 0:
-        raise OSError(ctypes.get_errno(), "unshare")
-    if os.geteuid() != 0 or uid != 0:
-        for name, text in (
-            ("setgroups", "deny"),
-            ("uid_map", f"{uid} {uid} 1"),
-            ("gid_map", f"{gid} {gid} 1"),
-        ):
-            with contextlib.suppress(OSError), open(f"/proc/self/{name}", "w") as file:
-                file.write(text)
-    for args in (
-        (b"none", b"/", None, 16384 | (1 << 18), None),
-        (b"tmpfs", b"/var", b"tmpfs", 0, b"mode=0755"),
-    ):
-        if libc.mount(*args) != 0:
-            raise OSError(ctypes.get_errno(), f"mount {args[1]!r}")
 
 
 def _skip_without_var_task(tmp_path: Path) -> None:
@@ -279,7 +202,7 @@ def test_a_hosts_own_var_task_and_var_lang_are_covered_in_the_namespace_only(tmp
 
     # WHEN the child probes the mechanism, and an environment of its own shows the code at /var/task
     def host() -> bytes:
-        _as_a_host_whose_var_is_a_tmpfs()
+        as_a_host_whose_var_is_a_tmpfs()
         os.makedirs("/var/task")
         Path("/var/task/project.txt").write_text("the host's")
         os.makedirs("/var/lang/bin")
@@ -290,11 +213,11 @@ def test_a_hosts_own_var_task_and_var_lang_are_covered_in_the_namespace_only(tmp
             enter_opt_namespace(str(layers), str(code), tmp_mb=1, at_var_task=True)
             return json.dumps([sorted(os.listdir(VAR_TASK)), sorted(os.listdir("/var/lang/bin"))]).encode()
 
-        seen = json.loads(_in_forked_child(environment))
+        seen = json.loads(in_forked_child(environment))
         after = [sorted(os.listdir("/var/task")), sorted(os.listdir("/var/lang/bin"))]
         return json.dumps([opt_error, var_task_error, seen, after]).encode()
 
-    opt_error, var_task_error, seen, after = json.loads(_in_forked_child(host))
+    opt_error, var_task_error, seen, after = json.loads(in_forked_child(host))
 
     # THEN the probe found nothing in the way, the environment saw only its code at /var/task and its own
     # /var/lang (this interpreter's links), and the host's /var/task and /var/lang stayed as they were
@@ -302,29 +225,6 @@ def test_a_hosts_own_var_task_and_var_lang_are_covered_in_the_namespace_only(tmp
     assert seen[0] == ["app.py"]
     assert "python" in seen[1] and "other-program" not in seen[1]
     assert after == [["project.txt"], ["other-program"]]
-
-
-def test_the_probe_refuses_var_task_where_what_environments_need_lies_under_the_hosts(tmp_path: Path) -> None:
-    # GIVEN a host (simulated as above) whose machine cache ($FOGBANK_CACHE_DIR) is under its /var/task
-    _skip_without_var_task(tmp_path)
-    (tmp_path / "lambda" / "opt-probe").mkdir(parents=True)
-
-    # WHEN the child probes the mechanism
-    def host() -> bytes:
-        _as_a_host_whose_var_is_a_tmpfs()
-        os.makedirs("/var/task/.cache/fogbank")
-        os.environ["FOGBANK_CACHE_DIR"] = "/var/task/.cache/fogbank"
-        return json.dumps(probe_namespaces(str(tmp_path / "lambda" / "opt-probe"))).encode()
-
-    opt_error, var_task_error = json.loads(_in_forked_child(host))
-
-    # THEN layers still work at /opt, and /var/task is refused naming what the code would cover and what to do
-    assert opt_error is None
-    assert var_task_error is not None
-    assert var_task_error.startswith("/var/task/.cache/fogbank lies under this machine's /var/task"), (
-        var_task_error
-    )
-    assert "FOGBANK_CACHE_DIR" in var_task_error
 
 
 def test_what_var_task_would_cover_names_the_first_path_under_it() -> None:
@@ -341,7 +241,7 @@ def test_a_state_dir_on_its_own_volume_under_var_keeps_what_the_environment_writ
 
     # WHEN an environment shows the code at /var/task, reads its layer and writes a compiled module of its code
     def host() -> bytes:
-        _as_a_host_whose_var_is_a_tmpfs()
+        as_a_host_whose_var_is_a_tmpfs()
         os.makedirs("/var/lib/ci")
         libc = ctypes.CDLL(None, use_errno=True)
         assert libc.mount(b"tmpfs", b"/var/lib/ci", b"tmpfs", 0, b"mode=0755") == 0
@@ -363,11 +263,11 @@ def test_a_state_dir_on_its_own_volume_under_var_keeps_what_the_environment_writ
                 [Path(OPT, "marker").read_text(), Path(VAR_TASK, "app.py").read_text()]
             ).encode()
 
-        seen = json.loads(_in_forked_child(environment))
+        seen = json.loads(in_forked_child(environment))
         written = Path(task_bytecode_dir(str(lambda_state / "code" / "one")), "app.cpython-311.pyc")
         return json.dumps([seen, written.is_file() and written.read_text()]).encode()
 
-    seen, written = json.loads(_in_forked_child(host))
+    seen, written = json.loads(in_forked_child(host))
 
     # THEN the environment read its layer through the link and its code, and its compiled module is on the host's
     # volume (not in the overlay's scratch, lost when the environment ends)
