@@ -84,6 +84,7 @@ class LambdaComponent:
     Settings (environment): FOGBANK_LAMBDA_MAX_WORKERS (per function, default 32),
     FOGBANK_LAMBDA_QUEUE_SECONDS (how long an invoke waits for a worker at that limit, default 30),
     FOGBANK_LAMBDA_IDLE_SECONDS (warm workers idle this long are stopped, default 600),
+    FOGBANK_PYTHON_3_X (the CPython that runs python3.X functions, or `emulate`; interpreters.py),
     FOGBANK_LAMBDA_ZYGOTE=0 (start every execution environment as a new process instead of forking it from the
     pre-initialised runtime; no /opt namespace then, so code and layers are writable and /tmp is the machine's).
     """

@@ -22,7 +22,7 @@ answer is kept for the cloud's life (`Interpreters`), so cold starts start no ex
 Example:
     >>> found = find_interpreter((3, 99), environ={"PATH": "", "HOME": "/nonexistent"})
     >>> found.interpreter is None, found.tried
-    (None, [])
+    (True, [])
 """
 
 from __future__ import annotations

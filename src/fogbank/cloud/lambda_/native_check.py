@@ -156,9 +156,10 @@ def check_python_version(path: str, runtime: str) -> None:
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         raise ImportError(
             f"{path} is a native extension built for {runtime}, the function's runtime, but this machine runs "
-            f"Python {version}, so the local cloud cannot load it; test this function on AWS "
-            f"(--fogbank-target aws), or name python{version} and package the python{version} build of this "
-            "library (docs/local-cloud-lambda.md, Runtimes)",
+            f"Python {version}, so the local cloud cannot load it; install CPython {runtime[6:]} on this machine "
+            f"(pyenv or uv, or set FOGBANK_PYTHON_{runtime[6:].replace('.', '_')}) and the function runs on it, or "
+            f"test it on AWS (--fogbank-target aws), or name python{version} and package the python{version} "
+            "build of this library (docs/local-cloud-lambda.md, Runtimes)",
             path=path,
         )
 

@@ -1,8 +1,9 @@
-"""The standard library of the Python minor a function names, on this machine's one interpreter.
+"""The standard library of the Python minor a function names, on the local cloud's own interpreter.
 
-The local cloud runs every `python3.x` function on its own interpreter (Python 3.11 here). A function naming
-python3.13 that imports `cgi` would pass here and fail on AWS with `Runtime.ImportModuleError: Unable to import
-module 'app': No module named 'cgi'`. So, in an environment whose runtime names another minor, the standard
+A `python3.x` function runs on CPython 3.x when this machine has it (interpreters.py); otherwise on the local
+cloud's own interpreter (Python 3.11 here), and this module emulates what it can of the named minor. A function
+naming python3.13 that imports `cgi` would pass here and fail on AWS with `Runtime.ImportModuleError: Unable to
+import module 'app': No module named 'cgi'`. So, in an environment whose runtime names another minor, the standard
 library's copy of every module that minor does not have is not found (`hide_missing_modules`): the import fails
 with Python's own `ModuleNotFoundError: No module named 'cgi'`, at the handler's import or later inside it, as it
 would there. A module of that name that the function's code or a layer ships (e.g. the `legacy-cgi` package's
