@@ -238,3 +238,39 @@ def test_a_cache_closed_as_its_cloud_stops_holds_no_entry_it_links_after(tmp_pat
     # THEN the prefix is linked, and no lock is left open that nothing would release
     assert (prefix / "opt").resolve() == (tmp_path / "shared" / "opt" / "aaaa").resolve()
     assert len(os.listdir("/proc/self/fd")) == open_before
+
+
+def test_another_interpreters_cache_links_its_own_standard_library_and_runtime_entries(
+    tmp_path: Path,
+) -> None:
+    # GIVEN a cloud's cache for its own interpreter, and one for another interpreter (a python3.13 host,
+    # python_hosts.py) whose runtime directory links the same names (here: the very same targets)
+    cache, lambda_state = _cloud(tmp_path / "cloud", tmp_path / "shared")
+    other_prefix = tmp_path / "other-python"
+    other_runtime = tmp_path / "cloud" / "runtime" / "python3.13"
+    other_runtime.mkdir(parents=True)
+    (other_runtime / "json").symlink_to(Path(sys.base_prefix) / "lib")
+    other = BytecodeCache(
+        lambda_state,
+        other_runtime,
+        tmp_path / "shared",
+        python=(other_prefix, "3.13.0 (main)", "cpython-313"),
+    )
+
+    # WHEN both prepare the prefix of the same layer set
+    prefix = cache.prepare(lambda_state / "opt" / "aaaa")
+    assert other.prepare(lambda_state / "opt" / "aaaa") == prefix
+
+    # THEN they share /opt's entry, and each links its own standard library and runtime entry (keyed by its
+    # interpreter's prefix and version, even where the runtime directories link the same targets)
+    own_stdlib = _mirror(prefix, Path(sys.base_prefix)).resolve()
+    other_stdlib = _mirror(prefix, other_prefix).resolve()
+    assert own_stdlib != other_stdlib and other_stdlib.parent == (tmp_path / "shared" / "python").resolve()
+    own_runtime = _mirror(prefix, tmp_path / "cloud" / "runtime" / "python").resolve()
+    assert _mirror(prefix, other_runtime).resolve() not in (own_runtime, None)
+    assert (
+        len(_entries(tmp_path / "shared" / "python")) == len(_entries(tmp_path / "shared" / "runtime")) == 2
+    )
+    assert _entries(tmp_path / "shared" / "opt") == ["aaaa"]
+    cache.close()
+    other.close()
