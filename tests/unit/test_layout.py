@@ -57,6 +57,8 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "tests/integration/frontdoors/test_stack_updates.py, "
     "tests/integration/frontdoors/test_doors_permissions.py: load balancers deployed and served on a running "
     "cloud",
+    "cloud/aws_state/service_calls": "tests/integration/iam/test_service_permissions.py: moto's event source "
+    "mappings, bucket notifications, SNS deliveries and subscription filters in a running cloud",
     "cloud/lambda_/component": "tests/integration/lambda_/test_lambda_invoke.py, "
     "tests/integration/lambda_/test_lambda_regions.py, tests/integration/lambda_/test_architectures.py: the "
     "Lambda component of a running cloud",

@@ -22,10 +22,12 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from fogbank.cloud.aws_state import service_calls
 from fogbank.cloud.iam.authorizer import Authorizer
 from fogbank.cloud.iam.catalog import preload
 from fogbank.cloud.iam.findings import Finding, FindingLog, Mode
 from fogbank.cloud.iam.identity import CredentialDirectory
+from fogbank.cloud.iam.service_access import ServiceAccess
 from fogbank.cloud.telemetry.records import LogLine
 
 if TYPE_CHECKING:
@@ -53,6 +55,8 @@ class IamComponent:
         self._telemetry = telemetry
         self._log_groups: dict[str, str] = {}
         self.authorizer = Authorizer(self.directory, mode, FindingLog(), self._function_log)
+        # what AWS services check when they call functions for you (event source mappings, S3, SNS, Logs)
+        self.service_access = ServiceAccess(mode, self.authorizer.findings)
 
     @property
     def mode(self) -> Mode:
@@ -64,8 +68,10 @@ class IamComponent:
             # functions start delays their log pumps (and so their lines' timestamps)
             preload()
         self._authorization.set_authorizer(self.authorizer.authorize)
+        service_calls.install(self.service_access)
 
     def stop(self) -> None:
+        service_calls.uninstall()
         self._authorization.set_authorizer(None)
 
     def function_environment(

@@ -1,0 +1,182 @@
+"""The permission checks AWS makes when its services call a Lambda function for you, added to moto (5.2.5).
+
+moto creates event source mappings, subscriptions, bucket notifications and subscription filters without
+asking whether they may work, and delivers through them regardless. `install(checks)` adds what AWS checks:
+
+- CreateEventSourceMapping (SQS, Kinesis, DynamoDB Streams): the function's execution role must allow the
+  actions Lambda's poller uses on the source (AWS's `InvalidParameterValueException` otherwise), and each
+  delivery is made only while it still does (the records stay in the queue or stream, as on AWS).
+- PutBucketNotificationConfiguration: each Lambda, SQS and SNS destination's resource policy must allow
+  `s3.amazonaws.com` (aws:SourceArn the bucket, aws:SourceAccount its owner) to invoke / send / publish
+  (AWS's `InvalidArgument: Unable to validate the following destination configurations`).
+- An SNS delivery to a Lambda subscription: the function's policy must allow `sns.amazonaws.com` from the
+  topic; otherwise SNS's delivery fails and the function is not invoked (AWS accepts the subscription).
+- PutSubscriptionFilter to a function: its policy must allow `logs.amazonaws.com` (or
+  `logs.<region>.amazonaws.com`) from the log group (AWS's `InvalidParameterException`).
+
+`checks` decides (the IAM component's `ServiceAccess`: enforce, warn or off); this module only knows where
+moto makes these calls and how AWS answers. `uninstall` restores moto.
+
+Example:
+    >>> ESM_ACTIONS["sqs"]
+    ('sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes')
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+__all__ = ["ESM_ACTIONS", "ServiceChecks", "install", "uninstall"]
+
+_log = logging.getLogger("fogbank.cloud.iam")
+
+# What Lambda's poller needs on each source (the actions AWS names in CreateEventSourceMapping's errors and
+# in its managed policies AWSLambdaSQSQueueExecutionRole, AWSLambdaKinesisExecutionRole and
+# AWSLambdaDynamoDBExecutionRole), in the order AWS reports the first one missing.
+ESM_ACTIONS: dict[str, tuple[str, ...]] = {
+    "sqs": ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+    "kinesis": (
+        "kinesis:GetRecords",
+        "kinesis:GetShardIterator",
+        "kinesis:DescribeStream",
+        "kinesis:ListShards",
+        "kinesis:ListStreams",
+    ),
+    "dynamodb": (
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:DescribeStream",
+        "dynamodb:ListStreams",
+    ),
+}
+_STREAM_MESSAGE = (
+    "Cannot access stream {arn}. Please ensure the role can perform the GetRecords, GetShardIterator, "
+    "DescribeStream, ListShards, and ListStreams Actions on your stream in IAM."
+)
+_installed: dict[str, Any] = {}
+_checks: list[ServiceChecks] = []
+
+
+class ServiceChecks(Protocol):
+    """Decides whether a call a service makes for you goes ahead (and records it when it is denied)."""
+
+    def service_may(
+        self, service: str, action: str, resource: str, *, source_arn: str, source_account: str
+    ) -> bool: ...
+
+    def role_may(self, role_arn: str, action: str, resource: str) -> bool: ...
+
+
+def _source_service(source_arn: str) -> str:
+    return source_arn.split(":")[2] if source_arn.count(":") >= 5 else ""
+
+
+def _denied_action(role_arn: str, source_arn: str) -> str | None:
+    """The first action the poller needs that the role may not do on the source; None when it may."""
+    for action in ESM_ACTIONS.get(_source_service(source_arn), ()):
+        if not _checks[0].role_may(role_arn, action, source_arn):
+            return action
+    return None
+
+
+def _poller_may(backend: Any, function_arn: str, source_arn: str) -> bool:
+    if not _checks:
+        return True
+    try:
+        function = backend._lambdas.get_function_by_name_or_arn_with_qualifier(function_arn, None)
+    except Exception:  # a function deleted since: moto's own call reports it
+        return True
+    action = _denied_action(str(function.role), source_arn)
+    if action is None:
+        return True
+    _log.warning(
+        "Lambda did not poll %s for %s: its execution role %s may not call %s on it (the event source "
+        "mapping's records stay in the source, as on AWS). Grant it, e.g. with the managed policy for the "
+        "source or CDK's grant that the event source construct adds",
+        source_arn,
+        function_arn,
+        function.role,
+        action,
+    )
+    return False
+
+
+def _unreceive(queue_arn: str, message_ids: set[str]) -> None:
+    """Undo the receive moto made for a poller that may not receive (it counts towards redrive policies)."""
+    from moto.sqs.models import sqs_backends
+
+    _, _, _, region, account_id, name = queue_arn.split(":", 5)
+    queue = sqs_backends[account_id][region].queues.get(name)
+    for message in list(queue._messages) if queue is not None else []:
+        if message.id in message_ids:  # moto handed out copies: the originals are in the queue
+            message.approximate_receive_count = max(0, message.approximate_receive_count - 1)
+            if message.approximate_receive_count == 0:
+                message.approximate_first_receive_timestamp = None
+
+
+def _install_event_source_mappings() -> None:
+    from moto.awslambda.exceptions import InvalidParameterValueException
+    from moto.awslambda.models import LambdaBackend
+
+    create = LambdaBackend.create_event_source_mapping
+    send_sqs = LambdaBackend.send_sqs_batch
+    send_kinesis = LambdaBackend.send_kinesis_message
+    send_dynamodb = LambdaBackend.send_dynamodb_items
+
+    def create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
+        source_arn = str(spec.get("EventSourceArn") or "")
+        if _checks and source_arn and spec.get("FunctionName"):
+            function = self._lambdas.get_function_by_name_or_arn_with_qualifier(spec["FunctionName"])
+            action = _denied_action(str(function.role), source_arn)
+            if action is not None:
+                if _source_service(source_arn) == "sqs":
+                    message = (
+                        f"The function execution role does not have permissions to call "
+                        f"{action.split(':', 1)[1]} on SQS"
+                    )
+                else:
+                    message = _STREAM_MESSAGE.format(arn=source_arn)
+                raise InvalidParameterValueException(message)
+        return create(self, spec)
+
+    def send_sqs_batch(self: Any, function_arn: str, messages: Any, queue_arn: str) -> bool:
+        if _poller_may(self, function_arn, queue_arn):
+            return bool(send_sqs(self, function_arn, messages, queue_arn))
+        _unreceive(queue_arn, {message.id for message in messages})
+        return False  # moto makes them visible again
+
+    def send_kinesis_message(
+        self: Any, function_name: str, kinesis_stream: str, *args: Any, **kw: Any
+    ) -> None:
+        if _poller_may(self, function_name, kinesis_stream):
+            send_kinesis(self, function_name, kinesis_stream, *args, **kw)
+
+    def send_dynamodb_items(self: Any, function_arn: str, items: list[Any], source: str) -> Any:
+        if _poller_may(self, function_arn, source):
+            return send_dynamodb(self, function_arn, items, source)
+        return None  # the records stay in the stream
+
+    _installed.update(
+        create_event_source_mapping=create,
+        send_sqs_batch=send_sqs,
+        send_kinesis_message=send_kinesis,
+        send_dynamodb_items=send_dynamodb,
+    )
+    LambdaBackend.create_event_source_mapping = create_event_source_mapping  # type: ignore[method-assign]
+    LambdaBackend.send_sqs_batch = send_sqs_batch  # type: ignore[method-assign]
+    LambdaBackend.send_kinesis_message = send_kinesis_message  # type: ignore[method-assign]
+    LambdaBackend.send_dynamodb_items = send_dynamodb_items  # type: ignore[method-assign]
+
+
+def install(checks: ServiceChecks) -> None:
+    """Make moto ask `checks` where AWS checks permissions. Idempotent; the last `checks` given decides."""
+    _checks[:] = [checks]
+    if _installed:
+        return
+    _install_event_source_mappings()
+
+
+def uninstall() -> None:
+    """Detach `checks` (moto then checks nothing again); the patched methods stay, inert."""
+    _checks.clear()

@@ -1,0 +1,186 @@
+"""Services that call a function for you are held to the permissions AWS checks, in a real LocalCloud.
+
+Event source mappings need the execution role's permissions on the source (at CreateEventSourceMapping, and
+at every poll); S3 notifications, SNS subscriptions and log subscription filters need the function's (or
+queue's, topic's) resource policy to allow the service. Each proof is AWS's error, or the function's own
+log line (delivered) or its absence (not delivered). One cloud for the module; about 3 s.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from botocore.exceptions import ClientError
+
+from fogbank.cloud import LocalCloud
+from lambda_support import ROLE_POLICY, zip_code
+
+HANDLER = """
+import json
+
+def handler(event, context):
+    print("RECEIVED " + json.dumps(event))
+    return {"batchItemFailures": []}
+"""
+
+
+@pytest.fixture(scope="module")
+def cloud() -> Iterator[LocalCloud]:
+    with LocalCloud() as running:
+        yield running
+
+
+def _role(cloud: LocalCloud, actions: list[str]) -> str:
+    """A new execution role allowed `actions` on every resource (none: only its trust policy)."""
+    iam = cloud.client("iam")
+    name = f"role-{uuid.uuid4().hex[:8]}"
+    arn = str(iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(ROLE_POLICY))["Role"]["Arn"])
+    if actions:
+        statement = {"Effect": "Allow", "Action": actions, "Resource": "*"}
+        document = {"Version": "2012-10-17", "Statement": [statement]}
+        iam.put_role_policy(RoleName=name, PolicyName="poller", PolicyDocument=json.dumps(document))
+    return arn
+
+
+def _function(cloud: LocalCloud, role_arn: str) -> str:
+    """A function that prints what it receives; returns its ARN."""
+    name = f"fn-{uuid.uuid4().hex[:8]}"
+    made = cloud.client("lambda").create_function(
+        FunctionName=name,
+        Runtime="python3.11",
+        Role=role_arn,
+        Handler="app.handler",
+        Code={"ZipFile": zip_code({"app.py": HANDLER})},
+    )
+    return str(made["FunctionArn"])
+
+
+def _received(cloud: LocalCloud, function_arn: str, text: str, *, wait: float = 10.0) -> bool:
+    """Whether the function's log shows an event containing `text` (within `wait` seconds)."""
+    logs = cloud.client("logs")
+    group = "/aws/lambda/" + function_arn.rsplit(":", 1)[-1]
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            events = logs.filter_log_events(logGroupName=group, filterPattern='"RECEIVED"')["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            events = []
+        if any(text in event["message"] for event in events):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+
+
+def _denied(cloud: LocalCloud) -> list[str]:
+    return [finding.line() for finding, _ in cloud.context.iam.findings() if finding.kind == "denied"]
+
+
+def test_sqs_event_source_mapping_needs_the_role_to_read_the_queue(cloud: LocalCloud) -> None:
+    # GIVEN a queue and a function whose execution role may not read it
+    sqs = cloud.client("sqs")
+    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    role = _role(cloud, [])
+    function = _function(cloud, role)
+    lambda_ = cloud.client("lambda")
+
+    # WHEN the mapping is created
+    with pytest.raises(ClientError) as refused:
+        lambda_.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function)
+
+    # THEN AWS's error names the first action missing
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert refused.value.response["Error"]["Message"] == (
+        "The function execution role does not have permissions to call ReceiveMessage on SQS"
+    )
+
+    # GIVEN the role may receive only: the next action missing is named
+    role_name = role.rsplit("/", 1)[-1]
+    only_receive = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sqs:ReceiveMessage", "Resource": queue_arn}],
+    }
+    cloud.client("iam").put_role_policy(
+        RoleName=role_name, PolicyName="poller", PolicyDocument=json.dumps(only_receive)
+    )
+    with pytest.raises(ClientError, match="permissions to call DeleteMessage on SQS"):
+        lambda_.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function)
+
+    # WHEN the role has what AWSLambdaSQSQueueExecutionRole grants, and a message is sent
+    cloud.client("iam").attach_role_policy(
+        RoleName=role_name, PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"
+    )
+    lambda_.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function)
+    sqs.send_message(QueueUrl=queue_url, MessageBody="first message")
+
+    # THEN the function receives it
+    assert _received(cloud, function, "first message")
+
+    # WHEN the role loses its permissions and another message is sent
+    cloud.client("iam").detach_role_policy(
+        RoleName=role_name, PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"
+    )
+    sqs.send_message(QueueUrl=queue_url, MessageBody="second message")
+
+    # THEN the poller does not deliver it: it stays in the queue, unreceived, and the denial is reported
+    left = sqs.receive_message(QueueUrl=queue_url, AttributeNames=["ApproximateReceiveCount"])["Messages"]
+    assert [(m["Body"], m["Attributes"]["ApproximateReceiveCount"]) for m in left] == [
+        ("second message", "1")
+    ]
+    assert f"denied: {role} sqs:DeleteMessage {queue_arn}" in _denied(cloud)
+    assert not _received(cloud, function, "second message", wait=0.3)
+
+
+@pytest.mark.parametrize("source", ["kinesis", "dynamodb"])
+def test_stream_event_source_mapping_needs_the_role_to_read_the_stream(
+    cloud: LocalCloud, source: str
+) -> None:
+    # GIVEN a stream (Kinesis, or a DynamoDB table's) and a function whose role may not read it
+    name = f"s-{uuid.uuid4().hex[:8]}"
+    if source == "kinesis":
+        kinesis = cloud.client("kinesis")
+        kinesis.create_stream(StreamName=name, ShardCount=1)
+        stream_arn = kinesis.describe_stream(StreamName=name)["StreamDescription"]["StreamARN"]
+        grant = "arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole"
+    else:
+        table = cloud.client("dynamodb").create_table(
+            TableName=name,
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+        )
+        stream_arn = table["TableDescription"]["LatestStreamArn"]
+        grant = "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole"
+    role = _role(cloud, [])
+    function = _function(cloud, role)
+    lambda_ = cloud.client("lambda")
+
+    # WHEN the mapping is created
+    with pytest.raises(ClientError) as refused:
+        lambda_.create_event_source_mapping(
+            EventSourceArn=stream_arn, FunctionName=function, StartingPosition="TRIM_HORIZON"
+        )
+
+    # THEN AWS's error names the stream and the actions
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert refused.value.response["Error"]["Message"] == (
+        f"Cannot access stream {stream_arn}. Please ensure the role can perform the GetRecords, "
+        "GetShardIterator, DescribeStream, ListShards, and ListStreams Actions on your stream in IAM."
+    )
+
+    # WHEN the role has the managed policy AWS provides for the source
+    cloud.client("iam").attach_role_policy(RoleName=role.rsplit("/", 1)[-1], PolicyArn=grant)
+
+    # THEN the mapping is created
+    created = lambda_.create_event_source_mapping(
+        EventSourceArn=stream_arn, FunctionName=function, StartingPosition="TRIM_HORIZON"
+    )
+    assert created["EventSourceArn"] == stream_arn
