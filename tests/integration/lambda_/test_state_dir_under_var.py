@@ -119,7 +119,7 @@ def test_compiled_modules_reach_the_hosts_state_and_cache_under_var_and_are_reus
     assert preloaded and _compiled(under_var, "lambda_runtime_client") == preloaded
 
 
-def test_under_var_the_clouds_files_are_read_only_and_other_writes_stay_in_the_environment(
+def test_under_var_only_the_bytecode_prefix_takes_a_functions_writes(
     cloud: LocalCloud, under_var: Path
 ) -> None:
     # GIVEN the same cloud, and a function that writes into what it keeps of the state directory (the runtime
@@ -132,10 +132,11 @@ def test_under_var_the_clouds_files_are_read_only_and_other_writes_stay_in_the_e
     # WHEN it is invoked
     response, body = invoke_json(cloud.client("lambda"), name, {"write": [*kept, *map(str, elsewhere)]})
 
-    # THEN what it keeps refused the writes (read-only, as where the state directory is under /tmp), its own
-    # prefix took one, and what it wrote elsewhere under /var stayed in its environment, never on the host
+    # THEN what it keeps refused the writes (read-only, as where the state directory is under /tmp), and so did
+    # the rest of /var (as on Lambda: only /tmp is writable); its own bytecode prefix took one, and the host's
+    # folders got nothing
     assert "FunctionError" not in response, body
     assert [body["writes"][path] for path in kept] == ["Read-only file system"] * 2, body["writes"]
-    assert [body["writes"][str(path)] for path in elsewhere] == ["written"] * 2, body["writes"]
+    assert [body["writes"][str(path)] for path in elsewhere] == ["Read-only file system"] * 2, body["writes"]
     assert body["prefix_write"] == "written"
     assert not any(path.exists() for path in elsewhere)

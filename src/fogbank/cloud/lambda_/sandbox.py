@@ -82,6 +82,10 @@ _host_var: list[int] = []
 _bound_from_host: set[tuple[str, str]] = set()  # (path, resolution) bound back from `_host_var` already
 # The zygote's bytecode prefix, bound back writable for a spare's own imports: read-only once it is a function's.
 _zygote_bytecode: list[str] = []
+_var_overlaid: list[bool] = []  # set by _provide_var_lang once /var is this namespace's overlay
+_var_lang_covered: list[
+    bool
+] = []  # set by _provide_var_lang where the host's /var/lang is covered by a mount
 # /var's overlay keeps its changes here: /var/lang's links and config and mount points only. A function writing
 # under /var gets ENOSPC past this instead of taking the machine's memory (a tmpfs is half of it by default).
 _SCRATCH_OPTIONS = b"size=1m,nr_inodes=1024,mode=0755"
@@ -198,6 +202,9 @@ def mount_function(
         _release_host_var()
     if _own_var_lang:
         _keep_bytecode_of_scripts(opt_dir)
+    if _var_overlaid:  # as on Lambda, where only /tmp is writable: /var/tmp and /var/lang refuse writes too
+        for path in (VAR, *[VAR_LANG for _ in _var_lang_covered]):
+            kept_paths.remount_read_only(libc, path)
 
 
 def task_bytecode_dir(task_root: str) -> str:
@@ -380,6 +387,7 @@ def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
         os.close(host_var)
         raise
     _host_var.append(host_var)
+    _var_overlaid.append(True)
     if not os.path.isdir(VAR_TASK):
         os.mkdir(VAR_TASK, 0o755)
     python = os.path.realpath(sys.executable)
@@ -403,6 +411,7 @@ def _provide_var_lang(libc: ctypes.CDLL, scratch: str) -> None:
             libc.mount(own.encode(), VAR_LANG.encode(), None, _MS_BIND, None),
             f"covering the host's {VAR_LANG}",
         )
+        _var_lang_covered.append(True)
     os.makedirs(os.path.join(VAR_LANG, "bin"))
     for name, target in interpreters.items():
         if target:
