@@ -184,3 +184,126 @@ def test_stream_event_source_mapping_needs_the_role_to_read_the_stream(
         EventSourceArn=stream_arn, FunctionName=function, StartingPosition="TRIM_HORIZON"
     )
     assert created["EventSourceArn"] == stream_arn
+
+
+def _allow(cloud: LocalCloud, function_arn: str, principal: str, source_arn: str) -> None:
+    cloud.client("lambda").add_permission(
+        FunctionName=function_arn,
+        StatementId=f"s-{uuid.uuid4().hex[:8]}",
+        Action="lambda:InvokeFunction",
+        Principal=principal,
+        SourceArn=source_arn,
+        SourceAccount="123456789012",
+    )
+
+
+def test_s3_notifications_need_the_destinations_to_allow_s3(cloud: LocalCloud) -> None:
+    # GIVEN a bucket, a function and a queue that do not allow S3
+    s3, sqs = cloud.client("s3"), cloud.client("sqs")
+    bucket = f"b-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket)
+    function = _function(cloud, _role(cloud, []))
+    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    config = {
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": function, "Events": ["s3:ObjectCreated:*"]}],
+        "QueueConfigurations": [{"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"]}],
+    }
+
+    # WHEN the notifications are configured
+    with pytest.raises(ClientError) as refused:
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config)
+
+    # THEN AWS's InvalidArgument (its ArgumentNameN/ArgumentValueN pairs are in the cloud's log), and a finding
+    # for each destination
+    error = refused.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "InvalidArgument",
+        "Unable to validate the following destination configurations",
+    )
+    denied = _denied(cloud)
+    assert f"denied: s3.amazonaws.com lambda:InvokeFunction {function}" in denied
+    assert f"denied: s3.amazonaws.com sqs:SendMessage {queue_arn}" in denied
+
+    # WHEN the function and the queue allow S3 from this bucket (what CDK's destinations add) and an object lands
+    _allow(cloud, function, "s3.amazonaws.com", f"arn:aws:s3:::{bucket}")
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": "s3.amazonaws.com"},
+        "Action": "sqs:SendMessage",
+        "Resource": queue_arn,
+        "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{bucket}"}},
+    }
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": policy})
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config)
+    s3.put_object(Bucket=bucket, Key="landed.txt", Body=b"x")
+
+    # THEN the function is invoked with the object's event, and the queue gets it too
+    assert _received(cloud, function, "landed.txt")
+    bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]]
+    assert any("landed.txt" in body for body in bodies)
+
+
+def test_sns_delivers_to_a_function_only_when_its_policy_allows_sns(cloud: LocalCloud) -> None:
+    # GIVEN a topic with a Lambda subscription whose function does not allow SNS (AWS accepts the subscription)
+    sns = cloud.client("sns")
+    topic = sns.create_topic(Name=f"t-{uuid.uuid4().hex[:8]}")["TopicArn"]
+    function = _function(cloud, _role(cloud, []))
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function)
+
+    # WHEN a message is published
+    sns.publish(TopicArn=topic, Message="not allowed")
+
+    # THEN the delivery fails: no invocation, one finding
+    assert f"denied: sns.amazonaws.com lambda:InvokeFunction {function}" in _denied(cloud)
+    assert not _received(cloud, function, "not allowed", wait=0.3)
+
+    # WHEN the function allows SNS from this topic (what CDK's LambdaSubscription adds) and another is published
+    _allow(cloud, function, "sns.amazonaws.com", topic)
+    sns.publish(TopicArn=topic, Message="allowed now")
+
+    # THEN the function receives it
+    assert _received(cloud, function, "allowed now")
+
+
+def test_log_subscription_filters_need_the_function_to_allow_logs(cloud: LocalCloud) -> None:
+    # GIVEN a log group and a function that does not allow CloudWatch Logs
+    logs = cloud.client("logs")
+    group = f"/app/{uuid.uuid4().hex[:8]}"
+    logs.create_log_group(logGroupName=group)
+    function = _function(cloud, _role(cloud, []))
+
+    # WHEN a subscription filter to the function is put
+    def subscribe() -> None:
+        logs.put_subscription_filter(
+            logGroupName=group, filterName="all", filterPattern="", destinationArn=function
+        )
+
+    with pytest.raises(ClientError) as refused:
+        subscribe()
+
+    # THEN AWS's InvalidParameterException
+    error = refused.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "InvalidParameterException",
+        "Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to execute "
+        "your function.",
+    )
+
+    # WHEN the function allows the regional logs principal from the group (what CDK's LambdaDestination adds
+    # with logs.amazonaws.com), and the group's events arrive
+    region_principal = "logs.us-east-1.amazonaws.com"
+    _allow(cloud, function, region_principal, f"arn:aws:logs:us-east-1:123456789012:log-group:{group}:*")
+    subscribe()
+    logs.create_log_stream(logGroupName=group, logStreamName="s")
+    logs.put_log_events(
+        logGroupName=group,
+        logStreamName="s",
+        logEvents=[{"timestamp": int(time.time() * 1000), "message": "m"}],
+    )
+
+    # THEN the filter is accepted and the function receives the group's data
+    assert _received(cloud, function, "awslogs")

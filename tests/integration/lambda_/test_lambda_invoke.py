@@ -313,6 +313,14 @@ def test_moto_event_sources_run_the_real_function(
     topic = sns.create_topic(Name="events")["TopicArn"]
     function_arn = cloud.client("lambda").get_function(FunctionName=name)["Configuration"]["FunctionArn"]
     sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn)
+    # as on AWS, SNS invokes only a function whose policy allows it from the topic (CDK's LambdaSubscription)
+    cloud.client("lambda").add_permission(
+        FunctionName=name,
+        StatementId="sns",
+        Action="lambda:InvokeFunction",
+        Principal="sns.amazonaws.com",
+        SourceArn=topic,
+    )
 
     # WHEN a message is published
     sns.publish(TopicArn=topic, Message="hello from sns")

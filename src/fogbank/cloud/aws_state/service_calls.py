@@ -62,7 +62,14 @@ class ServiceChecks(Protocol):
     """Decides whether a call a service makes for you goes ahead (and records it when it is denied)."""
 
     def service_may(
-        self, service: str, action: str, resource: str, *, source_arn: str, source_account: str
+        self,
+        service: str,
+        action: str,
+        resource: str,
+        *,
+        source_arn: str,
+        source_account: str,
+        also_as: tuple[str, ...] = (),
     ) -> bool: ...
 
     def role_may(self, role_arn: str, action: str, resource: str) -> bool: ...
@@ -169,12 +176,171 @@ def _install_event_source_mappings() -> None:
     LambdaBackend.send_dynamodb_items = send_dynamodb_items  # type: ignore[method-assign]
 
 
+# S3's destinations: (configuration key, ARN key, action, AWS's reason when the destination's policy denies)
+_S3_DESTINATIONS = (
+    (
+        "CloudFunctionConfiguration",
+        "CloudFunction",
+        "lambda:InvokeFunction",
+        "Not authorized to invoke function [{arn}]",
+    ),
+    (
+        "QueueConfiguration",
+        "Queue",
+        "sqs:SendMessage",
+        "Permissions on the destination queue do not allow S3 to publish notifications from this bucket",
+    ),
+    (
+        "TopicConfiguration",
+        "Topic",
+        "sns:Publish",
+        "Permissions on the destination topic do not allow S3 to publish notifications from this bucket",
+    ),
+)
+
+
+def _s3_may(action: str, destination: str, bucket: str, owner: str) -> bool:
+    return _checks[0].service_may(
+        "s3.amazonaws.com", action, destination, source_arn=f"arn:aws:s3:::{bucket}", source_account=owner
+    )
+
+
+def _install_bucket_notifications() -> None:
+    from moto.s3 import notifications
+    from moto.s3.exceptions import S3ClientError
+    from moto.s3.models import S3Backend
+
+    put = S3Backend.put_bucket_notification_configuration
+    invoke = notifications._invoke_awslambda
+
+    def put_bucket_notification_configuration(self: Any, bucket_name: str, config: dict[str, Any]) -> None:
+        if _checks and config:
+            rejected: list[tuple[str, str]] = []
+            for key, arn_key, action, reason in _S3_DESTINATIONS:
+                for destination in config.get(key) or ():
+                    arn = str(destination[arn_key])
+                    if not _s3_may(action, arn, bucket_name, self.account_id):
+                        name = f"{arn}, null" if arn_key == "CloudFunction" else arn
+                        rejected.append((name, reason.format(arn=arn)))
+            if rejected:
+                _log.warning(
+                    "PutBucketNotificationConfiguration of bucket %s refused (InvalidArgument, as on AWS): %s. "
+                    "Allow s3.amazonaws.com with aws:SourceArn the bucket in each destination's policy (an "
+                    "AWS::Lambda::Permission, a queue or topic policy), as CDK's notification destinations do",
+                    bucket_name,
+                    "; ".join(f"{name}: {value}" for name, value in rejected),
+                )
+                # AWS adds ArgumentName1/ArgumentValue1, ... per destination: moto's serializer keeps only
+                # the modelled Code and Message, so the pairs are in the log line above
+                raise S3ClientError(
+                    "InvalidArgument", "Unable to validate the following destination configurations"
+                )
+        put(self, bucket_name, config)
+
+    def invoke_awslambda(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
+        if _checks:
+            bucket = str(event_body["Records"][0]["s3"]["bucket"]["name"])
+            if not _s3_may("lambda:InvokeFunction", fn_arn, bucket, account_id):
+                _log.warning(
+                    "S3 did not invoke %s for a notification of bucket %s: the function's policy no longer "
+                    "allows s3.amazonaws.com to invoke it from the bucket (AWS drops the event)",
+                    fn_arn,
+                    bucket,
+                )
+                return
+        invoke(account_id, event_body, fn_arn, region_name)
+
+    _installed.update(put_bucket_notification_configuration=put, invoke_awslambda=invoke)
+    S3Backend.put_bucket_notification_configuration = put_bucket_notification_configuration  # type: ignore[method-assign,assignment]
+    notifications._invoke_awslambda = invoke_awslambda
+
+
+def _install_sns_deliveries() -> None:
+    from moto.sns.models import Subscription
+
+    publish = Subscription.publish
+
+    def deliver(self: Any, message: str, message_id: str, *args: Any, **kwargs: Any) -> None:
+        if _checks and self.protocol == "lambda":
+            attributes = kwargs.get("message_attributes", args[1] if len(args) > 1 else None)
+            matcher = self._filter_policy_matcher
+            if matcher is None or matcher.matches(attributes, message):
+                topic = str(self.topic.arn)
+                if not _checks[0].service_may(
+                    "sns.amazonaws.com",
+                    "lambda:InvokeFunction",
+                    str(self.endpoint),
+                    source_arn=topic,
+                    source_account=topic.split(":")[4],
+                ):
+                    _log.warning(
+                        "SNS did not deliver message %s of topic %s to %s: the function's policy does not allow "
+                        "sns.amazonaws.com to invoke it with aws:SourceArn the topic (on AWS the delivery fails). "
+                        "Add an AWS::Lambda::Permission (Principal sns.amazonaws.com, SourceArn the topic), as "
+                        "CDK's LambdaSubscription does",
+                        message_id,
+                        topic,
+                        self.endpoint,
+                    )
+                    return
+        publish(self, message, message_id, *args, **kwargs)
+
+    _installed.update(sns_publish=publish)
+    Subscription.publish = deliver  # type: ignore[method-assign]
+
+
+def _install_subscription_filters() -> None:
+    from moto.logs.exceptions import InvalidParameterException
+    from moto.logs.models import LogsBackend
+
+    put = LogsBackend.put_subscription_filter
+
+    def put_subscription_filter(
+        self: Any,
+        log_group_name: str,
+        filter_name: str,
+        filter_pattern: str,
+        destination_arn: str,
+        role_arn: str,
+    ) -> None:
+        if _checks and destination_arn.split(":")[2:3] == ["lambda"] and log_group_name in self.groups:
+            group_arn = f"arn:aws:logs:{self.region_name}:{self.account_id}:log-group:{log_group_name}:*"
+            if not _checks[0].service_may(
+                "logs.amazonaws.com",
+                "lambda:InvokeFunction",
+                destination_arn,
+                source_arn=group_arn,
+                source_account=self.account_id,
+                also_as=(f"logs.{self.region_name}.amazonaws.com",),
+            ):
+                _log.warning(
+                    "PutSubscriptionFilter %s of %s refused (InvalidParameterException, as on AWS): the policy of "
+                    "%s does not allow logs.amazonaws.com to invoke it with aws:SourceArn %s. Add an "
+                    "AWS::Lambda::Permission for it, as CDK's LambdaDestination does",
+                    filter_name,
+                    log_group_name,
+                    destination_arn,
+                    group_arn,
+                )
+                raise InvalidParameterException(
+                    "Could not execute the lambda function. Make sure you have given CloudWatch Logs permission "
+                    "to execute your function."
+                )
+        put(self, log_group_name, filter_name, filter_pattern, destination_arn, role_arn)
+
+    _installed.update(put_subscription_filter=put)
+    LogsBackend.put_subscription_filter = put_subscription_filter  # type: ignore[method-assign]
+
+
 def install(checks: ServiceChecks) -> None:
     """Make moto ask `checks` where AWS checks permissions. Idempotent; the last `checks` given decides."""
     _checks[:] = [checks]
     if _installed:
         return
     _install_event_source_mappings()
+    _install_bucket_notifications()
+    _install_sns_deliveries()
+    _install_subscription_filters()
 
 
 def uninstall() -> None:

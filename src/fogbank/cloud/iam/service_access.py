@@ -45,22 +45,33 @@ class ServiceAccess:
         self.findings = findings
 
     def service_may(
-        self, service: str, action: str, resource: str, *, source_arn: str, source_account: str
+        self,
+        service: str,
+        action: str,
+        resource: str,
+        *,
+        source_arn: str,
+        source_account: str,
+        also_as: tuple[str, ...] = (),
     ) -> bool:
-        """`service` (e.g. `sns.amazonaws.com`) doing `action` on `resource` for `source_arn`'s owner."""
+        """`service` (e.g. `sns.amazonaws.com`) doing `action` on `resource` for `source_arn`'s owner;
+        `also_as` are other names the service goes by (`logs.<region>.amazonaws.com`)."""
         if self.mode == "off":
             return True
-        principal = Principal.service_principal(service, "")
-        context = global_context(
-            principal, region=_region_of(resource), source_arn=source_arn, source_account=source_account
-        )
         found = resource_policy(action, resource)
         document = found.document if found is not None else None
-        decision = (
-            evaluate(AccessRequest(principal, action, resource, context), [], document, resource_account="")
-            if document is not None
-            else Decision(False, "no_resource_allow")
-        )
+        decision = Decision(False, "no_resource_allow")
+        for name in (service, *also_as):
+            if document is None:
+                break
+            principal = Principal.service_principal(name, "")
+            context = global_context(
+                principal, region=_region_of(resource), source_arn=source_arn, source_account=source_account
+            )
+            request = AccessRequest(principal, action, resource, context)
+            decision = evaluate(request, [], document, resource_account="")
+            if decision.allowed:
+                break
         return self._outcome(decision, service, action, resource)
 
     def role_may(self, role_arn: str, action: str, resource: str) -> bool:
