@@ -23,7 +23,7 @@ RUNTIME = (
 )
 
 FLAGS_APP = """
-import asyncio, sys, warnings
+import asyncio, os, sys, warnings
 
 seen = []
 
@@ -50,6 +50,7 @@ def handler(event, context):
         "stdout_encoding": sys.stdout.encoding,
         "asyncio_debug": asyncio_debug,
         "seen": seen,
+        "pythonpath_is_runtime_dir": os.environ.get("PYTHONPATH") == os.environ["LAMBDA_RUNTIME_DIR"],
     }
 """
 
@@ -99,6 +100,7 @@ def test_a_function_without_interpreter_variables_is_still_forked(
     # THEN both are forked from the zygote (the fast path is unchanged), and the second's variables act there
     assert "FunctionError" not in response and "FunctionError" not in used_response, (body, used_body)
     assert body["exec"] is False and body["asyncio_debug"] is False
+    assert body["pythonpath_is_runtime_dir"] is True  # PYTHONPATH as Lambda's bootstrap leaves it
     assert used_body["exec"] is False
     assert used_body["seen"] == ["hook"] and used_body["asyncio_debug"] is True
 
@@ -149,7 +151,7 @@ def test_utf8_mode_io_encoding_optimize_and_dev_mode_show_in_sys_flags_and_stdou
 
 
 PATH_APP = """
-import importlib, sys
+import importlib, os, subprocess, sys
 
 def handler(event, context):
     found = {}
@@ -158,7 +160,16 @@ def handler(event, context):
             found[name] = getattr(importlib.import_module(name), "__file__", None)
         except ImportError as exc:
             found[name] = type(exc).__name__
-    return {"found": found, "path": sys.path[:3], "exec": "fogbank_worker_boot" in sys.orig_argv}
+    child = subprocess.run(
+        [sys.executable, "-c", "import extra, sys; print(extra.__file__)"], capture_output=True, text=True
+    )
+    return {
+        "found": found,
+        "path": sys.path[:3],
+        "exec": "fogbank_worker_boot" in sys.orig_argv,
+        "pythonpath": os.environ["PYTHONPATH"],
+        "child": child.stdout.strip(),
+    }
 """
 
 
@@ -189,10 +200,11 @@ def test_a_functions_own_pythonpath_is_searched_and_the_layers_are_not_as_on_aws
     # WHEN it imports a module of its PYTHONPATH, the layer's module and boto3
     response, body = invoke_json(lambda_client, name)
 
-    # THEN the first and boto3 are found, the layer's is not (ModuleNotFoundError, as on AWS), and the task
-    # root comes first
+    # THEN the first and boto3 are found, the layer's is not (ModuleNotFoundError, as on AWS), the task root
+    # comes first, and PYTHONPATH shows the function's value, as a Python subprocess finds it
     assert "FunctionError" not in response, body
     assert body["found"]["extra"] == "/var/task/src/extra.py"
     assert body["found"]["layered"] == "ModuleNotFoundError"
     assert str(body["found"]["boto3"]).endswith("boto3/__init__.py")
     assert body["path"][0] == "/var/task" and "/var/task/src" in body["path"] and body["exec"] is True
+    assert body["pythonpath"] == "/var/task/src" and body["child"] == "/var/task/src/extra.py"

@@ -132,7 +132,11 @@ def plan_launch(
         roots = os.pathsep.join([str(task_view), str(opt_view)])
         check = ["--native-check", normalize_architecture(spec.architecture), host_architecture, roots]
         executable = str(interpreter.executable) if interpreter is not None else sys.executable
-        argv = [executable, "-S", "-m", BOOT_MODULE, *check, "--runtime", runtime, handler]
+        # what Lambda's bootstrap leaves in PYTHONPATH once sys.path is made: the function's own (else the boot
+        # shows LAMBDA_RUNTIME_DIR, as in a forked environment, which has the boot's default)
+        own = spec.environment.get("PYTHONPATH")
+        shown = ["--pythonpath", own] if own is not None else []
+        argv = [executable, "-S", "-m", BOOT_MODULE, *check, "--runtime", runtime, *shown, handler]
         return launch(argv, python=True, handler=handler)
     if runtime.startswith("nodejs"):
         node = shutil.which("node", path=env.get("PATH"))

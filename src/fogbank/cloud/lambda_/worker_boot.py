@@ -104,7 +104,9 @@ def main(door_map: dict[str, Any] | None = None, runtime: str = "") -> None:
     `--native-check <function arch> <host arch> <roots>` before the handler checks native extensions under the
     roots (os.pathsep-separated) against the function's architecture (native_check.py). `--runtime <runtime>`
     (or `runtime`) names the function's runtime: where its Python minor is not this interpreter's, the standard
-    library modules that minor lacks are hidden (stdlib_versions.py).
+    library modules that minor lacks are hidden (stdlib_versions.py). Once sys.path is made (from PYTHONPATH,
+    as the interpreter started or by the zygote), PYTHONPATH shows what Lambda's bootstrap leaves in it: the
+    function's own value (`--pythonpath <value>`), else LAMBDA_RUNTIME_DIR.
     """
     check: list[str] = []
     if sys.argv[1:2] == ["--native-check"]:
@@ -113,6 +115,12 @@ def main(door_map: dict[str, Any] | None = None, runtime: str = "") -> None:
     if sys.argv[1:2] == ["--runtime"]:
         runtime = sys.argv[2]
         del sys.argv[1:3]
+    shown_path = os.environ.get("LAMBDA_RUNTIME_DIR")
+    if sys.argv[1:2] == ["--pythonpath"]:
+        shown_path = sys.argv[2]
+        del sys.argv[1:3]
+    if shown_path is not None:
+        os.environ["PYTHONPATH"] = shown_path
     if check:
         architecture, host, roots = check
         install_native_check(architecture, host, roots.split(os.pathsep), runtime)

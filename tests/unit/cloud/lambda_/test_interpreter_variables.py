@@ -42,6 +42,14 @@ def _plan(spec: FunctionSpec, tmp_path: Path) -> Launch:
     )
 
 
+def _shown_pythonpath(launch: Launch) -> str:
+    """The value the worker boot sets PYTHONPATH to: `--pythonpath <value>` in its command line, else
+    LAMBDA_RUNTIME_DIR."""
+    if "--pythonpath" in launch.argv:
+        return launch.argv[launch.argv.index("--pythonpath") + 1]
+    return launch.env["LAMBDA_RUNTIME_DIR"]
+
+
 @pytest.mark.parametrize(
     "variable",
     [
@@ -67,7 +75,7 @@ def test_a_variable_read_as_the_interpreter_starts_gets_the_function_a_new_inter
     # WHEN its launch is planned
     launch = _plan(spec, tmp_path)
 
-    # THEN its environment is exec'd, not forked, and keeps the function's value (PYTHONPATH's: below)
+    # THEN its environment is exec'd, not forked, and keeps the function's value (PYTHONPATH's: shown by the boot)
     assert launch.own_loader and (variable == "PYTHONPATH" or launch.env[variable] == "1")
 
 
@@ -100,6 +108,8 @@ def test_without_its_own_pythonpath_a_function_gets_the_task_root_the_layers_and
     ]
     assert launch.env["PYTHONPATH"].split(os.pathsep) == expected and not launch.own_loader
     assert launch.env["PYTHONUNBUFFERED"] == "1"
+    # and once that path is made, PYTHONPATH shows Lambda's default, LAMBDA_RUNTIME_DIR, as Lambda's bootstrap sets
+    assert _shown_pythonpath(launch) == launch.env["LAMBDA_RUNTIME_DIR"] == str(tmp_path / "runtime")
 
 
 @pytest.mark.parametrize(
@@ -125,6 +135,8 @@ def test_a_functions_own_pythonpath_replaces_the_layers_directories(
     }
     assert launch.env["PYTHONPATH"].split(os.pathsep) == [entry for part in order for entry in parts[part]]
     assert launch.own_loader
+    # and once that path is made, PYTHONPATH shows the function's own value, as on Lambda
+    assert _shown_pythonpath(launch) == "/mnt/efs/lib:/var/task/src"
 
 
 def test_a_functions_own_unbuffered_setting_is_kept(tmp_path: Path) -> None:
