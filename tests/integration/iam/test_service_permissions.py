@@ -216,12 +216,19 @@ def test_s3_notifications_need_the_destinations_to_allow_s3(cloud: LocalCloud) -
     with pytest.raises(ClientError) as refused:
         s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config)
 
-    # THEN AWS's InvalidArgument (its ArgumentNameN/ArgumentValueN pairs are in the cloud's log), and a finding
-    # for each destination
+    # THEN AWS's InvalidArgument names each destination and why, and each is a finding
     error = refused.value.response["Error"]
     assert (error["Code"], error["Message"]) == (
         "InvalidArgument",
         "Unable to validate the following destination configurations",
+    )
+    assert (error["ArgumentName1"], error["ArgumentValue1"]) == (
+        f"{function}, null",
+        f"Not authorized to invoke function [{function}]",
+    )
+    assert (error["ArgumentName2"], error["ArgumentValue2"]) == (
+        queue_arn,
+        "Permissions on the destination queue do not allow S3 to publish notifications from this bucket",
     )
     denied = _denied(cloud)
     assert f"denied: s3.amazonaws.com lambda:InvokeFunction {function}" in denied

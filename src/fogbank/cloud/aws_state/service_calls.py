@@ -205,6 +205,39 @@ def _s3_may(action: str, destination: str, bucket: str, owner: str) -> bool:
     )
 
 
+def _destinations_not_validated(base: type[Exception], rejected: list[tuple[str, str]]) -> Exception:
+    """AWS's InvalidArgument, with an ArgumentNameN / ArgumentValueN pair per destination it could not validate
+    (S3's model has no such error shape: the error carries its own, which `_error_model` hands moto)."""
+    from moto.core.errors import ErrorShape
+    from moto.core.model import ShapeResolver
+
+    error = base("InvalidArgument", "Unable to validate the following destination configurations")
+    members: dict[str, Any] = {}
+    for index, (name, value) in enumerate(rejected, start=1):
+        members[f"ArgumentName{index}"] = {"shape": "String"}
+        members[f"ArgumentValue{index}"] = {"shape": "String"}
+        setattr(error, f"ArgumentName{index}", name)
+        setattr(error, f"ArgumentValue{index}", value)
+    model = {"type": "structure", "exception": True, "members": members, "error": {"code": "InvalidArgument"}}
+    error._fogbank_error_shape = ErrorShape(  # type: ignore[attr-defined]
+        "InvalidArgument", model, ShapeResolver({"String": {"type": "string"}})
+    )
+    return error
+
+
+def _install_error_shapes() -> None:
+    from moto.core import serialize
+
+    error_model = serialize.get_error_model  # type: ignore[attr-defined]
+
+    def get_error_model(exception: Exception, default_service_model: Any) -> Any:
+        own = getattr(exception, "_fogbank_error_shape", None)
+        return own if own is not None else error_model(exception, default_service_model)
+
+    _installed.update(get_error_model=error_model)
+    serialize.get_error_model = get_error_model  # type: ignore[attr-defined]
+
+
 def _install_bucket_notifications() -> None:
     from moto.s3 import notifications
     from moto.s3.exceptions import S3ClientError
@@ -230,11 +263,7 @@ def _install_bucket_notifications() -> None:
                     bucket_name,
                     "; ".join(f"{name}: {value}" for name, value in rejected),
                 )
-                # AWS adds ArgumentName1/ArgumentValue1, ... per destination: moto's serializer keeps only
-                # the modelled Code and Message, so the pairs are in the log line above
-                raise S3ClientError(
-                    "InvalidArgument", "Unable to validate the following destination configurations"
-                )
+                raise _destinations_not_validated(S3ClientError, rejected)
         put(self, bucket_name, config)
 
     def invoke_awslambda(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
@@ -338,6 +367,7 @@ def install(checks: ServiceChecks) -> None:
     if _installed:
         return
     _install_event_source_mappings()
+    _install_error_shapes()
     _install_bucket_notifications()
     _install_sns_deliveries()
     _install_subscription_filters()
