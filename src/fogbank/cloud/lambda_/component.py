@@ -31,6 +31,7 @@ from fogbank.cloud.lambda_.http_api import LambdaHttpApi
 from fogbank.cloud.lambda_.invoke import EventOutcome, Invoker, InvokeRequest, Telemetry, region_of
 from fogbank.cloud.lambda_.launch import plan_launch
 from fogbank.cloud.lambda_.machine_cache import shared_cache_root
+from fogbank.cloud.lambda_.memory_limit import EnvironmentLimit, MemoryLimits, resident_bytes
 from fogbank.cloud.lambda_.pool import WorkerPools
 from fogbank.cloud.lambda_.process import Spawner, WorkerProcess
 from fogbank.cloud.lambda_.python_hosts import PythonHost, PythonHosts
@@ -113,6 +114,9 @@ class LambdaComponent:
         self._hosts: PythonHosts | None = None  # per interpreter: runtime directory, zygote, bytecode cache
         self._code: CodeStore | None = None
         self._pools: WorkerPools | None = None
+        self._memory: MemoryLimits | None = (
+            None  # MemorySize enforced through memory cgroups, where it can be
+        )
         self._invoker: Invoker | None = None
         self._janitor: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -122,6 +126,7 @@ class LambdaComponent:
     def start(self) -> None:
         """Attach to moto's Lambda store and register the Lambda API handler on the router."""
         self._stopping.clear()
+        self._memory = MemoryLimits.start()
         self._spawner = Spawner()
         # layer sets shown read-only at /opt are unpacked once per machine (code.py); the zygote shows them
         code = self._code = CodeStore(self._site.state_dir / "lambda", shared_cache_root() / "lambda-layers")
@@ -155,14 +160,14 @@ class LambdaComponent:
         """Stop every worker process, Runtime API server and thread. Idempotent, never raises."""
         self._stopping.set()
         lambda_state.uninstall()
-        for closer in (self._invoker, self._pools, self._hosts, self._spawner, self._code):
+        for closer in (self._invoker, self._pools, self._hosts, self._spawner, self._code, self._memory):
             if closer is None:
                 continue
             try:
                 closer.close()
             except Exception:
                 _log.exception("stopping %s failed", type(closer).__name__)
-        self._invoker = self._pools = self._spawner = self._hosts = self._code = None
+        self._invoker = self._pools = self._spawner = self._hosts = self._code = self._memory = None
         if self._janitor is not None:
             self._janitor.join(timeout=5)
             self._janitor = None
@@ -247,17 +252,50 @@ class LambdaComponent:
         )
         if host.packages is not None and launch.tmp_mb is not None:  # reached under the environment's /tmp
             launch = replace(launch, keep_paths=(*launch.keep_paths, host.packages))
+        memory = self._memory.environment(spec.memory_size, launch.tmp_mb or 0) if self._memory else None
+        try:
+            return self._start_environment(spec, launch, zygote, host, opt_dir, opt_mounted, memory)
+        except BaseException:
+            if memory is not None:
+                memory.release()
+            raise
+
+    def _start_environment(
+        self,
+        spec: FunctionSpec,
+        launch: Launch,
+        zygote: Zygote | None,
+        host: PythonHost,
+        opt_dir: Path,
+        opt_mounted: bool,
+        memory: EnvironmentLimit | None,
+    ) -> Worker:
+        """Start the worker of `launch`, in its memory cgroup `memory` (if any) before it runs the function's code
+        (memory_limit.py: the baseline it shares with the zygote counts towards its MemorySize)."""
         if zygote is None:
-            return Worker.start(spec, launch, self._spawn)
+            worker = Worker.start(spec, launch, self._spawn, memory=memory)
+            if memory is not None:  # a new process: what it mapped before the move counts as its baseline
+                memory.admit(worker.pid, resident_bytes(worker.pid))
+            return worker
         bytecode = host.bytecode if self._hosts is not None else None  # None once the cloud stops
         if bytecode is not None:  # where its compiled modules go (bytecode.py)
             bytecode.prepare(opt_dir if opt_mounted else None)
         if self._door_map is not None:
             launch = _with_door_map(launch, self._door_map())
+        forked = launch.python and not launch.own_loader  # else it execs its program: nothing stays shared
+        if memory is not None:  # a forked environment (also one replacing a spare that died) joins it itself
+            launch = replace(launch, memory_cgroup=str(memory.procs))
         spare = zygote.take_spare()  # forked ahead, its runtime client loaded for its own Runtime API
         if spare is None:
-            return Worker.start(spec, launch, zygote.fork)
-        return Worker.start(spec, launch, functools.partial(zygote.fork, spare=spare), api=spare.api)
+            if memory is None:
+                return Worker.start(spec, launch, zygote.fork)
+            memory.admit(None, 0)  # the environment joins it itself, right after the fork
+            return Worker.start(spec, launch, zygote.fork, memory=memory)
+        if memory is not None:  # before the spare learns its function: its /tmp and its code count from here
+            memory.admit(spare.pid, resident_bytes(spare.pid) if forked else 0)
+        return Worker.start(
+            spec, launch, functools.partial(zygote.fork, spare=spare), api=spare.api, memory=memory
+        )
 
     def _spawn(self, launch: Launch, env: dict[str, str]) -> WorkerProcess:
         assert self._spawner is not None

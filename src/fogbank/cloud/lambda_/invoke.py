@@ -245,6 +245,10 @@ class Invoker:
             timeout_s=invocation.timeout_s if outcome.kind is OutcomeKind.TIMEOUT else None,
             log_format=spec.log_format,
         )
+        if outcome.kind is OutcomeKind.EXIT:  # Lambda logs why the runtime ended, after REPORT
+            body = json.loads(outcome.payload)
+            error = f"RequestId: {invocation.request_id} Error: {body['errorMessage']}\n{body['errorType']}"
+            lines.append(LogLine(ended_ms, error))
         return before + lines
 
     def _record(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
+from fogbank.cloud.lambda_.memory_limit import EnvironmentLimit
 from fogbank.cloud.lambda_.process import OutputCapture, WorkerProcess, kill_process_group
 from fogbank.cloud.lambda_.runtime_api import Invocation, Outcome, OutcomeKind, RuntimeApi
 from fogbank.cloud.telemetry.records import LogLine
@@ -58,6 +59,7 @@ class Launch:
     runtime: str = ""
     door_map: Mapping[str, Any] | None = None  # given to a forked environment instead of fetching it
     own_loader: bool = False  # a Python runtime the zygote runs as `argv`, not forked (library_path.py)
+    memory_cgroup: str | None = None  # cgroup.procs a forked environment joins first (memory_limit.py)
 
 
 ProcessStarter = Callable[[Launch, dict[str, str]], WorkerProcess]
@@ -81,6 +83,7 @@ class Worker:
         stream: str,
         *,
         spawned_at: float | None = None,
+        memory: EnvironmentLimit | None = None,
     ) -> None:
         self.spec = spec
         self.api = api
@@ -89,10 +92,12 @@ class Worker:
         # when the cold start began: taken before the process starts, so Init Duration is never negative
         self.spawned_at = time.time() if spawned_at is None else spawned_at
         self.invocations = 0
+        self.memory = memory  # its memory cgroup, when MemorySize is enforced (memory_limit.py)
         self.last_used = time.monotonic()
         self._stopped = threading.Event()
         self.output = OutputCapture(process, on_eof=self._on_exit)
-        api.on_runtime_request = self.output.pull
+        self._settled = memory is None
+        api.on_runtime_request = self._runtime_request
 
     @classmethod
     def start(
@@ -102,6 +107,7 @@ class Worker:
         start_process: ProcessStarter,
         *,
         api: RuntimeApi | None = None,
+        memory: EnvironmentLimit | None = None,
     ) -> Worker:
         """Start the Runtime API server (unless `api`, one already serving, is given), then the runtime process
         pointed at it (the cold start begins)."""
@@ -119,11 +125,17 @@ class Worker:
             api.close()
             raise
         try:
-            return cls(spec, api, process, stream, spawned_at=spawned_at)
+            return cls(spec, api, process, stream, spawned_at=spawned_at, memory=memory)
         except BaseException:  # e.g. the output pipe could not be set up: leave no process or listener behind
             kill_process_group(process)
             api.close()
             raise
+
+    def _runtime_request(self) -> int:
+        if not self._settled and self.memory is not None:  # its first request after init (memory_limit.py)
+            self._settled = True
+            self.memory.settle(self.process.pid)
+        return self.output.pull()
 
     @property
     def pid(self) -> int:
@@ -164,7 +176,9 @@ class Worker:
         return self.output.drain()
 
     def max_memory_used_mb(self) -> int:
-        """Peak resident memory of the worker process (VmHWM), in MB."""
+        """Peak resident memory of the worker process (VmHWM), in MB; MemorySize when it ran out (as Lambda)."""
+        if self.memory is not None and self.memory.exceeded():
+            return self.spec.memory_size
         try:
             status = Path(f"/proc/{self.process.pid}/status").read_text()
         except OSError:
@@ -181,19 +195,35 @@ class Worker:
         self._stopped.set()
         kill_process_group(self.process)
         self.api.close()
+        if self.memory is not None:
+            self.memory.release()
 
     def _on_exit(self) -> None:
         code = self.process.wait()
         status = f"signal: {_signal_name(-code)}" if code < 0 else f"exit status {code}"
         message = f"Runtime exited with error: {status}"
-        payload = {"errorType": "Runtime.ExitError", "errorMessage": message}
-        self.api.process_exited(Outcome(OutcomeKind.EXIT, json.dumps(payload).encode(), "Runtime.ExitError"))
+        # killed for its memory: Lambda's error type now (older runtimes said Runtime.ExitError), same message
+        error_type = (
+            "Runtime.OutOfMemory"
+            if self.memory is not None and self.memory.exceeded()
+            else "Runtime.ExitError"
+        )
+        payload = {"errorType": error_type, "errorMessage": message}
+        self.api.process_exited(Outcome(OutcomeKind.EXIT, json.dumps(payload).encode(), error_type))
 
 
 def _signal_name(number: int) -> str:
+    """How Lambda's runtime manager (Go) names a signal: the C library's description, first letter lowered
+    ("killed", "segmentation fault", "terminated").
+
+    Example:
+        >>> _signal_name(9), _signal_name(11)
+        ('killed', 'segmentation fault')
+    """
     import signal
 
     try:
-        return signal.Signals(number).name.removeprefix("SIG").lower()
+        text = signal.strsignal(number)
     except ValueError:
-        return str(number)
+        text = None
+    return text[0].lower() + text[1:] if text else f"signal {number}"

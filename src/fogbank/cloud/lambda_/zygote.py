@@ -150,6 +150,7 @@ class Zygote:
             "runtime": launch.runtime,
             "door_map": dict(launch.door_map) if launch.door_map is not None else None,
             "own_loader": launch.own_loader,
+            "memory_cgroup": launch.memory_cgroup,
         }
         read_end, write_end = os.pipe()
         future: Future[ForkedProcess] = Future()

@@ -252,6 +252,9 @@ def _become_environment(
 ) -> int:
     if not _leave_zygote(control, wake, parent):
         return 1
+    if request.get("memory_cgroup"):  # its function's memory cgroup, before it maps /tmp or runs code
+        with open(request["memory_cgroup"], "w") as procs:
+            procs.write("0")
     _take_output(output)
     if request["opt_source"]:
         fogbank_sandbox.enter_opt_namespace(

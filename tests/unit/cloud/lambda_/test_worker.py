@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
+from fogbank.cloud.lambda_.memory_limit import EnvironmentLimit
 from fogbank.cloud.lambda_.pool import WorkerPools
 from fogbank.cloud.lambda_.process import Spawner
 from fogbank.cloud.lambda_.runtime_api import RuntimeApi
@@ -104,6 +105,7 @@ class _WorkerThatCannotBeBuilt(Worker):
         process: subprocess.Popen[bytes],
         stream: str,
         spawned_at: float | None = None,
+        memory: EnvironmentLimit | None = None,
     ):
         type(self).built.update(api=api, process=process)
         raise OSError("output pipe could not be set up")

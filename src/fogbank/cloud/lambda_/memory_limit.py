@@ -1,0 +1,408 @@
+"""A function's MemorySize enforced as on Lambda: an environment that uses more is killed (memory cgroups).
+
+At cloud start `MemoryLimits.start` probes the machine (`probe`): with a writable cgroup v1 memory hierarchy it
+makes a per-cloud parent cgroup (`fogbank-<pid>` beside the cloud's own, leftovers of killed clouds swept), and
+each execution environment gets a child cgroup when it learns its function (`EnvironmentLimit.admit`). Elsewhere
+the cloud logs one warning saying that memory is not enforced and why (docs/local-cloud-lambda.md, Memory).
+
+What counts (docs/local-cloud-lambda.md, Memory): the environment's anonymous memory (its processes' heap and
+stacks, children included) plus `baseline`, the resident pages it shares with the zygote (charged to the
+cloud's cgroup, not to the environment's). /tmp is a tmpfs here but disk on Lambda, so its pages (shmem) do not
+count, nor does the page cache (reclaimable, as on Lambda). The kernel's hard limit is MemorySize - baseline +
+EphemeralStorage (a backstop: anonymous memory alone must be over MemorySize to reach it, since /tmp cannot hold
+more than EphemeralStorage); a usage threshold (cgroup.event_control + eventfd) at the point where anonymous
+memory would pass MemorySize wakes one watcher thread, which reads memory.stat and kills the environment only when
+anonymous memory is over, else re-arms the threshold higher. No polling.
+
+Example (skipped as a doctest: it needs a writable memory cgroup):
+    >>> limits = MemoryLimits.start()  # doctest: +SKIP
+    >>> limit = limits.environment(memory_mb=128, tmp_mb=512)  # doctest: +SKIP
+    >>> limit.admit(pid, baseline_bytes=30 << 20)  # doctest: +SKIP
+    >>> limit.exceeded()  # doctest: +SKIP
+    False
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import os
+import select
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["EnvironmentLimit", "MemoryLimits", "Probe", "anonymous_over", "probe", "resident_bytes"]
+
+_log = logging.getLogger(__name__)
+_MB = 1 << 20
+_PREFIX = "fogbank-"
+_ENABLE_HINT = (
+    "run the cloud as root on a machine with a writable cgroup v1 memory hierarchy, or on cgroup v2 inside a "
+    "delegated cgroup whose processes live in a leaf (e.g. `systemd-run --user --scope -p Delegate=yes "
+    "fogbank ...`); set FOGBANK_LAMBDA_MEMORY_LIMITS=0 to silence this"
+)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What the machine allows: `parent_dir` is where the cloud's cgroup goes (None: not enforced, `reason`)."""
+
+    parent_dir: Path | None
+    reason: str = ""
+
+
+def probe(proc_cgroup: Path = Path("/proc/self/cgroup"), root: Path = Path("/sys/fs/cgroup")) -> Probe:
+    """Where memory limits can be enforced for this process, or why not.
+
+    Example:
+        >>> probe(Path("/nonexistent/cgroup")).parent_dir is None
+        True
+    """
+    try:
+        lines = proc_cgroup.read_text().splitlines()
+    except OSError as exc:
+        return Probe(None, f"{proc_cgroup} cannot be read ({exc.strerror}): no cgroups here")
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if "memory" in controllers.split(","):
+            directory = root / "memory" / path.lstrip("/")
+            if not (directory / "memory.limit_in_bytes").is_file():
+                return Probe(None, f"the memory cgroup {directory} is not mounted here")
+            if not os.access(directory, os.W_OK):
+                return Probe(None, f"the memory cgroup {directory} is not writable by this user")
+            return Probe(directory)
+    if any(line.startswith("0::") for line in lines):
+        return Probe(
+            None,
+            "this machine uses cgroup v2, where fogbank does not enforce memory limits yet (cgroup v1 only)",
+        )
+    return Probe(None, "no memory cgroup controller is enabled here")
+
+
+def resident_bytes(pid: int) -> int:
+    """The resident set (VmRSS) of `pid`, 0 when it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def anonymous_over(stat: dict[str, int], baseline_bytes: int, memory_bytes: int) -> bool:
+    """Whether an environment's memory, as Lambda counts it, is over its MemorySize: anonymous memory (rss,
+    children included) plus the baseline shared with the zygote; /tmp (shmem) and the page cache do not count.
+
+    Example:
+        >>> anonymous_over({"total_rss": 100 << 20, "total_shmem": 300 << 20}, 20 << 20, 128 << 20)
+        False
+        >>> anonymous_over({"total_rss": 120 << 20}, 20 << 20, 128 << 20)
+        True
+    """
+    return stat.get("total_rss", 0) + baseline_bytes > memory_bytes
+
+
+def _read_stat(directory: Path) -> dict[str, int]:
+    stat: dict[str, int] = {}
+    with contextlib.suppress(OSError):
+        for line in (directory / "memory.stat").read_text().splitlines():
+            key, _, value = line.partition(" ")
+            stat[key] = int(value)
+    return stat
+
+
+class EnvironmentLimit:
+    """The memory cgroup of one execution environment."""
+
+    def __init__(self, limits: MemoryLimits, directory: Path, memory_mb: int, tmp_mb: int) -> None:
+        self._limits = limits
+        self.directory = directory
+        self.memory_bytes = memory_mb * _MB
+        self.tmp_bytes = tmp_mb * _MB
+        self.baseline_bytes = 0
+        self.killed = False  # by the watcher: anonymous memory passed MemorySize
+        self._eventfd: int | None = None
+        self._released = False
+
+    @property
+    def procs(self) -> Path:
+        """The file an environment writes `0` to to join this cgroup itself (before it runs any code)."""
+        return self.directory / "cgroup.procs"
+
+    def admit(self, pid: int | None, baseline_bytes: int) -> None:
+        """Set the limits for an environment whose shared baseline is `baseline_bytes`, move `pid` in (None: it
+        joins itself through `procs`), and arm the threshold. Raises OSError when the cgroup refuses."""
+        self.baseline_bytes = max(0, baseline_bytes)
+        hard = max(self.memory_bytes - self.baseline_bytes, 16 * _MB) + self.tmp_bytes
+        (self.directory / "memory.limit_in_bytes").write_text(str(hard))
+        with contextlib.suppress(
+            OSError
+        ):  # swap off: memory+swap may not exceed memory (absent without swap)
+            (self.directory / "memory.memsw.limit_in_bytes").write_text(str(hard))
+        with contextlib.suppress(OSError):
+            (self.directory / "memory.swappiness").write_text("0")
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):  # a spare that died: its replacement joins itself
+                self.procs.write_text(str(pid))
+        self._arm(self.memory_bytes - self.baseline_bytes)
+
+    def rebase(self, baseline_bytes: int) -> None:
+        """`admit` again with the baseline measured once the environment joined (a fork that joined itself)."""
+        try:
+            self.admit(None, baseline_bytes)
+        except OSError as exc:  # e.g. it already uses more than the lower limit: the first limits stay
+            _log.warning(
+                "the memory limit of %s could not be lowered by its baseline (%s)", self.directory, exc
+            )
+
+    def settle(self, pid: int) -> None:
+        """Init is over: from now on the environment's figure starts at its runtime's resident set (`pid`'s VmRSS,
+        what REPORT's Max Memory Used shows), whatever of it is charged elsewhere (the zygote's pages, the runtime's
+        binaries read into the page cache by others); every anonymous page added later counts on top."""
+        self.rebase(max(0, resident_bytes(pid) - self.charged_bytes()))
+        self.check()
+
+    def charged_bytes(self) -> int:
+        """The anonymous memory charged to this cgroup (memory.stat total_rss)."""
+        return _read_stat(self.directory).get("total_rss", 0)
+
+    def _arm(self, threshold: int) -> None:
+        """Notify the watcher when usage crosses `threshold` bytes (either way)."""
+        efd = os.eventfd(0, os.EFD_CLOEXEC | os.EFD_NONBLOCK)
+        usage = os.open(self.directory / "memory.usage_in_bytes", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            (self.directory / "cgroup.event_control").write_text(f"{efd} {usage} {max(threshold, _MB)}")
+        except OSError:
+            os.close(efd)
+            raise
+        finally:
+            os.close(usage)
+        old, self._eventfd = self._eventfd, efd
+        self._limits.watch(efd, self)
+        if old is not None:
+            self._limits.unwatch(old)
+
+    def check(self) -> None:
+        """The usage crossed the threshold: kill the environment when its memory is over MemorySize, else
+        re-arm the threshold where anonymous memory would reach it with the rest unchanged."""
+        if self._released or self.killed:
+            return
+        stat = _read_stat(self.directory)
+        if anonymous_over(stat, self.baseline_bytes, self.memory_bytes):
+            self.killed = True
+            self.kill()
+            return
+        with contextlib.suppress(OSError):
+            usage = int((self.directory / "memory.usage_in_bytes").read_text())
+            headroom = self.memory_bytes - self.baseline_bytes - stat.get("total_rss", 0)
+            self._arm(usage + max(headroom, _MB))
+
+    def kill(self) -> None:
+        """SIGKILL every process in the cgroup."""
+        with contextlib.suppress(OSError):
+            for pid in self.procs.read_text().split():
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(int(pid), signal.SIGKILL)
+
+    def exceeded(self) -> bool:
+        """Whether the environment was killed for its memory (by the watcher or the kernel's OOM killer)."""
+        if self.killed:
+            return True
+        with contextlib.suppress(OSError):
+            for line in (self.directory / "memory.oom_control").read_text().splitlines():
+                if line.startswith("oom_kill ") and int(line.split()[1]) > 0:
+                    return True
+        return False
+
+    def release(self, wait_s: float = 2.0) -> None:
+        """Stop watching and remove the cgroup once its processes are gone (waits up to `wait_s`). Idempotent."""
+        if self._released:
+            return
+        self._released = True
+        if self._eventfd is not None:
+            self._limits.unwatch(self._eventfd)
+            self._eventfd = None
+        _remove(self.directory, wait_s)
+
+
+def _remove(directory: Path, wait_s: float) -> bool:
+    """rmdir a cgroup (and its children), waiting up to `wait_s` for its last processes to be gone."""
+    for child in (entry for entry in _subdirs(directory)):
+        _remove(child, wait_s)
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            directory.rmdir()
+            return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            if time.monotonic() >= deadline:
+                _log.warning("the memory cgroup %s still has processes; it is left behind", directory)
+                return False
+            time.sleep(0.01)
+
+
+def _subdirs(directory: Path) -> list[Path]:
+    try:
+        return [entry for entry in directory.iterdir() if entry.is_dir()]
+    except OSError:
+        return []
+
+
+class MemoryLimits:
+    """The cloud's memory cgroups: a parent per cloud, a child per environment, one watcher thread."""
+
+    def __init__(self, parent: Path | None, reason: str = "") -> None:
+        self.parent = parent
+        self.reason = reason
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._watched: dict[int, EnvironmentLimit] = {}
+        self._epoll: select.epoll | None = None
+        self._wake_read, self._wake_write = -1, -1
+        self._thread: threading.Thread | None = None
+        if parent is not None:
+            self._epoll = select.epoll()
+            self._wake_read, self._wake_write = os.pipe()
+            self._epoll.register(self._wake_read, select.EPOLLIN)
+            self._thread = threading.Thread(target=self._watch, name="lambda-memory", daemon=True)
+            self._thread.start()
+
+    @property
+    def enforced(self) -> bool:
+        return self.parent is not None
+
+    @classmethod
+    def start(cls, found: Probe | None = None) -> MemoryLimits:
+        """Probe (unless `found` is given), sweep leftovers of killed clouds, make this cloud's parent cgroup.
+        Logs one warning when memory cannot be enforced; FOGBANK_LAMBDA_MEMORY_LIMITS=0 turns it off."""
+        if os.environ.get("FOGBANK_LAMBDA_MEMORY_LIMITS", "1") == "0":
+            return cls(None, "FOGBANK_LAMBDA_MEMORY_LIMITS=0")
+        found = found if found is not None else probe()
+        if found.parent_dir is None:
+            return cls._not_enforced(found.reason)
+        sweep(found.parent_dir)
+        parent = found.parent_dir / f"{_PREFIX}{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            parent.mkdir()
+        except OSError as exc:
+            return cls._not_enforced(f"cannot make the memory cgroup {parent} ({exc.strerror})")
+        return cls(parent)
+
+    @classmethod
+    def _not_enforced(cls, reason: str) -> MemoryLimits:
+        _log.warning(
+            "Lambda MemorySize is NOT enforced here (%s): a function that needs more memory than its MemorySize "
+            "passes locally and fails on AWS with Runtime.OutOfMemory. To enforce it, %s.",
+            reason,
+            _ENABLE_HINT,
+        )
+        return cls(None, reason)
+
+    def environment(self, memory_mb: int, tmp_mb: int) -> EnvironmentLimit | None:
+        """A new child cgroup for one environment (None when memory is not enforced or the cgroup fails)."""
+        if self.parent is None:
+            return None
+        directory = self.parent / f"env-{next(self._ids)}"
+        try:
+            directory.mkdir()
+        except OSError as exc:
+            _log.warning("no memory cgroup for a Lambda environment (%s); its memory is not enforced", exc)
+            return None
+        return EnvironmentLimit(self, directory, memory_mb, tmp_mb)
+
+    def watch(self, efd: int, limit: EnvironmentLimit) -> None:
+        with self._lock:
+            self._watched[efd] = limit
+            if self._epoll is not None:
+                self._epoll.register(efd, select.EPOLLIN)
+
+    def unwatch(self, efd: int) -> None:
+        with self._lock:
+            if self._watched.pop(efd, None) is None:
+                return
+            if self._epoll is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    self._epoll.unregister(efd)
+        os.close(efd)  # closing the eventfd unregisters the threshold
+
+    def _watch(self) -> None:
+        assert self._epoll is not None
+        while True:
+            try:
+                events = self._epoll.poll()
+            except (OSError, ValueError):
+                return
+            for fd, _ in events:
+                if fd == self._wake_read:
+                    return
+                with self._lock:
+                    limit = self._watched.get(fd)
+                    if limit is not None:
+                        with contextlib.suppress(OSError):
+                            os.eventfd_read(fd)
+                if limit is not None:
+                    try:
+                        limit.check()
+                    except Exception:
+                        _log.exception("checking the memory of a Lambda environment failed")
+
+    def close(self) -> None:
+        """Stop the watcher and remove this cloud's cgroups (after its environments were stopped). Idempotent."""
+        if self._thread is not None:
+            os.write(self._wake_write, b"x")
+            self._thread.join(timeout=5)
+            self._thread = None
+            with self._lock:
+                watched, self._watched = list(self._watched), {}
+            for efd in watched:
+                os.close(efd)
+            if self._epoll is not None:
+                self._epoll.close()
+            os.close(self._wake_read)
+            os.close(self._wake_write)
+        if self.parent is not None:
+            for child in _subdirs(self.parent):
+                _kill_all(child)
+            _remove(self.parent, wait_s=5.0)
+
+
+def _kill_all(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        for pid in (directory / "cgroup.procs").read_text().split():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(int(pid), signal.SIGKILL)
+
+
+def sweep(parent_dir: Path) -> list[Path]:
+    """Remove the cgroups that clouds which are no longer running left under `parent_dir`; returns them."""
+    removed = []
+    for directory in _subdirs(parent_dir):
+        name = directory.name
+        if not name.startswith(_PREFIX):
+            continue
+        pid = name.removeprefix(_PREFIX).split("-")[0]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        for child in _subdirs(directory):
+            _kill_all(child)
+        if _remove(directory, wait_s=1.0):
+            removed.append(directory)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
