@@ -34,6 +34,9 @@ class CdkConstructsStack(BaseInfrastructure):
             ],
             destination_bucket=bucket,
             destination_key_prefix=PREFIX,
+            # Lambda's 128 MB, not CDK 2.275's default of 1024: the AWS CLI it runs must fit (MemorySize is
+            # enforced locally too, docs/local-cloud-lambda.md, Memory)
+            memory_limit=128,
         )
         environment = {"SITE_BUCKET": bucket.bucket_name}
 

@@ -87,7 +87,8 @@ class LambdaComponent:
     FOGBANK_LAMBDA_IDLE_SECONDS (warm workers idle this long are stopped, default 600),
     FOGBANK_PYTHON_3_X (the CPython that runs python3.X functions, or `emulate`; interpreters.py),
     FOGBANK_LAMBDA_ZYGOTE=0 (start every execution environment as a new process instead of forking it from the
-    pre-initialised runtime; no /opt namespace then, so code and layers are writable and /tmp is the machine's).
+    pre-initialised runtime; no /opt namespace then, so code and layers are writable and /tmp is the machine's),
+    FOGBANK_LAMBDA_MEMORY_LIMITS=0 (MemorySize reported, not enforced; memory_limit.py).
     """
 
     def __init__(

@@ -24,6 +24,7 @@ Example (skipped as a doctest: it needs a writable memory cgroup):
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import logging
@@ -32,6 +33,7 @@ import select
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,9 +128,11 @@ class EnvironmentLimit:
         self.memory_bytes = memory_mb * _MB
         self.tmp_bytes = tmp_mb * _MB
         self.baseline_bytes = 0
-        self.killed = False  # by the watcher: anonymous memory passed MemorySize
+        self.killed = False  # for its memory: by the watcher, or by the kernel (the backstop)
         self._eventfd: int | None = None
+        self._threshold = 0
         self._released = False
+        self._lock = threading.RLock()  # the watcher checks while the runtime's first request settles
 
     @property
     def procs(self) -> Path:
@@ -136,44 +140,67 @@ class EnvironmentLimit:
         return self.directory / "cgroup.procs"
 
     def admit(self, pid: int | None, baseline_bytes: int) -> None:
-        """Set the limits for an environment whose shared baseline is `baseline_bytes`, move `pid` in (None: it
-        joins itself through `procs`), and arm the threshold. Raises OSError when the cgroup refuses."""
-        self.baseline_bytes = max(0, baseline_bytes)
-        hard = max(self.memory_bytes - self.baseline_bytes, 16 * _MB) + self.tmp_bytes
-        (self.directory / "memory.limit_in_bytes").write_text(str(hard))
-        with contextlib.suppress(
-            OSError
-        ):  # swap off: memory+swap may not exceed memory (absent without swap)
-            (self.directory / "memory.memsw.limit_in_bytes").write_text(str(hard))
-        with contextlib.suppress(OSError):
-            (self.directory / "memory.swappiness").write_text("0")
-        if pid is not None:
-            with contextlib.suppress(ProcessLookupError):  # a spare that died: its replacement joins itself
-                self.procs.write_text(str(pid))
-        self._arm(self.memory_bytes - self.baseline_bytes)
-
-    def rebase(self, baseline_bytes: int) -> None:
-        """`admit` again with the baseline measured once the environment joined (a fork that joined itself)."""
-        try:
-            self.admit(None, baseline_bytes)
-        except OSError as exc:  # e.g. it already uses more than the lower limit: the first limits stay
-            _log.warning(
-                "the memory limit of %s could not be lowered by its baseline (%s)", self.directory, exc
-            )
+        """Set the limits for an environment whose shared baseline is `baseline_bytes` and move `pid` in (None: it
+        joins itself through `procs`); the threshold is armed on the watcher's thread (registering one waits for
+        an RCU grace period, about 14 ms, which no cold start should pay), which then checks the usage once, so
+        that nothing passes unseen meanwhile. Raises OSError when the cgroup refuses."""
+        with self._lock:
+            if self._released:
+                return
+            self._set_limits(baseline_bytes)
+            if pid is not None:
+                with contextlib.suppress(ProcessLookupError):  # a spare that died: its replacement joins
+                    self.procs.write_text(str(pid))
+        self._limits.later(self._arm_and_check)
 
     def settle(self, pid: int) -> None:
         """Init is over: from now on the environment's figure starts at its runtime's resident set (`pid`'s VmRSS,
         what REPORT's Max Memory Used shows), whatever of it is charged elsewhere (the zygote's pages, the runtime's
-        binaries read into the page cache by others); every anonymous page added later counts on top."""
-        self.rebase(max(0, resident_bytes(pid) - self.charged_bytes()))
-        self.check()
+        binaries read into the page cache by others); every anonymous page added later counts on top. Done on
+        the watcher's thread."""
+        self._limits.later(lambda: self._settle(pid))
 
     def charged_bytes(self) -> int:
         """The anonymous memory charged to this cgroup (memory.stat total_rss)."""
         return _read_stat(self.directory).get("total_rss", 0)
 
+    def _set_limits(self, baseline_bytes: int) -> None:
+        # caller holds self._lock
+        self.baseline_bytes = max(0, baseline_bytes)
+        hard = max(self.memory_bytes - self.baseline_bytes, 16 * _MB) + self.tmp_bytes
+        (self.directory / "memory.limit_in_bytes").write_text(str(hard))
+        # swap off: memory + swap may not exceed memory (the file is absent without swap accounting)
+        with contextlib.suppress(OSError):
+            (self.directory / "memory.memsw.limit_in_bytes").write_text(str(hard))
+        with contextlib.suppress(OSError):
+            (self.directory / "memory.swappiness").write_text("0")
+
+    def _settle(self, pid: int) -> None:
+        with self._lock:
+            if self._released or self.killed:
+                return
+            baseline = max(0, resident_bytes(pid) - self.charged_bytes())
+            if abs(baseline - self.baseline_bytes) >= _MB:
+                try:
+                    self._set_limits(baseline)
+                except OSError as exc:  # e.g. it already uses more than the lower limit: the first one stays
+                    _log.warning(
+                        "the memory limit of %s could not follow its baseline (%s)", self.directory, exc
+                    )
+        self._arm_and_check()
+
+    def _arm_and_check(self) -> None:
+        """Arm the threshold where the environment's own memory reaches MemorySize, then check once."""
+        with self._lock:
+            if self._released or self.killed:
+                return
+            threshold = self.memory_bytes - self.baseline_bytes
+            self._arm(threshold)
+        self.check(rearm=False)
+
     def _arm(self, threshold: int) -> None:
         """Notify the watcher when usage crosses `threshold` bytes (either way)."""
+        # caller holds self._lock
         efd = os.eventfd(0, os.EFD_CLOEXEC | os.EFD_NONBLOCK)
         usage = os.open(self.directory / "memory.usage_in_bytes", os.O_RDONLY | os.O_CLOEXEC)
         try:
@@ -183,25 +210,28 @@ class EnvironmentLimit:
             raise
         finally:
             os.close(usage)
-        old, self._eventfd = self._eventfd, efd
+        old, self._eventfd, self._threshold = self._eventfd, efd, max(threshold, _MB)
         self._limits.watch(efd, self)
         if old is not None:
             self._limits.unwatch(old)
 
-    def check(self) -> None:
+    def check(self, rearm: bool = True) -> None:
         """The usage crossed the threshold: kill the environment when its memory is over MemorySize, else
-        re-arm the threshold where anonymous memory would reach it with the rest unchanged."""
-        if self._released or self.killed:
-            return
-        stat = _read_stat(self.directory)
-        if anonymous_over(stat, self.baseline_bytes, self.memory_bytes):
-            self.killed = True
-            self.kill()
-            return
-        with contextlib.suppress(OSError):
-            usage = int((self.directory / "memory.usage_in_bytes").read_text())
-            headroom = self.memory_bytes - self.baseline_bytes - stat.get("total_rss", 0)
-            self._arm(usage + max(headroom, _MB))
+        re-arm the threshold where its own memory would reach it with the rest unchanged (with `rearm` False:
+        only when the usage is already past the armed one)."""
+        with self._lock:
+            if self._released or self.killed:
+                return
+            stat = _read_stat(self.directory)
+            if anonymous_over(stat, self.baseline_bytes, self.memory_bytes):
+                self.killed = True
+                self.kill()
+                return
+            with contextlib.suppress(OSError):
+                usage = int((self.directory / "memory.usage_in_bytes").read_text())
+                if rearm or usage >= self._threshold:
+                    headroom = self.memory_bytes - self.baseline_bytes - stat.get("total_rss", 0)
+                    self._arm(usage + max(headroom, _MB))
 
     def kill(self) -> None:
         """SIGKILL every process in the cgroup."""
@@ -217,18 +247,29 @@ class EnvironmentLimit:
         with contextlib.suppress(OSError):
             for line in (self.directory / "memory.oom_control").read_text().splitlines():
                 if line.startswith("oom_kill ") and int(line.split()[1]) > 0:
-                    return True
-        return False
+                    self.killed = True  # kept: the cgroup goes when the environment is stopped
+        return self.killed
 
     def release(self, wait_s: float = 2.0) -> None:
-        """Stop watching and remove the cgroup once its processes are gone (waits up to `wait_s`). Idempotent."""
-        if self._released:
-            return
-        self._released = True
-        if self._eventfd is not None:
-            self._limits.unwatch(self._eventfd)
-            self._eventfd = None
+        """The environment ends: stop watching, kill what is left of it (also a process that left its process
+        group, as Lambda ends the whole sandbox) and remove the cgroup (waits up to `wait_s`). Idempotent."""
+        with self._lock:
+            if self._released:
+                return
+            self.exceeded()  # read before the cgroup goes
+            self._released = True
+            efd, self._eventfd = self._eventfd, None
+        if efd is not None:
+            self._limits.unwatch(efd)
+        self.kill()
         _remove(self.directory, wait_s)
+
+
+def _guarded(job: Callable[[], None]) -> None:
+    try:
+        job()
+    except Exception:
+        _log.exception("watching the memory of a Lambda environment failed")
 
 
 def _remove(directory: Path, wait_s: float) -> bool:
@@ -267,10 +308,14 @@ class MemoryLimits:
         self._watched: dict[int, EnvironmentLimit] = {}
         self._epoll: select.epoll | None = None
         self._wake_read, self._wake_write = -1, -1
+        self._jobs: collections.deque[Callable[[], None]] = collections.deque()
+        self._running = False
+        self._idle = threading.Condition(self._lock)
+        self._closing = False
         self._thread: threading.Thread | None = None
         if parent is not None:
             self._epoll = select.epoll()
-            self._wake_read, self._wake_write = os.pipe()
+            self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
             self._epoll.register(self._wake_read, select.EPOLLIN)
             self._thread = threading.Thread(target=self._watch, name="lambda-memory", daemon=True)
             self._thread.start()
@@ -333,30 +378,59 @@ class MemoryLimits:
                     self._epoll.unregister(efd)
         os.close(efd)  # closing the eventfd unregisters the threshold
 
+    def later(self, job: Callable[[], None]) -> None:
+        """Run `job` on the watcher's thread (in order)."""
+        with self._lock:
+            self._jobs.append(job)
+        with contextlib.suppress(BlockingIOError):  # full: the watcher has yet to read the earlier wake-ups
+            os.write(self._wake_write, b"j")
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Wait until the watcher has run every job given so far (tests, diagnostics)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._jobs and not self._running, timeout)
+
     def _watch(self) -> None:
         assert self._epoll is not None
-        while True:
+        while not self._closing:
             try:
                 events = self._epoll.poll()
             except (OSError, ValueError):
                 return
             for fd, _ in events:
                 if fd == self._wake_read:
-                    return
+                    with contextlib.suppress(BlockingIOError):
+                        os.read(self._wake_read, 4096)
+                    self._run_jobs()
+                    continue
                 with self._lock:
                     limit = self._watched.get(fd)
                     if limit is not None:
                         with contextlib.suppress(OSError):
                             os.eventfd_read(fd)
                 if limit is not None:
-                    try:
-                        limit.check()
-                    except Exception:
-                        _log.exception("checking the memory of a Lambda environment failed")
+                    _guarded(limit.check)
+
+    def _run_jobs(self) -> None:
+        while not self._closing:
+            with self._lock:
+                if not self._jobs:
+                    break
+                job = self._jobs.popleft()
+                self._running = True
+            try:
+                _guarded(job)
+            finally:
+                with self._idle:
+                    self._running = False
+                    self._idle.notify_all()
+        with self._idle:
+            self._idle.notify_all()
 
     def close(self) -> None:
         """Stop the watcher and remove this cloud's cgroups (after its environments were stopped). Idempotent."""
         if self._thread is not None:
+            self._closing = True
             os.write(self._wake_write, b"x")
             self._thread.join(timeout=5)
             self._thread = None

@@ -134,6 +134,7 @@ def test_admit_sets_the_backstop_and_arms_the_threshold(tmp_path: Path) -> None:
 
     # WHEN a runtime sharing 20 MB with the zygote is admitted
     limit.admit(4242, baseline_bytes=20 * _MB)
+    assert limits.wait_idle()
 
     # THEN the hard limit leaves room for /tmp, the pid is moved in, and the threshold is where its own memory
     # would reach MemorySize
@@ -147,6 +148,7 @@ def test_a_threshold_crossed_by_tmp_rearms_higher(tmp_path: Path, sleeper: subpr
     # GIVEN an admitted environment that wrote 200 MB to /tmp
     limits, limit = _limit(tmp_path)
     limit.admit(sleeper.pid, baseline_bytes=20 * _MB)
+    assert limits.wait_idle()
     (limit.directory / "memory.stat").write_text(f"total_rss {30 * _MB}\ntotal_shmem {200 * _MB}\n")
     (limit.directory / "memory.usage_in_bytes").write_text(str(235 * _MB))
 
@@ -167,6 +169,7 @@ def test_a_threshold_crossed_by_its_own_memory_kills_it(
     # GIVEN an admitted environment whose own memory is past MemorySize
     limits, limit = _limit(tmp_path)
     limit.admit(sleeper.pid, baseline_bytes=20 * _MB)
+    assert limits.wait_idle()
     (limit.directory / "cgroup.procs").write_text(f"{sleeper.pid}\n")
     (limit.directory / "memory.stat").write_text(f"total_rss {120 * _MB}\n")
 
@@ -203,3 +206,21 @@ def test_sweep_removes_what_dead_clouds_left(tmp_path: Path) -> None:
     # THEN only the dead cloud's are removed
     assert removed == [tmp_path / f"fogbank-{dead.pid}-1"]
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted([f"fogbank-{os.getpid()}-2", "other"])
+
+
+def test_memory_used_before_the_threshold_was_armed_is_caught(
+    tmp_path: Path, sleeper: subprocess.Popen[bytes]
+) -> None:
+    # GIVEN an environment whose own memory is past MemorySize before its threshold is armed
+    limits, limit = _limit(tmp_path)
+    (limit.directory / "memory.stat").write_text(f"total_rss {200 * _MB}\n")
+
+    # WHEN it is admitted (the threshold is armed on the watcher's thread)
+    limit.admit(sleeper.pid, baseline_bytes=0)
+    (limit.directory / "cgroup.procs").write_text(f"{sleeper.pid}\n")
+    assert limits.wait_idle()
+
+    # THEN the check that follows the arming kills it
+    assert sleeper.wait(timeout=10) == -9
+    assert limit.exceeded()
+    _close(limits, limit)
