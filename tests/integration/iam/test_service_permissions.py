@@ -76,6 +76,10 @@ def _received(cloud: LocalCloud, function_arn: str, text: str, *, wait: float = 
         time.sleep(0.05)
 
 
+def _count(cloud: LocalCloud, line: str) -> int:
+    return sum(count for finding, count in cloud.context.iam.findings() if finding.line() == line)
+
+
 def _denied(cloud: LocalCloud) -> list[str]:
     return [finding.line() for finding, _ in cloud.context.iam.findings() if finding.kind == "denied"]
 
@@ -127,6 +131,8 @@ def test_sqs_event_source_mapping_needs_the_role_to_read_the_queue(cloud: LocalC
     cloud.client("iam").detach_role_policy(
         RoleName=role_name, PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"
     )
+    denial = f"denied: {role} sqs:DeleteMessage {queue_arn}"
+    before = _count(cloud, denial)
     sqs.send_message(QueueUrl=queue_url, MessageBody="second message")
 
     # THEN the poller does not deliver it: it stays in the queue, unreceived, and the denial is reported
@@ -134,7 +140,7 @@ def test_sqs_event_source_mapping_needs_the_role_to_read_the_queue(cloud: LocalC
     assert [(m["Body"], m["Attributes"]["ApproximateReceiveCount"]) for m in left] == [
         ("second message", "1")
     ]
-    assert f"denied: {role} sqs:DeleteMessage {queue_arn}" in _denied(cloud)
+    assert _count(cloud, denial) == before + 1
     assert not _received(cloud, function, "second message", wait=0.3)
 
 
@@ -186,15 +192,18 @@ def test_stream_event_source_mapping_needs_the_role_to_read_the_stream(
     assert created["EventSourceArn"] == stream_arn
 
 
-def _allow(cloud: LocalCloud, function_arn: str, principal: str, source_arn: str) -> None:
+def _allow(cloud: LocalCloud, function_arn: str, principal: str, source_arn: str) -> str:
+    """Add a permission for `principal` from `source_arn`; returns its statement id."""
+    statement_id = f"s-{uuid.uuid4().hex[:8]}"
     cloud.client("lambda").add_permission(
         FunctionName=function_arn,
-        StatementId=f"s-{uuid.uuid4().hex[:8]}",
+        StatementId=statement_id,
         Action="lambda:InvokeFunction",
         Principal=principal,
         SourceArn=source_arn,
         SourceAccount="123456789012",
     )
+    return statement_id
 
 
 def test_s3_notifications_need_the_destinations_to_allow_s3(cloud: LocalCloud) -> None:
@@ -253,6 +262,17 @@ def test_s3_notifications_need_the_destinations_to_allow_s3(cloud: LocalCloud) -
     bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]]
     assert any("landed.txt" in body for body in bodies)
 
+    # WHEN the queue's policy is removed and another object lands
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": ""})
+    s3.put_object(Bucket=bucket, Key="dropped.txt", Body=b"x")
+
+    # THEN S3 drops that event for the queue (the function, still allowed, gets it)
+    assert _received(cloud, function, "dropped.txt")
+    later = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0).get(
+        "Messages", []
+    )
+    assert not any("dropped.txt" in m["Body"] for m in later)
+
 
 def test_sns_delivers_to_a_function_only_when_its_policy_allows_sns(cloud: LocalCloud) -> None:
     # GIVEN a topic with a Lambda subscription whose function does not allow SNS (AWS accepts the subscription)
@@ -303,14 +323,25 @@ def test_log_subscription_filters_need_the_function_to_allow_logs(cloud: LocalCl
     # WHEN the function allows the regional logs principal from the group (what CDK's LambdaDestination adds
     # with logs.amazonaws.com), and the group's events arrive
     region_principal = "logs.us-east-1.amazonaws.com"
-    _allow(cloud, function, region_principal, f"arn:aws:logs:us-east-1:123456789012:log-group:{group}:*")
+    group_arn = f"arn:aws:logs:us-east-1:123456789012:log-group:{group}:*"
+    statement = _allow(cloud, function, region_principal, group_arn)
     subscribe()
     logs.create_log_stream(logGroupName=group, logStreamName="s")
-    logs.put_log_events(
-        logGroupName=group,
-        logStreamName="s",
-        logEvents=[{"timestamp": int(time.time() * 1000), "message": "m"}],
-    )
+
+    def put(message: str) -> None:
+        event = {"timestamp": int(time.time() * 1000), "message": message}
+        logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[event])
+
+    put("first")
 
     # THEN the filter is accepted and the function receives the group's data
     assert _received(cloud, function, "awslogs")
+
+    # WHEN the permission is removed and more events arrive
+    cloud.client("lambda").remove_permission(FunctionName=function, StatementId=statement)
+    denial = f"denied: logs.amazonaws.com lambda:InvokeFunction {function}"
+    before = _count(cloud, denial)
+    put("second")
+
+    # THEN they are not delivered: one more denial (the first was PutSubscriptionFilter's)
+    assert _count(cloud, denial) == before + 1

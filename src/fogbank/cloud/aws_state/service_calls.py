@@ -7,12 +7,12 @@ asking whether they may work, and delivers through them regardless. `install(che
   actions Lambda's poller uses on the source (AWS's `InvalidParameterValueException` otherwise), and each
   delivery is made only while it still does (the records stay in the queue or stream, as on AWS).
 - PutBucketNotificationConfiguration: each Lambda, SQS and SNS destination's resource policy must allow
-  `s3.amazonaws.com` (aws:SourceArn the bucket, aws:SourceAccount its owner) to invoke / send / publish
-  (AWS's `InvalidArgument: Unable to validate the following destination configurations`).
+  `s3.amazonaws.com` from the bucket (`s3_destinations`), at configuration and at each delivery.
 - An SNS delivery to a Lambda subscription: the function's policy must allow `sns.amazonaws.com` from the
   topic; otherwise SNS's delivery fails and the function is not invoked (AWS accepts the subscription).
 - PutSubscriptionFilter to a function: its policy must allow `logs.amazonaws.com` (or
-  `logs.<region>.amazonaws.com`) from the log group (AWS's `InvalidParameterException`).
+  `logs.<region>.amazonaws.com`) from the log group (AWS's `InvalidParameterException`), and each delivery of
+  the group's events is checked again.
 
 `checks` decides (the IAM component's `ServiceAccess`: enforce, warn or off); this module only knows where
 moto makes these calls and how AWS answers. `uninstall` restores moto.
@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import logging
 from typing import Any, Protocol
+
+from fogbank.cloud.aws_state import s3_destinations
 
 __all__ = ["ESM_ACTIONS", "ServiceChecks", "install", "uninstall"]
 
@@ -176,114 +178,6 @@ def _install_event_source_mappings() -> None:
     LambdaBackend.send_dynamodb_items = send_dynamodb_items  # type: ignore[method-assign]
 
 
-# S3's destinations: (configuration key, ARN key, action, AWS's reason when the destination's policy denies)
-_S3_DESTINATIONS = (
-    (
-        "CloudFunctionConfiguration",
-        "CloudFunction",
-        "lambda:InvokeFunction",
-        "Not authorized to invoke function [{arn}]",
-    ),
-    (
-        "QueueConfiguration",
-        "Queue",
-        "sqs:SendMessage",
-        "Permissions on the destination queue do not allow S3 to publish notifications from this bucket",
-    ),
-    (
-        "TopicConfiguration",
-        "Topic",
-        "sns:Publish",
-        "Permissions on the destination topic do not allow S3 to publish notifications from this bucket",
-    ),
-)
-
-
-def _s3_may(action: str, destination: str, bucket: str, owner: str) -> bool:
-    return _checks[0].service_may(
-        "s3.amazonaws.com", action, destination, source_arn=f"arn:aws:s3:::{bucket}", source_account=owner
-    )
-
-
-def _destinations_not_validated(base: type[Exception], rejected: list[tuple[str, str]]) -> Exception:
-    """AWS's InvalidArgument, with an ArgumentNameN / ArgumentValueN pair per destination it could not validate
-    (S3's model has no such error shape: the error carries its own, which `_error_model` hands moto)."""
-    from moto.core.errors import ErrorShape
-    from moto.core.model import ShapeResolver
-
-    error = base("InvalidArgument", "Unable to validate the following destination configurations")
-    members: dict[str, Any] = {}
-    for index, (name, value) in enumerate(rejected, start=1):
-        members[f"ArgumentName{index}"] = {"shape": "String"}
-        members[f"ArgumentValue{index}"] = {"shape": "String"}
-        setattr(error, f"ArgumentName{index}", name)
-        setattr(error, f"ArgumentValue{index}", value)
-    model = {"type": "structure", "exception": True, "members": members, "error": {"code": "InvalidArgument"}}
-    error._fogbank_error_shape = ErrorShape(  # type: ignore[attr-defined]
-        "InvalidArgument", model, ShapeResolver({"String": {"type": "string"}})
-    )
-    return error
-
-
-def _install_error_shapes() -> None:
-    from moto.core import serialize
-
-    error_model = serialize.get_error_model  # type: ignore[attr-defined]
-
-    def get_error_model(exception: Exception, default_service_model: Any) -> Any:
-        own = getattr(exception, "_fogbank_error_shape", None)
-        return own if own is not None else error_model(exception, default_service_model)
-
-    _installed.update(get_error_model=error_model)
-    serialize.get_error_model = get_error_model  # type: ignore[attr-defined]
-
-
-def _install_bucket_notifications() -> None:
-    from moto.s3 import notifications
-    from moto.s3.exceptions import S3ClientError
-    from moto.s3.models import S3Backend
-
-    put = S3Backend.put_bucket_notification_configuration
-    invoke = notifications._invoke_awslambda
-
-    def put_bucket_notification_configuration(self: Any, bucket_name: str, config: dict[str, Any]) -> None:
-        if _checks and config:
-            rejected: list[tuple[str, str]] = []
-            for key, arn_key, action, reason in _S3_DESTINATIONS:
-                for destination in config.get(key) or ():
-                    arn = str(destination[arn_key])
-                    if not _s3_may(action, arn, bucket_name, self.account_id):
-                        name = f"{arn}, null" if arn_key == "CloudFunction" else arn
-                        rejected.append((name, reason.format(arn=arn)))
-            if rejected:
-                _log.warning(
-                    "PutBucketNotificationConfiguration of bucket %s refused (InvalidArgument, as on AWS): %s. "
-                    "Allow s3.amazonaws.com with aws:SourceArn the bucket in each destination's policy (an "
-                    "AWS::Lambda::Permission, a queue or topic policy), as CDK's notification destinations do",
-                    bucket_name,
-                    "; ".join(f"{name}: {value}" for name, value in rejected),
-                )
-                raise _destinations_not_validated(S3ClientError, rejected)
-        put(self, bucket_name, config)
-
-    def invoke_awslambda(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
-        if _checks:
-            bucket = str(event_body["Records"][0]["s3"]["bucket"]["name"])
-            if not _s3_may("lambda:InvokeFunction", fn_arn, bucket, account_id):
-                _log.warning(
-                    "S3 did not invoke %s for a notification of bucket %s: the function's policy no longer "
-                    "allows s3.amazonaws.com to invoke it from the bucket (AWS drops the event)",
-                    fn_arn,
-                    bucket,
-                )
-                return
-        invoke(account_id, event_body, fn_arn, region_name)
-
-    _installed.update(put_bucket_notification_configuration=put, invoke_awslambda=invoke)
-    S3Backend.put_bucket_notification_configuration = put_bucket_notification_configuration  # type: ignore[method-assign,assignment]
-    notifications._invoke_awslambda = invoke_awslambda
-
-
 def _install_sns_deliveries() -> None:
     from moto.sns.models import Subscription
 
@@ -334,14 +228,7 @@ def _install_subscription_filters() -> None:
     ) -> None:
         if _checks and destination_arn.split(":")[2:3] == ["lambda"] and log_group_name in self.groups:
             group_arn = f"arn:aws:logs:{self.region_name}:{self.account_id}:log-group:{log_group_name}:*"
-            if not _checks[0].service_may(
-                "logs.amazonaws.com",
-                "lambda:InvokeFunction",
-                destination_arn,
-                source_arn=group_arn,
-                source_account=self.account_id,
-                also_as=(f"logs.{self.region_name}.amazonaws.com",),
-            ):
+            if not _logs_may(destination_arn, group_arn, self.region_name, self.account_id):
                 _log.warning(
                     "PutSubscriptionFilter %s of %s refused (InvalidParameterException, as on AWS): the policy of "
                     "%s does not allow logs.amazonaws.com to invoke it with aws:SourceArn %s. Add an "
@@ -357,8 +244,40 @@ def _install_subscription_filters() -> None:
                 )
         put(self, log_group_name, filter_name, filter_pattern, destination_arn, role_arn)
 
-    _installed.update(put_subscription_filter=put)
+    from moto.awslambda.models import LambdaBackend
+
+    send = LambdaBackend.send_log_event
+
+    def send_log_event(
+        self: Any, function_arn: str, filter_name: str, log_group_name: str, *args: Any, **kwargs: Any
+    ) -> None:
+        if _checks:
+            group_arn = f"arn:aws:logs:{self.region_name}:{self.account_id}:log-group:{log_group_name}:*"
+            if not _logs_may(function_arn, group_arn, self.region_name, self.account_id):
+                _log.warning(
+                    "CloudWatch Logs did not deliver log events of %s to %s (subscription filter %s): the "
+                    "function's policy no longer allows logs.amazonaws.com to invoke it (AWS drops them)",
+                    log_group_name,
+                    function_arn,
+                    filter_name,
+                )
+                return
+        send(self, function_arn, filter_name, log_group_name, *args, **kwargs)
+
+    _installed.update(put_subscription_filter=put, send_log_event=send)
     LogsBackend.put_subscription_filter = put_subscription_filter  # type: ignore[method-assign]
+    LambdaBackend.send_log_event = send_log_event  # type: ignore[method-assign]
+
+
+def _logs_may(function_arn: str, group_arn: str, region: str, account_id: str) -> bool:
+    return _checks[0].service_may(
+        "logs.amazonaws.com",
+        "lambda:InvokeFunction",
+        function_arn,
+        source_arn=group_arn,
+        source_account=account_id,
+        also_as=(f"logs.{region}.amazonaws.com",),
+    )
 
 
 def install(checks: ServiceChecks) -> None:
@@ -367,8 +286,7 @@ def install(checks: ServiceChecks) -> None:
     if _installed:
         return
     _install_event_source_mappings()
-    _install_error_shapes()
-    _install_bucket_notifications()
+    s3_destinations.install(_checks)
     _install_sns_deliveries()
     _install_subscription_filters()
 
