@@ -144,6 +144,30 @@ def test_sqs_event_source_mapping_needs_the_role_to_read_the_queue(cloud: LocalC
     assert not _received(cloud, function, "second message", wait=0.3)
 
 
+def test_a_deleted_mapping_delivers_nothing(cloud: LocalCloud) -> None:
+    # GIVEN a queue mapped to a function whose role may read it, and the mapping deleted again
+    sqs = cloud.client("sqs")
+    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    function = _function(
+        cloud, _role(cloud, ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
+    )
+    lambda_ = cloud.client("lambda")
+    mapping = lambda_.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function)["UUID"]
+    lambda_.delete_event_source_mapping(UUID=mapping)
+
+    # WHEN a message is sent
+    sqs.send_message(QueueUrl=queue_url, MessageBody="after the mapping")
+
+    # THEN no poller takes it: it is still in the queue, never received
+    left = sqs.receive_message(QueueUrl=queue_url, AttributeNames=["ApproximateReceiveCount"])["Messages"]
+    assert [(m["Body"], m["Attributes"]["ApproximateReceiveCount"]) for m in left] == [
+        ("after the mapping", "1")
+    ]
+
+
 @pytest.mark.parametrize("source", ["kinesis", "dynamodb"])
 def test_stream_event_source_mapping_needs_the_role_to_read_the_stream(
     cloud: LocalCloud, source: str

@@ -89,7 +89,18 @@ def _denied_action(role_arn: str, source_arn: str) -> str | None:
     return None
 
 
+def _mapping_active(backend: Any, function_arn: str, source_arn: str) -> bool:
+    """Whether an enabled mapping from `source_arn` to the function still exists: moto's DeleteEventSourceMapping
+    leaves the source pointing at the function, and its streams ignore `Enabled`."""
+    return any(
+        esm.function_arn == function_arn and esm.event_source_arn == source_arn and esm.enabled
+        for esm in list(backend._event_source_mappings.values())
+    )
+
+
 def _poller_may(backend: Any, function_arn: str, source_arn: str) -> bool:
+    if not _mapping_active(backend, function_arn, source_arn):
+        return False  # no poller: nothing to deliver, nothing to report
     if not _checks:
         return True
     try:
