@@ -12,6 +12,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -74,6 +75,13 @@ def _received(cloud: LocalCloud, function_arn: str, text: str, *, wait: float = 
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
+
+
+def _events(cloud: LocalCloud, function_arn: str) -> list[dict[str, Any]]:
+    """The events the function printed so far."""
+    group = "/aws/lambda/" + function_arn.rsplit(":", 1)[-1]
+    found = cloud.client("logs").filter_log_events(logGroupName=group, filterPattern='"RECEIVED"')["events"]
+    return [json.loads(event["message"].split("RECEIVED ", 1)[1]) for event in found]
 
 
 def _count(cloud: LocalCloud, line: str) -> int:
@@ -303,7 +311,7 @@ def test_sns_delivers_to_a_function_only_when_its_policy_allows_sns(cloud: Local
     sns = cloud.client("sns")
     topic = sns.create_topic(Name=f"t-{uuid.uuid4().hex[:8]}")["TopicArn"]
     function = _function(cloud, _role(cloud, []))
-    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function)
+    subscription = sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function)["SubscriptionArn"]
 
     # WHEN a message is published
     sns.publish(TopicArn=topic, Message="not allowed")
@@ -314,10 +322,21 @@ def test_sns_delivers_to_a_function_only_when_its_policy_allows_sns(cloud: Local
 
     # WHEN the function allows SNS from this topic (what CDK's LambdaSubscription adds) and another is published
     _allow(cloud, function, "sns.amazonaws.com", topic)
-    sns.publish(TopicArn=topic, Message="allowed now")
+    attributes = {"kind": {"DataType": "String", "StringValue": "greeting"}}
+    published = sns.publish(TopicArn=topic, Message="allowed now", Subject="hi", MessageAttributes=attributes)
 
-    # THEN the function receives it
+    # THEN the function receives it, in the event AWS sends (not moto's fixed sample)
     assert _received(cloud, function, "allowed now")
+    [record] = [
+        event["Records"][0] for event in _events(cloud, function) if "allowed now" in json.dumps(event)
+    ]
+    assert (record["EventSource"], record["EventSubscriptionArn"]) == ("aws:sns", subscription)
+    notification = record["Sns"]
+    assert (notification["TopicArn"], notification["MessageId"]) == (topic, published["MessageId"])
+    assert (notification["Subject"], notification["Message"]) == ("hi", "allowed now")
+    assert notification["MessageAttributes"] == {"kind": {"Type": "String", "Value": "greeting"}}
+    assert notification["UnsubscribeUrl"].endswith(f"SubscriptionArn={subscription}")
+    assert notification["Timestamp"].startswith(time.strftime("%Y-", time.gmtime()))
 
 
 def test_log_subscription_filters_need_the_function_to_allow_logs(cloud: LocalCloud) -> None:

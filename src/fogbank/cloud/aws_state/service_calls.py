@@ -9,7 +9,8 @@ asking whether they may work, and delivers through them regardless. `install(che
 - PutBucketNotificationConfiguration: each Lambda, SQS and SNS destination's resource policy must allow
   `s3.amazonaws.com` from the bucket (`s3_destinations`), at configuration and at each delivery.
 - An SNS delivery to a Lambda subscription: the function's policy must allow `sns.amazonaws.com` from the
-  topic; otherwise SNS's delivery fails and the function is not invoked (AWS accepts the subscription).
+  topic; otherwise SNS's delivery fails and the function is not invoked (AWS accepts the subscription)
+  (`sns_lambda`, which also sends AWS's event).
 - PutSubscriptionFilter to a function: its policy must allow `logs.amazonaws.com` (or
   `logs.<region>.amazonaws.com`) from the log group (AWS's `InvalidParameterException`), and each delivery of
   the group's events is checked again.
@@ -27,7 +28,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from fogbank.cloud.aws_state import s3_destinations
+from fogbank.cloud.aws_state import s3_destinations, sns_lambda
 
 __all__ = ["ESM_ACTIONS", "ServiceChecks", "install", "uninstall"]
 
@@ -189,40 +190,6 @@ def _install_event_source_mappings() -> None:
     LambdaBackend.send_dynamodb_items = send_dynamodb_items  # type: ignore[method-assign]
 
 
-def _install_sns_deliveries() -> None:
-    from moto.sns.models import Subscription
-
-    publish = Subscription.publish
-
-    def deliver(self: Any, message: str, message_id: str, *args: Any, **kwargs: Any) -> None:
-        if _checks and self.protocol == "lambda":
-            attributes = kwargs.get("message_attributes", args[1] if len(args) > 1 else None)
-            matcher = self._filter_policy_matcher
-            if matcher is None or matcher.matches(attributes, message):
-                topic = str(self.topic.arn)
-                if not _checks[0].service_may(
-                    "sns.amazonaws.com",
-                    "lambda:InvokeFunction",
-                    str(self.endpoint),
-                    source_arn=topic,
-                    source_account=topic.split(":")[4],
-                ):
-                    _log.warning(
-                        "SNS did not deliver message %s of topic %s to %s: the function's policy does not allow "
-                        "sns.amazonaws.com to invoke it with aws:SourceArn the topic (on AWS the delivery fails). "
-                        "Add an AWS::Lambda::Permission (Principal sns.amazonaws.com, SourceArn the topic), as "
-                        "CDK's LambdaSubscription does",
-                        message_id,
-                        topic,
-                        self.endpoint,
-                    )
-                    return
-        publish(self, message, message_id, *args, **kwargs)
-
-    _installed.update(sns_publish=publish)
-    Subscription.publish = deliver  # type: ignore[method-assign]
-
-
 def _install_subscription_filters() -> None:
     from moto.logs.exceptions import InvalidParameterException
     from moto.logs.models import LogsBackend
@@ -298,7 +265,7 @@ def install(checks: ServiceChecks) -> None:
         return
     _install_event_source_mappings()
     s3_destinations.install(_checks)
-    _install_sns_deliveries()
+    sns_lambda.install(_checks)
     _install_subscription_filters()
 
 
