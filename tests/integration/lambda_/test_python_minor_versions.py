@@ -9,6 +9,7 @@ interpreter they name: test_python_minor_interpreters.py.
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 import sys
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 
 from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER
+from fogbank.cloud.lambda_.version_errors import NOTE_PREFIX
 from lambda_support import invoke_json, zip_code
 from layer_support import layer_zip
 
@@ -45,6 +47,13 @@ def _init_error(lambda_client: Any, name: str) -> tuple[str | None, dict[str, An
     return response.get("FunctionError"), body
 
 
+def _error_and_notes(lambda_client: Any, name: str) -> tuple[dict[str, Any], list[str]]:
+    """The invocation's error and fogbank's notes in the function's log (the tail of its log lines)."""
+    response, body = invoke_json(lambda_client, name, LogType="Tail")
+    tail = base64.b64decode(response.get("LogResult", "")).decode()
+    return body, [line for line in tail.splitlines() if line.startswith(NOTE_PREFIX)]
+
+
 @pytest.mark.parametrize(
     ("runtime", "source", "module"),
     [
@@ -55,6 +64,9 @@ def _init_error(lambda_client: Any, name: str) -> tuple[str | None, dict[str, An
         ("python3.13", "import asyncore\n", "asyncore"),  # removed in 3.12: gone in every later version too
         ("python3.10", "import tomllib\n", "tomllib"),
         ("python3.10", "import wsgiref.types\n", "wsgiref.types"),
+        ("python3.10", "import asyncio.taskgroups\n", "asyncio.taskgroups"),  # asyncio loads it on 3.11
+        ("python3.9", "import importlib.readers\n", "importlib.readers"),
+        ("python3.13", "import _crypt\n", "_crypt"),
     ],
 )
 def test_a_module_the_named_version_lacks_fails_to_import_with_aws_message(
@@ -154,15 +166,16 @@ def test_newer_syntax_fails_loudly_with_aws_message_and_the_reason(
     )
 
     # WHEN it is invoked
-    _, body = _init_error(lambda_client, name)
+    body, notes = _error_and_notes(lambda_client, name)
 
-    # THEN the error is AWS's syntax error, followed by the one sentence naming both versions
+    # THEN the error is the runtime's syntax error alone; fogbank's note in the function's log names both versions
     assert body["errorType"] == "Runtime.UserCodeSyntaxError"
     assert body["errorMessage"].startswith("Syntax error in module 'app': ")
-    assert body["errorMessage"].endswith(
-        f"{NEWER_SENTENCE} python3.12: code that needs python3.12's syntax or standard library fails here but "
-        "may run on AWS (docs/local-cloud-lambda.md, Runtimes)."
-    )
+    assert NEWER_SENTENCE not in body["errorMessage"]
+    assert notes == [
+        f"{NOTE_PREFIX}Runtime.UserCodeSyntaxError: {NEWER_SENTENCE} python3.12: code that needs python3.12's "
+        "syntax or standard library fails here but may run on AWS (docs/local-cloud-lambda.md, Runtimes)."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -179,12 +192,13 @@ def test_a_standard_library_name_added_later_fails_loudly(
     name = make_function({"app.py": source + "def handler(e, c):\n    return 1\n"}, Runtime="python3.12")
 
     # WHEN it is invoked
-    _, body = _init_error(lambda_client, name)
+    body, notes = _error_and_notes(lambda_client, name)
 
-    # THEN the runtime's error keeps its text and says why it fails here
+    # THEN the runtime's error is AWS's word for word (a test asserting it passes on both targets), and the
+    # function's log says why it fails here
     assert body["errorType"] == error_type
-    assert body["errorMessage"].startswith(aws_text)
-    assert NEWER_SENTENCE in body["errorMessage"]
+    assert body["errorMessage"].split(" (")[0] == aws_text
+    assert len(notes) == 1 and f"{NEWER_SENTENCE} python3.12" in notes[0]
 
 
 def test_a_missing_third_party_module_gets_no_sentence(
@@ -375,10 +389,11 @@ def test_a_module_an_older_named_minor_still_has_fails_loudly(
         {"app.py": "import binhex\ndef handler(e, c):\n    return 1\n"}, Runtime="python3.10"
     )
 
-    # WHEN it is invoked THEN AWS's text is followed by the sentence naming both versions
-    _, body = _init_error(lambda_client, name)
-    assert body["errorMessage"].startswith("Unable to import module 'app': No module named 'binhex' ")
+    # WHEN it is invoked THEN, as AWS would raise nothing, the error's text is followed by ". " and the sentence
+    body, notes = _error_and_notes(lambda_client, name)
+    assert body["errorMessage"].startswith("Unable to import module 'app': No module named 'binhex'. ")
     assert f"{NEWER_SENTENCE} python3.10" in body["errorMessage"]
+    assert len(notes) == 1
 
 
 def test_a_handlers_own_error_on_a_newer_stdlib_attribute_says_why(
@@ -388,11 +403,32 @@ def test_a_handlers_own_error_on_a_newer_stdlib_attribute_says_why(
     source = "import itertools\ndef handler(e, c):\n    return list(itertools.batched([1, 2], 1))\n"
     name = make_function({"app.py": source}, Runtime="python3.12")
 
-    # WHEN it is invoked THEN its error keeps Python's text and adds the sentence naming both versions
-    response, body = invoke_json(lambda_client, name)
-    assert (response.get("FunctionError"), body["errorType"]) == ("Unhandled", "AttributeError")
-    assert body["errorMessage"].startswith("module 'itertools' has no attribute 'batched' ")
-    assert f"{NEWER_SENTENCE} python3.12" in body["errorMessage"]
+    # WHEN it is invoked THEN its error is Python's alone and the function's log has the note
+    body, notes = _error_and_notes(lambda_client, name)
+    assert (body["errorType"], body["errorMessage"]) == (
+        "AttributeError",
+        "module 'itertools' has no attribute 'batched'",
+    )
+    assert len(notes) == 1 and f"{NEWER_SENTENCE} python3.12" in notes[0]
+
+
+def test_an_error_aws_raises_too_keeps_aws_message_exactly(
+    lambda_client: Any, make_function: Callable[..., str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # GIVEN a python3.12 handler with a typo in a standard-library name (AWS raises the same AttributeError)
+    name = make_function(
+        {"app.py": "import json\ndef handler(e, c):\n    return json.loadz('1')\n"}, Runtime="python3.12"
+    )
+
+    # WHEN it is invoked
+    with caplog.at_level(logging.WARNING, logger="fogbank.cloud.lambda_.invoke"):
+        body, notes = _error_and_notes(lambda_client, name)
+
+    # THEN errorMessage is exactly AWS's; the possible cause is noted in the function's log and the cloud's
+    assert body["errorMessage"] == "module 'json' has no attribute 'loadz'"
+    assert len(notes) == 1
+    cloud = [r.getMessage() for r in caplog.records if r.name == "fogbank.cloud.lambda_.invoke"]
+    assert any(line.startswith(f"function {name}: AttributeError: {NEWER_SENTENCE}") for line in cloud)
 
 
 FORWARD_REFERENCE = """
@@ -416,9 +452,31 @@ def test_an_annotation_naming_a_later_class_fails_loudly_where_the_named_version
     name = make_function({"app.py": FORWARD_REFERENCE}, Runtime=runtime)
 
     # WHEN it is invoked
-    _, body = _init_error(lambda_client, name)
+    body, notes = _error_and_notes(lambda_client, name)
 
     # THEN it fails here with Python's NameError; the sentence is added only where AWS would run it (3.14)
     assert body["errorType"] == "NameError"
     assert body["errorMessage"].startswith("name 'Money' is not defined")
-    assert (NEWER_SENTENCE in body["errorMessage"]) is explained
+    assert ("evaluates annotations at once" in body["errorMessage"]) is explained
+    assert len(notes) == int(explained)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["def handler(e, c):\n    total: int = undefined_total\n    return total\n",
+     "def handler(e, c, x=undefined_default):\n    return x\n"],
+)  # fmt: skip
+def test_a_name_error_python_3_14_raises_too_keeps_its_message(
+    lambda_client: Any, make_function: Callable[..., str], source: str
+) -> None:
+    # GIVEN a python3.14 handler whose NameError is in a local annotated value or a default (3.14 evaluates both)
+    name = make_function({"app.py": source}, Runtime="python3.14")
+
+    # WHEN it is invoked THEN the error is Python's alone, with no note
+    body, notes = _error_and_notes(lambda_client, name)
+    assert body["errorType"] == "NameError"
+    assert body["errorMessage"] in (
+        "name 'undefined_total' is not defined",
+        "name 'undefined_default' is not defined",
+    )
+    assert notes == []

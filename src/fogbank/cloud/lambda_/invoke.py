@@ -26,6 +26,7 @@ from fogbank.cloud.lambda_.platform_logs import Report, platform_lines
 from fogbank.cloud.lambda_.pool import WorkerPools
 from fogbank.cloud.lambda_.runtime_api import Invocation, Outcome, OutcomeKind
 from fogbank.cloud.lambda_.tracing import TraceContext
+from fogbank.cloud.lambda_.version_errors import NOTE_PREFIX
 from fogbank.cloud.lambda_.worker import Worker
 from fogbank.cloud.telemetry.records import InvocationRecord, LogLine
 
@@ -172,6 +173,7 @@ class Invoker:
             cold = worker.cold
             outcome = worker.run(invocation)
             output = worker.drain_output()
+            _log_fogbank_notes(spec, output[1])
             report = self._report(spec, worker, invocation, outcome, cold, trace)
             lines = self._lines(spec, worker, invocation, outcome, output, report)
             self._telemetry.put_log_lines(
@@ -288,6 +290,13 @@ class Invoker:
             self._telemetry.record_invocation(record)
         except Exception:  # tracing must never fail an invocation
             _log.exception("recording X-Ray segments for %s failed", request_id)
+
+
+def _log_fogbank_notes(spec: FunctionSpec, lines: list[LogLine]) -> None:
+    """The cloud's log repeats what the runtime noted in the function's log (version_errors.NOTE_PREFIX)."""
+    for line in lines:
+        if NOTE_PREFIX in line.message:
+            _log.warning("function %s: %s", spec.name, line.message.split(NOTE_PREFIX, 1)[1])
 
 
 def _validate_payload(request: InvokeRequest) -> None:

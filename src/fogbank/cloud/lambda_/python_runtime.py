@@ -49,6 +49,7 @@ _FOGBANK_MODULES = {
     "fogbank_probe.py": Path(__file__).with_name("probe.py"),
     "fogbank_native_check.py": Path(__file__).with_name("native_check.py"),
     "fogbank_stdlib_versions.py": Path(__file__).with_name("stdlib_versions.py"),
+    "fogbank_version_errors.py": Path(__file__).with_name("version_errors.py"),
     "fogbank_connection_shim.py": Path(__file__).parent.parent / "frontdoors" / "shim.py",
 }
 _lock = threading.Lock()

@@ -27,11 +27,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from fogbank.cloud.frontdoors.shim import ConnectionShim
     from fogbank.cloud.lambda_.native_check import install_native_check
-    from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER, explain, hide_missing_modules, python_minor
+    from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER, hide_missing_modules, python_minor
+    from fogbank.cloud.lambda_.version_errors import NOTE_PREFIX, aws_would_not_raise, explain
 else:
     from fogbank_connection_shim import ConnectionShim
     from fogbank_native_check import install_native_check
-    from fogbank_stdlib_versions import INTERPRETER, explain, hide_missing_modules, python_minor
+    from fogbank_stdlib_versions import INTERPRETER, hide_missing_modules, python_minor
+    from fogbank_version_errors import NOTE_PREFIX, aws_would_not_raise, explain
 
 __all__ = ["DOOR_MAP_PATH", "fetch_door_map", "install_front_doors"]
 
@@ -78,8 +80,10 @@ def install_front_doors(
 
 def explain_version_failures(runtime: str) -> None:
     """Where the function names another Python minor than this interpreter's, an init or invocation error that
-    this interpreter's version may cause (stdlib_versions.explain) gets one sentence saying so after the
-    runtime client's message (errorMessage and the logged error alike)."""
+    this interpreter's version may cause (version_errors.explain) gets a line of its own in the function's log,
+    marked as fogbank's note: errorType and errorMessage stay the runtime client's, as AWS's. Only where AWS
+    would not raise the error at all (version_errors.aws_would_not_raise) is the sentence also added to
+    errorMessage, after ". "."""
     if python_minor(runtime) in (None, INTERPRETER):
         return  # same minor, or not a Python runtime: nothing to add
     bootstrap: Any = importlib.import_module("awslambdaric.bootstrap")
@@ -91,8 +95,13 @@ def explain_version_failures(runtime: str) -> None:
         if type(error).__name__ == "FaultException" and error is not None:
             error = error.__context__  # its import fault: the ImportError/SyntaxError it was raised from
         sentence = explain(error, runtime)
-        if sentence:
-            result["errorMessage"] = f"{result.get('errorMessage') or ''} {sentence}".strip()
+        if not sentence:
+            return result
+        sys.stderr.write(f"{NOTE_PREFIX}{result.get('errorType')}: {sentence}\n")
+        sys.stderr.flush()
+        if aws_would_not_raise(error, runtime):
+            message = (result.get("errorMessage") or "").rstrip()
+            result["errorMessage"] = f"{message.rstrip('.')}. {sentence}" if message else sentence
         return result
 
     bootstrap.make_error = make_error_explained
