@@ -62,6 +62,8 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/aws_state/s3_destinations": "tests/integration/iam/test_service_permissions.py, "
     "tests/integration/iam/test_service_permissions_cdk.py: bucket notifications validated and delivered in a "
     "running cloud",
+    "cloud/aws_state/sqs_lambda": "tests/integration/iam/test_service_permissions.py: batches delivered by SQS "
+    "event source mappings to real functions in a running cloud",
     "cloud/aws_state/sns_lambda": "tests/integration/iam/test_service_permissions.py, "
     "tests/integration/lambda_/test_lambda_invoke.py: SNS deliveries to real functions in a running cloud",
     "cloud/lambda_/component": "tests/integration/lambda_/test_lambda_invoke.py, "

@@ -25,7 +25,8 @@ import json
 
 def handler(event, context):
     print("RECEIVED " + json.dumps(event))
-    return {"batchItemFailures": []}
+    records = event.get("Records", [])
+    return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in records if r.get("body") == "fail"]}
 """
 
 
@@ -150,6 +151,50 @@ def test_sqs_event_source_mapping_needs_the_role_to_read_the_queue(cloud: LocalC
     ]
     assert _count(cloud, denial) == before + 1
     assert not _received(cloud, function, "second message", wait=0.3)
+
+
+def test_the_sqs_poller_sends_batches_as_aws_and_honours_reported_item_failures(cloud: LocalCloud) -> None:
+    # GIVEN a queue mapped with ReportBatchItemFailures to a function that fails messages whose body is "fail"
+    sqs = cloud.client("sqs")
+    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    function = _function(
+        cloud, _role(cloud, ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
+    )
+    cloud.client("lambda").create_event_source_mapping(
+        EventSourceArn=queue_arn, FunctionName=function, FunctionResponseTypes=["ReportBatchItemFailures"]
+    )
+
+    # WHEN a failing message and then a good one (with an attribute) are sent
+    sqs.send_message(QueueUrl=queue_url, MessageBody="fail")
+    attributes = {"kind": {"DataType": "String", "StringValue": "order"}}
+    sent = sqs.send_message(QueueUrl=queue_url, MessageBody="ok", MessageAttributes=attributes)
+
+    # THEN the second poll hands both in one event, each record as AWS shapes it
+    assert _received(cloud, function, '"ok"')
+    [batch] = [event["Records"] for event in _events(cloud, function) if len(event["Records"]) == 2]
+    assert [record["body"] for record in batch] == ["fail", "ok"]
+    good = batch[1]
+    assert (good["md5OfBody"], good["md5OfMessageAttributes"]) == (
+        sent["MD5OfMessageBody"],
+        sent["MD5OfMessageAttributes"],
+    )
+    assert good["messageAttributes"] == {
+        "kind": {"stringValue": "order", "stringListValues": [], "binaryListValues": [], "dataType": "String"}
+    }
+    assert abs(int(good["attributes"]["SentTimestamp"]) / 1000 - time.time()) < 60
+    assert (
+        batch[0]["attributes"]["ApproximateReceiveCount"],
+        good["attributes"]["ApproximateReceiveCount"],
+    ) == (
+        "2",
+        "1",
+    )
+    # AND the reported failure is back in the queue while the processed message is deleted
+    left = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
+    assert [m["Body"] for m in left] == ["fail"]
 
 
 def test_a_deleted_mapping_delivers_nothing(cloud: LocalCloud) -> None:

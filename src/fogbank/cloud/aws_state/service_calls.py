@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from fogbank.cloud.aws_state import s3_destinations, sns_lambda
+from fogbank.cloud.aws_state import s3_destinations, sns_lambda, sqs_lambda
 
 __all__ = ["ESM_ACTIONS", "ServiceChecks", "install", "uninstall"]
 
@@ -163,7 +163,7 @@ def _install_event_source_mappings() -> None:
 
     def send_sqs_batch(self: Any, function_arn: str, messages: Any, queue_arn: str) -> bool:
         if _poller_may(self, function_arn, queue_arn):
-            return bool(send_sqs(self, function_arn, messages, queue_arn))
+            return sqs_lambda.deliver_batch(self, function_arn, messages, queue_arn)
         _unreceive(queue_arn, {message.id for message in messages})
         return False  # moto makes them visible again
 
