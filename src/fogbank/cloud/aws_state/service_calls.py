@@ -147,6 +147,12 @@ def _install_event_source_mappings() -> None:
 
     def create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
         source_arn = str(spec.get("EventSourceArn") or "")
+        if spec.get("FilterCriteria"):  # moto stores it and delivers every record: never silently
+            raise InvalidParameterValueException(
+                f"FilterCriteria of the event source mapping from {source_arn}: the local cloud does not apply "
+                "event filtering (every record would reach the function). Filter in the handler, or run this "
+                "test with --fogbank-target aws"
+            )
         if _checks and source_arn and spec.get("FunctionName"):
             function = self._lambdas.get_function_by_name_or_arn_with_qualifier(spec["FunctionName"])
             action = _denied_action(str(function.role), source_arn)
