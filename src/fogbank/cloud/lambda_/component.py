@@ -69,6 +69,16 @@ def _env_number(name: str, default: float) -> float:
         raise CloudError(f"{name}={raw!r} is not a number; set it to e.g. {default:g} or unset it") from None
 
 
+def _releasing(memory: EnvironmentLimit | None, start: Callable[[], Worker]) -> Worker:
+    """`start()`; the memory cgroup `memory` goes when it fails."""
+    try:
+        return start()
+    except BaseException:
+        if memory is not None:
+            memory.release()
+        raise
+
+
 def _with_door_map(launch: Launch, door_map: Mapping[str, Any] | None) -> Launch:
     """`launch` handed the front doors' map; an environment with its own /tmp keeps reaching the CA files the
     map names (SSL_CERT_FILE and REQUESTS_CA_BUNDLE point at them; they live in the cloud's state directory)."""
@@ -131,7 +141,9 @@ class LambdaComponent:
         self._spawner = Spawner()
         # layer sets shown read-only at /opt are unpacked once per machine (code.py); the zygote shows them
         code = self._code = CodeStore(self._site.state_dir / "lambda", shared_cache_root() / "lambda-layers")
-        self._hosts = PythonHosts(self._site.state_dir, self._spawner, use_zygote=self.use_zygote)
+        self._hosts = PythonHosts(
+            self._site.state_dir, self._spawner, use_zygote=self.use_zygote, memory=self._memory
+        )
         if self.use_zygote:
             threading.Thread(target=self._start_zygote, name="lambda-zygote-start", daemon=True).start()
         else:
@@ -253,50 +265,50 @@ class LambdaComponent:
         )
         if host.packages is not None and launch.tmp_mb is not None:  # reached under the environment's /tmp
             launch = replace(launch, keep_paths=(*launch.keep_paths, host.packages))
-        memory = self._memory.environment(spec.memory_size, launch.tmp_mb or 0) if self._memory else None
-        try:
-            return self._start_environment(spec, launch, zygote, host, opt_dir, opt_mounted, memory)
-        except BaseException:
-            if memory is not None:
-                memory.release()
-            raise
-
-    def _start_environment(
-        self,
-        spec: FunctionSpec,
-        launch: Launch,
-        zygote: Zygote | None,
-        host: PythonHost,
-        opt_dir: Path,
-        opt_mounted: bool,
-        memory: EnvironmentLimit | None,
-    ) -> Worker:
-        """Start the worker of `launch`, in its memory cgroup `memory` (if any) before it runs the function's code
-        (memory_limit.py: the baseline it shares with the zygote counts towards its MemorySize)."""
         if zygote is None:
-            worker = Worker.start(spec, launch, self._spawn, memory=memory)
+            memory = self._memory.environment(spec.memory_size, launch.tmp_mb or 0) if self._memory else None
+            worker = _releasing(memory, lambda: Worker.start(spec, launch, self._spawn, memory=memory))
             if memory is not None:  # a new process: what it mapped before the move counts as its baseline
-                memory.admit(worker.pid, resident_bytes(worker.pid))
+                try:
+                    memory.admit(worker.pid, resident_bytes(worker.pid))
+                except BaseException:
+                    worker.stop()
+                    raise
             return worker
         bytecode = host.bytecode if self._hosts is not None else None  # None once the cloud stops
         if bytecode is not None:  # where its compiled modules go (bytecode.py)
             bytecode.prepare(opt_dir if opt_mounted else None)
         if self._door_map is not None:
             launch = _with_door_map(launch, self._door_map())
-        forked = launch.python and not launch.own_loader  # else it execs its program: nothing stays shared
-        if memory is not None:  # a forked environment (also one replacing a spare that died) joins it itself
-            launch = replace(launch, memory_cgroup=str(memory.procs))
+        return self._fork_environment(spec, launch, zygote)
+
+    def _fork_environment(self, spec: FunctionSpec, launch: Launch, zygote: Zygote) -> Worker:
+        """A forked environment for `launch`, in its memory cgroup (if enforced) before it runs the function's
+        code: a spare's, adopted while it waited, or a new one that a newly forked environment joins itself
+        (memory_limit.py: the baseline it shares with the zygote counts towards its MemorySize)."""
         spare = zygote.take_spare()  # forked ahead, its runtime client loaded for its own Runtime API
-        if spare is None:
-            if memory is None:
+        memory = spare.memory if spare is not None else None
+        if memory is None and self._memory is not None:
+            memory = self._memory.environment(spec.memory_size, launch.tmp_mb or 0)
+        if memory is None:
+            if spare is None:
                 return Worker.start(spec, launch, zygote.fork)
-            memory.admit(None, 0)  # the environment joins it itself, right after the fork
-            return Worker.start(spec, launch, zygote.fork, memory=memory)
-        if memory is not None:  # before the spare learns its function: its /tmp and its code count from here
+            return Worker.start(spec, launch, functools.partial(zygote.fork, spare=spare), api=spare.api)
+        memory.resize(spec.memory_size, launch.tmp_mb or 0)
+        # a forked environment (also one replacing a spare that died) joins it itself
+        launch = replace(launch, memory_cgroup=str(memory.procs))
+        if spare is None:
+            memory.admit(None, 0)
+            return _releasing(memory, lambda: Worker.start(spec, launch, zygote.fork, memory=memory))
+        forked = launch.python and not launch.own_loader  # else it execs its program: nothing stays shared
+
+        def start() -> Worker:
+            # before the spare learns its function: its /tmp and its code count from here
             memory.admit(spare.pid, resident_bytes(spare.pid) if forked else 0)
-        return Worker.start(
-            spec, launch, functools.partial(zygote.fork, spare=spare), api=spare.api, memory=memory
-        )
+            fork = functools.partial(zygote.fork, spare=spare)
+            return Worker.start(spec, launch, fork, api=spare.api, memory=memory)
+
+        return _releasing(memory, start)  # a failure also ends the spare: it is in that cgroup
 
     def _spawn(self, launch: Launch, env: dict[str, str]) -> WorkerProcess:
         assert self._spawner is not None

@@ -131,6 +131,7 @@ class EnvironmentLimit:
         self.killed = False  # for its memory: by the watcher, or by the kernel (the backstop)
         self._eventfd: int | None = None
         self._threshold = 0
+        self._moved: int | None = None  # the pid moved in
         self._released = False
         self._lock = threading.RLock()  # the watcher checks while the runtime's first request settles
 
@@ -138,6 +139,23 @@ class EnvironmentLimit:
     def procs(self) -> Path:
         """The file an environment writes `0` to to join this cgroup itself (before it runs any code)."""
         return self.directory / "cgroup.procs"
+
+    def adopt(self, pid: int) -> None:
+        """Move `pid` in ahead of need, on the watcher's thread (a move waits for an RCU grace period, about 12 ms
+        here, which a spare pays while it waits rather than a cold start); its limits come with `admit`."""
+        self._limits.later(lambda: self._move(pid))
+
+    def resize(self, memory_mb: int, tmp_mb: int) -> None:
+        """The MemorySize and EphemeralStorage of the function an adopted environment becomes (before `admit`)."""
+        self.memory_bytes, self.tmp_bytes = memory_mb * _MB, tmp_mb * _MB
+
+    def _move(self, pid: int) -> None:
+        with self._lock:
+            if self._released or self._moved == pid:
+                return
+            with contextlib.suppress(ProcessLookupError):  # a spare that died: its replacement joins itself
+                self.procs.write_text(str(pid))
+            self._moved = pid
 
     def admit(self, pid: int | None, baseline_bytes: int) -> None:
         """Set the limits for an environment whose shared baseline is `baseline_bytes` and move `pid` in (None: it
@@ -149,8 +167,7 @@ class EnvironmentLimit:
                 return
             self._set_limits(baseline_bytes)
             if pid is not None:
-                with contextlib.suppress(ProcessLookupError):  # a spare that died: its replacement joins
-                    self.procs.write_text(str(pid))
+                self._move(pid)  # unless `adopt` did already
         self._limits.later(self._arm_and_check)
 
     def settle(self, pid: int) -> None:

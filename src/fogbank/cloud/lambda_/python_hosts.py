@@ -24,6 +24,7 @@ from pathlib import Path
 from fogbank.cloud.lambda_.bytecode import BytecodeCache
 from fogbank.cloud.lambda_.interpreters import Interpreter, Interpreters, variable_for
 from fogbank.cloud.lambda_.machine_cache import shared_cache_root
+from fogbank.cloud.lambda_.memory_limit import MemoryLimits
 from fogbank.cloud.lambda_.process import Spawner
 from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
 from fogbank.cloud.lambda_.runtime_wheels import ensure_runtime_wheels
@@ -65,9 +66,16 @@ class PythonHosts:
     """A cloud's hosts, one per interpreter; each made once (thread-safe). `close` stops every zygote."""
 
     def __init__(
-        self, state_dir: Path, spawner: Spawner, *, use_zygote: bool, interpreters: Interpreters | None = None
+        self,
+        state_dir: Path,
+        spawner: Spawner,
+        *,
+        use_zygote: bool,
+        interpreters: Interpreters | None = None,
+        memory: MemoryLimits | None = None,
     ) -> None:
         self._state_dir = state_dir
+        self._memory = memory  # the zygotes' spares get their memory cgroups from it
         self._spawner = spawner
         self._use_zygote = use_zygote
         self._interpreters = interpreters or Interpreters()
@@ -140,7 +148,11 @@ class PythonHosts:
             return PythonHost(python, runtime_dir, None, None)
         lambda_state = self._state_dir / "lambda"
         zygote = Zygote(
-            self._spawner, runtime_dir, lambda_state / "opt-probe", python.executable if python else None
+            self._spawner,
+            runtime_dir,
+            lambda_state / "opt-probe",
+            python.executable if python else None,
+            memory=self._memory,
         )
         key = (python.base_prefix, python.version, python.cache_tag) if python else None
         bytecode = BytecodeCache(

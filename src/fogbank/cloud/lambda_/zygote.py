@@ -34,6 +34,7 @@ from typing import IO, Any
 
 from fogbank.cloud.lambda_.library_path import zygote_library_path
 from fogbank.cloud.lambda_.machine_cache import shared_cache_root
+from fogbank.cloud.lambda_.memory_limit import EnvironmentLimit, MemoryLimits
 from fogbank.cloud.lambda_.process import Spawner
 from fogbank.cloud.lambda_.python_runtime import ZYGOTE_MODULE
 from fogbank.cloud.lambda_.runtime_api import RuntimeApi
@@ -85,20 +86,29 @@ class Spare:
     pid: int
     channel: socket.socket
     api: RuntimeApi
+    memory: EnvironmentLimit | None = None  # its memory cgroup, adopted ahead of need (memory_limit.py)
 
     def discard(self) -> None:
-        """Close the channel (the spare ends itself) and the Runtime API."""
+        """Close the channel (the spare ends itself), the Runtime API and its memory cgroup."""
         self.channel.close()
         self.api.close()
+        if self.memory is not None:
+            self.memory.release()
 
 
 class Zygote:
     """Starts the zygote on first use (and again if it died), forks environments, reports /opt availability."""
 
     def __init__(
-        self, spawner: Spawner, runtime_dir: Path, probe_dir: Path, python: Path | None = None
+        self,
+        spawner: Spawner,
+        runtime_dir: Path,
+        probe_dir: Path,
+        python: Path | None = None,
+        memory: MemoryLimits | None = None,
     ) -> None:
         self._spawner = spawner
+        self._memory = memory  # each spare's memory cgroup comes from here (None: not enforced)
         self._python = str(python or sys.executable)  # the interpreter it runs (interpreters.py)
         self._runtime_dir = runtime_dir
         self._probe_dir = probe_dir
@@ -355,7 +365,7 @@ class Zygote:
             _log.exception("no Runtime API for a spare Lambda environment; it is not used")
             channel.close()
             return
-        spare = Spare(pid, channel, api)
+        spare = Spare(pid, channel, api, self._memory.environment(0, 0) if self._memory is not None else None)
         try:
             channel.send(json.dumps({"runtime_api": api.address}).encode())
         except OSError:  # it died already
@@ -364,6 +374,8 @@ class Zygote:
         with self._lock:
             if self._socket is control and not self._closed:
                 self._spares.append(spare)
+                if spare.memory is not None:
+                    spare.memory.adopt(pid)
                 return
         spare.discard()
 

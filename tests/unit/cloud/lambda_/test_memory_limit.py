@@ -217,7 +217,6 @@ def test_memory_used_before_the_threshold_was_armed_is_caught(
 
     # WHEN it is admitted (the threshold is armed on the watcher's thread)
     limit.admit(sleeper.pid, baseline_bytes=0)
-    (limit.directory / "cgroup.procs").write_text(f"{sleeper.pid}\n")
     assert limits.wait_idle()
 
     # THEN the check that follows the arming kills it
