@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -17,8 +18,9 @@ pytestmark = pytest.mark.skipif(
 
 
 def _clouds() -> set[str]:
+    """The memory cgroups of this process's clouds (other test processes may run clouds beside it)."""
     assert _PROBE.parent_dir is not None
-    return {path.name for path in _PROBE.parent_dir.iterdir() if path.name.startswith("fogbank-")}
+    return {path.name for path in _PROBE.parent_dir.glob(f"fogbank-{os.getpid()}-*")}
 
 
 def test_cloud_stop_removes_its_memory_cgroups() -> None:
@@ -37,9 +39,7 @@ def test_cloud_stop_removes_its_memory_cgroups() -> None:
             Code={"ZipFile": zip_code({"app.py": "def handler(e, c):\n    return 1\n"})},
         )
         invoke_json(client, "f")
-        mine = {
-            path.name for path in _PROBE.parent_dir.iterdir() if path.name.startswith("fogbank-")
-        } - before
+        mine = _clouds() - before
         assert len(mine) == 1
         assert any((_PROBE.parent_dir / mine.pop()).glob("env-*"))
 

@@ -289,10 +289,10 @@ def _guarded(job: Callable[[], None]) -> None:
         _log.exception("watching the memory of a Lambda environment failed")
 
 
-def _remove(directory: Path, wait_s: float) -> bool:
+def _remove(directory: Path, wait_s: float, quiet: bool = False) -> bool:
     """rmdir a cgroup (and its children), waiting up to `wait_s` for its last processes to be gone."""
-    for child in (entry for entry in _subdirs(directory)):
-        _remove(child, wait_s)
+    for child in _subdirs(directory):
+        _remove(child, wait_s, quiet)
     deadline = time.monotonic() + wait_s
     while True:
         try:
@@ -302,7 +302,8 @@ def _remove(directory: Path, wait_s: float) -> bool:
             return True
         except OSError:
             if time.monotonic() >= deadline:
-                _log.warning("the memory cgroup %s still has processes; it is left behind", directory)
+                if not quiet:
+                    _log.warning("the memory cgroup %s still has processes; it is left behind", directory)
                 return False
             time.sleep(0.01)
 
@@ -482,9 +483,9 @@ def sweep(parent_dir: Path) -> list[Path]:
         pid = name.removeprefix(_PREFIX).split("-")[0]
         if pid.isdigit() and _alive(int(pid)):
             continue
-        for child in _subdirs(directory):
-            _kill_all(child)
-        if _remove(directory, wait_s=1.0):
+        # its environments died with its zygote (parent-death signal): a cgroup that still has processes (a
+        # cloud in another pid namespace sharing this hierarchy) is left alone
+        if _remove(directory, wait_s=0.0, quiet=True):
             removed.append(directory)
     return removed
 

@@ -223,3 +223,19 @@ def test_memory_used_before_the_threshold_was_armed_is_caught(
     assert sleeper.wait(timeout=10) == -9
     assert limit.exceeded()
     _close(limits, limit)
+
+
+def test_sweep_leaves_a_cgroup_that_still_has_processes(tmp_path: Path) -> None:
+    # GIVEN a cgroup named for a process that is not running here, yet busy (a file stands for its processes:
+    # rmdir fails on both), as a cloud in another pid namespace sharing this hierarchy would have
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    busy = tmp_path / f"fogbank-{dead.pid}-1"
+    busy.mkdir()
+    (busy / "cgroup.procs").write_text("1234\n")
+
+    # WHEN leftovers are swept
+    removed = sweep(tmp_path)
+
+    # THEN it is left alone, its processes untouched
+    assert removed == [] and (busy / "cgroup.procs").read_text() == "1234\n"
