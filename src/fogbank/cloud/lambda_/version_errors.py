@@ -18,7 +18,10 @@ Example:
 from __future__ import annotations
 
 import ast
+import glob
 import linecache
+import os
+import re
 from collections.abc import Iterator
 from types import CodeType, ModuleType, TracebackType
 from typing import TYPE_CHECKING
@@ -47,6 +50,7 @@ __all__ = ["NOTE_PREFIX", "aws_would_not_raise", "explain"]
 NOTE_PREFIX = "fogbank note (not on AWS): "
 _DOCS = "docs/local-cloud-lambda.md, Runtimes"
 _FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
+_STABLE_ABI_TAG = re.compile(r"Tag: (cp3(\d+)-abi3-\S+)")
 
 
 def explain(error: BaseException | None, runtime: str) -> str | None:
@@ -63,6 +67,13 @@ def explain(error: BaseException | None, runtime: str) -> str | None:
     if error is None or named is None or named == INTERPRETER:
         return None
     here = f"{INTERPRETER[0]}.{INTERPRETER[1]}"
+    tag = _newer_stable_abi_tag(error, named)
+    if tag is not None:
+        return (
+            f"This machine runs the function on Python {here} while it names {runtime}: this extension's wheel "
+            f"is built for a later minor's stable ABI ({tag}), which Python {here} cannot load and {runtime} "
+            f"can ({_DOCS})."
+        )
     if _in_a_deferred_annotation(error, named):
         return (
             f"This machine runs the function on Python {here}, which evaluates annotations at once, while it "
@@ -83,6 +94,8 @@ def aws_would_not_raise(error: BaseException | None, runtime: str) -> bool:
     named = python_minor(runtime)
     if error is None or named is None or named == INTERPRETER:
         return False
+    if _newer_stable_abi_tag(error, named) is not None:
+        return True
     if isinstance(error, ImportError) and not isinstance(error, ModuleNotFoundError):
         return False  # `from m import name`: the name's history is in no table
     if isinstance(error, ImportError):
@@ -106,6 +119,35 @@ def _may_be_the_version(error: BaseException, named: Minor) -> bool:
         owner = getattr(error, "obj", None)
         return named > INTERPRETER and isinstance(owner, ModuleType) and is_stdlib_name(owner.__name__)
     return False
+
+
+def _newer_stable_abi_tag(error: BaseException, named: Minor) -> str | None:
+    """The wheel tag (`cp312-abi3-manylinux_2_17_x86_64`) of a stable-ABI extension that failed to load with an
+    undefined symbol, built for a minor after this interpreter's and not after the named one; from the WHEEL
+    file of the dist-info whose RECORD lists the extension (None where there is none)."""
+    path = getattr(error, "path", None)
+    if not isinstance(error, ImportError) or not isinstance(path, str) or not path.endswith(".abi3.so"):
+        return None
+    if "undefined symbol" not in str(error):
+        return None
+    directory = os.path.dirname(path)
+    while os.path.dirname(directory) != directory:
+        wheels = glob.glob(os.path.join(glob.escape(directory), "*.dist-info", "WHEEL"))
+        relative = os.path.relpath(path, directory)
+        for wheel in wheels:
+            try:
+                with open(os.path.join(os.path.dirname(wheel), "RECORD"), encoding="utf-8") as record:
+                    if not any(line.split(",")[0] == relative for line in record):
+                        continue
+                with open(wheel, encoding="utf-8") as tags:
+                    found = _STABLE_ABI_TAG.findall(tags.read())
+            except OSError:
+                continue
+            return next((tag for tag, minor in found if INTERPRETER < (3, int(minor)) <= named), None)
+        if wheels:
+            return None  # the site directory: no dist-info lists it
+        directory = os.path.dirname(directory)
+    return None
 
 
 def _in_a_deferred_annotation(error: BaseException, named: Minor) -> bool:

@@ -5,7 +5,12 @@ errorMessage stays AWS's unless AWS would not raise the error at all; the senten
 
 from __future__ import annotations
 
+import importlib
 import linecache
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +94,53 @@ def test_a_name_error_is_explained_only_in_an_annotation_python_3_14_defers(
     assert sentence is None or "evaluates annotations at once" in sentence
     assert aws_would_not_raise(error, "python3.14") is expected
     assert explain(error, "python3.13") is None
+
+
+def _stable_abi_extension(site: Path, *, tag: str | None) -> ImportError:
+    """Build `pkg/_x.abi3.so` under `site`, calling PyType_FromMetaclass (new in 3.12's stable ABI), with a
+    dist-info whose WHEEL has `tag` (none: no dist-info), and import it here: the loader's error."""
+    (site / "pkg").mkdir(parents=True)
+    (site / "pkg" / "__init__.py").write_text("")
+    source = site / "x.c"
+    source.write_text(
+        "extern void *PyType_FromMetaclass(void *, void *, void *, void *);\n"
+        "void *PyInit__x(void) { return PyType_FromMetaclass(0, 0, 0, 0); }\n"
+    )
+    subprocess.run(
+        ["gcc", "-shared", "-fPIC", "-o", str(site / "pkg" / "_x.abi3.so"), str(source)], check=True
+    )
+    if tag is not None:
+        info = site / "pkg-1.0.dist-info"
+        info.mkdir()
+        (info / "WHEEL").write_text(f"Wheel-Version: 1.0\nRoot-Is-Purelib: false\nTag: {tag}\n")
+        (info / "RECORD").write_text(
+            "pkg/__init__.py,,\npkg/_x.abi3.so,sha256=x,1\npkg-1.0.dist-info/RECORD,,\n"
+        )
+    sys.path.insert(0, str(site))
+    try:
+        importlib.import_module("pkg._x")
+    except ImportError as error:
+        return error
+    finally:
+        sys.path.remove(str(site))
+        sys.modules.pop("pkg", None)
+    raise AssertionError("the 3.12 stable-ABI extension loaded on this interpreter")
+
+
+@pytest.mark.skipif(
+    shutil.which("gcc") is None or INTERPRETER >= (3, 12), reason="needs gcc and Python < 3.12"
+)
+def test_a_later_minors_stable_abi_extension_is_explained_from_its_wheel_tag(tmp_path: Path) -> None:
+    # GIVEN a cp312-abi3 extension (as a wheel installs it) that fails to load here with "undefined symbol"
+    error = _stable_abi_extension(tmp_path / "tagged", tag="cp312-abi3-manylinux_2_17_x86_64")
+    untagged = _stable_abi_extension(tmp_path / "untagged", tag=None)
+    assert "undefined symbol: PyType_FromMetaclass" in str(error)
+
+    # WHEN it is explained for the minors that can load it and for one that cannot
+    # THEN python3.12 and 3.13 (which load cp312-abi3) name the tag, and AWS would raise nothing there
+    for runtime in ("python3.12", "python3.13"):
+        assert "(cp312-abi3-manylinux_2_17_x86_64)" in (explain(error, runtime) or "")
+        assert aws_would_not_raise(error, runtime)
+    # AND the named minor's own failure (this minor) or an extension no wheel lists is not blamed on a tag
+    assert explain(error, f"python{INTERPRETER[0]}.{INTERPRETER[1]}") is None
+    assert not aws_would_not_raise(untagged, "python3.12")
