@@ -6,6 +6,7 @@ Skipped where the probe finds no writable memory cgroup (the reason is the probe
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -149,3 +150,21 @@ def test_memory_size_update_applies_to_new_environments(
     # THEN the same allocation succeeds
     response, _ = invoke_json(lambda_client, name, {"mb": 300})
     assert "FunctionError" not in response
+
+
+def test_json_log_format_names_out_of_memory(lambda_client: Any, make_function: Callable[..., str]) -> None:
+    # GIVEN a 128 MB function that logs in JSON
+    name = make_function(
+        {"app.py": ALLOCATE}, MemorySize=128, Timeout=30, LoggingConfig={"LogFormat": "JSON"}
+    )
+
+    # WHEN it allocates 300 MB
+    response, body = invoke_json(lambda_client, name, {"mb": 300}, LogType="Tail")
+
+    # THEN the platform records say why the runtime ended, with Max Memory Used = Memory Size
+    assert body["errorType"] == "Runtime.OutOfMemory"
+    records = [json.loads(line) for line in _tail(response).splitlines() if line.startswith("{")]
+    done = next(r["record"] for r in records if r["type"] == "platform.runtimeDone")
+    report = next(r["record"] for r in records if r["type"] == "platform.report")
+    assert done["errorType"] == report["errorType"] == "Runtime.OutOfMemory"
+    assert report["metrics"]["maxMemoryUsedMB"] == report["metrics"]["memorySizeMB"] == 128

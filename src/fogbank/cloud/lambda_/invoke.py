@@ -213,6 +213,7 @@ class Invoker:
             trace_id=trace.root,
             segment_id=trace.function_segment_id,
             sampled=trace.sampled,
+            error_type=outcome.error_type if outcome.kind is OutcomeKind.EXIT else None,
         )
 
     @staticmethod
@@ -247,7 +248,9 @@ class Invoker:
             timeout_s=invocation.timeout_s if outcome.kind is OutcomeKind.TIMEOUT else None,
             log_format=spec.log_format,
         )
-        if outcome.kind is OutcomeKind.EXIT:  # Lambda logs why the runtime ended, after REPORT
+        if (
+            outcome.kind is OutcomeKind.EXIT and spec.log_format != "JSON"
+        ):  # why the runtime ended, after REPORT
             body = json.loads(outcome.payload)
             error = f"RequestId: {invocation.request_id} Error: {body['errorMessage']}\n{body['errorType']}"
             lines.append(LogLine(ended_ms, error))

@@ -42,10 +42,12 @@ __all__ = ["EnvironmentLimit", "MemoryLimits", "Probe", "anonymous_over", "probe
 _log = logging.getLogger(__name__)
 _MB = 1 << 20
 _PREFIX = "fogbank-"
+# above MemorySize + EphemeralStorage in the kernel's hard limit: what the cgroup is charged besides anonymous
+# memory and /tmp (the kernel's own structures for it, page tables) must not reach the backstop first
+_BACKSTOP_SLACK = 64 * _MB
 _ENABLE_HINT = (
-    "run the cloud as root on a machine with a writable cgroup v1 memory hierarchy, or on cgroup v2 inside a "
-    "delegated cgroup whose processes live in a leaf (e.g. `systemd-run --user --scope -p Delegate=yes "
-    "fogbank ...`); set FOGBANK_LAMBDA_MEMORY_LIMITS=0 to silence this"
+    "run the cloud as root where the cgroup v1 memory hierarchy is mounted writable (docs/local-cloud-lambda.md, "
+    "Memory); set FOGBANK_LAMBDA_MEMORY_LIMITS=0 to silence this"
 )
 
 
@@ -184,7 +186,7 @@ class EnvironmentLimit:
     def _set_limits(self, baseline_bytes: int) -> None:
         # caller holds self._lock
         self.baseline_bytes = max(0, baseline_bytes)
-        hard = max(self.memory_bytes - self.baseline_bytes, 16 * _MB) + self.tmp_bytes
+        hard = max(self.memory_bytes - self.baseline_bytes, 16 * _MB) + self.tmp_bytes + _BACKSTOP_SLACK
         (self.directory / "memory.limit_in_bytes").write_text(str(hard))
         # swap off: memory + swap may not exceed memory (the file is absent without swap accounting)
         with contextlib.suppress(OSError):

@@ -32,6 +32,7 @@ class Report:
     trace_id: str | None = None
     segment_id: str | None = None
     sampled: bool = False
+    error_type: str | None = None  # why the runtime ended (e.g. Runtime.OutOfMemory); JSON records name it
 
     @property
     def billed_duration_ms(self) -> int:
@@ -64,6 +65,8 @@ class Report:
         if self.init_duration_ms is not None:
             metrics["initDurationMs"] = round(self.init_duration_ms, 3)
         record: dict[str, object] = {"requestId": self.request_id, "metrics": metrics, "status": self.status}
+        if self.error_type is not None:
+            record["errorType"] = self.error_type
         if self.trace_id is not None and self.sampled:
             record["tracing"] = {"type": "X-Amzn-Trace-Id", "value": f"Root={self.trace_id};Sampled=1"}
         return record
@@ -103,7 +106,10 @@ def _start(report: Report, log_format: str, started_ms: int) -> str:
 
 
 def _runtime_done(report: Report) -> dict[str, object]:
-    return {"requestId": report.request_id, "status": report.status}
+    record: dict[str, object] = {"requestId": report.request_id, "status": report.status}
+    if report.error_type is not None:
+        record["errorType"] = report.error_type
+    return record
 
 
 def _json(kind: str, at_ms: int, record: dict[str, object]) -> str:

@@ -138,7 +138,7 @@ def test_admit_sets_the_backstop_and_arms_the_threshold(tmp_path: Path) -> None:
 
     # THEN the hard limit leaves room for /tmp, the pid is moved in, and the threshold is where its own memory
     # would reach MemorySize
-    assert int((limit.directory / "memory.limit_in_bytes").read_text()) == (128 - 20 + 512) * _MB
+    assert int((limit.directory / "memory.limit_in_bytes").read_text()) == (128 - 20 + 512 + 64) * _MB
     assert (limit.directory / "cgroup.procs").read_text() == "4242"
     assert (limit.directory / "cgroup.event_control").read_text().split()[2] == str(108 * _MB)
     _close(limits, limit)

@@ -60,3 +60,27 @@ def test_json_platform_lines() -> None:
     records = [json.loads(line.message) for line in lines]
     assert [r["type"] for r in records] == ["platform.start", "platform.runtimeDone", "platform.report"]
     assert records[2]["record"]["metrics"]["billedDurationMs"] == 2
+
+
+def test_json_platform_lines_name_why_the_runtime_ended() -> None:
+    # GIVEN the report of an invocation whose runtime was killed for its memory, in JSON log format
+    report = Report(
+        "rid",
+        "$LATEST",
+        duration_ms=2,
+        memory_size_mb=128,
+        max_memory_used_mb=128,
+        status="failure",
+        error_type="Runtime.OutOfMemory",
+    )
+
+    # WHEN its lines are built
+    lines = platform_lines(
+        report, started_ms=1, ended_ms=3, function_lines=[], timeout_s=None, log_format="JSON"
+    )
+
+    # THEN runtimeDone and report carry the error type (the Telemetry API's errorType)
+    records = [json.loads(line.message) for line in lines]
+    assert records[1]["record"]["errorType"] == "Runtime.OutOfMemory"
+    assert records[2]["record"]["errorType"] == "Runtime.OutOfMemory"
+    assert records[2]["record"]["metrics"]["maxMemoryUsedMB"] == 128
