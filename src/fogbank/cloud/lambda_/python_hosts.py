@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from fogbank.cloud.lambda_.machine_cache import shared_cache_root
 from fogbank.cloud.lambda_.memory_limit import MemoryLimits
 from fogbank.cloud.lambda_.process import Spawner
 from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
-from fogbank.cloud.lambda_.runtime_wheels import ensure_runtime_wheels
+from fogbank.cloud.lambda_.runtime_wheels import RETRY_FAILED_AFTER_S, InstallStopped, ensure_runtime_wheels
 from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER, Minor, python_minor
 from fogbank.cloud.lambda_.zygote import Zygote
 from fogbank.errors import CloudError
@@ -63,7 +65,12 @@ class PythonHost:
 
 
 class PythonHosts:
-    """A cloud's hosts, one per interpreter; each made once (thread-safe). `close` stops every zygote."""
+    """A cloud's hosts, one per interpreter; each made once (thread-safe). `close` stops every zygote.
+
+    A minor's host is prepared (its runtime packages installed, up to minutes of pip) by its first function's
+    start without holding the hosts' lock: cold starts of other minors, and `close`, do not wait for it; later
+    starts of the same minor wait for that one preparation. A failed one is retried after
+    RETRY_FAILED_AFTER_S (as runtime_wheels repeats a recorded failure for that long)."""
 
     def __init__(
         self,
@@ -80,13 +87,17 @@ class PythonHosts:
         self._use_zygote = use_zygote
         self._interpreters = interpreters or Interpreters()
         self._lock = threading.Lock()
+        self._closed = False
+        self._stop = threading.Event()  # set by close(): ends an install in progress
         self._hosts: dict[Minor, PythonHost] = {}
-        self._not_run: dict[Minor, str] = {}  # minors whose interpreter was found but cannot be used: why
+        self._preparing: dict[Minor, Future[PythonHost | None]] = {}
+        self._not_run: dict[Minor, tuple[float, str]] = {}  # found but not usable: (when, monotonic; why)
         self.default = self._make(None, build_runtime_dir(state_dir))
 
     def for_runtime(self, runtime: str) -> PythonHost:
         """The host of functions of `runtime`: the named minor's interpreter's, else the cloud's own (also for
-        Node.js and `provided`). Raises CloudError when FOGBANK_PYTHON_3_X names an unusable interpreter."""
+        Node.js and `provided`). Raises CloudError when FOGBANK_PYTHON_3_X names an unusable interpreter, or
+        once the hosts are closed."""
         minor = python_minor(runtime)
         if minor is None or minor == INTERPRETER:
             return self.default
@@ -94,34 +105,67 @@ class PythonHosts:
         if python is None:
             return self.default
         with self._lock:
+            if self._closed:
+                raise CloudError("the local cloud is stopping; start the LocalCloud again")
             host = self._hosts.get(minor)
-            if host is not None or minor in self._not_run:
-                return host or self.default
-            try:
-                packages = ensure_runtime_wheels(minor, host_architecture())
-            except CloudError as exc:
-                self._not_run[minor] = (
-                    "the Lambda runtime's packages for it could not be installed (logged above)"
-                )
-                _log.error(
-                    "python%d.%d functions run on the local cloud's Python %d.%d with the standard library "
-                    "emulated, NOT on %s, because the Lambda runtime's packages for it could not be installed: %s",
-                    *minor,
-                    *INTERPRETER,
-                    python.executable,
-                    exc,
-                )
+            if host is not None:
+                return host
+            not_run = self._not_run.get(minor)
+            if not_run is not None and time.monotonic() - not_run[0] < RETRY_FAILED_AFTER_S:
                 return self.default
-            host = self._hosts[minor] = self._make(
-                python, build_runtime_dir(self._state_dir, packages, name=f"python{minor[0]}.{minor[1]}")
+            preparing = self._preparing.get(minor)
+            owner = preparing is None
+            if preparing is None:
+                preparing = self._preparing[minor] = Future()
+        if owner:
+            try:
+                preparing.set_result(self._prepare(minor, python))
+            except BaseException as exc:
+                preparing.set_exception(exc)
+                raise
+            finally:
+                with self._lock:
+                    self._preparing.pop(minor, None)
+        return preparing.result() or self.default
+
+    def _prepare(self, minor: Minor, python: Interpreter) -> PythonHost | None:
+        """Install `minor`'s runtime packages and make its host (None: they could not be installed, logged)."""
+        try:
+            packages = ensure_runtime_wheels(minor, host_architecture(), stop=self._stop)
+        except InstallStopped as exc:
+            raise CloudError("the local cloud is stopping; start the LocalCloud again") from exc
+        except CloudError as exc:
+            with self._lock:
+                self._not_run[minor] = (
+                    time.monotonic(),
+                    "the Lambda runtime's packages for it could not be installed (logged above)",
+                )
+            _log.error(
+                "python%d.%d functions run on the local cloud's Python %d.%d with the standard library "
+                "emulated, NOT on %s, because the Lambda runtime's packages for it could not be installed: %s",
+                *minor,
+                *INTERPRETER,
+                python.executable,
+                exc,
             )
-            host.packages = packages
-            return host
+            return None
+        host = self._make(
+            python, build_runtime_dir(self._state_dir, packages, name=f"python{minor[0]}.{minor[1]}")
+        )
+        host.packages = packages
+        with self._lock:
+            if not self._closed:
+                self._hosts[minor] = host
+                self._not_run.pop(minor, None)
+                return host
+        host.close()  # made after close(): nobody would stop it
+        raise CloudError("the local cloud is stopping; start the LocalCloud again")
 
     def emulation_hint(self, minor: Minor) -> str:
         """How to have python3.X functions run on their own minor, for the warning of one that is emulated."""
         with self._lock:
-            reason = self._not_run.get(minor)
+            not_run = self._not_run.get(minor)
+        reason = not_run[1] if not_run is not None else None
         found = self._interpreters.search(minor)
         if found.emulate:
             return f"{variable_for(minor)}=emulate asks for this emulation"
@@ -139,8 +183,13 @@ class PythonHosts:
             return [self.default, *self._hosts.values()]
 
     def close(self) -> None:
-        """Stop every host's zygote and release its bytecode cache. Idempotent."""
-        for host in self.all():
+        """Stop every host's zygote and release its bytecode cache, and end an install in progress (without
+        waiting for it; a host it would make is dropped). Idempotent."""
+        with self._lock:
+            self._closed = True
+            self._stop.set()
+            hosts = [self.default, *self._hosts.values()]
+        for host in hosts:
             host.close()
 
     def _make(self, python: Interpreter | None, runtime_dir: Path) -> PythonHost:

@@ -7,10 +7,17 @@ and simplejson have native parts per CPython version. `ensure_runtime_wheels((3,
 with the cloud's pip (binary wheels only, for that minor and this machine's architecture; the other interpreter
 is not run) into `<cache>/lambda-python-runtime/cp313-x86_64-<hash of the pins>` (the cache is
 $FOGBANK_CACHE_DIR, else $XDG_CACHE_HOME/fogbank, else ~/.cache/fogbank). A file lock makes parallel clouds
-install it once (about 2-3 s, 40 MB); later calls only read a marker file. It fails with CloudError naming the
-command and pip's error (offline, no wheel for that minor: awslambdaric 4.2.2 has none for 3.9). A failure is
-recorded beside the entry (`<entry>.failed`) and repeated for an hour without running pip again, so that an
-offline machine's clouds do not each wait on pip; `make install` always tries again. `make install`
+install it once (about 2-3 s, 40 MB); later calls only read a marker file.
+
+A minor the pinned versions cannot support is refused before pip runs (`unmet_requirements`: a Requires-Python
+it does not meet, e.g. boto3 and awslambdaric >=3.10 for 3.9, or a Requires-Dist that applies on that minor and
+names a distribution outside the pins, which `--no-deps` would leave out; the installed set is checked the same
+way before it is marked complete). Otherwise it fails with CloudError naming the command and pip's error
+(offline, no wheel). A failure is recorded beside the entry (`<entry>.failed`) and repeated for an hour without
+running pip again, also to a process that waited on the lock meanwhile, so that an offline machine's clouds (and
+`make install`) do not each wait on pip; new pins are a new entry. pip runs in its own process group, dies with
+its caller (PR_SET_PDEATHSIG), and is killed on any exception and when `stop` is set (the cloud stops); a
+killed process's staging directory (`<entry>.partial-<pid>`) is deleted by the next install. `make install`
 runs it ahead of time for every Lambda minor whose interpreter this machine has
 (`python -m fogbank.cloud.lambda_.runtime_wheels`).
 
@@ -22,29 +29,51 @@ Example (skipped as a doctest: it runs pip):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
 import time
-from importlib.metadata import PackageNotFoundError, version
+from collections.abc import Iterable
+from importlib.metadata import Distribution, PackageNotFoundError, distribution, distributions, version
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 
 from fogbank.cloud.lambda_.machine_cache import shared_cache_root
+from fogbank.cloud.lambda_.process import _die_with_parent as die_with_parent
 from fogbank.errors import CloudError
 
-__all__ = ["ensure_runtime_wheels", "pinned_distributions", "runtime_wheels_dir"]
+__all__ = [
+    "RETRY_FAILED_AFTER_S",
+    "InstallStopped",
+    "ensure_runtime_wheels",
+    "install_command",
+    "pinned_distributions",
+    "platform_tags",
+    "runtime_wheels_dir",
+    "unmet_requirements",
+]
 
 _MARKER = ".fogbank-complete"
 _INSTALL_TIMEOUT_S = 600.0
+_POLL_S = 0.2  # how often a wait (pip, the file lock) looks at `stop`
 RETRY_FAILED_AFTER_S = 3600.0  # a recorded failure is repeated, without pip, for this long
-_PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+_MACHINES = {"x86_64": "x86_64", "arm64": "aarch64"}
 _thread_lock = threading.Lock()
+
+
+class InstallStopped(CloudError):
+    """The install was ended by its caller (`stop` set: the cloud is stopping); nothing is recorded."""
 
 
 def pinned_distributions() -> dict[str, str]:
@@ -74,10 +103,33 @@ def runtime_wheels_dir(minor: tuple[int, int], architecture: str, cache_dir: Pat
     )
 
 
+def platform_tags(architecture: str) -> list[str]:
+    """The wheel platforms pip may pick for `architecture`: manylinux2014 and its PEP 600 name, and
+    manylinux_2_28 where this machine's C library is 2.28 or newer (the wheels run here).
+
+    >>> platform_tags("arm64")[:2]
+    ['manylinux2014_aarch64', 'manylinux_2_17_aarch64']
+    """
+    if architecture not in _MACHINES:
+        raise CloudError(f"Lambda has no {architecture} architecture; functions run on x86_64 or arm64")
+    machine = _MACHINES[architecture]
+    tags = [f"manylinux2014_{machine}", f"manylinux_2_17_{machine}"]
+    if _glibc_version() >= (2, 28):
+        tags.append(f"manylinux_2_28_{machine}")
+    return tags
+
+
+def _glibc_version() -> tuple[int, ...]:
+    try:
+        found = re.search(r"(\d+)\.(\d+)", os.confstr("CS_GNU_LIBC_VERSION") or "")
+    except (ValueError, OSError):
+        found = None
+    return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+
+
 def install_command(minor: tuple[int, int], architecture: str, target: Path) -> list[str]:
     """The pip command that installs the pinned distributions for `minor` into `target`."""
-    if architecture not in _PLATFORMS:
-        raise CloudError(f"Lambda has no {architecture} architecture; functions run on x86_64 or arm64")
+    platforms = [argument for tag in platform_tags(architecture) for argument in ("--platform", tag)]
     return [
         sys.executable,
         "-m",
@@ -85,7 +137,7 @@ def install_command(minor: tuple[int, int], architecture: str, target: Path) -> 
         "install",
         "--quiet",
         "--disable-pip-version-check",
-        "--no-deps",  # the pins are the complete set, as installed for the cloud
+        "--no-deps",  # the pins are the complete set (checked: unmet_requirements)
         "--target",
         str(target),
         "--only-binary=:all:",
@@ -93,60 +145,144 @@ def install_command(minor: tuple[int, int], architecture: str, target: Path) -> 
         "cp",
         "--python-version",
         f"{minor[0]}.{minor[1]}",
-        "--platform",
-        _PLATFORMS[architecture],
+        *platforms,
         *(f"{name}=={pinned}" for name, pinned in sorted(pinned_distributions().items())),
     ]
 
 
+def unmet_requirements(
+    minor: tuple[int, int], architecture: str, distributions: Iterable[Distribution] | None = None
+) -> str | None:
+    """Why the pinned distributions cannot run on `minor` (None: nothing known against it): a Requires-Python
+    the minor does not meet (as pip compares it: `3.9`), or a Requires-Dist that applies on that minor (its
+    markers evaluated for it) naming a distribution outside the pins, which `--no-deps` would leave out.
+    `distributions`: the ones to read (default: the cloud's own, at the pinned versions).
+
+    >>> "requires Python >=3.10" in (unmet_requirements((3, 9), "x86_64") or "")
+    True
+    """
+    pins = pinned_distributions()
+    pinned = {canonicalize_name(name) for name in pins}
+    if distributions is None:
+        distributions = [distribution(name) for name in sorted(pins)]
+    wanted = f"{minor[0]}.{minor[1]}"
+    environment = {
+        "python_version": wanted,
+        "python_full_version": f"{wanted}.0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "os_name": "posix",
+        "platform_machine": _MACHINES.get(architecture, architecture),
+        "extra": "",
+    }
+    too_new, missing = [], []
+    for found in distributions:
+        name = found.metadata["Name"]
+        requires_python = (found.metadata.get_all("Requires-Python") or [""])[0]
+        if requires_python and not SpecifierSet(requires_python).contains(wanted, prereleases=True):
+            too_new.append(f"{name} {found.version} requires Python {requires_python.replace(' ', '')}")
+        for line in found.requires or []:
+            requirement = Requirement(line)
+            applies = requirement.marker is None or requirement.marker.evaluate(environment)
+            if applies and canonicalize_name(requirement.name) not in pinned:
+                missing.append(f"{name} {found.version} requires {line} on Python {wanted}")
+    if too_new:
+        return "; ".join(too_new)
+    if missing:
+        return (
+            "; ".join(missing)
+            + ", which the runtime's pinned distributions (those installed for the cloud) do not include"
+        )
+    return None
+
+
 def ensure_runtime_wheels(
-    minor: tuple[int, int], architecture: str, cache_dir: Path | None = None, *, retry_failed: bool = False
+    minor: tuple[int, int],
+    architecture: str,
+    cache_dir: Path | None = None,
+    *,
+    retry_failed: bool = False,
+    stop: threading.Event | None = None,
 ) -> Path:
     """The directory holding the runtime's packages for `minor`, installing them first if they are not there.
 
-    Raises CloudError (naming the command and pip's error) when the install fails, or failed within the last
-    RETRY_FAILED_AFTER_S (unless `retry_failed`)."""
+    Raises CloudError (naming the command and pip's error) when the install fails, failed within the last
+    RETRY_FAILED_AFTER_S (unless `retry_failed`; a failure recorded while this call waited for another
+    process's install is repeated in any case), or cannot succeed (unmet_requirements: pip is not run).
+    Setting `stop` ends a wait or a pip in progress (InstallStopped)."""
     target = runtime_wheels_dir(minor, architecture, cache_dir)
     if (target / _MARKER).is_file():
         return target
+    unmet = unmet_requirements(minor, architecture)
+    if unmet is not None:
+        raise CloudError(
+            f"the Lambda Python runtime cannot be installed for python{minor[0]}.{minor[1]} (pip is not run):\n"
+            f"{unmet}.\nLambda's own python{minor[0]}.{minor[1]} runtime ships older versions; test such a "
+            "function on AWS, or name a newer runtime"
+        )
     failed = target.with_name(f"{target.name}.failed")
     if not retry_failed:
         _repeat_recent_failure(failed)
+    asked = time.time()
     with _thread_lock:
         target.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(target.parent / f"{target.name}.lock"))
+        _acquire(lock, minor, target, stop)
         try:
-            with lock.acquire(timeout=_INSTALL_TIMEOUT_S):
-                if not (target / _MARKER).is_file():
-                    try:
-                        _install(minor, architecture, target)
-                    except CloudError as exc:
-                        failed.write_text(str(exc))
-                        raise
-                    failed.unlink(missing_ok=True)
-        except Timeout as exc:
-            raise CloudError(
-                f"waited {_INSTALL_TIMEOUT_S:.0f} s for another process installing the Lambda Python runtime for "
-                f"python{minor[0]}.{minor[1]} into {target}; if no install is running, delete {lock.lock_file}"
-            ) from exc
+            if (target / _MARKER).is_file():
+                return target
+            _repeat_recent_failure(failed, since=None if not retry_failed else asked)
+            try:
+                _install(minor, architecture, target, stop)
+            except InstallStopped:
+                raise
+            except CloudError as exc:
+                failed.write_text(str(exc))
+                raise
+            failed.unlink(missing_ok=True)
+        finally:
+            lock.release()
     return target
 
 
-def _repeat_recent_failure(failed: Path) -> None:
-    """Raise the failure recorded in `failed` if it is recent."""
+def _acquire(lock: FileLock, minor: tuple[int, int], target: Path, stop: threading.Event | None) -> None:
+    deadline = time.monotonic() + _INSTALL_TIMEOUT_S
+    while True:
+        if stop is not None and stop.is_set():
+            raise InstallStopped(
+                f"stopped waiting for the install of the Lambda Python runtime into {target}"
+            )
+        try:
+            lock.acquire(timeout=_POLL_S)
+            return
+        except Timeout:
+            if time.monotonic() > deadline:
+                raise CloudError(
+                    f"waited {_INSTALL_TIMEOUT_S:.0f} s for another process installing the Lambda Python runtime "
+                    f"for python{minor[0]}.{minor[1]} into {target}; if no install is running, delete "
+                    f"{lock.lock_file}"
+                ) from None
+
+
+def _repeat_recent_failure(failed: Path, since: float | None = None) -> None:
+    """Raise the failure recorded in `failed` if it is recent (with `since`: only if recorded after it)."""
     try:
-        age = time.time() - failed.stat().st_mtime
+        recorded = failed.stat().st_mtime
         message = failed.read_text()
     except OSError:
         return
-    if age < RETRY_FAILED_AFTER_S:
+    age = time.time() - recorded
+    if (since is None and age < RETRY_FAILED_AFTER_S) or (since is not None and recorded >= since):
         raise CloudError(
-            f"{message}\n(recorded {age / 60:.0f} min ago in {failed}; pip runs again an hour after it, at "
-            "`make install`, or once that file is deleted)"
+            f"{message}\n(recorded {age / 60:.0f} min ago in {failed}; pip runs again an hour after it, or once "
+            "that file is deleted)"
         )
 
 
-def _install(minor: tuple[int, int], architecture: str, target: Path) -> None:
+def _install(minor: tuple[int, int], architecture: str, target: Path, stop: threading.Event | None) -> None:
+    _sweep_abandoned(target.parent)
     staging = target.with_name(f"{target.name}.partial-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     command = install_command(minor, architecture, staging)
@@ -157,19 +293,70 @@ def _install(minor: tuple[int, int], architecture: str, target: Path) -> None:
         flush=True,
     )
     try:
-        result = subprocess.run(
-            command, capture_output=True, text=True, timeout=_INSTALL_TIMEOUT_S, check=False
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
+        try:
+            returncode, output = _run_pip(command, stop)
+        except OSError as exc:
+            raise _failed(command, str(exc)) from exc
+        if returncode != 0:
+            errors = [line for line in output.splitlines() if "ERROR" in line]
+            raise _failed(command, "\n".join(errors[-10:]) or output[-2000:])
+        installed = list(distributions(path=[str(staging)]))
+        unmet = unmet_requirements(minor, architecture, installed)
+        if unmet is not None:
+            raise _failed(command, f"the installed set is incomplete for this minor: {unmet}")
+        (staging / _MARKER).write_text(json.dumps(pinned_distributions()))
+        shutil.rmtree(target, ignore_errors=True)  # an incomplete install of the same key
+        os.replace(staging, target)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise _failed(command, str(exc)) from exc
-    if result.returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        errors = [line for line in (result.stderr or result.stdout).splitlines() if "ERROR" in line]
-        raise _failed(command, "\n".join(errors[-10:]) or (result.stderr or result.stdout)[-2000:])
-    (staging / _MARKER).write_text(json.dumps(pinned_distributions()))
-    shutil.rmtree(target, ignore_errors=True)  # an incomplete install of the same key
-    os.replace(staging, target)
+
+
+def _run_pip(command: list[str], stop: threading.Event | None) -> tuple[int, str]:
+    """Run pip in its own process group, killed with its caller's thread or process (PR_SET_PDEATHSIG), on
+    `stop`, on the timeout, and on any exception here (KeyboardInterrupt included): (exit status, output)."""
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=die_with_parent,
+    )
+    deadline = time.monotonic() + _INSTALL_TIMEOUT_S
+    try:
+        while True:
+            try:
+                output, _ = process.communicate(timeout=_POLL_S)
+                return process.returncode, output or ""
+            except subprocess.TimeoutExpired:
+                if stop is not None and stop.is_set():
+                    raise InstallStopped(
+                        f"`{' '.join(command)}` was ended: the local cloud stopped"
+                    ) from None
+                if time.monotonic() > deadline:
+                    raise _failed(
+                        command, f"it ran longer than {_INSTALL_TIMEOUT_S:.0f} s and was ended"
+                    ) from None
+    finally:
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+
+
+def _sweep_abandoned(directory: Path) -> None:
+    """Delete the staging directories (`<entry>.partial-<pid>`) of installs whose process is gone (killed)."""
+    for staging in directory.glob("*.partial-*"):
+        pid = staging.name.rsplit("-", 1)[1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(staging, ignore_errors=True)
+        except PermissionError:
+            continue
 
 
 def _failed(command: list[str], detail: str) -> CloudError:
@@ -191,7 +378,7 @@ def _main() -> int:
         if interpreter is None:
             continue
         try:
-            ensure_runtime_wheels(minor, host_architecture(), retry_failed=True)
+            ensure_runtime_wheels(minor, host_architecture())
         except CloudError as exc:
             first = str(exc).splitlines()[1:2] or [str(exc)]
             print(

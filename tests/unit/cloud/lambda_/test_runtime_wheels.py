@@ -1,20 +1,35 @@
-"""The runtime's packages for another Python minor (runtime_wheels.py): pip's command, and a failed install said
-with the command and pip's error, then repeated without pip for a while. The successful install into the
+"""The runtime's packages for another Python minor (runtime_wheels.py): pip's command, a minor the pins cannot
+support refused without pip, a failed install said with the command and pip's error, then repeated without pip
+for a while, and pip tied to its caller (stopped, killed with it, its leftovers swept). Where pip must be slow or
+fail at will, a stand-in script takes its place (said in each test). The successful install into the
 machine cache, for CPython 3.12 and 3.13, is exercised by tests/integration/lambda_/test_python_minor_interpreters.py."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import platform
+import subprocess
+import sys
+import threading
 import time
+from collections.abc import Callable
+from importlib.metadata import Distribution, PathDistribution
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
+from fogbank.cloud.lambda_ import runtime_wheels
 from fogbank.cloud.lambda_.python_runtime import RUNTIME_DISTRIBUTIONS
 from fogbank.cloud.lambda_.runtime_wheels import (
+    InstallStopped,
     ensure_runtime_wheels,
     install_command,
     pinned_distributions,
+    platform_tags,
     runtime_wheels_dir,
+    unmet_requirements,
 )
 from fogbank.errors import CloudError
 
@@ -60,3 +75,197 @@ def test_a_failed_install_names_the_command_and_is_repeated_without_pip_for_an_h
     with pytest.raises(CloudError) as retried:
         ensure_runtime_wheels((3, 99), "x86_64", tmp_path, retry_failed=True)
     assert "recorded" not in str(retried.value)
+
+
+def test_a_minor_the_pinned_versions_do_not_support_is_refused_without_running_pip(tmp_path: Path) -> None:
+    # GIVEN python3.9, which boto3, botocore, urllib3 and awslambdaric at the cloud's versions do not support
+    # (their Requires-Python says >=3.10)
+    # WHEN its packages are asked for
+    started = time.monotonic()
+    with pytest.raises(CloudError) as refused:
+        ensure_runtime_wheels((3, 9), "x86_64", tmp_path)
+
+    # THEN it is refused at once, naming each distribution and its requirement, and pip never ran: nothing was
+    # written into the cache (no lock, no recorded failure), so asking again costs nothing either
+    message = str(refused.value)
+    assert "pip is not run" in message and "awslambdaric 4.2.2 requires Python >=3.10" in message
+    assert f"boto3 {pinned_distributions()['boto3']} requires Python >=3.10" in message
+    assert time.monotonic() - started < 0.5
+    assert not (tmp_path / "lambda-python-runtime").exists()
+
+
+def _distribution(tmp_path: Path, name: str, requires: list[str], requires_python: str = "") -> Distribution:
+    info = tmp_path / f"{name}-1.0.dist-info"
+    info.mkdir()
+    lines = ["Metadata-Version: 2.1", f"Name: {name}", "Version: 1.0"]
+    lines += [f"Requires-Python: {requires_python}"] if requires_python else []
+    lines += [f"Requires-Dist: {requirement}" for requirement in requires]
+    (info / "METADATA").write_text("\n".join(lines) + "\n")
+    return PathDistribution(info)
+
+
+def test_a_dependency_only_that_minor_needs_is_found_missing_from_the_pins(tmp_path: Path) -> None:
+    # GIVEN a distribution that needs a backport on Python older than 3.13 only, one that names a pinned
+    # distribution, and one whose other needs are extras
+    needs_backport = _distribution(tmp_path, "needs-backport", ['exceptiongroup>=1; python_version < "3.13"'])
+    needs_pinned = _distribution(tmp_path, "needs-pinned", ["Botocore>=1.0"])
+    extras_only = _distribution(tmp_path, "extras-only", ['brotli; extra == "brotli"'])
+    installed = [needs_backport, needs_pinned, extras_only]
+
+    # WHEN the installed set is checked for 3.12 and for 3.13
+    on_312 = unmet_requirements((3, 12), "x86_64", installed)
+    on_313 = unmet_requirements((3, 13), "x86_64", installed)
+
+    # THEN on 3.12 the backport is named as missing (--no-deps would leave it out); on 3.13 nothing is missing
+    assert on_312 is not None and "needs-backport 1.0 requires exceptiongroup>=1" in on_312
+    assert "Python 3.12" in on_312 and "needs-pinned" not in on_312
+    assert on_313 is None
+    # AND the cloud's own pins are complete for 3.12 and 3.13
+    assert unmet_requirements((3, 12), "x86_64") is None and unmet_requirements((3, 13), "arm64") is None
+
+
+def test_several_manylinux_platforms_are_accepted_for_the_architecture(tmp_path: Path) -> None:
+    # WHEN the command for x86_64 is made
+    command = install_command((3, 12), "x86_64", tmp_path)
+
+    # THEN manylinux2014 and its PEP 600 name are accepted, and manylinux_2_28 where this C library allows it
+    platforms = [command[i + 1] for i, word in enumerate(command) if word == "--platform"]
+    assert platforms[:2] == ["manylinux2014_x86_64", "manylinux_2_17_x86_64"]
+    assert platforms == platform_tags("x86_64")
+    libc, libc_version = platform.libc_ver()
+    recent = libc == "glibc" and tuple(int(part) for part in libc_version.split(".")[:2]) >= (2, 28)
+    assert platforms[2:] == (["manylinux_2_28_x86_64"] if recent else [])
+
+
+def _fake_pip(monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    """Replace pip's command by `script` (a stand-in for pip: it cannot be made slow or failing at will);
+    `TARGET` in it is the staging directory."""
+
+    def command(minor: tuple[int, int], architecture: str, target: Path) -> list[str]:
+        return [sys.executable, "-c", script.replace("TARGET", repr(str(target)))]
+
+    monkeypatch.setattr(runtime_wheels, "install_command", command)
+
+
+def _gone(pid: int, within_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+        time.sleep(0.05)
+    return False
+
+
+SLOW_PIP = """
+import os, pathlib, time
+pathlib.Path(TARGET).mkdir(parents=True)
+(pathlib.Path(TARGET) / "big").write_text("x")
+pathlib.Path(PIDFILE).write_text(str(os.getpid()))
+time.sleep(60)
+"""
+
+
+def test_stopping_ends_a_pip_in_progress_and_leaves_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # GIVEN a pip that runs long (a stand-in), writing into its staging directory
+    pidfile = tmp_path / "pip.pid"
+    _fake_pip(monkeypatch, SLOW_PIP.replace("PIDFILE", repr(str(pidfile))))
+    stop = threading.Event()
+
+    # WHEN the caller stops it (the cloud stops) once it runs
+    threading.Timer(0.1, lambda: _when_file(pidfile, stop.set)).start()
+    started = time.monotonic()
+    with pytest.raises(InstallStopped):
+        ensure_runtime_wheels((3, 12), "x86_64", tmp_path / "cache", stop=stop)
+
+    # THEN the call returns at once, pip is killed, its staging directory deleted, and no failure recorded
+    assert time.monotonic() - started < 5
+    assert _gone(int(pidfile.read_text()))
+    entries = tmp_path / "cache" / "lambda-python-runtime"
+    assert [p.name for p in entries.iterdir() if not p.name.endswith(".lock")] == []
+
+
+def _when_file(path: Path, then: Callable[[], None]) -> None:
+    deadline = time.monotonic() + 10
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    then()
+
+
+def test_pip_dies_with_a_killed_cloud_and_its_leftovers_are_swept_by_the_next_install(tmp_path: Path) -> None:
+    # GIVEN a process (a cloud) installing with a pip that runs long (a stand-in)
+    pidfile, cache = tmp_path / "pip.pid", tmp_path / "cache"
+    driver = f"""
+import sys
+from pathlib import Path
+from fogbank.cloud.lambda_ import runtime_wheels
+script = {SLOW_PIP.replace("PIDFILE", repr(str(pidfile)))!r}
+runtime_wheels.install_command = lambda minor, arch, target: [sys.executable, "-c", script.replace("TARGET", repr(str(target)))]
+runtime_wheels.ensure_runtime_wheels((3, 12), "x86_64", Path({str(cache)!r}))
+"""
+    cloud = subprocess.Popen([sys.executable, "-c", driver], env={**os.environ})
+    try:
+        _when_file(pidfile, lambda: None)
+        pip = int(pidfile.read_text())
+        entries = cache / "lambda-python-runtime"
+        assert [p.name.split(".")[-1] for p in entries.glob("*.partial-*")] == [f"partial-{cloud.pid}"]
+
+        # WHEN that process is killed (SIGKILL: nothing of it runs any more)
+        cloud.kill()
+        cloud.wait()
+
+        # THEN its pip dies with it
+        assert _gone(pip)
+    finally:
+        cloud.kill()
+        cloud.wait()
+    # AND the next install (under the file lock) deletes the dead process's staging directory
+    with pytest.raises(CloudError):
+        _fail_fast_install(cache)
+    assert list(entries.glob("*.partial-*")) == []
+
+
+def _fail_fast_install(cache: Path) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        _fake_pip(patch, "raise SystemExit('ERROR: no such wheel')")
+        ensure_runtime_wheels((3, 12), "x86_64", cache)
+
+
+def test_a_failure_recorded_while_waiting_for_the_lock_is_repeated_without_pip(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # GIVEN another process holding the install's file lock (its pip is running)
+    runs = tmp_path / "runs"
+    _fake_pip(monkeypatch, f"open({str(runs)!r}, 'a').write('ran\\n'); raise SystemExit('ERROR: offline')")
+    entry = runtime_wheels_dir((3, 12), "x86_64", tmp_path)
+    entry.parent.mkdir(parents=True)
+    other = FileLock(str(entry.parent / f"{entry.name}.lock"))
+    other.acquire()
+    outcome: list[BaseException] = []
+    waiter = threading.Thread(
+        target=lambda: _capture(outcome, lambda: ensure_runtime_wheels((3, 12), "x86_64", tmp_path))
+    )
+    waiter.start()
+    time.sleep(0.5)  # this call now waits on the lock
+
+    # WHEN the other process's install fails (it records the failure) and releases the lock
+    entry.with_name(f"{entry.name}.failed").write_text("installing the Lambda Python runtime failed: offline")
+    other.release()
+    waiter.join(timeout=30)
+
+    # THEN the waiting call repeats that failure without running pip again
+    assert len(outcome) == 1 and isinstance(outcome[0], CloudError)
+    assert "failed: offline" in str(outcome[0]) and "recorded 0 min ago" in str(outcome[0])
+    assert not runs.exists()
+
+
+def _capture(outcome: list[BaseException], call: Callable[[], object]) -> None:
+    try:
+        call()
+    except BaseException as exc:
+        outcome.append(exc)
