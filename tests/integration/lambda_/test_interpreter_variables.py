@@ -208,3 +208,25 @@ def test_a_functions_own_pythonpath_is_searched_and_the_layers_are_not_as_on_aws
     assert str(body["found"]["boto3"]).endswith("boto3/__init__.py")
     assert body["path"][0] == "/var/task" and "/var/task/src" in body["path"] and body["exec"] is True
     assert body["pythonpath"] == "/var/task/src" and body["child"] == "/var/task/src/extra.py"
+
+
+PREFIX_APP = """
+import sys
+
+def handler(event, context):
+    return {"prefix": sys.pycache_prefix, "xoptions": sorted(sys._xoptions), "exec": "fogbank_worker_boot" in sys.orig_argv}
+"""
+
+
+def test_a_functions_own_pythonpycacheprefix_is_its_bytecode_prefix_as_on_aws(
+    lambda_client: Any, function: Callable[..., str]
+) -> None:
+    # GIVEN a Python function that sets PYTHONPYCACHEPREFIX (AWS reserves no PYTHON* key)
+    name = function({"PYTHONPYCACHEPREFIX": "/tmp/own-pycache"}, {"app.py": PREFIX_APP})
+
+    # WHEN it is invoked
+    response, body = invoke_json(lambda_client, name)
+
+    # THEN its interpreter started with it: its compiled modules go there, as on AWS (no -X option overrides it)
+    assert "FunctionError" not in response, body
+    assert body == {"prefix": "/tmp/own-pycache", "xoptions": [], "exec": True}

@@ -337,13 +337,15 @@ def _own_loader_argv(request: dict[str, Any]) -> list[str]:
     """A Python environment whose LD_LIBRARY_PATH the zygote's loader cannot search (library_path.py) runs its
     command line (`python -S -m fogbank_worker_boot ...`) as a new interpreter, so that its loader reads the
     variable; where /opt is mounted, as /var/lang's interpreter with the layers' bytecode prefix, as a forked
-    environment has them."""
+    environment has them (unless the function sets PYTHONPYCACHEPREFIX: then its own, as on Lambda, where -X
+    would win over it)."""
     argv: list[str] = list(request["argv"])
     if request["opt_source"]:
         lambda_python = os.path.join(fogbank_sandbox.VAR_LANG, "bin", fogbank_sandbox.LAMBDA_PYTHON_NAME)
-        prefix = fogbank_sandbox.pycache_prefix(request["opt_source"])
         first = [lambda_python] if os.path.exists(lambda_python) else argv[:1]
-        argv = [*first, "-X", f"pycache_prefix={prefix}", *argv[1:]]
+        prefix = fogbank_sandbox.pycache_prefix(request["opt_source"])
+        own = request["env"].get("PYTHONPYCACHEPREFIX")
+        argv = [*first, *([] if own else ["-X", f"pycache_prefix={prefix}"]), *argv[1:]]
     return argv
 
 
