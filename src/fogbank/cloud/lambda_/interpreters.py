@@ -32,6 +32,7 @@ import os
 import re
 import subprocess
 import sys
+import sysconfig
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -45,10 +46,11 @@ __all__ = ["EMULATE", "FoundInterpreter", "Interpreter", "Interpreters", "find_i
 EMULATE = "emulate"  # FOGBANK_PYTHON_3_X=emulate: no search, the cloud's interpreter with the emulation
 _PROBE_TIMEOUT_S = 10.0
 _PROBE = (
-    "import json, os, sys; print(json.dumps({'implementation': sys.implementation.name, "
+    "import json, os, sys, sysconfig; print(json.dumps({'implementation': sys.implementation.name, "
     "'minor': list(sys.version_info[:2]), 'version': sys.version, 'machine': os.uname().machine, "
     "'executable': sys.executable, 'base_prefix': sys.base_prefix, 'abiflags': getattr(sys, 'abiflags', ''), "
-    "'cache_tag': sys.implementation.cache_tag}))"
+    "'cache_tag': sys.implementation.cache_tag, 'libdir': sysconfig.get_config_var('LIBDIR'), "
+    "'shared': bool(sysconfig.get_config_var('Py_ENABLE_SHARED'))}))"
 )
 _MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
 
@@ -56,7 +58,9 @@ _MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64":
 @dataclass(frozen=True)
 class Interpreter:
     """A CPython that can run functions of its minor: its real executable (no shim), standard library prefix,
-    `sys.version` and bytecode tag (`cpython-313`), and where it was found (`how`)."""
+    `sys.version` and bytecode tag (`cpython-313`), where it was found (`how`), and the directory of its shared
+    libpython (`library_dir`; None: it links libpython statically), which its LD_LIBRARY_PATH names first
+    (library_path.py)."""
 
     executable: Path
     minor: Minor
@@ -64,6 +68,7 @@ class Interpreter:
     version: str
     cache_tag: str
     how: str
+    library_dir: Path | None = None
 
     @property
     def runtime(self) -> str:
@@ -80,7 +85,15 @@ def this_interpreter() -> Interpreter:
         sys.version,
         sys.implementation.cache_tag or "",
         "the local cloud's own interpreter",
+        _library_dir(sysconfig.get_config_var("LIBDIR"), bool(sysconfig.get_config_var("Py_ENABLE_SHARED"))),
     )
+
+
+def _library_dir(libdir: object, shared: bool) -> Path | None:
+    """An interpreter's LIBDIR where it holds its shared libpython (Py_ENABLE_SHARED), else None."""
+    if not shared or not isinstance(libdir, str) or not libdir or not os.path.isdir(libdir):
+        return None
+    return Path(libdir)
 
 
 @dataclass
@@ -198,6 +211,7 @@ def _qualify(path: Path, minor: Minor, machine: str, how: str) -> tuple[Interpre
             facts["version"],
             facts["cache_tag"] or "",
             f"{how}",
+            _library_dir(facts.get("libdir"), bool(facts.get("shared"))),
         ),
         "",
     )

@@ -89,7 +89,9 @@ def plan_launch(
     env["PATH"] = os.pathsep.join([*filter(None, [env.get("PATH")]), str(opt_view / "bin")])  # Lambda's last
     # Lambda's library search list, unless the function sets its own (not a reserved key: it replaces Lambda's)
     if "LD_LIBRARY_PATH" not in spec.environment:
-        env["LD_LIBRARY_PATH"] = lambda_library_path(task_view, opt_view, var_lang=task_mounted)
+        env["LD_LIBRARY_PATH"] = lambda_library_path(
+            task_view, opt_view, var_lang=task_mounted, interpreter=interpreter
+        )
 
     def launch(argv: list[str], python: bool = False, handler: str = "") -> Launch:
         return Launch(

@@ -35,8 +35,12 @@ import sys
 import sysconfig
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fogbank.cloud.lambda_.sandbox import LIBRARY_PATH_SLOTS, OPT, VAR_TASK, library_path_slot_dir
+
+if TYPE_CHECKING:
+    from fogbank.cloud.lambda_.interpreters import Interpreter
 
 __all__ = [
     "LAMBDA_LIBRARY_PATH",
@@ -55,19 +59,22 @@ LAMBDA_LIBRARY_PATH = (
 )
 
 
-def lambda_library_path(task_root: Path, opt_dir: Path, *, var_lang: bool = True) -> str:
+def lambda_library_path(
+    task_root: Path, opt_dir: Path, *, var_lang: bool = True, interpreter: Interpreter | None = None
+) -> str:
     """Lambda's LD_LIBRARY_PATH with the code and the layers at the paths the environment sees them (/var/task
     and /opt where they are mounted there, else their host paths), in Lambda's order. /var/lang/lib holds the
-    interpreter's libpython, as on Lambda (without `var_lang`, no /var/lang is shown: the interpreter's own
-    library directory then). /var/runtime(/lib) are named as on Lambda: the runtime directory here holds no
-    shared libraries."""
-    lang = VAR_LANG_LIB if var_lang else (interpreter_library_dir() or VAR_LANG_LIB)
+    interpreter's libpython, as on Lambda (without `var_lang`, no /var/lang is shown: the library directory of
+    `interpreter`, default the cloud's own, then). /var/runtime(/lib) are named as on Lambda: the runtime
+    directory here holds no shared libraries."""
+    lang = VAR_LANG_LIB if var_lang else _library_dir_of(interpreter)
     return _with(task=str(task_root), opt=str(opt_dir), lang=lang)
 
 
-def zygote_library_path(lambda_state: Path) -> str:
+def zygote_library_path(lambda_state: Path, interpreter: Interpreter | None = None) -> str:
     """The zygote's LD_LIBRARY_PATH: Lambda's, with /var/task, /var/task/lib and /opt/lib replaced by the slots
-    in `lambda_state` (<state>/lambda). They are made here, empty, with the subdirectories the loader searches in
+    in `lambda_state` (<state>/lambda), and the library directory of the zygote's `interpreter` (default: the
+    cloud's own) first. They are made here, empty, with the subdirectories the loader searches in
     each (`loader_subdirectories`): a lookup in the zygote that walks that far (one that failed in every earlier
     directory) then remembers none of them as missing, which would hide them from every forked environment.
 
@@ -81,7 +88,7 @@ def zygote_library_path(lambda_state: Path) -> str:
         for subdirectory in ("", *loader_subdirectories()):  # each is remembered as missing or not, too
             (slots / name / subdirectory).mkdir(parents=True, exist_ok=True)
     names = {target: str(slots / name) for name, target in LIBRARY_PATH_SLOTS}
-    mounted = _with(task=VAR_TASK, opt=OPT, lang=interpreter_library_dir() or VAR_LANG_LIB).split(os.pathsep)
+    mounted = _with(task=VAR_TASK, opt=OPT, lang=_library_dir_of(interpreter)).split(os.pathsep)
     return os.pathsep.join(names.get(entry, entry) for entry in mounted)
 
 
@@ -163,6 +170,14 @@ def interpreter_library_dir() -> str | None:
     if not sysconfig.get_config_var("Py_ENABLE_SHARED") or not libdir or not os.path.isdir(libdir):
         return None
     return str(libdir)
+
+
+def _library_dir_of(interpreter: Interpreter | None) -> str:
+    """The library directory `interpreter` (None: the cloud's own) names first, as Lambda names /var/lang/lib:
+    each interpreter's own (a conda-style one's libpython is in its own prefix), as its probe reported it."""
+    if interpreter is None:
+        return interpreter_library_dir() or VAR_LANG_LIB
+    return str(interpreter.library_dir) if interpreter.library_dir is not None else VAR_LANG_LIB
 
 
 def _with(*, task: str, opt: str, lang: str) -> str:

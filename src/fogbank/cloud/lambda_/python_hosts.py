@@ -196,13 +196,7 @@ class PythonHosts:
         if not self._use_zygote:
             return PythonHost(python, runtime_dir, None, None)
         lambda_state = self._state_dir / "lambda"
-        zygote = Zygote(
-            self._spawner,
-            runtime_dir,
-            lambda_state / "opt-probe",
-            python.executable if python else None,
-            memory=self._memory,
-        )
+        zygote = Zygote(self._spawner, runtime_dir, lambda_state / "opt-probe", python, memory=self._memory)
         key = (python.base_prefix, python.version, python.cache_tag) if python else None
         bytecode = BytecodeCache(
             lambda_state, runtime_dir, shared_cache_root() / "lambda-bytecode", python=key

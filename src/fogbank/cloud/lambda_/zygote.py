@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from fogbank.cloud.lambda_.interpreters import Interpreter
 from fogbank.cloud.lambda_.library_path import zygote_library_path
 from fogbank.cloud.lambda_.machine_cache import shared_cache_root
 from fogbank.cloud.lambda_.memory_limit import EnvironmentLimit, MemoryLimits
@@ -104,12 +105,13 @@ class Zygote:
         spawner: Spawner,
         runtime_dir: Path,
         probe_dir: Path,
-        python: Path | None = None,
+        python: Interpreter | None = None,
         memory: MemoryLimits | None = None,
     ) -> None:
         self._spawner = spawner
         self._memory = memory  # each spare's memory cgroup comes from here (None: not enforced)
-        self._python = str(python or sys.executable)  # the interpreter it runs (interpreters.py)
+        self._interpreter = python  # the interpreter it runs (interpreters.py; None: the cloud's own)
+        self._python = str(python.executable if python is not None else sys.executable)
         self._runtime_dir = runtime_dir
         self._probe_dir = probe_dir
         self._lock = threading.Lock()
@@ -242,7 +244,7 @@ class Zygote:
         }
         env.update({"PYTHONPATH": str(self._runtime_dir), "PYTHONUNBUFFERED": "1"})
         # the search list its forked Python environments keep: Lambda's, through slots (library_path.py)
-        env["LD_LIBRARY_PATH"] = zygote_library_path(self._probe_dir.parent)
+        env["LD_LIBRARY_PATH"] = zygote_library_path(self._probe_dir.parent, self._interpreter)
         # what environments open there must not lie under /var/task, which their code covers (sandbox.py's probe)
         env["FOGBANK_CACHE_DIR"] = str(shared_cache_root())
         argv = [

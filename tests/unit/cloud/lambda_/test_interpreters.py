@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fogbank.cloud.lambda_.interpreters import Interpreters, find_interpreter
+from fogbank.cloud.lambda_.interpreters import Interpreters, find_interpreter, this_interpreter
 from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER
 from fogbank.errors import CloudError
 
@@ -112,3 +112,16 @@ def test_a_setting_naming_what_does_not_qualify_is_an_error_and_emulate_skips_th
     assert emulated.search(OTHER).emulate
     # AND the cloud's own minor is always the cloud's interpreter
     assert emulated.interpreter_for(INTERPRETER) is not None
+
+
+def test_each_interpreter_reports_its_own_shared_library_directory() -> None:
+    # GIVEN another minor's CPython on this machine
+    # WHEN it is searched for (its probe runs it once)
+    found = find_interpreter(OTHER).interpreter
+
+    # THEN the library directory it reports is its own: the one holding its libpython3.X (None: it has no shared
+    # one), never the cloud's interpreter's
+    assert found is not None
+    if found.library_dir is not None:
+        assert list(found.library_dir.glob(f"libpython{OTHER[0]}.{OTHER[1]}*.so*"))
+        assert found.library_dir != this_interpreter().library_dir

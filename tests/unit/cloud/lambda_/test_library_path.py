@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from fogbank.cloud.aws_state.lambda_ import FunctionSpec
+from fogbank.cloud.lambda_.interpreters import Interpreter
 from fogbank.cloud.lambda_.launch import plan_launch
 from fogbank.cloud.lambda_.library_path import (
     LAMBDA_LIBRARY_PATH,
@@ -161,3 +162,31 @@ def test_ships_libraries_looks_for_lib_directories_and_shared_objects_at_the_cod
     # WHEN the code's root holds a shared object THEN it ships libraries
     (task / "libfoo.so.1").write_bytes(b"")
     assert ships_libraries(task, opt)
+
+
+def test_another_interpreters_lists_name_its_own_library_directory_first(tmp_path: Path) -> None:
+    # GIVEN another minor's interpreter whose shared libpython is in its own prefix (a conda-style build)
+    conda_lib = tmp_path / "conda" / "lib"
+    conda_lib.mkdir(parents=True)
+    other = Interpreter(
+        tmp_path / "conda" / "bin" / "python3.13",
+        (3, 13),
+        tmp_path / "conda",
+        "3.13.0",
+        "cpython-313",
+        "test",
+        library_dir=conda_lib,
+    )
+
+    # WHEN its zygote's list, and an environment's list where no /var/lang is shown, are made
+    zygote = zygote_library_path(tmp_path / "state", other).split(os.pathsep)
+    plain = lambda_library_path(Path("/task"), Path("/opt"), var_lang=False, interpreter=other).split(
+        os.pathsep
+    )
+    mounted = lambda_library_path(Path("/var/task"), Path("/opt"), interpreter=other).split(os.pathsep)
+
+    # THEN each names that interpreter's library directory first, not the cloud's interpreter's; where /var/lang
+    # is shown, /var/lang/lib (which links that interpreter's libpython) as on Lambda
+    assert zygote[0] == plain[0] == str(conda_lib)
+    assert str(conda_lib) not in zygote[1:] and (interpreter_library_dir() or "") not in zygote
+    assert mounted[0] == "/var/lang/lib"
