@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.machinery
+import importlib.util
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -153,13 +154,14 @@ def _in_stdlib(entry: str, stdlib: str) -> bool:
     return entry == os.path.join(home, f"python{INTERPRETER[0]}{INTERPRETER[1]}.zip")
 
 
-class _NamedVersionFinder:
-    """The path finder, except that a hidden module is looked for outside the standard library only, unless the
-    standard library imports it itself (asyncio's own `from .taskgroups import *` under an older named minor);
-    once such a package has run, the hidden submodules it loaded are dropped from it and from sys.modules."""
+class _NamedVersionSearch:
+    """PathFinder.find_spec, except that a hidden module is looked for outside the standard library only, unless
+    the standard library imports it itself (asyncio's own `from .taskgroups import *` under an older named minor);
+    once such a package has run, the hidden submodules it loaded are dropped from it and from sys.modules, and
+    once pkgutil has, its iter_modules leaves the hidden ones out."""
 
-    def __init__(self, finder: Any, hidden: frozenset[str], stdlib: str) -> None:
-        self._finder = finder
+    def __init__(self, find_spec: Any, hidden: frozenset[str], stdlib: str) -> None:
+        self._find_spec = find_spec
         self._hidden = hidden
         self._stdlib = stdlib
         self._packages = {name.rpartition(".")[0] for name in hidden if "." in name}
@@ -170,40 +172,51 @@ class _NamedVersionFinder:
         if fullname in self._hidden and not _imported_by_the_stdlib(self._stdlib):
             entries = sys.path if path is None else path
             path = [entry for entry in entries if not _in_stdlib(entry, self._stdlib)]
-        spec = self._finder.find_spec(fullname, path, target)
-        if fullname in self._packages and getattr(spec, "loader", None) is not None:
-            _drop_hidden_submodules_after(spec.loader, fullname, self._hidden)
+        spec = self._find_spec(fullname, path, target)
+        loader = getattr(spec, "loader", None)
+        if loader is not None and fullname in self._packages:
+            _after_running(loader, lambda: _drop_hidden_submodules(fullname, self._hidden))
+        elif loader is not None and fullname == "pkgutil":
+            _after_running(loader, lambda: _leave_out_of_pkgutil(self._hidden, self._stdlib))
         return spec
-
-    def __getattr__(self, name: str) -> Any:  # invalidate_caches, find_distributions, ...
-        return getattr(self._finder, name)
-
-    def __repr__(self) -> str:
-        return f"<fogbank: {self._finder!r} without {sorted(self._hidden)}>"
 
 
 def _imported_by_the_stdlib(stdlib: str) -> bool:
     """Whether the import being searched for was asked for by a standard-library module's code."""
     frame = sys._getframe(2)
     while frame is not None and (
-        frame.f_code.co_filename.startswith("<frozen importlib") or frame.f_code is _IMPORT_MODULE_CODE
+        frame.f_code.co_filename.startswith("<frozen importlib") or frame.f_code in _ASKED_FOR_THE_CALLER
     ):
         frame = frame.f_back  # type: ignore[assignment]
     return frame is not None and _in_stdlib(os.path.dirname(frame.f_code.co_filename), stdlib)
 
 
-_IMPORT_MODULE_CODE = importlib.import_module.__code__
+# importlib's functions that search on behalf of their caller (where a build does not freeze them)
+_ASKED_FOR_THE_CALLER = frozenset({importlib.import_module.__code__, importlib.util.find_spec.__code__})
 
 
-def _drop_hidden_submodules_after(loader: Any, package: str, hidden: frozenset[str]) -> None:
-    """Once `loader` has run `package`, drop the hidden submodules it loaded (see _drop_hidden_submodules)."""
+def _after_running(loader: Any, then: Callable[[], None]) -> None:
+    """Call `then` once `loader` has run its module."""
     execute = loader.exec_module
 
     def exec_module(module: ModuleType) -> None:
         execute(module)
-        _drop_hidden_submodules(package, hidden)
+        then()
 
     loader.exec_module = exec_module
+
+
+def _leave_out_of_pkgutil(hidden: frozenset[str], stdlib: str) -> None:
+    """pkgutil.iter_modules (and walk_packages, which uses it) lists no standard-library module that is hidden."""
+    pkgutil: Any = sys.modules["pkgutil"]
+    iter_modules = pkgutil.iter_modules
+
+    def iter_modules_of_the_named_minor(path: Iterable[str] | None = None, prefix: str = "") -> Iterator[Any]:
+        for info in iter_modules(path, prefix):
+            if info.name not in hidden or not _in_stdlib(getattr(info.module_finder, "path", ""), stdlib):
+                yield info
+
+    pkgutil.iter_modules = iter_modules_of_the_named_minor
 
 
 def _drop_hidden_submodules(package: str, hidden: Iterable[str]) -> None:
@@ -227,10 +240,9 @@ def hide_missing_modules(runtime: str) -> frozenset[str]:
     _forget(hidden)
     stdlib = _stdlib_dir()
     path_finder = importlib.machinery.PathFinder
-    sys.meta_path[:] = [
-        _NamedVersionFinder(finder, hidden, stdlib) if finder is path_finder else finder
-        for finder in sys.meta_path
-    ]
+    path_finder.find_spec = _NamedVersionSearch(path_finder.find_spec, hidden, stdlib).find_spec  # type: ignore[method-assign]
+    if "pkgutil" in sys.modules:
+        _leave_out_of_pkgutil(hidden, stdlib)
     return hidden
 
 

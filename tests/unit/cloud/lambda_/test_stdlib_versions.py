@@ -261,6 +261,40 @@ def test_an_older_minor_does_not_find_submodules_its_package_loads_here(tmp_path
     ]
 
 
+@pytest.mark.parametrize("before", ["", "import pkgutil"])
+def test_a_direct_path_finder_search_and_pkgutil_do_not_see_hidden_modules(
+    tmp_path: Path, before: str
+) -> None:
+    # GIVEN an environment of a python3.13 function (pkgutil imported by the runtime before, or not)
+    # WHEN it searches for cgi with the path finder itself, importlib.util and pkgutil
+    script = """
+    import importlib.machinery, pkgutil
+    listed = {info.name for info in pkgutil.iter_modules()}
+    walked = {info.name for info in pkgutil.walk_packages(pkgutil.importlib.__path__, "importlib.")}
+    print(json.dumps([
+        importlib.machinery.PathFinder.find_spec("cgi") is None, importlib.util.find_spec("cgi") is None,
+        "cgi" in listed, "json" in listed, "importlib.metadata" in walked,
+    ]))
+    """
+    result = _in_worker_interpreter(tmp_path, "python3.13", script, before=before)
+
+    # THEN none of them finds it, and what python3.13 has is still listed
+    assert result == [True, True, False, True, True]
+
+
+def test_an_older_minor_does_not_list_submodules_pkgutil_walks(tmp_path: Path) -> None:
+    # GIVEN an environment of a python3.10 function WHEN pkgutil walks importlib.resources
+    script = """
+    import pkgutil, importlib.resources
+    print(json.dumps(sorted(i.name for i in pkgutil.iter_modules(importlib.resources.__path__, "importlib.resources."))))
+    """
+    result = _in_worker_interpreter(tmp_path, "python3.10", script)
+
+    # THEN the submodules added in 3.11 are not listed; those left alone (NOT_HIDDEN, private) are
+    assert "importlib.resources.abc" not in result and "importlib.resources.readers" not in result
+    assert "importlib.resources._common" in result
+
+
 def test_a_newer_minor_does_not_find_private_modules_it_lacks(tmp_path: Path) -> None:
     # GIVEN an environment of a python3.13 function WHEN it imports _crypt (crypt's extension, gone in 3.13)
     result = _in_worker_interpreter(tmp_path, "python3.13", 'print(json.dumps(attempt("_crypt")))')
