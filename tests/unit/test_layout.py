@@ -75,9 +75,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/lambda_/node_runtime": "tests/integration/lambda_/test_node_sdk.py, "
     "tests/integration/cloudformation/test_cdk_handlers.py: the SDK installed with npm and used by real "
     "Node.js workers",
-    "cloud/lambda_/python_hosts": "tests/integration/lambda_/test_python_minor_interpreters.py, "
-    "tests/integration/lambda_/test_python_minor_interpreter_fallback.py: runtime directories and zygotes of "
-    "real CPython 3.12 and 3.13 interpreters in a running cloud",
     "cloud/lambda_/pool": "tests/integration/lambda_/test_lambda_node_and_workers.py, "
     "tests/integration/lambda_/test_lambda_failures.py: parallel workers and reserved concurrency on a "
     "running cloud",
