@@ -163,13 +163,23 @@ class EnvironmentLimit:
         """Set the limits for an environment whose shared baseline is `baseline_bytes` and move `pid` in (None: it
         joins itself through `procs`); the threshold is armed on the watcher's thread (registering one waits for
         an RCU grace period, about 14 ms, which no cold start should pay), which then checks the usage once, so
-        that nothing passes unseen meanwhile. Raises OSError when the cgroup refuses."""
+        that nothing passes unseen meanwhile. When the cgroup refuses, the environment runs unlimited and the
+        cloud says so (a warning naming the cgroup and the error): a cold start never fails for its limit."""
         with self._lock:
             if self._released:
                 return
-            self._set_limits(baseline_bytes)
-            if pid is not None:
-                self._move(pid)  # unless `adopt` did already
+            try:
+                self._set_limits(baseline_bytes)
+                if pid is not None:
+                    self._move(pid)  # unless `adopt` did already
+            except OSError as exc:
+                _log.warning(
+                    "the memory cgroup %s refused its limits (%s): this Lambda environment's MemorySize is NOT "
+                    "enforced",
+                    self.directory,
+                    exc,
+                )
+                return
         self._limits.later(self._arm_and_check)
 
     def settle(self, pid: int) -> None:

@@ -239,3 +239,21 @@ def test_sweep_leaves_a_cgroup_that_still_has_processes(tmp_path: Path) -> None:
 
     # THEN it is left alone, its processes untouched
     assert removed == [] and (busy / "cgroup.procs").read_text() == "1234\n"
+
+
+def test_a_cgroup_that_refuses_its_limits_leaves_the_environment_running(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # GIVEN an environment's cgroup whose limit file cannot be written
+    limits, limit = _limit(tmp_path)
+    (limit.directory / "memory.limit_in_bytes").unlink()
+    (limit.directory / "memory.limit_in_bytes").mkdir()
+
+    # WHEN a runtime is admitted
+    limit.admit(4242, baseline_bytes=0)
+
+    # THEN the cold start goes on, unlimited, and the cloud says so
+    assert "NOT enforced" in caplog.text and "memory.limit_in_bytes" in caplog.text
+    assert not limit.exceeded()
+    (limit.directory / "memory.limit_in_bytes").rmdir()
+    _close(limits, limit)
