@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from tenacity import retry, retry_if_result, stop_after_delay, wait_exponential
 
+from fogbank.cloud import LocalCloud
 from fogbank.cloud.lambda_.interpreters import find_interpreter
 from fogbank.cloud.lambda_.stdlib_versions import INTERPRETER
 from lambda_support import invoke_json
@@ -107,6 +108,32 @@ def test_a_python_3_13_function_setting_a_loader_variable_is_execd_on_python_3_1
     response, body = invoke_json(lambda_client, name)
     assert response.get("FunctionError") is None, body
     assert (body["version"], body["executable"]) == ([3, 13], "/var/lang/bin/python3.13")
+
+
+@NEEDS_313
+def test_the_python_3_13_zygote_names_its_own_interpreters_library_directory_first(
+    cloud: LocalCloud, lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a python3.13 function that has run (its start started the 3.13 zygote)
+    name = make_function({"app.py": VERSION_HANDLER}, Runtime="python3.13")
+    assert invoke_json(lambda_client, name)[0].get("FunctionError") is None
+    host = cloud.context.lambda_._hosts.for_runtime("python3.13")  # type: ignore[union-attr]
+    if host.zygote is None or host.zygote._process is None:
+        pytest.skip("no zygote on this machine: every Python environment is a new interpreter")
+
+    # WHEN the 3.13 zygote's environment is read (what its forked environments' loader keeps)
+    raw = Path(f"/proc/{host.zygote._process.pid}/environ").read_bytes().decode()
+    environ = dict(entry.split("=", 1) for entry in raw.split("\0") if "=" in entry)
+
+    # THEN its LD_LIBRARY_PATH names CPython 3.13's own library directory first (its probe's LIBDIR), as Lambda
+    # names /var/lang/lib, not the cloud's interpreter's
+    found = find_interpreter((3, 13)).interpreter
+    assert found is not None
+    expected = str(found.library_dir) if found.library_dir is not None else "/var/lang/lib"
+    assert environ["LD_LIBRARY_PATH"].split(os.pathsep)[0] == expected
+    own = sysconfig.get_config_var("LIBDIR")
+    if found.library_dir is not None and own != str(found.library_dir):
+        assert own not in environ["LD_LIBRARY_PATH"].split(os.pathsep)
 
 
 @NEEDS_312

@@ -131,7 +131,9 @@ class PythonHosts:
     def _prepare(self, minor: Minor, python: Interpreter) -> PythonHost | None:
         """Install `minor`'s runtime packages and make its host (None: they could not be installed, logged)."""
         try:
-            packages = ensure_runtime_wheels(minor, host_architecture(), stop=self._stop)
+            packages = ensure_runtime_wheels(
+                minor, host_architecture(), stop=self._stop, python=python.executable
+            )
         except InstallStopped as exc:
             raise CloudError("the local cloud is stopping; start the LocalCloud again") from exc
         except CloudError as exc:

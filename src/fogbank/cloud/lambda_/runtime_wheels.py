@@ -12,7 +12,8 @@ install it once (about 2-3 s, 40 MB); later calls only read a marker file.
 A minor the pinned versions cannot support is refused before pip runs (`unmet_requirements`: a Requires-Python
 it does not meet, e.g. boto3 and awslambdaric >=3.10 for 3.9, or a Requires-Dist that applies on that minor and
 names a distribution outside the pins, which `--no-deps` would leave out; the installed set is checked the same
-way before it is marked complete). Otherwise it fails with CloudError naming the command and pip's error
+way before it is marked complete, and the interpreter that will run it imports the runtime's entry points
+from it: runtime_pins.py). Otherwise it fails with CloudError naming the command and pip's error
 (offline, no wheel). A failure is recorded beside the entry (`<entry>.failed`) and repeated for an hour without
 running pip again, also to a process that waited on the lock meanwhile, so that an offline machine's clouds (and
 `make install`) do not each wait on pip; new pins are a new entry. pip runs in its own process group, dies with
@@ -40,17 +41,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable
-from importlib.metadata import Distribution, PackageNotFoundError, distribution, distributions, version
+from importlib.metadata import distributions
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from packaging.requirements import Requirement
-from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
 
 from fogbank.cloud.lambda_.machine_cache import shared_cache_root
 from fogbank.cloud.lambda_.process import _die_with_parent as die_with_parent
+from fogbank.cloud.lambda_.runtime_pins import entry_points_command, pinned_distributions, unmet_requirements
 from fogbank.errors import CloudError
 
 __all__ = [
@@ -61,11 +59,11 @@ __all__ = [
     "pinned_distributions",
     "platform_tags",
     "runtime_wheels_dir",
-    "unmet_requirements",
 ]
 
 _MARKER = ".fogbank-complete"
 _INSTALL_TIMEOUT_S = 600.0
+_CHECK_TIMEOUT_S = 120.0
 _POLL_S = 0.2  # how often a wait (pip, the file lock) looks at `stop`
 RETRY_FAILED_AFTER_S = 3600.0  # a recorded failure is repeated, without pip, for this long
 _MACHINES = {"x86_64": "x86_64", "arm64": "aarch64"}
@@ -74,22 +72,6 @@ _thread_lock = threading.Lock()
 
 class InstallStopped(CloudError):
     """The install was ended by its caller (`stop` set: the cloud is stopping); nothing is recorded."""
-
-
-def pinned_distributions() -> dict[str, str]:
-    """Each runtime distribution (python_runtime.RUNTIME_DISTRIBUTIONS) at the version installed for the cloud."""
-    from fogbank.cloud.lambda_.python_runtime import RUNTIME_DISTRIBUTIONS
-
-    pins = {}
-    for name in RUNTIME_DISTRIBUTIONS:
-        try:
-            pins[name] = version(name)
-        except PackageNotFoundError as exc:
-            raise CloudError(
-                f"the Lambda Python runtime needs the package {name}, which is not installed; reinstall fogbank "
-                "(make install)"
-            ) from exc
-    return pins
 
 
 def runtime_wheels_dir(minor: tuple[int, int], architecture: str, cache_dir: Path | None = None) -> Path:
@@ -150,54 +132,6 @@ def install_command(minor: tuple[int, int], architecture: str, target: Path) -> 
     ]
 
 
-def unmet_requirements(
-    minor: tuple[int, int], architecture: str, distributions: Iterable[Distribution] | None = None
-) -> str | None:
-    """Why the pinned distributions cannot run on `minor` (None: nothing known against it): a Requires-Python
-    the minor does not meet (as pip compares it: `3.9`), or a Requires-Dist that applies on that minor (its
-    markers evaluated for it) naming a distribution outside the pins, which `--no-deps` would leave out.
-    `distributions`: the ones to read (default: the cloud's own, at the pinned versions).
-
-    >>> "requires Python >=3.10" in (unmet_requirements((3, 9), "x86_64") or "")
-    True
-    """
-    pins = pinned_distributions()
-    pinned = {canonicalize_name(name) for name in pins}
-    if distributions is None:
-        distributions = [distribution(name) for name in sorted(pins)]
-    wanted = f"{minor[0]}.{minor[1]}"
-    environment = {
-        "python_version": wanted,
-        "python_full_version": f"{wanted}.0",
-        "implementation_name": "cpython",
-        "platform_python_implementation": "CPython",
-        "sys_platform": "linux",
-        "platform_system": "Linux",
-        "os_name": "posix",
-        "platform_machine": _MACHINES.get(architecture, architecture),
-        "extra": "",
-    }
-    too_new, missing = [], []
-    for found in distributions:
-        name = found.metadata["Name"]
-        requires_python = (found.metadata.get_all("Requires-Python") or [""])[0]
-        if requires_python and not SpecifierSet(requires_python).contains(wanted, prereleases=True):
-            too_new.append(f"{name} {found.version} requires Python {requires_python.replace(' ', '')}")
-        for line in found.requires or []:
-            requirement = Requirement(line)
-            applies = requirement.marker is None or requirement.marker.evaluate(environment)
-            if applies and canonicalize_name(requirement.name) not in pinned:
-                missing.append(f"{name} {found.version} requires {line} on Python {wanted}")
-    if too_new:
-        return "; ".join(too_new)
-    if missing:
-        return (
-            "; ".join(missing)
-            + ", which the runtime's pinned distributions (those installed for the cloud) do not include"
-        )
-    return None
-
-
 def ensure_runtime_wheels(
     minor: tuple[int, int],
     architecture: str,
@@ -205,13 +139,15 @@ def ensure_runtime_wheels(
     *,
     retry_failed: bool = False,
     stop: threading.Event | None = None,
+    python: Path | None = None,
 ) -> Path:
     """The directory holding the runtime's packages for `minor`, installing them first if they are not there.
 
     Raises CloudError (naming the command and pip's error) when the install fails, failed within the last
     RETRY_FAILED_AFTER_S (unless `retry_failed`; a failure recorded while this call waited for another
     process's install is repeated in any case), or cannot succeed (unmet_requirements: pip is not run).
-    Setting `stop` ends a wait or a pip in progress (InstallStopped)."""
+    Setting `stop` ends a wait or a pip in progress (InstallStopped). With `python` (an interpreter of that
+    minor), the installed set must import the runtime's entry points on it before it is marked complete."""
     target = runtime_wheels_dir(minor, architecture, cache_dir)
     if (target / _MARKER).is_file():
         return target
@@ -235,7 +171,7 @@ def ensure_runtime_wheels(
                 return target
             _repeat_recent_failure(failed, since=None if not retry_failed else asked)
             try:
-                _install(minor, architecture, target, stop)
+                _install(minor, architecture, target, stop, python)
             except InstallStopped:
                 raise
             except CloudError as exc:
@@ -281,7 +217,9 @@ def _repeat_recent_failure(failed: Path, since: float | None = None) -> None:
         )
 
 
-def _install(minor: tuple[int, int], architecture: str, target: Path, stop: threading.Event | None) -> None:
+def _install(
+    minor: tuple[int, int], architecture: str, target: Path, stop: threading.Event | None, python: Path | None
+) -> None:
     _sweep_abandoned(target.parent)
     staging = target.with_name(f"{target.name}.partial-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
@@ -294,7 +232,7 @@ def _install(minor: tuple[int, int], architecture: str, target: Path, stop: thre
     )
     try:
         try:
-            returncode, output = _run_pip(command, stop)
+            returncode, output = _run(command, stop, _INSTALL_TIMEOUT_S)
         except OSError as exc:
             raise _failed(command, str(exc)) from exc
         if returncode != 0:
@@ -304,6 +242,8 @@ def _install(minor: tuple[int, int], architecture: str, target: Path, stop: thre
         unmet = unmet_requirements(minor, architecture, installed)
         if unmet is not None:
             raise _failed(command, f"the installed set is incomplete for this minor: {unmet}")
+        if python is not None:
+            _check_entry_points(command, python, staging, stop)
         (staging / _MARKER).write_text(json.dumps(pinned_distributions()))
         shutil.rmtree(target, ignore_errors=True)  # an incomplete install of the same key
         os.replace(staging, target)
@@ -311,9 +251,26 @@ def _install(minor: tuple[int, int], architecture: str, target: Path, stop: thre
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_pip(command: list[str], stop: threading.Event | None) -> tuple[int, str]:
-    """Run pip in its own process group, killed with its caller's thread or process (PR_SET_PDEATHSIG), on
-    `stop`, on the timeout, and on any exception here (KeyboardInterrupt included): (exit status, output)."""
+def _check_entry_points(
+    command: list[str], python: Path, staging: Path, stop: threading.Event | None
+) -> None:
+    check = entry_points_command(python, staging)
+    try:
+        returncode, output = _run(check, stop, _CHECK_TIMEOUT_S)
+    except OSError as exc:
+        returncode, output = -1, str(exc)
+    if returncode != 0:
+        raise _failed(
+            command,
+            f"the installed set does not import the runtime's entry points on {python} (`{' '.join(check)}`):\n"
+            + "\n".join(output.strip().splitlines()[-5:]),
+        )
+
+
+def _run(command: list[str], stop: threading.Event | None, timeout_s: float) -> tuple[int, str]:
+    """Run `command` (pip, the entry points' check) in its own process group, killed with its caller's thread
+    or process (PR_SET_PDEATHSIG), on `stop`, on the timeout, and on any exception here (KeyboardInterrupt
+    included): (exit status, output)."""
     process = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
@@ -323,7 +280,7 @@ def _run_pip(command: list[str], stop: threading.Event | None) -> tuple[int, str
         start_new_session=True,
         preexec_fn=die_with_parent,
     )
-    deadline = time.monotonic() + _INSTALL_TIMEOUT_S
+    deadline = time.monotonic() + timeout_s
     try:
         while True:
             try:
@@ -335,9 +292,7 @@ def _run_pip(command: list[str], stop: threading.Event | None) -> tuple[int, str
                         f"`{' '.join(command)}` was ended: the local cloud stopped"
                     ) from None
                 if time.monotonic() > deadline:
-                    raise _failed(
-                        command, f"it ran longer than {_INSTALL_TIMEOUT_S:.0f} s and was ended"
-                    ) from None
+                    raise _failed(command, f"it ran longer than {timeout_s:.0f} s and was ended") from None
     finally:
         if process.returncode is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -378,7 +333,7 @@ def _main() -> int:
         if interpreter is None:
             continue
         try:
-            ensure_runtime_wheels(minor, host_architecture())
+            ensure_runtime_wheels(minor, host_architecture(), python=interpreter.executable)
         except CloudError as exc:
             first = str(exc).splitlines()[1:2] or [str(exc)]
             print(

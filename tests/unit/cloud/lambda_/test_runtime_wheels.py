@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from importlib.metadata import Distribution, PathDistribution
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,6 @@ from fogbank.cloud.lambda_.runtime_wheels import (
     pinned_distributions,
     platform_tags,
     runtime_wheels_dir,
-    unmet_requirements,
 )
 from fogbank.errors import CloudError
 
@@ -92,36 +90,6 @@ def test_a_minor_the_pinned_versions_do_not_support_is_refused_without_running_p
     assert f"boto3 {pinned_distributions()['boto3']} requires Python >=3.10" in message
     assert time.monotonic() - started < 0.5
     assert not (tmp_path / "lambda-python-runtime").exists()
-
-
-def _distribution(tmp_path: Path, name: str, requires: list[str], requires_python: str = "") -> Distribution:
-    info = tmp_path / f"{name}-1.0.dist-info"
-    info.mkdir()
-    lines = ["Metadata-Version: 2.1", f"Name: {name}", "Version: 1.0"]
-    lines += [f"Requires-Python: {requires_python}"] if requires_python else []
-    lines += [f"Requires-Dist: {requirement}" for requirement in requires]
-    (info / "METADATA").write_text("\n".join(lines) + "\n")
-    return PathDistribution(info)
-
-
-def test_a_dependency_only_that_minor_needs_is_found_missing_from_the_pins(tmp_path: Path) -> None:
-    # GIVEN a distribution that needs a backport on Python older than 3.13 only, one that names a pinned
-    # distribution, and one whose other needs are extras
-    needs_backport = _distribution(tmp_path, "needs-backport", ['exceptiongroup>=1; python_version < "3.13"'])
-    needs_pinned = _distribution(tmp_path, "needs-pinned", ["Botocore>=1.0"])
-    extras_only = _distribution(tmp_path, "extras-only", ['brotli; extra == "brotli"'])
-    installed = [needs_backport, needs_pinned, extras_only]
-
-    # WHEN the installed set is checked for 3.12 and for 3.13
-    on_312 = unmet_requirements((3, 12), "x86_64", installed)
-    on_313 = unmet_requirements((3, 13), "x86_64", installed)
-
-    # THEN on 3.12 the backport is named as missing (--no-deps would leave it out); on 3.13 nothing is missing
-    assert on_312 is not None and "needs-backport 1.0 requires exceptiongroup>=1" in on_312
-    assert "Python 3.12" in on_312 and "needs-pinned" not in on_312
-    assert on_313 is None
-    # AND the cloud's own pins are complete for 3.12 and 3.13
-    assert unmet_requirements((3, 12), "x86_64") is None and unmet_requirements((3, 13), "arm64") is None
 
 
 def test_several_manylinux_platforms_are_accepted_for_the_architecture(tmp_path: Path) -> None:
@@ -269,3 +237,46 @@ def _capture(outcome: list[BaseException], call: Callable[[], object]) -> None:
         call()
     except BaseException as exc:
         outcome.append(exc)
+
+
+STUB_PIP = """
+import pathlib
+root = pathlib.Path(TARGET)
+for name, text in {
+    "awslambdaric/__init__.py": "",
+    "awslambdaric/bootstrap.py": "",
+    "simplejson/__init__.py": "",
+    "snapshot_restore_py.py": "",
+    "boto3/__init__.py": BOTO3,
+}.items():
+    (root / name).parent.mkdir(parents=True, exist_ok=True)
+    (root / name).write_text(text)
+"""
+
+
+@pytest.mark.parametrize("imports", [True, False])
+def test_the_installed_set_must_import_the_runtimes_entry_points_on_the_minors_interpreter(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, imports: bool
+) -> None:
+    # GIVEN a pip (a stand-in writing the runtime's top-level modules) whose boto3 either works or lacks a
+    # dependency only that minor needs (its client creation fails to import it)
+    boto3 = "def client(*args, **kwargs):\n    " + (
+        "return None\n" if imports else "import backport_only_old_pythons_need\n"
+    )
+    _fake_pip(monkeypatch, STUB_PIP.replace("BOTO3", repr(boto3)))
+
+    # WHEN the packages are installed for the minor of an interpreter (this one)
+    minor = (sys.version_info.major, sys.version_info.minor)
+    entry = runtime_wheels_dir(minor, "x86_64", tmp_path)
+    if imports:
+        ensure_runtime_wheels(minor, "x86_64", tmp_path, python=Path(sys.executable))
+        # THEN a set that imports is marked complete
+        assert (entry / "boto3" / "__init__.py").is_file() and (entry / ".fogbank-complete").is_file()
+        return
+    with pytest.raises(CloudError) as failed:
+        ensure_runtime_wheels(minor, "x86_64", tmp_path, python=Path(sys.executable))
+
+    # THEN one that does not is refused, naming the interpreter and the import that failed, and not kept
+    assert "does not import the runtime's entry points" in str(failed.value)
+    assert "No module named 'backport_only_old_pythons_need'" in str(failed.value)
+    assert not entry.exists() and entry.with_name(f"{entry.name}.failed").is_file()
