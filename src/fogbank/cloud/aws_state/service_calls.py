@@ -13,7 +13,8 @@ asking whether they may work, and delivers through them regardless. `install(che
   (`sns_lambda`, which also sends AWS's event).
 - PutSubscriptionFilter to a function: its policy must allow `logs.amazonaws.com` (or
   `logs.<region>.amazonaws.com`) from the log group (AWS's `InvalidParameterException`), and each delivery of
-  the group's events is checked again.
+  the group's events is checked again; only the events the filter's pattern matches are delivered (moto sent
+  every event).
 
 `checks` decides (the IAM component's `ServiceAccess`: enforce, warn or off); this module only knows where
 moto makes these calls and how AWS answers. `uninstall` restores moto.
@@ -233,8 +234,16 @@ def _install_subscription_filters() -> None:
     send = LambdaBackend.send_log_event
 
     def send_log_event(
-        self: Any, function_arn: str, filter_name: str, log_group_name: str, *args: Any, **kwargs: Any
+        self: Any,
+        function_arn: str,
+        filter_name: str,
+        log_group_name: str,
+        log_stream_name: str,
+        log_events: list[dict[str, Any]],
     ) -> None:
+        log_events = _matching_events(self, log_group_name, filter_name, log_events)
+        if not log_events:
+            return  # moto sent every event whatever the filter's pattern
         if _checks:
             group_arn = f"arn:aws:logs:{self.region_name}:{self.account_id}:log-group:{log_group_name}:*"
             if not _logs_may(function_arn, group_arn, self.region_name, self.account_id):
@@ -246,11 +255,31 @@ def _install_subscription_filters() -> None:
                     filter_name,
                 )
                 return
-        send(self, function_arn, filter_name, log_group_name, *args, **kwargs)
+        send(self, function_arn, filter_name, log_group_name, log_stream_name, log_events)
 
     _installed.update(put_subscription_filter=put, send_log_event=send)
     LogsBackend.put_subscription_filter = put_subscription_filter  # type: ignore[method-assign]
     LambdaBackend.send_log_event = send_log_event  # type: ignore[method-assign]
+
+
+def _matching_events(
+    lambda_backend: Any, log_group_name: str, filter_name: str, log_events: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The events the subscription filter's pattern matches (CloudWatch Logs' own filter-pattern syntax)."""
+    from moto.logs.models import logs_backends
+
+    from fogbank.cloud.telemetry.filter_pattern import FilterPatternError, compile_filter_pattern
+
+    group = logs_backends[lambda_backend.account_id][lambda_backend.region_name].groups.get(log_group_name)
+    subscription = group.subscription_filters.get(filter_name) if group is not None else None
+    if subscription is None:
+        return []  # deleted since: nothing to deliver
+    try:
+        pattern = compile_filter_pattern(str(subscription.filter_pattern or ""))
+    except FilterPatternError as exc:
+        _log.warning("subscription filter %s of %s delivers nothing: %s", filter_name, log_group_name, exc)
+        return []
+    return [event for event in log_events if pattern.matches(str(event["message"]))]
 
 
 def _logs_may(function_arn: str, group_arn: str, region: str, account_id: str) -> bool:

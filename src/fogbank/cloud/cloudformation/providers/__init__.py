@@ -23,6 +23,8 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "cdk",
     "custom",
     "lambda_url",
+    "lambda_event_sources",
+    "logs_subscriptions",
     "ec2",
     "ec2_nat",
     "ecr",

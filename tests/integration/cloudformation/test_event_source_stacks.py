@@ -1,0 +1,204 @@
+"""A CDK stack with an SQS event source and a log subscription filter deploys into a LocalCloud and delivers.
+
+The stack is what a CDK app writes (`SqsEventSource(report_batch_item_failures=True)`, which grants the
+function's role what Lambda's poller needs; `logs.SubscriptionFilter` with a `LambdaDestination`, which adds
+the AWS::Lambda::Permission for logs.amazonaws.com), synthesized by aws-cdk-lib here and deployed with
+`fogbank.deploy`. Each proof is the function's own log line: what its handler printed. A mapping whose function
+may not read the queue is deployed from a plain template: the stack fails with AWS's message. Adds 6-17 s (CDK
+synth 3-10 s on a busy machine, the deploy, three cold starts).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import WaiterError
+
+from fogbank.cloud import LocalCloud
+
+pytestmark = pytest.mark.slow
+
+CONSUMER = """
+import json
+
+def handler(event, context):
+    print("BATCH " + json.dumps([record["body"] for record in event["Records"]]))
+    return {"batchItemFailures": [
+        {"itemIdentifier": record["messageId"]} for record in event["Records"] if record["body"] == "fail"
+    ]}
+"""
+WATCHER = """
+import base64, gzip, json
+
+def handler(event, context):
+    data = json.loads(gzip.decompress(base64.b64decode(event["awslogs"]["data"])))
+    print("LOGS " + json.dumps(data))
+"""
+STACK = "event-sources"
+
+
+def _synthesize(outdir: Path) -> Path:
+    import aws_cdk as cdk
+    from aws_cdk import aws_lambda as lambda_
+    from aws_cdk import aws_lambda_event_sources as sources
+    from aws_cdk import aws_logs as logs
+    from aws_cdk import aws_logs_destinations as destinations
+    from aws_cdk import aws_sqs as sqs
+
+    app = cdk.App(outdir=str(outdir))
+    stack = cdk.Stack(app, "EventSources", synthesizer=cdk.DefaultStackSynthesizer())
+
+    def function(name: str, source: str) -> lambda_.Function:
+        made = lambda_.Function(
+            stack,
+            name,
+            runtime=lambda_.Runtime.PYTHON_3_11,
+            handler="index.handler",
+            code=lambda_.Code.from_inline(source),
+        )
+        cdk.CfnOutput(stack, f"{name}Name", value=made.function_name)
+        return made
+
+    orders = sqs.Queue(stack, "Orders")
+    cdk.CfnOutput(stack, "OrdersUrl", value=orders.queue_url)
+    function("Consumer", CONSUMER).add_event_source(
+        sources.SqsEventSource(orders, report_batch_item_failures=True)
+    )
+    group = logs.LogGroup(stack, "AppLogs")
+    cdk.CfnOutput(stack, "AppLogsName", value=group.log_group_name)
+    subscription = logs.SubscriptionFilter(
+        stack,
+        "Errors",
+        log_group=group,
+        destination=destinations.LambdaDestination(function("Watcher", WATCHER)),
+        filter_pattern=logs.FilterPattern.literal("ERROR"),
+    )
+    cdk.CfnOutput(stack, "ErrorsName", value=subscription.node.default_child.ref)  # type: ignore[union-attr]
+    app.synth()
+    return outdir
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalCloud, dict[str, str]]]:
+    from fogbank.deploy import delete_stack, deploy_stack, resolve_target
+
+    assembly = _synthesize(tmp_path_factory.mktemp("cdk.out"))
+    with LocalCloud() as cloud:
+        cloud.client("ssm").put_parameter(Name="/cdk-bootstrap/hnb659fds/version", Value="27", Type="String")
+        target = resolve_target("local", endpoint=cloud.endpoint)
+        outputs = deploy_stack(target, assembly, STACK)
+        try:
+            yield cloud, outputs
+        finally:
+            delete_stack(target, STACK)
+
+
+def _printed(
+    cloud: LocalCloud, function: str, prefix: str, count: int = 1, timeout: float = 30.0
+) -> list[Any]:
+    """What the handler printed after `prefix`, once `count` lines are in its log group (deadline, no sleeps)."""
+    logs = cloud.client("logs")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            found = logs.filter_log_events(
+                logGroupName=f"/aws/lambda/{function}", filterPattern=f'"{prefix} "'
+            )
+            lines = [e["message"].split(f"{prefix} ", 1)[1] for e in found["events"]]
+        except logs.exceptions.ResourceNotFoundException:
+            lines = []
+        if len(lines) >= count or time.monotonic() > deadline:
+            return [json.loads(line) for line in lines]
+        time.sleep(0.05)
+
+
+def test_sqs_batches_reach_the_function_and_reported_failures_return_to_the_queue(
+    deployed: tuple[LocalCloud, dict[str, str]],
+) -> None:
+    cloud, outputs = deployed
+    sqs = cloud.client("sqs")
+    # GIVEN the deployed queue, mapped by SqsEventSource(report_batch_item_failures=True) to the consumer
+    # WHEN a message the handler reports as failed is sent, and then a good one
+    sqs.send_message(QueueUrl=outputs["OrdersUrl"], MessageBody="fail")
+    sqs.send_message(QueueUrl=outputs["OrdersUrl"], MessageBody="ok")
+    # THEN the consumer received the batches (the failed message returned and came again with the good one)
+    assert _printed(cloud, outputs["ConsumerName"], "BATCH", count=2) == [["fail"], ["fail", "ok"]]
+    # AND only the reported failure is back in the queue; the processed message is deleted
+    left = sqs.receive_message(QueueUrl=outputs["OrdersUrl"], MaxNumberOfMessages=10)["Messages"]
+    assert [m["Body"] for m in left] == ["fail"]
+
+
+def test_a_subscription_filter_sends_the_matching_events_to_the_function(
+    deployed: tuple[LocalCloud, dict[str, str]],
+) -> None:
+    cloud, outputs = deployed
+    logs = cloud.client("logs")
+    group = outputs["AppLogsName"]
+    # GIVEN the deployed log group, subscribed with FilterPattern.literal("ERROR") to the watcher
+    logs.create_log_stream(logGroupName=group, logStreamName="app")
+    now = int(time.time() * 1000)
+    # WHEN an application logs one line that matches and one that does not
+    logs.put_log_events(
+        logGroupName=group,
+        logStreamName="app",
+        logEvents=[
+            {"timestamp": now, "message": "INFO all good"},
+            {"timestamp": now, "message": "ERROR broke"},
+        ],
+    )
+    # THEN the watcher received CloudWatch Logs' data message with the matching event only
+    [data] = _printed(cloud, outputs["WatcherName"], "LOGS")
+    assert (data["messageType"], data["logGroup"], data["logStream"]) == ("DATA_MESSAGE", group, "app")
+    assert data["subscriptionFilters"] == [outputs["ErrorsName"]]
+    assert [event["message"] for event in data["logEvents"]] == ["ERROR broke"]
+
+
+def test_a_mapping_whose_role_may_not_read_the_queue_fails_the_stack_as_on_aws(
+    deployed: tuple[LocalCloud, dict[str, str]],
+) -> None:
+    cloud, _ = deployed
+    # GIVEN a template whose function's role has no SQS permissions, mapped to a queue (CfnEventSourceMapping
+    # without the grant SqsEventSource adds)
+    trust = {
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ]
+    }
+    resources = {
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": trust}},
+        "Fn": {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {
+                "Runtime": "python3.11",
+                "Handler": "index.handler",
+                "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+                "Code": {"ZipFile": "def handler(event, context):\n    return None\n"},
+            },
+        },
+        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {}},
+        "Mapping": {
+            "Type": "AWS::Lambda::EventSourceMapping",
+            "Properties": {"EventSourceArn": {"Fn::GetAtt": ["Queue", "Arn"]}, "FunctionName": {"Ref": "Fn"}},
+        },
+    }
+    cfn = cloud.client("cloudformation")
+    # WHEN it is deployed
+    cfn.create_stack(
+        StackName="no-grant",
+        TemplateBody=json.dumps({"Resources": resources}),
+        Capabilities=["CAPABILITY_IAM"],
+    )
+    with contextlib.suppress(WaiterError):  # the failure shows in the status and the events
+        cfn.get_waiter("stack_create_complete").wait(StackName="no-grant", WaiterConfig={"Delay": 0.2})
+    assert cfn.describe_stacks(StackName="no-grant")["Stacks"][0]["StackStatus"] == "ROLLBACK_COMPLETE"
+    # THEN the mapping fails with Lambda's answer on AWS, and the stack rolls back
+    events = cfn.describe_stack_events(StackName="no-grant")["StackEvents"]
+    [reason] = [e["ResourceStatusReason"] for e in events if e["ResourceStatus"] == "CREATE_FAILED"]
+    assert "The function execution role does not have permissions to call ReceiveMessage on SQS" in reason
+    cfn.delete_stack(StackName="no-grant")
