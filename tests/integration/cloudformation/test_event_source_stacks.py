@@ -1,11 +1,11 @@
 """A CDK stack with an SQS event source and a log subscription filter deploys into a LocalCloud and delivers.
 
-The stack is what a CDK app writes (`SqsEventSource(report_batch_item_failures=True)`, which grants the
-function's role what Lambda's poller needs; `logs.SubscriptionFilter` with a `LambdaDestination`, which adds
+The stack is what a CDK app writes (`SqsEventSource(report_batch_item_failures=True)`, `KinesisEventSource` and
+`DynamoEventSource`, which grant the function's role what Lambda's poller needs; `logs.SubscriptionFilter` with a `LambdaDestination`, which adds
 the AWS::Lambda::Permission for logs.amazonaws.com), synthesized by aws-cdk-lib here and deployed with
 `fogbank.deploy`. Each proof is the function's own log line: what its handler printed. A mapping whose function
 may not read the queue is deployed from a plain template: the stack fails with AWS's message. Adds 6-17 s (CDK
-synth 3-10 s on a busy machine, the deploy, three cold starts).
+synth 3-10 s on a busy machine, the deploy, four cold starts).
 """
 
 from __future__ import annotations
@@ -40,11 +40,23 @@ def handler(event, context):
     data = json.loads(gzip.decompress(base64.b64decode(event["awslogs"]["data"])))
     print("LOGS " + json.dumps(data))
 """
+READER = """
+import base64, json
+
+def handler(event, context):
+    for record in event["Records"]:
+        if record["eventSource"] == "aws:kinesis":
+            print("RECORD " + json.dumps(["kinesis", base64.b64decode(record["kinesis"]["data"]).decode()]))
+        else:
+            print("RECORD " + json.dumps(["dynamodb", record["eventName"], record["dynamodb"]["NewImage"]]))
+"""
 STACK = "event-sources"
 
 
 def _synthesize(outdir: Path) -> Path:
     import aws_cdk as cdk
+    from aws_cdk import aws_dynamodb as dynamodb
+    from aws_cdk import aws_kinesis as kinesis
     from aws_cdk import aws_lambda as lambda_
     from aws_cdk import aws_lambda_event_sources as sources
     from aws_cdk import aws_logs as logs
@@ -69,6 +81,22 @@ def _synthesize(outdir: Path) -> Path:
     cdk.CfnOutput(stack, "OrdersUrl", value=orders.queue_url)
     function("Consumer", CONSUMER).add_event_source(
         sources.SqsEventSource(orders, report_batch_item_failures=True)
+    )
+    reader = function("Reader", READER)
+    stream = kinesis.Stream(stack, "Clicks")
+    cdk.CfnOutput(stack, "ClicksName", value=stream.stream_name)
+    reader.add_event_source(
+        sources.KinesisEventSource(stream, starting_position=lambda_.StartingPosition.TRIM_HORIZON)
+    )
+    table = dynamodb.Table(
+        stack,
+        "Carts",
+        partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+        stream=dynamodb.StreamViewType.NEW_IMAGE,
+    )
+    cdk.CfnOutput(stack, "CartsName", value=table.table_name)
+    reader.add_event_source(
+        sources.DynamoEventSource(table, starting_position=lambda_.StartingPosition.LATEST)
     )
     group = logs.LogGroup(stack, "AppLogs")
     cdk.CfnOutput(stack, "AppLogsName", value=group.log_group_name)
@@ -132,6 +160,19 @@ def test_sqs_batches_reach_the_function_and_reported_failures_return_to_the_queu
     # AND only the reported failure is back in the queue; the processed message is deleted
     left = sqs.receive_message(QueueUrl=outputs["OrdersUrl"], MaxNumberOfMessages=10)["Messages"]
     assert [m["Body"] for m in left] == ["fail"]
+
+
+def test_kinesis_and_dynamodb_stream_records_reach_the_function(
+    deployed: tuple[LocalCloud, dict[str, str]],
+) -> None:
+    cloud, outputs = deployed
+    # GIVEN the reader, mapped by KinesisEventSource to a stream and by DynamoEventSource to a table's stream
+    # WHEN a record is put on the stream and an item in the table
+    cloud.client("kinesis").put_record(StreamName=outputs["ClicksName"], Data=b"click 1", PartitionKey="p")
+    cloud.client("dynamodb").put_item(TableName=outputs["CartsName"], Item={"pk": {"S": "cart-1"}})
+    # THEN the reader received both records
+    printed = _printed(cloud, outputs["ReaderName"], "RECORD", count=2)
+    assert sorted(printed) == [["dynamodb", "INSERT", {"pk": {"S": "cart-1"}}], ["kinesis", "click 1"]]
 
 
 def test_a_subscription_filter_sends_the_matching_events_to_the_function(

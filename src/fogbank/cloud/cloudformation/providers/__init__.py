@@ -25,6 +25,7 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "lambda_url",
     "lambda_event_sources",
     "logs_subscriptions",
+    "kinesis",
     "ec2",
     "ec2_nat",
     "ecr",
