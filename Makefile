@@ -11,6 +11,8 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
 # Re-installs only when pyproject.toml changed since the last install (the stamp file). The Node.js runtime's
 # AWS SDK (for the local cloud's nodejs functions) is installed once into fogbank's cache; later runs only check it.
+# So are the Lambda Python runtime's packages for each other minor whose interpreter is found (runtime_wheels.py):
+# no pip for a minor the pinned versions do not support (3.9) nor after a failure recorded within the hour.
 install: $(STAMP) system-packages
 	@$(BIN)/python -m fogbank.cloud.lambda_.node_runtime >/dev/null
 	@$(BIN)/python -m fogbank.cloud.lambda_.runtime_wheels

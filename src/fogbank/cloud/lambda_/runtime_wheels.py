@@ -67,7 +67,8 @@ _CHECK_TIMEOUT_S = 120.0
 _POLL_S = 0.2  # how often a wait (pip, the file lock) looks at `stop`
 RETRY_FAILED_AFTER_S = 3600.0  # a recorded failure is repeated, without pip, for this long
 _MACHINES = {"x86_64": "x86_64", "arm64": "aarch64"}
-_thread_lock = threading.Lock()
+_thread_locks: dict[Path, threading.Lock] = {}  # per entry: this process's threads install it once
+_thread_locks_lock = threading.Lock()
 
 
 class InstallStopped(CloudError):
@@ -162,10 +163,14 @@ def ensure_runtime_wheels(
     if not retry_failed:
         _repeat_recent_failure(failed)
     asked = time.time()
-    with _thread_lock:
+    lock_file = target.parent / f"{target.name}.lock"
+    with _thread_locks_lock:
+        in_process = _thread_locks.setdefault(target, threading.Lock())
+    _acquire(in_process, minor, target, lock_file, stop)
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(target.parent / f"{target.name}.lock"))
-        _acquire(lock, minor, target, stop)
+        lock = FileLock(str(lock_file))
+        _acquire(lock, minor, target, lock_file, stop)
         try:
             if (target / _MARKER).is_file():
                 return target
@@ -180,10 +185,19 @@ def ensure_runtime_wheels(
             failed.unlink(missing_ok=True)
         finally:
             lock.release()
+    finally:
+        in_process.release()
     return target
 
 
-def _acquire(lock: FileLock, minor: tuple[int, int], target: Path, stop: threading.Event | None) -> None:
+def _acquire(
+    lock: FileLock | threading.Lock,
+    minor: tuple[int, int],
+    target: Path,
+    lock_file: Path,
+    stop: threading.Event | None,
+) -> None:
+    """Take `lock` (this process's threads', then the machine's file lock), looking at `stop` while waiting."""
     deadline = time.monotonic() + _INSTALL_TIMEOUT_S
     while True:
         if stop is not None and stop.is_set():
@@ -191,15 +205,15 @@ def _acquire(lock: FileLock, minor: tuple[int, int], target: Path, stop: threadi
                 f"stopped waiting for the install of the Lambda Python runtime into {target}"
             )
         try:
-            lock.acquire(timeout=_POLL_S)
-            return
+            if lock.acquire(timeout=_POLL_S) is not False:
+                return
         except Timeout:
-            if time.monotonic() > deadline:
-                raise CloudError(
-                    f"waited {_INSTALL_TIMEOUT_S:.0f} s for another process installing the Lambda Python runtime "
-                    f"for python{minor[0]}.{minor[1]} into {target}; if no install is running, delete "
-                    f"{lock.lock_file}"
-                ) from None
+            pass
+        if time.monotonic() > deadline:
+            raise CloudError(
+                f"waited {_INSTALL_TIMEOUT_S:.0f} s for another install of the Lambda Python runtime for "
+                f"python{minor[0]}.{minor[1]} into {target}; if no install is running, delete {lock_file}"
+            )
 
 
 def _repeat_recent_failure(failed: Path, since: float | None = None) -> None:

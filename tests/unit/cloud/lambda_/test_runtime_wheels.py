@@ -280,3 +280,39 @@ def test_the_installed_set_must_import_the_runtimes_entry_points_on_the_minors_i
     assert "does not import the runtime's entry points" in str(failed.value)
     assert "No module named 'backport_only_old_pythons_need'" in str(failed.value)
     assert not entry.exists() and entry.with_name(f"{entry.name}.failed").is_file()
+
+
+TWO_MINORS_PIP = """
+import pathlib, time
+pathlib.Path(TARGET).mkdir(parents=True)
+if "cp312" in TARGET:
+    time.sleep(10)
+"""
+
+
+def test_one_minors_install_does_not_hold_up_anothers_in_the_same_process(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # GIVEN python3.12's install running in one thread (a stand-in pip that takes 10 s)
+    _fake_pip(monkeypatch, TWO_MINORS_PIP)
+    stop = threading.Event()
+    outcome: list[BaseException] = []
+    slow = threading.Thread(
+        target=lambda: _capture(
+            outcome, lambda: ensure_runtime_wheels((3, 12), "x86_64", tmp_path, stop=stop)
+        )
+    )
+    slow.start()
+    time.sleep(0.5)
+
+    # WHEN python3.13's packages are installed meanwhile in another thread
+    started = time.monotonic()
+    entry = ensure_runtime_wheels((3, 13), "x86_64", tmp_path)
+    took = time.monotonic() - started
+
+    # THEN it did not wait for 3.12's (each entry has its own lock)
+    stop.set()
+    slow.join(timeout=10)
+    assert (entry / ".fogbank-complete").is_file()
+    assert took < 5, took
+    assert len(outcome) == 1 and isinstance(outcome[0], InstallStopped)
