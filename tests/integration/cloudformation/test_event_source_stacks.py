@@ -1,11 +1,12 @@
 """A CDK stack with an SQS event source and a log subscription filter deploys into a LocalCloud and delivers.
 
-The stack is what a CDK app writes (`SqsEventSource(report_batch_item_failures=True)`, `KinesisEventSource` and
+The stack is what a CDK app writes (`SqsEventSource(report_batch_item_failures=True)`, `SqsEventSource(filters=)`,
+`KinesisEventSource` and
 `DynamoEventSource`, which grant the function's role what Lambda's poller needs; `logs.SubscriptionFilter` with a `LambdaDestination`, which adds
 the AWS::Lambda::Permission for logs.amazonaws.com), synthesized by aws-cdk-lib here and deployed with
 `fogbank.deploy`. Each proof is the function's own log line: what its handler printed. A mapping whose function
 may not read the queue is deployed from a plain template: the stack fails with AWS's message. Adds 6-17 s (CDK
-synth 3-10 s on a busy machine, the deploy, four cold starts).
+synth 3-10 s on a busy machine, the deploy, five cold starts).
 """
 
 from __future__ import annotations
@@ -82,6 +83,10 @@ def _synthesize(outdir: Path) -> Path:
     function("Consumer", CONSUMER).add_event_source(
         sources.SqsEventSource(orders, report_batch_item_failures=True)
     )
+    picky = sqs.Queue(stack, "Picky")
+    cdk.CfnOutput(stack, "PickyUrl", value=picky.queue_url)
+    orders_only = lambda_.FilterCriteria.filter({"body": {"kind": lambda_.FilterRule.is_equal("order")}})
+    function("Filtered", CONSUMER).add_event_source(sources.SqsEventSource(picky, filters=[orders_only]))
     reader = function("Reader", READER)
     stream = kinesis.Stream(stack, "Clicks")
     cdk.CfnOutput(stack, "ClicksName", value=stream.stream_name)
@@ -160,6 +165,24 @@ def test_sqs_batches_reach_the_function_and_reported_failures_return_to_the_queu
     # AND only the reported failure is back in the queue; the processed message is deleted
     left = sqs.receive_message(QueueUrl=outputs["OrdersUrl"], MaxNumberOfMessages=10)["Messages"]
     assert [m["Body"] for m in left] == ["fail"]
+
+
+def test_an_sqs_source_with_filters_hands_over_only_the_matching_messages(
+    deployed: tuple[LocalCloud, dict[str, str]],
+) -> None:
+    cloud, outputs = deployed
+    sqs = cloud.client("sqs")
+    # GIVEN a queue mapped by SqsEventSource(filters=[FilterCriteria.filter({"body": {"kind": is_equal("order")}})])
+    # WHEN an order, a refund and a plain-text message are sent
+    for body in ('{"kind": "order", "id": 1}', '{"kind": "refund", "id": 2}', "kind order"):
+        sqs.send_message(QueueUrl=outputs["PickyUrl"], MessageBody=body)
+    # THEN only the order reached the function
+    assert _printed(cloud, outputs["FilteredName"], "BATCH") == [['{"kind": "order", "id": 1}']]
+    assert _printed(cloud, outputs["FilteredName"], "BATCH", count=2, timeout=0.5) == [
+        ['{"kind": "order", "id": 1}']
+    ]
+    # AND the messages no filter matched are deleted from the queue, as Lambda does
+    assert "Messages" not in sqs.receive_message(QueueUrl=outputs["PickyUrl"], MaxNumberOfMessages=10)
 
 
 def test_kinesis_and_dynamodb_stream_records_reach_the_function(

@@ -104,12 +104,13 @@ def test_sqs_event_source_mapping_needs_the_role_to_read_the_queue(cloud: LocalC
     function = _function(cloud, role)
     lambda_ = cloud.client("lambda")
 
-    # WHEN the mapping is created (and one with filter criteria, which the local cloud does not apply)
+    # WHEN the mapping is created (and one with a filter rule Lambda's event filtering does not document)
     with pytest.raises(ClientError) as refused:
         lambda_.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function)
-    with pytest.raises(ClientError, match="FilterCriteria of the event source mapping"):
+    wildcard = {"Filters": [{"Pattern": '{"body": {"kind": [{"wildcard": "ord*"}]}}'}]}
+    with pytest.raises(ClientError, match="uses the rule 'wildcard'"):
         lambda_.create_event_source_mapping(
-            EventSourceArn=queue_arn, FunctionName=function, FilterCriteria={"Filters": [{"Pattern": "{}"}]}
+            EventSourceArn=queue_arn, FunctionName=function, FilterCriteria=wildcard
         )
 
     # THEN AWS's error names the first action missing

@@ -5,7 +5,8 @@ asking whether they may work, and delivers through them regardless. `install(che
 
 - CreateEventSourceMapping (SQS, Kinesis, DynamoDB Streams): the function's execution role must allow the
   actions Lambda's poller uses on the source (AWS's `InvalidParameterValueException` otherwise), and each
-  delivery is made only while it still does (the records stay in the queue or stream, as on AWS).
+  delivery is made only while it still does (the records stay in the queue or stream, as on AWS). An SQS
+  mapping's FilterCriteria is checked (`sqs_filters`) and applied by `sqs_lambda`; on a stream it is refused.
 - PutBucketNotificationConfiguration: each Lambda, SQS and SNS destination's resource policy must allow
   `s3.amazonaws.com` from the bucket (`s3_destinations`), at configuration and at each delivery.
 - An SNS delivery to a Lambda subscription: the function's policy must allow `sns.amazonaws.com` from the
@@ -29,7 +30,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from fogbank.cloud.aws_state import s3_destinations, sns_lambda, sqs_lambda
+from fogbank.cloud.aws_state import s3_destinations, sns_lambda, sqs_filters, sqs_lambda
 
 __all__ = ["ESM_ACTIONS", "ServiceChecks", "install", "uninstall"]
 
@@ -137,23 +138,37 @@ def _unreceive(queue_arn: str, message_ids: set[str]) -> None:
                 message.approximate_first_receive_timestamp = None
 
 
+def _check_filter_criteria(criteria: Any, source_arn: str) -> None:
+    """Refuse what the local poller would not apply: filters on a stream, or a pattern it cannot match as AWS."""
+    from moto.awslambda.exceptions import InvalidParameterValueException
+
+    if not criteria or not (criteria.get("Filters") if isinstance(criteria, dict) else True):
+        return
+    if _source_service(source_arn) != "sqs":  # moto stores it and delivers every record: never silently
+        raise InvalidParameterValueException(
+            f"FilterCriteria of the event source mapping from {source_arn}: the local cloud applies event "
+            "filtering to SQS queues only (every record would reach the function). Filter in the handler, or run "
+            "this test with --fogbank-target aws"
+        )
+    try:
+        sqs_filters.compile_filters(criteria)
+    except sqs_filters.FilterCriteriaError as exc:
+        raise InvalidParameterValueException(str(exc)) from None
+
+
 def _install_event_source_mappings() -> None:
     from moto.awslambda.exceptions import InvalidParameterValueException
     from moto.awslambda.models import LambdaBackend
 
     create = LambdaBackend.create_event_source_mapping
+    update = LambdaBackend.update_event_source_mapping
     send_sqs = LambdaBackend.send_sqs_batch
     send_kinesis = LambdaBackend.send_kinesis_message
     send_dynamodb = LambdaBackend.send_dynamodb_items
 
     def create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
         source_arn = str(spec.get("EventSourceArn") or "")
-        if spec.get("FilterCriteria"):  # moto stores it and delivers every record: never silently
-            raise InvalidParameterValueException(
-                f"FilterCriteria of the event source mapping from {source_arn}: the local cloud does not apply "
-                "event filtering (every record would reach the function). Filter in the handler, or run this "
-                "test with --fogbank-target aws"
-            )
+        _check_filter_criteria(spec.get("FilterCriteria"), source_arn)
         if _checks and source_arn and spec.get("FunctionName"):
             function = self._lambdas.get_function_by_name_or_arn_with_qualifier(spec["FunctionName"])
             action = _denied_action(str(function.role), source_arn)
@@ -167,6 +182,12 @@ def _install_event_source_mappings() -> None:
                     message = _STREAM_MESSAGE.format(arn=source_arn)
                 raise InvalidParameterValueException(message)
         return create(self, spec)
+
+    def update_event_source_mapping(self: Any, uuid: str, spec: dict[str, Any]) -> Any:
+        if "FilterCriteria" in spec:
+            esm = self._event_source_mappings.get(uuid)
+            _check_filter_criteria(spec["FilterCriteria"], str(esm.event_source_arn) if esm else "")
+        return update(self, uuid, spec)
 
     def send_sqs_batch(self: Any, function_arn: str, messages: Any, queue_arn: str) -> bool:
         if _poller_may(self, function_arn, queue_arn):
@@ -187,11 +208,13 @@ def _install_event_source_mappings() -> None:
 
     _installed.update(
         create_event_source_mapping=create,
+        update_event_source_mapping=update,
         send_sqs_batch=send_sqs,
         send_kinesis_message=send_kinesis,
         send_dynamodb_items=send_dynamodb,
     )
     LambdaBackend.create_event_source_mapping = create_event_source_mapping  # type: ignore[method-assign]
+    LambdaBackend.update_event_source_mapping = update_event_source_mapping  # type: ignore[method-assign]
     LambdaBackend.send_sqs_batch = send_sqs_batch  # type: ignore[method-assign]
     LambdaBackend.send_kinesis_message = send_kinesis_message  # type: ignore[method-assign]
     LambdaBackend.send_dynamodb_items = send_dynamodb_items  # type: ignore[method-assign]

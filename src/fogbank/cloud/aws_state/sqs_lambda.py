@@ -8,7 +8,8 @@ SequenceNumber, MessageGroupId, MessageDeduplicationId), message attributes in L
 (`stringValue`, `binaryValue` base64, `stringListValues`, `binaryListValues`, `dataType`), `md5OfBody` and
 `md5OfMessageAttributes`. With `FunctionResponseTypes: ["ReportBatchItemFailures"]` the answer's
 `batchItemFailures` decide: the listed messages return to the queue and the others are deleted; an answer
-naming an unknown or empty `itemIdentifier` fails the whole batch, as on AWS.
+naming an unknown or empty `itemIdentifier` fails the whole batch, as on AWS. Messages the mapping's
+FilterCriteria does not match are deleted before the invoke (`sqs_filters`), as Lambda does.
 
 Example:
     >>> failed_ids({"batchItemFailures": [{"itemIdentifier": "m2"}]}, {"m1", "m2"})
@@ -22,6 +23,8 @@ from __future__ import annotations
 import base64
 import json
 from typing import Any
+
+from fogbank.cloud.aws_state.sqs_filters import body_matches, compile_filters
 
 __all__ = ["deliver_batch", "failed_ids", "sqs_event"]
 
@@ -103,16 +106,38 @@ def failed_ids(answer: Any, batch: set[str]) -> set[str] | None:
     return failed
 
 
-def _reports_item_failures(backend: Any, function_arn: str, queue_arn: str) -> bool:
+def _mapping(backend: Any, function_arn: str, queue_arn: str) -> Any:
     for esm in list(backend._event_source_mappings.values()):
         if esm.function_arn == function_arn and esm.event_source_arn == queue_arn:
-            return "ReportBatchItemFailures" in (esm.function_response_types or [])
-    return False
+            return esm
+    return None
+
+
+def _reports_item_failures(backend: Any, function_arn: str, queue_arn: str) -> bool:
+    esm = _mapping(backend, function_arn, queue_arn)
+    return esm is not None and "ReportBatchItemFailures" in (esm.function_response_types or [])
+
+
+def _drop_unmatched(backend: Any, function_arn: str, messages: list[Any], queue_arn: str) -> None:
+    """Delete the messages the mapping's FilterCriteria does not match (as Lambda does); keep the others."""
+    esm = _mapping(backend, function_arn, queue_arn)
+    filters = compile_filters(esm.filter_criteria if esm is not None else None)
+    unmatched = [message for message in messages if not body_matches(filters, str(message.body))]
+    if not unmatched:
+        return
+    from moto.sqs.models import sqs_backends
+
+    _, _, _, region, account_id, queue_name = queue_arn.split(":", 5)
+    for message in unmatched:
+        sqs_backends[account_id][region].delete_message(queue_name, message.receipt_handle)
+    dropped = {message.id for message in unmatched}
+    messages[:] = [message for message in messages if message.id not in dropped]
 
 
 def deliver_batch(backend: Any, function_arn: str, messages: list[Any], queue_arn: str) -> bool:
     """Invoke the function once with `messages`; True when moto may delete them all, False when the ones
     left in `messages` return to the queue (the others, reported as processed, are deleted here)."""
+    _drop_unmatched(backend, function_arn, messages, queue_arn)
     if not messages:
         return True
     response_headers: dict[str, Any] = {}

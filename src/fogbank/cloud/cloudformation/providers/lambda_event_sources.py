@@ -4,9 +4,11 @@ The mapping is made through the Lambda API (CreateEventSourceMapping), so what t
 AWS: a function whose execution role may not read the source fails the resource with AWS's own message. Ref is
 the mapping's UUID; GetAtt Id (the UUID) and EventSourceMappingArn, as the resource schema declares.
 
-What the local poller does not apply is refused, never stored and ignored: FilterCriteria and the stream-only
-error handling (BisectBatchOnFunctionError, MaximumRetryAttempts, DestinationConfig, ...) are not among the
-supported properties (the engine names them); a batching window above 0 is refused (the poller hands each
+FilterCriteria is applied to SQS sources as Lambda's event filtering does (`aws_state/sqs_filters.py`; the
+Lambda API refuses it on a stream, and refuses rules it cannot apply, naming them).
+What the local poller does not apply is refused, never stored and ignored: the stream-only error handling
+(BisectBatchOnFunctionError, MaximumRetryAttempts, DestinationConfig, ...) is not among the supported
+properties (the engine names them); a batching window above 0 is refused (the poller hands each
 message over when it is sent), and so is `FunctionResponseTypes` on a stream (only the SQS poller honours
 ReportBatchItemFailures here). ScalingConfig's MaximumConcurrency is kept: the local poller invokes one batch
 at a time per queue, within any limit.
@@ -18,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fogbank.cloud.cloudformation.providers.base import (
@@ -60,6 +63,7 @@ class EventSourceMappingProvider(ResourceProvider):
             "FunctionName",
             "BatchSize",
             "Enabled",
+            "FilterCriteria",
             "FunctionResponseTypes",
             "MaximumBatchingWindowInSeconds",
             "ScalingConfig",
@@ -107,6 +111,14 @@ class EventSourceMappingProvider(ResourceProvider):
             call["MaximumBatchingWindowInSeconds"] = as_int(props["MaximumBatchingWindowInSeconds"])
         if props.get("FunctionResponseTypes"):
             call["FunctionResponseTypes"] = [str(kind) for kind in props["FunctionResponseTypes"]]
+        if props.get("FilterCriteria"):
+            filters = props["FilterCriteria"].get("Filters") or []
+            call["FilterCriteria"] = {
+                "Filters": [
+                    {"Pattern": f["Pattern"] if isinstance(f["Pattern"], str) else json.dumps(f["Pattern"])}
+                    for f in filters
+                ]
+            }
         if props.get("ScalingConfig"):
             scaling = props["ScalingConfig"]
             call["ScalingConfig"] = {key: as_int(value) for key, value in scaling.items()}
@@ -143,6 +155,8 @@ class EventSourceMappingProvider(ResourceProvider):
         call.setdefault("Enabled", True)
         call.setdefault("MaximumBatchingWindowInSeconds", 0)
         call.setdefault("FunctionResponseTypes", [])
+        if previous_properties.get("FilterCriteria") and "FilterCriteria" not in call:
+            call["FilterCriteria"] = {}
         if previous_properties.get("ScalingConfig") and "ScalingConfig" not in call:
             call["ScalingConfig"] = {}
         answer = request.client("lambda").update_event_source_mapping(UUID=current.physical_id, **call)

@@ -63,13 +63,15 @@ def _failure(cfn: Any, stack: str, template: str) -> str:
 
 def test_an_sqs_mapping_is_created_updated_in_place_and_deleted(cfn: Any, aws: Clients) -> None:
     # GIVEN a function and a queue mapped to it as CDK's SqsEventSource(report_batch_item_failures=True,
-    # batch_size=5, max_concurrency=2) writes it
+    # batch_size=5, max_concurrency=2, filters=[FilterCriteria.filter({"body": {"kind": FilterRule.is_equal(
+    # "order")}})]) writes it
     _function(aws)
     template = _queue_stack(
         BatchSize=5,
         MaximumBatchingWindowInSeconds=0,
         ScalingConfig={"MaximumConcurrency": 2},
         FunctionResponseTypes=["ReportBatchItemFailures"],
+        FilterCriteria={"Filters": [{"Pattern": '{"body": {"kind": ["order"]}}'}]},
     )
     # WHEN it is deployed
     outputs = deploy(cfn, "esm", json.dumps(template))
@@ -85,9 +87,10 @@ def test_an_sqs_mapping_is_created_updated_in_place_and_deleted(cfn: Any, aws: C
     )
     assert stored["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert stored["ScalingConfig"] == {"MaximumConcurrency": 2}
+    assert stored["FilterCriteria"] == {"Filters": [{"Pattern": '{"body": {"kind": ["order"]}}'}]}
     assert stored["FunctionArn"].endswith(":function:consumer")
 
-    # WHEN it is updated: disabled, and the batch settings and response types no longer written
+    # WHEN it is updated: disabled, and the batch settings, response types and filters no longer written
     updated = _queue_stack(Enabled=False)
     again = deploy(cfn, "esm", json.dumps(updated), update=True)
     # THEN the same mapping is disabled, and what the template dropped is back at Lambda's defaults
@@ -99,6 +102,7 @@ def test_an_sqs_mapping_is_created_updated_in_place_and_deleted(cfn: Any, aws: C
         "Disabled",
     )
     assert stored.get("FunctionResponseTypes", []) == []
+    assert stored.get("FilterCriteria", {}).get("Filters", []) == []
 
     # WHEN the stack is deleted THEN the mapping is gone
     assert delete(cfn, "esm")["StackStatus"] == "DELETE_COMPLETE"
@@ -136,8 +140,6 @@ def test_a_dynamodb_stream_mapping_takes_its_starting_position(cfn: Any, aws: Cl
 @pytest.mark.parametrize(
     ("mapping", "words"),
     [
-        # event filtering is not applied by the local poller: refused by name, never stored and ignored
-        ({"FilterCriteria": {"Filters": [{"Pattern": '{"body": {"kind": ["a"]}}'}]}}, "FilterCriteria"),
         ({"BisectBatchOnFunctionError": True}, "BisectBatchOnFunctionError"),
         # a batching window: the local poller hands each message over when it is sent
         ({"MaximumBatchingWindowInSeconds": 5}, "MaximumBatchingWindowInSeconds 5 is not applied"),
