@@ -1,12 +1,13 @@
 """A CDK stack with an SQS event source and a log subscription filter deploys into a LocalCloud and delivers.
 
 The stack is what a CDK app writes (`SqsEventSource(report_batch_item_failures=True)`, `SqsEventSource(filters=)`,
+`SqsEventSource(max_batching_window=)`,
 `KinesisEventSource` and
 `DynamoEventSource`, which grant the function's role what Lambda's poller needs; `logs.SubscriptionFilter` with a `LambdaDestination`, which adds
 the AWS::Lambda::Permission for logs.amazonaws.com), synthesized by aws-cdk-lib here and deployed with
 `fogbank.deploy`. Each proof is the function's own log line: what its handler printed. A mapping whose function
 may not read the queue is deployed from a plain template: the stack fails with AWS's message. Adds 6-17 s (CDK
-synth 3-10 s on a busy machine, the deploy, five cold starts).
+synth 3-10 s on a busy machine, the deploy, six cold starts, a 1 s batching window).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import WaiterError
+from botocore.exceptions import ClientError, WaiterError
 
 from fogbank.cloud import LocalCloud
 
@@ -87,6 +88,11 @@ def _synthesize(outdir: Path) -> Path:
     cdk.CfnOutput(stack, "PickyUrl", value=picky.queue_url)
     orders_only = lambda_.FilterCriteria.filter({"body": {"kind": lambda_.FilterRule.is_equal("order")}})
     function("Filtered", CONSUMER).add_event_source(sources.SqsEventSource(picky, filters=[orders_only]))
+    gathered = sqs.Queue(stack, "Gathered")
+    cdk.CfnOutput(stack, "GatheredUrl", value=gathered.queue_url)
+    function("Batched", CONSUMER).add_event_source(
+        sources.SqsEventSource(gathered, batch_size=10, max_batching_window=cdk.Duration.seconds(1))
+    )
     reader = function("Reader", READER)
     stream = kinesis.Stream(stack, "Clicks")
     cdk.CfnOutput(stack, "ClicksName", value=stream.stream_name)
@@ -185,6 +191,22 @@ def test_an_sqs_source_with_filters_hands_over_only_the_matching_messages(
     assert "Messages" not in sqs.receive_message(QueueUrl=outputs["PickyUrl"], MaxNumberOfMessages=10)
 
 
+def test_a_batching_window_gathers_the_messages_sent_within_it_into_one_batch(
+    deployed: tuple[LocalCloud, dict[str, str]],
+) -> None:
+    cloud, outputs = deployed
+    sqs = cloud.client("sqs")
+    # GIVEN a queue mapped by SqsEventSource(batch_size=10, max_batching_window=Duration.seconds(1))
+    # WHEN three messages are sent one after the other
+    for body in ("a", "b", "c"):
+        sqs.send_message(QueueUrl=outputs["GatheredUrl"], MessageBody=body)
+    # THEN nothing is handed over while the window is open
+    assert _printed(cloud, outputs["BatchedName"], "BATCH", timeout=0) == []
+    # AND once it has passed, the function receives the three as one batch, and the queue is empty
+    assert _printed(cloud, outputs["BatchedName"], "BATCH") == [["a", "b", "c"]]
+    assert "Messages" not in sqs.receive_message(QueueUrl=outputs["GatheredUrl"], MaxNumberOfMessages=10)
+
+
 def test_kinesis_and_dynamodb_stream_records_reach_the_function(
     deployed: tuple[LocalCloud, dict[str, str]],
 ) -> None:
@@ -266,3 +288,23 @@ def test_a_mapping_whose_role_may_not_read_the_queue_fails_the_stack_as_on_aws(
     [reason] = [e["ResourceStatusReason"] for e in events if e["ResourceStatus"] == "CREATE_FAILED"]
     assert "The function execution role does not have permissions to call ReceiveMessage on SQS" in reason
     cfn.delete_stack(StackName="no-grant")
+
+
+def test_a_batching_window_the_local_poller_cannot_apply_is_refused_by_the_lambda_api(
+    deployed: tuple[LocalCloud, dict[str, str]],
+) -> None:
+    cloud, outputs = deployed
+    # GIVEN a FIFO queue (its poller hands each message over as it arrives here)
+    sqs = cloud.client("sqs")
+    url = sqs.create_queue(QueueName="ordered.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # WHEN a mapping with a batching window is created through the Lambda API
+    with pytest.raises(ClientError) as refused:
+        cloud.client("lambda").create_event_source_mapping(
+            EventSourceArn=arn, FunctionName=outputs["BatchedName"], MaximumBatchingWindowInSeconds=5
+        )
+    # THEN it is refused naming the setting, rather than stored and ignored
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert (
+        "applies batching windows to standard SQS queues only" in refused.value.response["Error"]["Message"]
+    )

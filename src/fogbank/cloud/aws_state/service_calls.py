@@ -7,6 +7,7 @@ asking whether they may work, and delivers through them regardless. `install(che
   actions Lambda's poller uses on the source (AWS's `InvalidParameterValueException` otherwise), and each
   delivery is made only while it still does (the records stay in the queue or stream, as on AWS). An SQS
   mapping's FilterCriteria is checked (`sqs_filters`) and applied by `sqs_lambda`; on a stream it is refused.
+  Its batching window holds messages until the batch is full or the window has passed (`sqs_windows`).
 - PutBucketNotificationConfiguration: each Lambda, SQS and SNS destination's resource policy must allow
   `s3.amazonaws.com` from the bucket (`s3_destinations`), at configuration and at each delivery.
 - An SNS delivery to a Lambda subscription: the function's policy must allow `sns.amazonaws.com` from the
@@ -30,7 +31,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from fogbank.cloud.aws_state import s3_destinations, sns_lambda, sqs_filters, sqs_lambda
+from fogbank.cloud.aws_state import s3_destinations, sns_lambda, sqs_filters, sqs_lambda, sqs_windows
 
 __all__ = ["ESM_ACTIONS", "ServiceChecks", "install", "uninstall"]
 
@@ -156,6 +157,20 @@ def _check_filter_criteria(criteria: Any, source_arn: str) -> None:
         raise InvalidParameterValueException(str(exc)) from None
 
 
+def _check_window(spec: dict[str, Any], source_arn: str) -> None:
+    """Refuse a batching window the local poller would not apply (streams and FIFO queues deliver on arrival)."""
+    from moto.awslambda.exceptions import InvalidParameterValueException
+
+    if int(spec.get("MaximumBatchingWindowInSeconds") or 0) == 0:
+        return
+    if _source_service(source_arn) != "sqs" or source_arn.endswith(".fifo"):
+        raise InvalidParameterValueException(
+            f"MaximumBatchingWindowInSeconds of the event source mapping from {source_arn}: the local cloud applies "
+            "batching windows to standard SQS queues only (records would be handed over as they arrive). Leave "
+            "it at 0, or run this test with --fogbank-target aws"
+        )
+
+
 def _install_event_source_mappings() -> None:
     from moto.awslambda.exceptions import InvalidParameterValueException
     from moto.awslambda.models import LambdaBackend
@@ -169,6 +184,7 @@ def _install_event_source_mappings() -> None:
     def create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
         source_arn = str(spec.get("EventSourceArn") or "")
         _check_filter_criteria(spec.get("FilterCriteria"), source_arn)
+        _check_window(spec, source_arn)
         if _checks and source_arn and spec.get("FunctionName"):
             function = self._lambdas.get_function_by_name_or_arn_with_qualifier(spec["FunctionName"])
             action = _denied_action(str(function.role), source_arn)
@@ -184,14 +200,19 @@ def _install_event_source_mappings() -> None:
         return create(self, spec)
 
     def update_event_source_mapping(self: Any, uuid: str, spec: dict[str, Any]) -> Any:
+        esm = self._event_source_mappings.get(uuid)
         if "FilterCriteria" in spec:
-            esm = self._event_source_mappings.get(uuid)
             _check_filter_criteria(spec["FilterCriteria"], str(esm.event_source_arn) if esm else "")
+        if esm is not None:
+            _check_window(spec, str(esm.event_source_arn))
         return update(self, uuid, spec)
 
     def send_sqs_batch(self: Any, function_arn: str, messages: Any, queue_arn: str) -> bool:
         if _poller_may(self, function_arn, queue_arn):
-            return sqs_lambda.deliver_batch(self, function_arn, messages, queue_arn)
+            if not sqs_windows.holds(self, function_arn, messages, queue_arn):
+                return sqs_lambda.deliver_batch(self, function_arn, messages, queue_arn)
+            _unreceive(queue_arn, {message.id for message in messages})  # they wait for the window
+            return False  # moto makes them visible again
         _unreceive(queue_arn, {message.id for message in messages})
         return False  # moto makes them visible again
 
@@ -328,5 +349,7 @@ def install(checks: ServiceChecks) -> None:
 
 
 def uninstall() -> None:
-    """Detach `checks` (moto then checks nothing again); the patched methods stay, inert."""
+    """Detach `checks` (moto then checks nothing again) and cancel pending batching windows; the patched methods
+    stay, inert."""
     _checks.clear()
+    sqs_windows.stop()

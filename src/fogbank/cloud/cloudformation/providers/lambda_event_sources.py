@@ -8,8 +8,9 @@ FilterCriteria is applied to SQS sources as Lambda's event filtering does (`aws_
 Lambda API refuses it on a stream, and refuses rules it cannot apply, naming them).
 What the local poller does not apply is refused, never stored and ignored: the stream-only error handling
 (BisectBatchOnFunctionError, MaximumRetryAttempts, DestinationConfig, ...) is not among the supported
-properties (the engine names them); a batching window above 0 is refused (the poller hands each
-message over when it is sent), and so is `FunctionResponseTypes` on a stream (only the SQS poller honours
+properties (the engine names them); a batching window is applied to standard SQS queues only, and refused on a
+stream or a FIFO queue (the poller hands each record over as it arrives), and so is `FunctionResponseTypes` on a
+stream (only the SQS poller honours
 ReportBatchItemFailures here). ScalingConfig's MaximumConcurrency is kept: the local poller invokes one batch
 at a time per queue, within any limit.
 
@@ -86,12 +87,15 @@ class EventSourceMappingProvider(ResourceProvider):
                 f"{request.logical_id}: FunctionResponseTypes on a {kind} stream is not applied by the local cloud "
                 "(its stream poller does not read batchItemFailures); remove it, or test this mapping against AWS"
             )
-        if as_int(props.get("MaximumBatchingWindowInSeconds") or 0) > 0:
+        if as_int(props.get("MaximumBatchingWindowInSeconds") or 0) > 0 and (
+            kind != "sqs" or source.endswith(".fifo")
+        ):
+            where = "a FIFO queue" if kind == "sqs" else f"a {kind} stream"
             raise DeployError(
                 f"{request.logical_id}: MaximumBatchingWindowInSeconds "
-                f"{props['MaximumBatchingWindowInSeconds']} is not applied by the local cloud (its poller hands "
-                "each message over as soon as it is sent, so batches would be smaller than on AWS); leave it at 0 "
-                "(CDK: no max_batching_window), or test this mapping against AWS"
+                f"{props['MaximumBatchingWindowInSeconds']} on {where} is not applied by the local cloud (its "
+                "poller hands each record over as soon as it arrives, so batches would be smaller than on AWS); "
+                "leave it at 0 (CDK: no max_batching_window), or test this mapping against AWS"
             )
         if kind != "sqs" and not props.get("StartingPosition"):
             raise DeployError(

@@ -63,12 +63,12 @@ def _failure(cfn: Any, stack: str, template: str) -> str:
 
 def test_an_sqs_mapping_is_created_updated_in_place_and_deleted(cfn: Any, aws: Clients) -> None:
     # GIVEN a function and a queue mapped to it as CDK's SqsEventSource(report_batch_item_failures=True,
-    # batch_size=5, max_concurrency=2, filters=[FilterCriteria.filter({"body": {"kind": FilterRule.is_equal(
+    # batch_size=5, max_batching_window=2 s, max_concurrency=2, filters=[FilterCriteria.filter({"body": {"kind": FilterRule.is_equal(
     # "order")}})]) writes it
     _function(aws)
     template = _queue_stack(
         BatchSize=5,
-        MaximumBatchingWindowInSeconds=0,
+        MaximumBatchingWindowInSeconds=2,
         ScalingConfig={"MaximumConcurrency": 2},
         FunctionResponseTypes=["ReportBatchItemFailures"],
         FilterCriteria={"Filters": [{"Pattern": '{"body": {"kind": ["order"]}}'}]},
@@ -82,7 +82,7 @@ def test_an_sqs_mapping_is_created_updated_in_place_and_deleted(cfn: Any, aws: C
     stored = aws("lambda").get_event_source_mapping(UUID=uuid)
     assert (stored["BatchSize"], stored["MaximumBatchingWindowInSeconds"], stored["State"]) == (
         5,
-        0,
+        2,
         "Enabled",
     )
     assert stored["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -141,8 +141,14 @@ def test_a_dynamodb_stream_mapping_takes_its_starting_position(cfn: Any, aws: Cl
     ("mapping", "words"),
     [
         ({"BisectBatchOnFunctionError": True}, "BisectBatchOnFunctionError"),
-        # a batching window: the local poller hands each message over when it is sent
-        ({"MaximumBatchingWindowInSeconds": 5}, "MaximumBatchingWindowInSeconds 5 is not applied"),
+        # a batching window on a FIFO queue: the local poller hands each message over when it is sent
+        (
+            {
+                "MaximumBatchingWindowInSeconds": 5,
+                "EventSourceArn": "arn:aws:sqs:us-east-1:123456789012:q.fifo",
+            },
+            "MaximumBatchingWindowInSeconds 5 on a FIFO queue is not applied",
+        ),
         (
             {"EventSourceArn": "arn:aws:kafka:us-east-1:123456789012:cluster/c/1"},
             "not an SQS queue, Kinesis stream or DynamoDB stream",
