@@ -1,6 +1,6 @@
 """A CDK stack with an SQS event source and a log subscription filter deploys into a LocalCloud and delivers.
 
-The stack is what a CDK app writes (`SqsEventSource(report_batch_item_failures=True)`, `SqsEventSource(filters=)`,
+The stack is what a CDK app writes (`SqsEventSource(report_batch_item_failures=True)` on a queue with a dead-letter queue, `SqsEventSource(filters=)`,
 `SqsEventSource(max_batching_window=)`,
 `KinesisEventSource` and
 `DynamoEventSource`, which grant the function's role what Lambda's poller needs; `logs.SubscriptionFilter` with a `LambdaDestination`, which adds
@@ -68,20 +68,28 @@ def _synthesize(outdir: Path) -> Path:
     app = cdk.App(outdir=str(outdir))
     stack = cdk.Stack(app, "EventSources", synthesizer=cdk.DefaultStackSynthesizer())
 
-    def function(name: str, source: str) -> lambda_.Function:
+    def function(name: str, source: str, timeout: int = 3) -> lambda_.Function:
         made = lambda_.Function(
             stack,
             name,
             runtime=lambda_.Runtime.PYTHON_3_11,
             handler="index.handler",
             code=lambda_.Code.from_inline(source),
+            timeout=cdk.Duration.seconds(timeout),
         )
         cdk.CfnOutput(stack, f"{name}Name", value=made.function_name)
         return made
 
-    orders = sqs.Queue(stack, "Orders")
+    failed = sqs.Queue(stack, "Failed")
+    cdk.CfnOutput(stack, "FailedUrl", value=failed.queue_url)
+    orders = sqs.Queue(
+        stack,
+        "Orders",
+        visibility_timeout=cdk.Duration.seconds(1),
+        dead_letter_queue=sqs.DeadLetterQueue(queue=failed, max_receive_count=2),
+    )
     cdk.CfnOutput(stack, "OrdersUrl", value=orders.queue_url)
-    function("Consumer", CONSUMER).add_event_source(
+    function("Consumer", CONSUMER, timeout=1).add_event_source(
         sources.SqsEventSource(orders, report_batch_item_failures=True)
     )
     picky = sqs.Queue(stack, "Picky")
@@ -157,20 +165,30 @@ def _printed(
         time.sleep(0.05)
 
 
-def test_sqs_batches_reach_the_function_and_reported_failures_return_to_the_queue(
+def test_sqs_batches_reach_the_function_and_a_failed_item_is_retried_then_dead_lettered(
     deployed: tuple[LocalCloud, dict[str, str]],
 ) -> None:
     cloud, outputs = deployed
     sqs = cloud.client("sqs")
-    # GIVEN the deployed queue, mapped by SqsEventSource(report_batch_item_failures=True) to the consumer
+    # GIVEN the deployed queue (1 s visibility timeout, dead-letter queue after 2 receives), mapped by
+    # SqsEventSource(report_batch_item_failures=True) to the consumer
     # WHEN a message the handler reports as failed is sent, and then a good one
     sqs.send_message(QueueUrl=outputs["OrdersUrl"], MessageBody="fail")
     sqs.send_message(QueueUrl=outputs["OrdersUrl"], MessageBody="ok")
-    # THEN the consumer received the batches (the failed message returned and came again with the good one)
-    assert _printed(cloud, outputs["ConsumerName"], "BATCH", count=2) == [["fail"], ["fail", "ok"]]
-    # AND only the reported failure is back in the queue; the processed message is deleted
-    left = sqs.receive_message(QueueUrl=outputs["OrdersUrl"], MaxNumberOfMessages=10)["Messages"]
-    assert [m["Body"] for m in left] == ["fail"]
+    # THEN the consumer received each, and the failed one again once its visibility timeout had passed
+    assert _printed(cloud, outputs["ConsumerName"], "BATCH", count=3) == [["fail"], ["ok"], ["fail"]]
+    # AND after its second failure SQS moved it to the dead-letter queue (the processed message is deleted)
+    deadline = time.monotonic() + 10
+    dead: list[Any] = []
+    while not dead and time.monotonic() < deadline:
+        dead = sqs.receive_message(QueueUrl=outputs["FailedUrl"], WaitTimeSeconds=1).get("Messages", [])
+    assert [m["Body"] for m in dead] == ["fail"]
+    assert "Messages" not in sqs.receive_message(QueueUrl=outputs["OrdersUrl"], MaxNumberOfMessages=10)
+    assert _printed(cloud, outputs["ConsumerName"], "BATCH", count=4, timeout=0) == [
+        ["fail"],
+        ["ok"],
+        ["fail"],
+    ]
 
 
 def test_an_sqs_source_with_filters_hands_over_only_the_matching_messages(

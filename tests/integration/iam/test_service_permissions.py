@@ -159,9 +159,12 @@ def test_sqs_event_source_mapping_needs_the_role_to_read_the_queue(cloud: LocalC
 
 
 def test_the_sqs_poller_sends_batches_as_aws_and_honours_reported_item_failures(cloud: LocalCloud) -> None:
-    # GIVEN a queue mapped with ReportBatchItemFailures to a function that fails messages whose body is "fail"
+    # GIVEN a queue (1 s visibility timeout) mapped with a 1 s batching window and ReportBatchItemFailures to a
+    # function that fails messages whose body is "fail"
     sqs = cloud.client("sqs")
-    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    queue_url = sqs.create_queue(
+        QueueName=f"q-{uuid.uuid4().hex[:8]}", Attributes={"VisibilityTimeout": "1"}
+    )["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
@@ -169,15 +172,18 @@ def test_the_sqs_poller_sends_batches_as_aws_and_honours_reported_item_failures(
         cloud, _role(cloud, ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
     )
     cloud.client("lambda").create_event_source_mapping(
-        EventSourceArn=queue_arn, FunctionName=function, FunctionResponseTypes=["ReportBatchItemFailures"]
+        EventSourceArn=queue_arn,
+        FunctionName=function,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+        MaximumBatchingWindowInSeconds=1,
     )
 
-    # WHEN a failing message and then a good one (with an attribute) are sent
+    # WHEN a failing message and then a good one (with an attribute) are sent within the window
     sqs.send_message(QueueUrl=queue_url, MessageBody="fail")
     attributes = {"kind": {"DataType": "String", "StringValue": "order"}}
     sent = sqs.send_message(QueueUrl=queue_url, MessageBody="ok", MessageAttributes=attributes)
 
-    # THEN the second poll hands both in one event, each record as AWS shapes it
+    # THEN the poll after the window hands both in one event, each record as AWS shapes it
     assert _received(cloud, function, '"ok"')
     [batch] = [event["Records"] for event in _events(cloud, function) if len(event["Records"]) == 2]
     assert [record["body"] for record in batch] == ["fail", "ok"]
@@ -190,16 +196,19 @@ def test_the_sqs_poller_sends_batches_as_aws_and_honours_reported_item_failures(
         "kind": {"stringValue": "order", "stringListValues": [], "binaryListValues": [], "dataType": "String"}
     }
     assert abs(int(good["attributes"]["SentTimestamp"]) / 1000 - time.time()) < 60
+    assert [record["attributes"]["ApproximateReceiveCount"] for record in batch] == ["1", "1"]
+    # AND the processed message is deleted, while the reported failure stays invisible for the visibility
+    # timeout (as on AWS) and is then polled again, alone, on its second receive
+    counts = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
     assert (
-        batch[0]["attributes"]["ApproximateReceiveCount"],
-        good["attributes"]["ApproximateReceiveCount"],
-    ) == (
-        "2",
-        "1",
+        int(counts["ApproximateNumberOfMessages"]) + int(counts["ApproximateNumberOfMessagesNotVisible"]) == 1
     )
-    # AND the reported failure is back in the queue while the processed message is deleted
-    left = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
-    assert [m["Body"] for m in left] == ["fail"]
+    deadline = time.monotonic() + 10
+    while not [e for e in _events(cloud, function) if len(e["Records"]) == 1] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    retried = next(event["Records"] for event in _events(cloud, function) if len(event["Records"]) == 1)
+    assert [(r["body"], r["attributes"]["ApproximateReceiveCount"]) for r in retried] == [("fail", "2")]
+    sqs.delete_queue(QueueUrl=queue_url)  # it would be retried every second, as on AWS
 
 
 def test_a_deleted_mapping_delivers_nothing(cloud: LocalCloud) -> None:

@@ -7,7 +7,8 @@ asking whether they may work, and delivers through them regardless. `install(che
   actions Lambda's poller uses on the source (AWS's `InvalidParameterValueException` otherwise), and each
   delivery is made only while it still does (the records stay in the queue or stream, as on AWS). An SQS
   mapping's FilterCriteria is checked (`sqs_filters`) and applied by `sqs_lambda`; on a stream it is refused.
-  Its batching window holds messages until the batch is full or the window has passed (`sqs_windows`).
+  Its batching window holds messages until the batch is full or the window has passed, and a failed batch's
+  messages stay invisible for the visibility timeout and are then polled again (`sqs_windows`).
 - PutBucketNotificationConfiguration: each Lambda, SQS and SNS destination's resource policy must allow
   `s3.amazonaws.com` from the bucket (`s3_destinations`), at configuration and at each delivery.
 - An SNS delivery to a Lambda subscription: the function's policy must allow `sns.amazonaws.com` from the
@@ -210,7 +211,11 @@ def _install_event_source_mappings() -> None:
     def send_sqs_batch(self: Any, function_arn: str, messages: Any, queue_arn: str) -> bool:
         if _poller_may(self, function_arn, queue_arn):
             if not sqs_windows.holds(self, function_arn, messages, queue_arn):
-                return sqs_lambda.deliver_batch(self, function_arn, messages, queue_arn)
+                if sqs_lambda.deliver_batch(self, function_arn, messages, queue_arn):
+                    return True
+                sqs_windows.retry_later(self, function_arn, messages, queue_arn)
+                messages[:] = []  # they stay invisible until their visibility timeout (moto: visible at once)
+                return False
             _unreceive(queue_arn, {message.id for message in messages})  # they wait for the window
             return False  # moto makes them visible again
         _unreceive(queue_arn, {message.id for message in messages})

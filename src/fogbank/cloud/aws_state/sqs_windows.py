@@ -1,11 +1,14 @@
-"""Batching windows of SQS event source mappings (MaximumBatchingWindowInSeconds), which moto (5.2.5) ignored.
+"""Timed polls of SQS event source mappings: batching windows and retries, which moto (5.2.5) did not make.
 
-moto polls a queue when a message is sent and hands the function what it received at once. With a batching
-window, Lambda instead gathers records until the batch is full (BatchSize) or the window has passed since the
-first one. `holds` is asked before each of moto's deliveries: while a mapping's window is open and its batch is
-not full it answers True (the messages stay in the queue) and, for the first message of a window, starts a
-timer that polls the queue once the window has passed and delivers what is there as one batch. `stop` cancels
-the timers (a cloud that stops leaves none running).
+moto polls a queue only when a message is sent, hands the function what it received at once, and makes a
+failed batch visible again at once. Lambda instead gathers records until the batch is full (BatchSize) or the
+window (MaximumBatchingWindowInSeconds) has passed since the first one, and a failed message stays invisible
+for the queue's visibility timeout, then is polled again (past the redrive policy's maxReceiveCount, SQS moves
+it to the dead-letter queue). `holds` is asked before each of moto's deliveries: while a mapping's window is
+open and its batch is not full it answers True (the messages stay in the queue) and, for the first message of a
+window, starts a timer that polls the queue once the window has passed. `retry_later` keeps a failed batch's
+messages invisible and polls again when their visibility timeout ends. `stop` cancels the timers (a cloud that
+stops leaves none running).
 
 Example:
     >>> window_seconds(type("Esm", (), {"max_batch_window": "2"})())
@@ -18,12 +21,12 @@ import logging
 import threading
 from typing import Any
 
-__all__ = ["holds", "stop", "window_seconds"]
+__all__ = ["holds", "retry_later", "stop", "window_seconds"]
 
 _log = logging.getLogger("fogbank.cloud.lambda")
 _lock = threading.Lock()
 _timers: dict[str, threading.Timer] = {}
-_flushing = threading.local()
+_polling = threading.local()
 
 
 def window_seconds(esm: Any) -> int:
@@ -38,38 +41,57 @@ def _mapping(backend: Any, function_arn: str, queue_arn: str) -> Any:
     return None
 
 
-def holds(backend: Any, function_arn: str, messages: list[Any], queue_arn: str) -> bool:
-    """Whether these received messages wait for the mapping's window (and a timer is set to deliver them)."""
-    if getattr(_flushing, "active", False):
-        return False  # the window's own poll delivers what it received
-    esm = _mapping(backend, function_arn, queue_arn)
-    if esm is None or window_seconds(esm) == 0 or len(messages) >= int(esm.batch_size):
-        return False
-    with _lock:
-        if esm.uuid not in _timers:
-            timer = threading.Timer(
-                window_seconds(esm), _flush, args=(backend, esm.uuid, function_arn, queue_arn)
-            )
-            timer.daemon = True
-            timer.name = f"fogbank-sqs-window-{esm.uuid[:8]}"
-            _timers[esm.uuid] = timer
-            timer.start()
-    return True
-
-
-def _flush(backend: Any, uuid: str, function_arn: str, queue_arn: str) -> None:
-    """The window has passed: poll the queue once and deliver what it holds, as moto's poll on a send does."""
-    with _lock:
-        _timers.pop(uuid, None)
+def _queue(queue_arn: str) -> tuple[Any, str, Any]:
+    """(moto's SQS backend, queue name, queue or None) of a queue ARN."""
     from moto.sqs.models import sqs_backends
 
     _, _, _, region, account_id, name = queue_arn.split(":", 5)
     queues: Any = sqs_backends[account_id][region]
+    return queues, name, queues.queues.get(name)
+
+
+def holds(backend: Any, function_arn: str, messages: list[Any], queue_arn: str) -> bool:
+    """Whether these received messages wait for the mapping's window (and a timer is set to deliver them)."""
+    if getattr(_polling, "active", False):
+        return False  # a timed poll delivers what it received
+    esm = _mapping(backend, function_arn, queue_arn)
+    if esm is None or window_seconds(esm) == 0 or len(messages) >= int(esm.batch_size):
+        return False
+    _schedule(f"{esm.uuid}:window", window_seconds(esm), backend, esm.uuid, function_arn, queue_arn)
+    return True
+
+
+def retry_later(backend: Any, function_arn: str, messages: list[Any], queue_arn: str) -> None:
+    """A batch failed: its messages stay invisible (moto received them with the queue's visibility timeout) and
+    the queue is polled again when that timeout ends, as Lambda's poller finds them again."""
+    esm = _mapping(backend, function_arn, queue_arn)
+    queue = _queue(queue_arn)[2]
+    if esm is None or queue is None or not messages:
+        return
+    key = f"{esm.uuid}:retry:{min(str(message.id) for message in messages)}"
+    _schedule(key, float(queue.visibility_timeout) + 0.05, backend, esm.uuid, function_arn, queue_arn)
+
+
+def _schedule(key: str, delay: float, backend: Any, uuid: str, function_arn: str, queue_arn: str) -> None:
+    with _lock:
+        if key in _timers:
+            return
+        timer = threading.Timer(delay, _poll, args=(key, backend, uuid, function_arn, queue_arn))
+        timer.daemon = True
+        timer.name = f"fogbank-sqs-poll-{uuid[:8]}"
+        _timers[key] = timer
+        timer.start()
+
+
+def _poll(key: str, backend: Any, uuid: str, function_arn: str, queue_arn: str) -> None:
+    """Poll the queue once and deliver what it holds, as moto's poll on a send does."""
+    with _lock:
+        _timers.pop(key, None)
+    queues, name, queue = _queue(queue_arn)
     esm = backend._event_source_mappings.get(uuid)
-    queue: Any = queues.queues.get(name)
     if esm is None or queue is None or not esm.enabled:
         return
-    _flushing.active = True
+    _polling.active = True
     try:
         messages = queues.receive_message(name, int(esm.batch_size), 0, int(queue.visibility_timeout))
         if not messages:
@@ -77,19 +99,17 @@ def _flush(backend: Any, uuid: str, function_arn: str, queue_arn: str) -> None:
         if backend.send_sqs_batch(function_arn, messages, queue_arn):
             for message in messages:
                 queues.delete_message(name, message.receipt_handle)
-        else:
+        else:  # not polled (a role without permission): visible again; failed ones were emptied by retry_later
             for message in messages:
                 queues.change_message_visibility(name, message.receipt_handle, visibility_timeout=0)
     except Exception:  # a timer thread has no caller to tell: the cloud's log does
-        _log.exception(
-            "the batching window of event source mapping %s failed to deliver from %s", uuid, queue_arn
-        )
+        _log.exception("a timed poll of event source mapping %s failed to deliver from %s", uuid, queue_arn)
     finally:
-        _flushing.active = False
+        _polling.active = False
 
 
 def stop() -> None:
-    """Cancel every pending window (their messages stay in the queue)."""
+    """Cancel every pending poll (their messages stay in the queue)."""
     with _lock:
         timers = list(_timers.values())
         _timers.clear()
