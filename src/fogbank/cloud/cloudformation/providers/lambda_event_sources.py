@@ -11,8 +11,8 @@ What the local poller does not apply is refused, never stored and ignored: the s
 properties (the engine names them); a batching window is applied to standard SQS queues only, and refused on a
 stream or a FIFO queue (the poller hands each record over as it arrives), and so is `FunctionResponseTypes` on a
 stream (only the SQS poller honours
-ReportBatchItemFailures here). ScalingConfig's MaximumConcurrency is kept: the local poller invokes one batch
-at a time per queue, within any limit.
+ReportBatchItemFailures here). ScalingConfig's MaximumConcurrency is recorded, not enforced (a queue's
+batches rarely overlap here; see docs/local-cloud.md).
 
 Example:
     >>> source_kind("arn:aws:sqs:us-east-1:123456789012:orders"), default_batch_size("arn:aws:kinesis:x:1:stream/s")
