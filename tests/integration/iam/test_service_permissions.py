@@ -160,7 +160,7 @@ def test_sqs_event_source_mapping_needs_the_role_to_read_the_queue(cloud: LocalC
 
 def test_the_sqs_poller_sends_batches_as_aws_and_honours_reported_item_failures(cloud: LocalCloud) -> None:
     # GIVEN a queue (1 s visibility timeout) mapped with a 1 s batching window and ReportBatchItemFailures to a
-    # function that fails messages whose body is "fail"
+    # function (1 s timeout) that fails messages whose body is "fail"
     sqs = cloud.client("sqs")
     queue_url = sqs.create_queue(
         QueueName=f"q-{uuid.uuid4().hex[:8]}", Attributes={"VisibilityTimeout": "1"}
@@ -171,6 +171,7 @@ def test_the_sqs_poller_sends_batches_as_aws_and_honours_reported_item_failures(
     function = _function(
         cloud, _role(cloud, ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
     )
+    cloud.client("lambda").update_function_configuration(FunctionName=function, Timeout=1)  # <= the queue's
     cloud.client("lambda").create_event_source_mapping(
         EventSourceArn=queue_arn,
         FunctionName=function,
@@ -233,6 +234,54 @@ def test_a_deleted_mapping_delivers_nothing(cloud: LocalCloud) -> None:
     assert [(m["Body"], m["Attributes"]["ApproximateReceiveCount"]) for m in left] == [
         ("after the mapping", "1")
     ]
+
+
+def test_messages_waiting_before_a_mapping_is_created_or_enabled_are_delivered(cloud: LocalCloud) -> None:
+    # GIVEN a queue holding a message, and a function whose role may read it
+    sqs, lambda_ = cloud.client("sqs"), cloud.client("lambda")
+    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    function = _function(
+        cloud, _role(cloud, ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
+    )
+    sqs.send_message(QueueUrl=queue_url, MessageBody="sent before the mapping")
+
+    # WHEN the mapping is created
+    mapping = lambda_.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function)["UUID"]
+
+    # THEN the poller finds the waiting message without another send, as on AWS
+    assert _received(cloud, function, "sent before the mapping")
+    # AND a message sent while the mapping is disabled is delivered once it is enabled again
+    lambda_.update_event_source_mapping(UUID=mapping, Enabled=False)
+    sqs.send_message(QueueUrl=queue_url, MessageBody="sent while disabled")
+    assert not _received(cloud, function, "sent while disabled", wait=0.5)
+    lambda_.update_event_source_mapping(UUID=mapping, Enabled=True)
+    assert _received(cloud, function, "sent while disabled")
+
+
+def test_a_queue_visibility_timeout_shorter_than_the_function_timeout_is_refused(cloud: LocalCloud) -> None:
+    # GIVEN a queue with a 30 s visibility timeout and a function with a 60 s timeout
+    sqs, lambda_ = cloud.client("sqs"), cloud.client("lambda")
+    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    function = _function(
+        cloud, _role(cloud, ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
+    )
+    lambda_.update_function_configuration(FunctionName=function, Timeout=60)
+
+    # WHEN a mapping from the queue to the function is created
+    with pytest.raises(ClientError) as refused:
+        lambda_.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function)
+
+    # THEN AWS's error says why (a message would be polled again while the function still runs)
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert refused.value.response["Error"]["Message"] == (
+        "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds"
+    )
 
 
 @pytest.mark.parametrize("source", ["kinesis", "dynamodb"])

@@ -172,6 +172,22 @@ def _check_window(spec: dict[str, Any], source_arn: str) -> None:
         )
 
 
+def _check_visibility_timeout(backend: Any, spec: dict[str, Any], source_arn: str) -> None:
+    """AWS refuses a queue whose visibility timeout is shorter than the function's timeout (a message would be
+    visible, and polled again, while the function still processes it)."""
+    from moto.awslambda.exceptions import InvalidParameterValueException
+
+    queue = sqs_windows.queue_of(source_arn) if _source_service(source_arn) == "sqs" else None
+    if queue is None or not spec.get("FunctionName"):
+        return
+    function = backend._lambdas.get_function_by_name_or_arn_with_qualifier(spec["FunctionName"])
+    visibility, timeout = int(queue.visibility_timeout), int(function.timeout)
+    if visibility < timeout:
+        raise InvalidParameterValueException(
+            f"Queue visibility timeout: {visibility} seconds is less than Function timeout: {timeout} seconds"
+        )
+
+
 def _install_event_source_mappings() -> None:
     from moto.awslambda.exceptions import InvalidParameterValueException
     from moto.awslambda.models import LambdaBackend
@@ -198,7 +214,11 @@ def _install_event_source_mappings() -> None:
                 else:
                     message = _STREAM_MESSAGE.format(arn=source_arn)
                 raise InvalidParameterValueException(message)
-        return create(self, spec)
+        _check_visibility_timeout(self, spec, source_arn)
+        esm = create(self, spec)
+        if _source_service(source_arn) == "sqs" and esm.enabled:
+            sqs_windows.poll_soon(self, esm)  # messages already in the queue
+        return esm
 
     def update_event_source_mapping(self: Any, uuid: str, spec: dict[str, Any]) -> Any:
         esm = self._event_source_mappings.get(uuid)
@@ -206,7 +226,10 @@ def _install_event_source_mappings() -> None:
             _check_filter_criteria(spec["FilterCriteria"], str(esm.event_source_arn) if esm else "")
         if esm is not None:
             _check_window(spec, str(esm.event_source_arn))
-        return update(self, uuid, spec)
+        updated = update(self, uuid, spec)
+        if esm is not None and _source_service(str(esm.event_source_arn)) == "sqs" and esm.enabled:
+            sqs_windows.poll_soon(self, esm)  # e.g. enabled again: the messages sent meanwhile
+        return updated
 
     def send_sqs_batch(self: Any, function_arn: str, messages: Any, queue_arn: str) -> bool:
         if _poller_may(self, function_arn, queue_arn):

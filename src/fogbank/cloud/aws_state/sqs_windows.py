@@ -21,7 +21,7 @@ import logging
 import threading
 from typing import Any
 
-__all__ = ["holds", "retry_later", "stop", "window_seconds"]
+__all__ = ["holds", "poll_soon", "queue_of", "retry_later", "stop", "window_seconds"]
 
 _log = logging.getLogger("fogbank.cloud.lambda")
 _lock = threading.Lock()
@@ -48,6 +48,18 @@ def _queue(queue_arn: str) -> tuple[Any, str, Any]:
     _, _, _, region, account_id, name = queue_arn.split(":", 5)
     queues: Any = sqs_backends[account_id][region]
     return queues, name, queues.queues.get(name)
+
+
+def queue_of(queue_arn: str) -> Any:
+    """moto's queue of a queue ARN (None: no such queue)."""
+    return _queue(queue_arn)[2]
+
+
+def poll_soon(backend: Any, esm: Any) -> None:
+    """A mapping was created or enabled: poll its queue (after its batching window, if any) so the messages
+    already waiting are delivered, as Lambda's poller finds them (moto polled only when a message was sent)."""
+    key = f"{esm.uuid}:start"
+    _schedule(key, float(window_seconds(esm)), backend, esm.uuid, esm.function_arn, esm.event_source_arn)
 
 
 def holds(backend: Any, function_arn: str, messages: list[Any], queue_arn: str) -> bool:
@@ -93,19 +105,30 @@ def _poll(key: str, backend: Any, uuid: str, function_arn: str, queue_arn: str) 
         return
     _polling.active = True
     try:
-        messages = queues.receive_message(name, int(esm.batch_size), 0, int(queue.visibility_timeout))
-        if not messages:
-            return
-        if backend.send_sqs_batch(function_arn, messages, queue_arn):
-            for message in messages:
-                queues.delete_message(name, message.receipt_handle)
-        else:  # not polled (a role without permission): visible again; failed ones were emptied by retry_later
-            for message in messages:
-                queues.change_message_visibility(name, message.receipt_handle, visibility_timeout=0)
+        while _poll_once(backend, esm, queues, name, queue, function_arn, queue_arn):
+            pass  # a full batch delivered: more may be waiting, as Lambda's poller keeps polling
     except Exception:  # a timer thread has no caller to tell: the cloud's log does
         _log.exception("a timed poll of event source mapping %s failed to deliver from %s", uuid, queue_arn)
     finally:
         _polling.active = False
+
+
+def _poll_once(
+    backend: Any, esm: Any, queues: Any, name: str, queue: Any, function_arn: str, queue_arn: str
+) -> bool:
+    """Receive one batch and deliver it; True when it was full and delivered (poll again)."""
+    batch_size = int(esm.batch_size)
+    messages = queues.receive_message(name, batch_size, 0, int(queue.visibility_timeout))
+    if not messages:
+        return False
+    if backend.send_sqs_batch(function_arn, messages, queue_arn):
+        for message in messages:
+            queues.delete_message(name, message.receipt_handle)
+        return len(messages) >= batch_size and esm.enabled
+    # not polled (a role without permission): visible again; failed ones were emptied by retry_later
+    for message in messages:
+        queues.change_message_visibility(name, message.receipt_handle, visibility_timeout=0)
+    return False
 
 
 def stop() -> None:
