@@ -168,3 +168,32 @@ def test_json_log_format_names_out_of_memory(lambda_client: Any, make_function: 
     report = next(r["record"] for r in records if r["type"] == "platform.report")
     assert done["errorType"] == report["errorType"] == "Runtime.OutOfMemory"
     assert report["metrics"]["maxMemoryUsedMB"] == report["metrics"]["memorySizeMB"] == 128
+
+
+# Writes `tmp_mb` to /tmp and deletes it, then allocates `mb` (every page touched).
+TMP_THEN_ALLOCATE = """\
+import os, time
+def handler(event, context):
+    with open("/tmp/fill", "wb") as out:
+        for _ in range(event["tmp_mb"]):
+            out.write(b"x" * (1 << 20))
+    time.sleep(0.5)
+    os.remove("/tmp/fill")
+    block = bytearray(event["mb"] << 20)
+    block[::4096] = b"x" * len(block[::4096])
+    return os.getpid()
+"""
+
+
+def test_python_function_over_its_memory_size_after_freeing_tmp_is_killed(
+    lambda_client: Any, make_function: Callable[..., str]
+) -> None:
+    # GIVEN a 128 MB function that fills /tmp with 400 MB (allowed: /tmp is disk on AWS) and deletes it
+    name = make_function({"app.py": TMP_THEN_ALLOCATE}, MemorySize=128, Timeout=30)
+
+    # WHEN it then allocates 250 MB
+    response, body = invoke_json(lambda_client, name, {"tmp_mb": 400, "mb": 250})
+
+    # THEN it is killed for its memory as on AWS (the threshold that /tmp raised comes back down when it is freed)
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "Runtime.OutOfMemory"

@@ -12,7 +12,8 @@ count, nor does the page cache (reclaimable, as on Lambda). The kernel's hard li
 EphemeralStorage (a backstop: anonymous memory alone must be over MemorySize to reach it, since /tmp cannot hold
 more than EphemeralStorage); a usage threshold (cgroup.event_control + eventfd) at the point where anonymous
 memory would pass MemorySize wakes one watcher thread, which reads memory.stat and kills the environment only when
-anonymous memory is over, else re-arms the threshold higher. No polling.
+anonymous memory is over, else re-arms the threshold higher, with a second one just below the usage that re-arms
+it lower when /tmp or the page cache shrink again. No polling.
 
 Example (skipped as a doctest: it needs a writable memory cgroup):
     >>> limits = MemoryLimits.start()  # doctest: +SKIP
@@ -45,6 +46,10 @@ _PREFIX = "fogbank-"
 # above MemorySize + EphemeralStorage in the kernel's hard limit: what the cgroup is charged besides anonymous
 # memory and /tmp (the kernel's own structures for it, page tables) must not reach the backstop first
 _BACKSTOP_SLACK = 64 * _MB
+# when /tmp or the page cache raised the threshold, a second one this far below the usage re-arms it lower once
+# they shrink (a threshold fires only when crossed): anonymous memory can pass MemorySize unseen by at most this
+_REARM_STEP = 8 * _MB
+_MAX_CHECKS = 16  # re-arms in a row while the usage keeps moving past the thresholds being armed
 _ENABLE_HINT = (
     "run the cloud as root where the cgroup v1 memory hierarchy is mounted writable (docs/local-cloud-lambda.md, "
     "Memory); set FOGBANK_LAMBDA_MEMORY_LIMITS=0 to silence this"
@@ -131,8 +136,9 @@ class EnvironmentLimit:
         self.tmp_bytes = tmp_mb * _MB
         self.baseline_bytes = 0
         self.killed = False  # for its memory: by the watcher, or by the kernel (the backstop)
-        self._eventfd: int | None = None
+        self._eventfds: list[int] = []  # the armed thresholds'
         self._threshold = 0
+        self._low_threshold = 0  # 0: none armed
         self._moved: int | None = None  # the pid moved in
         self._released = False
         self._lock = threading.RLock()  # the watcher checks while the runtime's first request settles
@@ -227,40 +233,67 @@ class EnvironmentLimit:
             self._arm(threshold)
         self.check(rearm=False)
 
-    def _arm(self, threshold: int) -> None:
-        """Notify the watcher when usage crosses `threshold` bytes (either way)."""
+    def _arm(self, threshold: int, low: int = 0) -> None:
+        """Notify the watcher when usage crosses `threshold` bytes, or `low` bytes (when not 0), either way."""
         # caller holds self._lock
+        armed = [self._register(low)] if low > 0 else []
+        try:
+            armed.append(self._register(max(threshold, _MB)))
+        except OSError:
+            for efd in armed:
+                os.close(efd)
+            raise
+        old, self._eventfds = self._eventfds, armed
+        self._threshold, self._low_threshold = max(threshold, _MB), low
+        for efd in armed:
+            self._limits.watch(efd, self)
+        for efd in old:
+            self._limits.unwatch(efd)
+
+    def _register(self, threshold: int) -> int:
         efd = os.eventfd(0, os.EFD_CLOEXEC | os.EFD_NONBLOCK)
         usage = os.open(self.directory / "memory.usage_in_bytes", os.O_RDONLY | os.O_CLOEXEC)
         try:
-            (self.directory / "cgroup.event_control").write_text(f"{efd} {usage} {max(threshold, _MB)}")
+            (self.directory / "cgroup.event_control").write_text(f"{efd} {usage} {threshold}")
         except OSError:
             os.close(efd)
             raise
         finally:
             os.close(usage)
-        old, self._eventfd, self._threshold = self._eventfd, efd, max(threshold, _MB)
-        self._limits.watch(efd, self)
-        if old is not None:
-            self._limits.unwatch(old)
+        return efd
 
     def check(self, rearm: bool = True) -> None:
-        """The usage crossed the threshold: kill the environment when its memory is over MemorySize, else
-        re-arm the threshold where its own memory would reach it with the rest unchanged (with `rearm` False:
-        only when the usage is already past the armed one)."""
+        """The usage crossed a threshold: kill the environment when its memory is over MemorySize, else re-arm
+        the threshold where its own memory would reach it with the rest unchanged (with `rearm` False: only when
+        the usage is already past the armed ones). Arming takes a while: when the usage moved past a threshold
+        meanwhile (e.g. a large /tmp file being deleted), it checks again."""
         with self._lock:
-            if self._released or self.killed:
-                return
-            stat = _read_stat(self.directory)
-            if anonymous_over(stat, self.baseline_bytes, self.memory_bytes):
-                self.killed = True
-                self.kill()
-                return
-            with contextlib.suppress(OSError):
-                usage = int((self.directory / "memory.usage_in_bytes").read_text())
-                if rearm or usage >= self._threshold:
-                    headroom = self.memory_bytes - self.baseline_bytes - stat.get("total_rss", 0)
-                    self._arm(usage + max(headroom, _MB))
+            for _ in range(_MAX_CHECKS):
+                if self._released or self.killed:
+                    return
+                stat = _read_stat(self.directory)
+                if anonymous_over(stat, self.baseline_bytes, self.memory_bytes):
+                    self.killed = True
+                    self.kill()
+                    return
+                try:
+                    usage = self._usage()
+                    if not (rearm or usage >= self._threshold or usage <= self._low_threshold):
+                        return
+                    anonymous = stat.get("total_rss", 0)
+                    headroom = self.memory_bytes - self.baseline_bytes - anonymous
+                    # /tmp or the page cache hold more than a step: re-arm lower when they shrink
+                    low = usage - _REARM_STEP if usage - anonymous > _REARM_STEP else 0
+                    self._arm(usage + max(headroom, _MB), low)
+                    after = self._usage()
+                except OSError:
+                    return
+                if self._low_threshold < after < self._threshold:
+                    return
+                rearm = True
+
+    def _usage(self) -> int:
+        return int((self.directory / "memory.usage_in_bytes").read_text())
 
     def kill(self) -> None:
         """SIGKILL every process in the cgroup."""
@@ -287,8 +320,8 @@ class EnvironmentLimit:
                 return
             self.exceeded()  # read before the cgroup goes
             self._released = True
-            efd, self._eventfd = self._eventfd, None
-        if efd is not None:
+            armed, self._eventfds = self._eventfds, []
+        for efd in armed:
             self._limits.unwatch(efd)
         self.kill()
         _remove(self.directory, wait_s)
