@@ -22,10 +22,14 @@ from lambda_support import ROLE_POLICY, zip_code
 
 HANDLER = """
 import json
+import time
 
 def handler(event, context):
     print("RECEIVED " + json.dumps(event))
     records = event.get("Records", [])
+    if any(r.get("body") == "slow" for r in records):
+        time.sleep(2)
+        print("RECEIVED DONE slow")
     return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in records if r.get("body") == "fail"]}
 """
 
@@ -259,6 +263,34 @@ def test_messages_waiting_before_a_mapping_is_created_or_enabled_are_delivered(c
     assert not _received(cloud, function, "sent while disabled", wait=0.5)
     lambda_.update_event_source_mapping(UUID=mapping, Enabled=True)
     assert _received(cloud, function, "sent while disabled")
+
+
+def test_send_message_does_not_wait_for_the_function_the_poller_invokes(cloud: LocalCloud) -> None:
+    # GIVEN a queue mapped to a function that takes 2 s for the body "slow"
+    sqs = cloud.client("sqs")
+    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    function = _function(
+        cloud, _role(cloud, ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
+    )
+    cloud.client("lambda").create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function)
+
+    # WHEN "slow" is sent
+    sqs.send_message(QueueUrl=queue_url, MessageBody="slow")
+
+    # THEN SendMessage has returned before the function finished (on AWS the poller invokes it apart from the
+    # send; moto invoked it inside SendMessage), and the function then finishes and the message is deleted
+    assert not _received(cloud, function, "DONE slow", wait=0)
+    assert _received(cloud, function, "DONE slow")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        counts = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+        if counts["ApproximateNumberOfMessages"] == counts["ApproximateNumberOfMessagesNotVisible"] == "0":
+            break
+        time.sleep(0.05)
+    assert counts["ApproximateNumberOfMessages"] == counts["ApproximateNumberOfMessagesNotVisible"] == "0"
 
 
 def test_a_queue_visibility_timeout_shorter_than_the_function_timeout_is_refused(cloud: LocalCloud) -> None:

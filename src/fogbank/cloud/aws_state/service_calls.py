@@ -234,6 +234,16 @@ def _install_event_source_mappings() -> None:
     def send_sqs_batch(self: Any, function_arn: str, messages: Any, queue_arn: str) -> bool:
         if _poller_may(self, function_arn, queue_arn):
             if not sqs_windows.holds(self, function_arn, messages, queue_arn):
+                if (
+                    not sqs_windows.in_timed_poll()
+                ):  # a send's poll: SendMessage does not wait for the function
+                    sqs_windows.deliver_later(
+                        self, function_arn, list(messages), queue_arn, sqs_lambda.deliver_batch
+                    )
+                    messages[
+                        :
+                    ] = []  # invisible while the function runs; the delivery deletes or retries them
+                    return False
                 if sqs_lambda.deliver_batch(self, function_arn, messages, queue_arn):
                     return True
                 sqs_windows.retry_later(self, function_arn, messages, queue_arn)

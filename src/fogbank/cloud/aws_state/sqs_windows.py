@@ -7,7 +7,9 @@ for the queue's visibility timeout, then is polled again (past the redrive polic
 it to the dead-letter queue). `holds` is asked before each of moto's deliveries: while a mapping's window is
 open and its batch is not full it answers True (the messages stay in the queue) and, for the first message of a
 window, starts a timer that polls the queue once the window has passed. `retry_later` keeps a failed batch's
-messages invisible and polls again when their visibility timeout ends. `stop` cancels the timers (a cloud that
+messages invisible and polls again when their visibility timeout ends. `deliver_later` invokes the function for
+a send's poll on a thread of its own (SendMessage returns at once, as on AWS); `poll_soon` polls a mapping just
+created or enabled. `stop` cancels the timers (a cloud that
 stops leaves none running).
 
 Example:
@@ -19,14 +21,25 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["holds", "poll_soon", "queue_of", "retry_later", "stop", "window_seconds"]
+__all__ = [
+    "deliver_later",
+    "holds",
+    "in_timed_poll",
+    "poll_soon",
+    "queue_of",
+    "retry_later",
+    "stop",
+    "window_seconds",
+]
 
 _log = logging.getLogger("fogbank.cloud.lambda")
 _lock = threading.Lock()
 _timers: dict[str, threading.Timer] = {}
 _polling = threading.local()
+_stops = [0]  # how many times `stop` ran: a delivery that outlives its cloud schedules nothing
 
 
 def window_seconds(esm: Any) -> int:
@@ -60,6 +73,55 @@ def poll_soon(backend: Any, esm: Any) -> None:
     already waiting are delivered, as Lambda's poller finds them (moto polled only when a message was sent)."""
     key = f"{esm.uuid}:start"
     _schedule(key, float(window_seconds(esm)), backend, esm.uuid, esm.function_arn, esm.event_source_arn)
+
+
+def in_timed_poll() -> bool:
+    """Whether this thread is a timed poll or a background delivery (it delivers synchronously)."""
+    return bool(getattr(_polling, "active", False))
+
+
+def deliver_later(
+    backend: Any, function_arn: str, messages: list[Any], queue_arn: str, deliver: Callable[..., bool]
+) -> None:
+    """Hand the received `messages` to the function on a thread of their own, so the SendMessage that
+    triggered moto's poll returns at once, as on AWS (moto invoked the function inside it). The messages stay
+    invisible while the function runs; then they are deleted, or the failed ones retried (`retry_later`), and the
+    queue is polled again (a FIFO group, or a batch held back by this one, may be waiting)."""
+    thread = threading.Thread(
+        target=_deliver,
+        args=(backend, function_arn, messages, queue_arn, deliver, _stops[0]),
+        name=f"fogbank-sqs-deliver-{queue_arn.rsplit(':', 1)[-1][:24]}",
+        daemon=True,
+    )
+    thread.start()
+
+
+def _deliver(
+    backend: Any,
+    function_arn: str,
+    messages: list[Any],
+    queue_arn: str,
+    deliver: Callable[..., bool],
+    stops: int,
+) -> None:
+    _polling.active = True
+    try:
+        queues, name, _ = _queue(queue_arn)
+        if deliver(backend, function_arn, messages, queue_arn):
+            for message in messages:
+                queues.delete_message(name, message.receipt_handle)
+        elif stops != _stops[0]:
+            return  # the cloud stopped meanwhile
+        else:
+            retry_later(backend, function_arn, messages, queue_arn)
+        esm = _mapping(backend, function_arn, queue_arn)
+        if esm is not None and stops == _stops[0]:
+            _schedule(f"{esm.uuid}:next", 0.0, backend, esm.uuid, function_arn, queue_arn)
+    except Exception:  # a delivery thread has no caller to tell: the cloud's log does (unless it stopped)
+        if stops == _stops[0]:
+            _log.exception("an SQS event source delivery to %s from %s failed", function_arn, queue_arn)
+    finally:
+        _polling.active = False
 
 
 def holds(backend: Any, function_arn: str, messages: list[Any], queue_arn: str) -> bool:
@@ -134,6 +196,7 @@ def _poll_once(
 def stop() -> None:
     """Cancel every pending poll (their messages stay in the queue)."""
     with _lock:
+        _stops[0] += 1
         timers = list(_timers.values())
         _timers.clear()
     for timer in timers:
