@@ -265,6 +265,36 @@ def test_messages_waiting_before_a_mapping_is_created_or_enabled_are_delivered(c
     assert _received(cloud, function, "sent while disabled")
 
 
+def test_each_mapping_of_a_source_delivers_to_its_current_function(cloud: LocalCloud) -> None:
+    # GIVEN a Kinesis stream mapped to two functions, and a queue mapped to a function
+    role = _role(cloud, ["kinesis:*", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
+    first, second, third = (_function(cloud, role) for _ in range(3))
+    kinesis, sqs, lambda_ = cloud.client("kinesis"), cloud.client("sqs"), cloud.client("lambda")
+    stream = f"s-{uuid.uuid4().hex[:8]}"
+    kinesis.create_stream(StreamName=stream, ShardCount=1)
+    stream_arn = kinesis.describe_stream(StreamName=stream)["StreamDescription"]["StreamARN"]
+    for function in (first, second):
+        lambda_.create_event_source_mapping(
+            EventSourceArn=stream_arn, FunctionName=function, StartingPosition="TRIM_HORIZON"
+        )
+    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    mapping = lambda_.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=first)["UUID"]
+
+    # WHEN a record is put on the stream, and the queue's mapping is moved to the third function before a send
+    kinesis.put_record(StreamName=stream, Data=b"fan-out", PartitionKey="k")
+    lambda_.update_event_source_mapping(UUID=mapping, FunctionName=third)
+    sqs.send_message(QueueUrl=queue_url, MessageBody="for the third function")
+
+    # THEN both stream mappings deliver the record, as on AWS (moto kept only the last mapping of a stream)
+    assert _received(cloud, first, "ZmFuLW91dA==")
+    assert _received(cloud, second, "ZmFuLW91dA==")
+    # AND the queue's mapping delivers to its new function (moto still called the old one, then dropped it)
+    assert _received(cloud, third, "for the third function")
+
+
 def test_send_message_does_not_wait_for_the_function_the_poller_invokes(cloud: LocalCloud) -> None:
     # GIVEN a queue mapped to a function that takes 2 s for the body "slow"
     sqs = cloud.client("sqs")

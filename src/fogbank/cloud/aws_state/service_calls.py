@@ -32,7 +32,14 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from fogbank.cloud.aws_state import s3_destinations, sns_lambda, sqs_filters, sqs_lambda, sqs_windows
+from fogbank.cloud.aws_state import (
+    event_source_links,
+    s3_destinations,
+    sns_lambda,
+    sqs_filters,
+    sqs_lambda,
+    sqs_windows,
+)
 
 __all__ = ["ESM_ACTIONS", "ServiceChecks", "install", "uninstall"]
 
@@ -216,6 +223,7 @@ def _install_event_source_mappings() -> None:
                 raise InvalidParameterValueException(message)
         _check_visibility_timeout(self, spec, source_arn)
         esm = create(self, spec)
+        event_source_links.relink(esm)  # a second mapping of a Kinesis stream no longer replaces the first
         if _source_service(source_arn) == "sqs" and esm.enabled:
             sqs_windows.poll_soon(self, esm)  # messages already in the queue
         return esm
@@ -227,6 +235,8 @@ def _install_event_source_mappings() -> None:
         if esm is not None:
             _check_window(spec, str(esm.event_source_arn))
         updated = update(self, uuid, spec)
+        if esm is not None:
+            event_source_links.relink(esm)  # a new FunctionName: the source calls the new function
         if esm is not None and _source_service(str(esm.event_source_arn)) == "sqs" and esm.enabled:
             sqs_windows.poll_soon(self, esm)  # e.g. enabled again: the messages sent meanwhile
         return updated
