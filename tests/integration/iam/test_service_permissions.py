@@ -293,6 +293,18 @@ def test_each_mapping_of_a_source_delivers_to_its_current_function(cloud: LocalC
     assert _received(cloud, second, "ZmFuLW91dA==")
     # AND the queue's mapping delivers to its new function (moto still called the old one, then dropped it)
     assert _received(cloud, third, "for the third function")
+    # AND a second mapping of the same source and function is refused with AWS's error
+    with pytest.raises(ClientError) as refused:
+        lambda_.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=third)
+    assert refused.value.response["Error"]["Code"] == "ResourceConflictException"
+    assert refused.value.response["Error"]["Message"] == (
+        f'An event source mapping with SQS arn (" {queue_arn} ") and function (" {third.rsplit(":", 1)[-1]} ") '
+        f"already exists. Please update or delete the existing mapping with UUID {mapping}"
+    )
+    with pytest.raises(ClientError, match=f"The event source arn \\({stream_arn}\\) and function"):
+        lambda_.create_event_source_mapping(
+            EventSourceArn=stream_arn, FunctionName=first, StartingPosition="LATEST"
+        )
 
 
 def test_send_message_does_not_wait_for_the_function_the_poller_invokes(cloud: LocalCloud) -> None:

@@ -4,7 +4,8 @@ moto files a mapping in its source when it is created: under the function's ARN 
 under the stream's own ARN in a Kinesis stream, so a second function mapped to the same stream replaced the
 first (only the last one got records; on AWS each mapping gets them all). It never moved a mapping: after
 UpdateEventSourceMapping changed its FunctionName, the queue or table still called the old function (and, the
-mapping no longer naming it, nothing was delivered). `relink` files a mapping again under the key moto's source
+mapping no longer naming it, nothing was delivered), and it accepted a second mapping of the same source and
+function, which AWS refuses (`refuse_duplicate`, AWS's ResourceConflictException). `relink` files a mapping again under the key moto's source
 passes on (the function's ARN; a Kinesis stream: the mapping's own ARN, which names the region as moto reads it).
 
 Example:
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["relink"]
+__all__ = ["refuse_duplicate", "relink"]
 
 
 def _key(esm: Any) -> str:
@@ -47,3 +48,26 @@ def relink(esm: Any) -> None:
             for key in keys:
                 registry.pop(key, None)
             registry[_key(esm)] = esm
+
+
+def refuse_duplicate(backend: Any, source_arn: str, function_name: str) -> None:
+    """AWS's ResourceConflictException when a mapping of `source_arn` to the function already exists."""
+    from moto.awslambda.exceptions import LambdaClientError
+
+    function = backend._lambdas.get_function_by_name_or_arn_with_qualifier(function_name)
+    for esm in list(backend._event_source_mappings.values()):
+        if esm.event_source_arn != source_arn or esm.function_arn != function.function_arn:
+            continue
+        name = function.function_name
+        if source_arn.split(":")[2:3] == ["sqs"]:
+            message = f'An event source mapping with SQS arn (" {source_arn} ") and function (" {name} ") already exists.'
+        else:
+            message = (
+                f"The event source arn ({source_arn}) and function ({name}) provided mapping already exists."
+            )
+        error = LambdaClientError(
+            "ResourceConflictException",
+            f"{message} Please update or delete the existing mapping with UUID {esm.uuid}",
+        )
+        error.code = 409
+        raise error

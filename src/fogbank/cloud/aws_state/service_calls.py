@@ -222,6 +222,8 @@ def _install_event_source_mappings() -> None:
                     message = _STREAM_MESSAGE.format(arn=source_arn)
                 raise InvalidParameterValueException(message)
         _check_visibility_timeout(self, spec, source_arn)
+        if source_arn and spec.get("FunctionName"):
+            event_source_links.refuse_duplicate(self, source_arn, str(spec["FunctionName"]))
         esm = create(self, spec)
         event_source_links.relink(esm)  # a second mapping of a Kinesis stream no longer replaces the first
         if _source_service(source_arn) == "sqs" and esm.enabled:
