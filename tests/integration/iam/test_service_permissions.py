@@ -358,6 +358,47 @@ def test_a_queue_visibility_timeout_shorter_than_the_function_timeout_is_refused
     )
 
 
+def test_an_sqs_batch_size_beyond_what_lambda_allows_is_refused(cloud: LocalCloud) -> None:
+    # GIVEN a standard queue, a FIFO queue and a function whose role may read them
+    sqs, lambda_ = cloud.client("sqs"), cloud.client("lambda")
+    arns = []
+    for name, attributes in (
+        (f"q-{uuid.uuid4().hex[:8]}", {}),
+        (f"q-{uuid.uuid4().hex[:8]}.fifo", {"FifoQueue": "true"}),
+    ):
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        arns.append(
+            sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        )
+    standard, fifo = arns
+    function = _function(
+        cloud, _role(cloud, ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
+    )
+
+    # WHEN a batch over 10 is asked for without a batching window, or over a FIFO queue's 10
+    def refusal(**settings: Any) -> tuple[str, str]:
+        with pytest.raises(ClientError) as refused:
+            lambda_.create_event_source_mapping(FunctionName=function, **settings)
+        return refused.value.response["Error"]["Code"], refused.value.response["Error"]["Message"]
+
+    # THEN Lambda's InvalidParameterValueException says why (moto accepted the first; the second was a 500 page)
+    assert refusal(EventSourceArn=standard, BatchSize=50) == (
+        "InvalidParameterValueException",
+        "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10",
+    )
+    assert refusal(EventSourceArn=fifo, BatchSize=11) == (
+        "InvalidParameterValueException",
+        "BatchSize 11 exceeds the max of 10",
+    )
+    # AND with a window, a batch of 50 is accepted; taking the window away again is refused
+    mapping = lambda_.create_event_source_mapping(
+        EventSourceArn=standard, FunctionName=function, BatchSize=50, MaximumBatchingWindowInSeconds=1
+    )["UUID"]
+    with pytest.raises(ClientError, match="must be greater than 0 if maximum batch size is greater than 10"):
+        lambda_.update_event_source_mapping(UUID=mapping, MaximumBatchingWindowInSeconds=0)
+    lambda_.delete_event_source_mapping(UUID=mapping)
+
+
 @pytest.mark.parametrize("source", ["kinesis", "dynamodb"])
 def test_stream_event_source_mapping_needs_the_role_to_read_the_stream(
     cloud: LocalCloud, source: str

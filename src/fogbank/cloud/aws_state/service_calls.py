@@ -165,6 +165,23 @@ def _check_filter_criteria(criteria: Any, source_arn: str) -> None:
         raise InvalidParameterValueException(str(exc)) from None
 
 
+def _check_batch_size(spec: dict[str, Any], source_arn: str, esm: Any = None) -> None:
+    """AWS's limits on an SQS mapping's BatchSize (moto raised a ValueError: an HTTP 500 page)."""
+    from moto.awslambda.exceptions import InvalidParameterValueException
+
+    size = spec.get("BatchSize", esm.batch_size if esm is not None else None)
+    window = spec.get("MaximumBatchingWindowInSeconds", esm.max_batch_window if esm is not None else None)
+    if size is None or _source_service(source_arn) != "sqs":
+        return
+    most = 10 if source_arn.endswith(".fifo") else 10000
+    if int(size) > most:
+        raise InvalidParameterValueException(f"BatchSize {size} exceeds the max of {most}")
+    if int(size) > 10 and not int(window or 0):
+        raise InvalidParameterValueException(
+            "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"
+        )
+
+
 def _check_window(spec: dict[str, Any], source_arn: str) -> None:
     """Refuse a batching window the local poller would not apply (streams and FIFO queues deliver on arrival)."""
     from moto.awslambda.exceptions import InvalidParameterValueException
@@ -209,6 +226,7 @@ def _install_event_source_mappings() -> None:
         source_arn = str(spec.get("EventSourceArn") or "")
         _check_filter_criteria(spec.get("FilterCriteria"), source_arn)
         _check_window(spec, source_arn)
+        _check_batch_size(spec, source_arn)
         if _checks and source_arn and spec.get("FunctionName"):
             function = self._lambdas.get_function_by_name_or_arn_with_qualifier(spec["FunctionName"])
             action = _denied_action(str(function.role), source_arn)
@@ -236,6 +254,7 @@ def _install_event_source_mappings() -> None:
             _check_filter_criteria(spec["FilterCriteria"], str(esm.event_source_arn) if esm else "")
         if esm is not None:
             _check_window(spec, str(esm.event_source_arn))
+            _check_batch_size(spec, str(esm.event_source_arn), esm)
         updated = update(self, uuid, spec)
         if esm is not None:
             event_source_links.relink(esm)  # a new FunctionName: the source calls the new function
