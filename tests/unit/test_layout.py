@@ -67,6 +67,9 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "cloud/aws_state/sqs_windows": "tests/integration/cloudformation/test_event_source_stacks.py, "
     "tests/integration/iam/test_service_permissions.py: an SQS event source's batching window and retries after "
     "the visibility timeout, polled by timers for real functions in a running cloud",
+    "cloud/aws_state/esm_checks": "tests/integration/iam/test_service_permissions.py, "
+    "tests/integration/cloudformation/test_event_source_stacks.py: CreateEventSourceMapping's refusals through the "
+    "Lambda API and CloudFormation of a running cloud",
     "cloud/aws_state/event_source_links": "tests/integration/iam/test_service_permissions.py: two functions "
     "mapped to one Kinesis stream, and a mapping moved to another function, delivering in a running cloud",
     "cloud/aws_state/sns_lambda": "tests/integration/iam/test_service_permissions.py, "

@@ -6,7 +6,7 @@ asking whether they may work, and delivers through them regardless. `install(che
 - CreateEventSourceMapping (SQS, Kinesis, DynamoDB Streams): the function's execution role must allow the
   actions Lambda's poller uses on the source (AWS's `InvalidParameterValueException` otherwise), and each
   delivery is made only while it still does (the records stay in the queue or stream, as on AWS). An SQS
-  mapping's FilterCriteria is checked (`sqs_filters`) and applied by `sqs_lambda`; on a stream it is refused.
+  mapping's FilterCriteria is checked (`esm_checks`) and applied by `sqs_lambda`; on a stream it is refused.
   Its batching window holds messages until the batch is full or the window has passed, and a failed batch's
   messages stay invisible for the visibility timeout and are then polled again (`sqs_windows`).
 - PutBucketNotificationConfiguration: each Lambda, SQS and SNS destination's resource policy must allow
@@ -33,10 +33,10 @@ import logging
 from typing import Any, Protocol
 
 from fogbank.cloud.aws_state import (
+    esm_checks,
     event_source_links,
     s3_destinations,
     sns_lambda,
-    sqs_filters,
     sqs_lambda,
     sqs_windows,
 )
@@ -89,8 +89,7 @@ class ServiceChecks(Protocol):
     def role_may(self, role_arn: str, action: str, resource: str) -> bool: ...
 
 
-def _source_service(source_arn: str) -> str:
-    return source_arn.split(":")[2] if source_arn.count(":") >= 5 else ""
+_source_service = esm_checks.source_service
 
 
 def _denied_action(role_arn: str, source_arn: str) -> str | None:
@@ -147,71 +146,6 @@ def _unreceive(queue_arn: str, message_ids: set[str]) -> None:
                 message.approximate_first_receive_timestamp = None
 
 
-def _check_filter_criteria(criteria: Any, source_arn: str) -> None:
-    """Refuse what the local poller would not apply: filters on a stream, or a pattern it cannot match as AWS."""
-    from moto.awslambda.exceptions import InvalidParameterValueException
-
-    if not criteria or not (criteria.get("Filters") if isinstance(criteria, dict) else True):
-        return
-    if _source_service(source_arn) != "sqs":  # moto stores it and delivers every record: never silently
-        raise InvalidParameterValueException(
-            f"FilterCriteria of the event source mapping from {source_arn}: the local cloud applies event "
-            "filtering to SQS queues only (every record would reach the function). Filter in the handler, or run "
-            "this test with --fogbank-target aws"
-        )
-    try:
-        sqs_filters.compile_filters(criteria)
-    except sqs_filters.FilterCriteriaError as exc:
-        raise InvalidParameterValueException(str(exc)) from None
-
-
-def _check_batch_size(spec: dict[str, Any], source_arn: str, esm: Any = None) -> None:
-    """AWS's limits on an SQS mapping's BatchSize (moto raised a ValueError: an HTTP 500 page)."""
-    from moto.awslambda.exceptions import InvalidParameterValueException
-
-    size = spec.get("BatchSize", esm.batch_size if esm is not None else None)
-    window = spec.get("MaximumBatchingWindowInSeconds", esm.max_batch_window if esm is not None else None)
-    if size is None or _source_service(source_arn) != "sqs":
-        return
-    most = 10 if source_arn.endswith(".fifo") else 10000
-    if int(size) > most:
-        raise InvalidParameterValueException(f"BatchSize {size} exceeds the max of {most}")
-    if int(size) > 10 and not int(window or 0):
-        raise InvalidParameterValueException(
-            "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"
-        )
-
-
-def _check_window(spec: dict[str, Any], source_arn: str) -> None:
-    """Refuse a batching window the local poller would not apply (streams and FIFO queues deliver on arrival)."""
-    from moto.awslambda.exceptions import InvalidParameterValueException
-
-    if int(spec.get("MaximumBatchingWindowInSeconds") or 0) == 0:
-        return
-    if _source_service(source_arn) != "sqs" or source_arn.endswith(".fifo"):
-        raise InvalidParameterValueException(
-            f"MaximumBatchingWindowInSeconds of the event source mapping from {source_arn}: the local cloud applies "
-            "batching windows to standard SQS queues only (records would be handed over as they arrive). Leave "
-            "it at 0, or run this test with --fogbank-target aws"
-        )
-
-
-def _check_visibility_timeout(backend: Any, spec: dict[str, Any], source_arn: str) -> None:
-    """AWS refuses a queue whose visibility timeout is shorter than the function's timeout (a message would be
-    visible, and polled again, while the function still processes it)."""
-    from moto.awslambda.exceptions import InvalidParameterValueException
-
-    queue = sqs_windows.queue_of(source_arn) if _source_service(source_arn) == "sqs" else None
-    if queue is None or not spec.get("FunctionName"):
-        return
-    function = backend._lambdas.get_function_by_name_or_arn_with_qualifier(spec["FunctionName"])
-    visibility, timeout = int(queue.visibility_timeout), int(function.timeout)
-    if visibility < timeout:
-        raise InvalidParameterValueException(
-            f"Queue visibility timeout: {visibility} seconds is less than Function timeout: {timeout} seconds"
-        )
-
-
 def _install_event_source_mappings() -> None:
     from moto.awslambda.exceptions import InvalidParameterValueException
     from moto.awslambda.models import LambdaBackend
@@ -224,9 +158,9 @@ def _install_event_source_mappings() -> None:
 
     def create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
         source_arn = str(spec.get("EventSourceArn") or "")
-        _check_filter_criteria(spec.get("FilterCriteria"), source_arn)
-        _check_window(spec, source_arn)
-        _check_batch_size(spec, source_arn)
+        esm_checks.check_filter_criteria(spec.get("FilterCriteria"), source_arn)
+        esm_checks.check_window(spec, source_arn)
+        esm_checks.check_batch_size(spec, source_arn)
         if _checks and source_arn and spec.get("FunctionName"):
             function = self._lambdas.get_function_by_name_or_arn_with_qualifier(spec["FunctionName"])
             action = _denied_action(str(function.role), source_arn)
@@ -239,7 +173,7 @@ def _install_event_source_mappings() -> None:
                 else:
                     message = _STREAM_MESSAGE.format(arn=source_arn)
                 raise InvalidParameterValueException(message)
-        _check_visibility_timeout(self, spec, source_arn)
+        esm_checks.check_visibility_timeout(self, spec, source_arn)
         if source_arn and spec.get("FunctionName"):
             event_source_links.refuse_duplicate(self, source_arn, str(spec["FunctionName"]))
         esm = create(self, spec)
@@ -251,10 +185,10 @@ def _install_event_source_mappings() -> None:
     def update_event_source_mapping(self: Any, uuid: str, spec: dict[str, Any]) -> Any:
         esm = self._event_source_mappings.get(uuid)
         if "FilterCriteria" in spec:
-            _check_filter_criteria(spec["FilterCriteria"], str(esm.event_source_arn) if esm else "")
+            esm_checks.check_filter_criteria(spec["FilterCriteria"], str(esm.event_source_arn) if esm else "")
         if esm is not None:
-            _check_window(spec, str(esm.event_source_arn))
-            _check_batch_size(spec, str(esm.event_source_arn), esm)
+            esm_checks.check_window(spec, str(esm.event_source_arn))
+            esm_checks.check_batch_size(spec, str(esm.event_source_arn), esm)
         updated = update(self, uuid, spec)
         if esm is not None:
             event_source_links.relink(esm)  # a new FunctionName: the source calls the new function
