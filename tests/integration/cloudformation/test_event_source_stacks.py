@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, WaiterError
 
+from cdk_stack_support import deployed_stack, inline_python_function, printed
 from fogbank.cloud import LocalCloud
 
 pytestmark = pytest.mark.slow
@@ -69,16 +70,7 @@ def _synthesize(outdir: Path) -> Path:
     stack = cdk.Stack(app, "EventSources", synthesizer=cdk.DefaultStackSynthesizer())
 
     def function(name: str, source: str, timeout: int = 3) -> lambda_.Function:
-        made = lambda_.Function(
-            stack,
-            name,
-            runtime=lambda_.Runtime.PYTHON_3_11,
-            handler="index.handler",
-            code=lambda_.Code.from_inline(source),
-            timeout=cdk.Duration.seconds(timeout),
-        )
-        cdk.CfnOutput(stack, f"{name}Name", value=made.function_name)
-        return made
+        return inline_python_function(stack, name, source, timeout)
 
     failed = sqs.Queue(stack, "Failed")
     cdk.CfnOutput(stack, "FailedUrl", value=failed.queue_url)
@@ -133,36 +125,15 @@ def _synthesize(outdir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalCloud, dict[str, str]]]:
-    from fogbank.deploy import delete_stack, deploy_stack, resolve_target
-
-    assembly = _synthesize(tmp_path_factory.mktemp("cdk.out"))
-    with LocalCloud() as cloud:
-        cloud.client("ssm").put_parameter(Name="/cdk-bootstrap/hnb659fds/version", Value="27", Type="String")
-        target = resolve_target("local", endpoint=cloud.endpoint)
-        outputs = deploy_stack(target, assembly, STACK)
-        try:
-            yield cloud, outputs
-        finally:
-            delete_stack(target, STACK)
+    with deployed_stack(_synthesize(tmp_path_factory.mktemp("cdk.out")), STACK) as deployed:
+        yield deployed
 
 
 def _printed(
     cloud: LocalCloud, function: str, prefix: str, count: int = 1, timeout: float = 30.0
 ) -> list[Any]:
     """What the handler printed after `prefix`, once `count` lines are in its log group (deadline, no sleeps)."""
-    logs = cloud.client("logs")
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            found = logs.filter_log_events(
-                logGroupName=f"/aws/lambda/{function}", filterPattern=f'"{prefix} "'
-            )
-            lines = [e["message"].split(f"{prefix} ", 1)[1] for e in found["events"]]
-        except logs.exceptions.ResourceNotFoundException:
-            lines = []
-        if len(lines) >= count or time.monotonic() > deadline:
-            return [json.loads(line) for line in lines]
-        time.sleep(0.05)
+    return [json.loads(line) for line in printed(cloud, function, prefix, count, timeout)]
 
 
 def test_sqs_batches_reach_the_function_and_a_failed_item_is_retried_then_dead_lettered(

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from cdk_stack_support import deployed_stack, inline_python_function, printed
 from fogbank.cloud import LocalCloud
 from fogbank.cloud.events.scheduler import ManualClock
 
@@ -48,15 +49,7 @@ def _synthesize(outdir: Path) -> Path:
     stack = cdk.Stack(app, "EventsRules", synthesizer=cdk.DefaultStackSynthesizer())
 
     def function(name: str) -> lambda_.Function:
-        made = lambda_.Function(
-            stack,
-            name,
-            runtime=lambda_.Runtime.PYTHON_3_11,
-            handler="index.handler",
-            code=lambda_.Code.from_inline(HANDLER),
-        )
-        cdk.CfnOutput(stack, f"{name}Name", value=made.function_name)
-        return made
+        return inline_python_function(stack, name, HANDLER)
 
     orders, transformed, unpermitted, scheduled, uploads = (
         function(name) for name in ("Orders", "Transformed", "Unpermitted", "Scheduled", "Uploads")
@@ -112,34 +105,13 @@ def _synthesize(outdir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalCloud, dict[str, str]]]:
-    from fogbank.deploy import delete_stack, deploy_stack, resolve_target
-
-    assembly = _synthesize(tmp_path_factory.mktemp("cdk.out"))
-    with LocalCloud() as cloud:
-        cloud.client("ssm").put_parameter(Name="/cdk-bootstrap/hnb659fds/version", Value="27", Type="String")
-        target = resolve_target("local", endpoint=cloud.endpoint)
-        outputs = deploy_stack(target, assembly, STACK)
-        try:
-            yield cloud, outputs
-        finally:
-            delete_stack(target, STACK)
+    with deployed_stack(_synthesize(tmp_path_factory.mktemp("cdk.out")), STACK) as deployed:
+        yield deployed
 
 
 def _received(cloud: LocalCloud, function: str, count: int = 1, timeout: float = 30.0) -> list[Any]:
     """The events the function's handler printed, once `count` are in its log group (deadline, no fixed sleep)."""
-    logs = cloud.client("logs")
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            found = logs.filter_log_events(
-                logGroupName=f"/aws/lambda/{function}", filterPattern='"RECEIVED "'
-            )
-            lines = [e["message"].split("RECEIVED ", 1)[1] for e in found["events"]]
-        except logs.exceptions.ResourceNotFoundException:
-            lines = []
-        if len(lines) >= count or time.monotonic() > deadline:
-            return [json.loads(line) for line in lines]
-        time.sleep(0.05)
+    return [json.loads(line) for line in printed(cloud, function, "RECEIVED", count, timeout)]
 
 
 def test_a_matching_event_reaches_each_target_as_eventbridge_sends_it(

@@ -11,13 +11,13 @@ message. Adds about 8 s (CDK synth about 3 s, the deploy, two cold starts).
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote_plus
 
 import pytest
 
+from cdk_stack_support import deployed_stack, inline_python_function, printed
 from fogbank.cloud import LocalCloud
 
 pytestmark = pytest.mark.slow
@@ -44,15 +44,7 @@ def _synthesize(outdir: Path) -> Path:
     stack = cdk.Stack(app, "ServicePermissions", synthesizer=cdk.DefaultStackSynthesizer())
 
     def function(name: str) -> lambda_.Function:
-        made = lambda_.Function(
-            stack,
-            name,
-            runtime=lambda_.Runtime.PYTHON_3_11,
-            handler="index.handler",
-            code=lambda_.Code.from_inline(HANDLER),
-        )
-        cdk.CfnOutput(stack, f"{name}Name", value=made.function_name)
-        return made
+        return inline_python_function(stack, name, HANDLER)
 
     uploads, subscriber = function("Uploads"), function("Subscriber")
     bucket = s3.Bucket(stack, "Bucket")
@@ -74,34 +66,13 @@ def _synthesize(outdir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalCloud, dict[str, str]]]:
-    from fogbank.deploy import delete_stack, deploy_stack, resolve_target
-
-    assembly = _synthesize(tmp_path_factory.mktemp("cdk.out"))
-    with LocalCloud(iam_mode="enforce") as cloud:
-        cloud.client("ssm").put_parameter(Name="/cdk-bootstrap/hnb659fds/version", Value="27", Type="String")
-        target = resolve_target("local", endpoint=cloud.endpoint)
-        outputs = deploy_stack(target, assembly, STACK)
-        try:
-            yield cloud, outputs
-        finally:
-            delete_stack(target, STACK)
+    with deployed_stack(_synthesize(tmp_path_factory.mktemp("cdk.out")), STACK) as deployed:
+        yield deployed
 
 
 def _received(cloud: LocalCloud, function: str, timeout: float = 30.0) -> list[str]:
     """What the function's handler printed, once something is in its log group (deadline, no fixed sleep)."""
-    logs = cloud.client("logs")
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            found = logs.filter_log_events(
-                logGroupName=f"/aws/lambda/{function}", filterPattern='"RECEIVED "'
-            )
-            lines = [e["message"].split("RECEIVED ", 1)[1] for e in found["events"]]
-        except logs.exceptions.ResourceNotFoundException:
-            lines = []
-        if lines or time.monotonic() > deadline:
-            return lines
-        time.sleep(0.05)
+    return printed(cloud, function, "RECEIVED", 1, timeout)
 
 
 def test_cdk_destinations_and_subscriptions_deliver(deployed: tuple[LocalCloud, dict[str, str]]) -> None:
