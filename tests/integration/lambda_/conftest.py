@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from fogbank.cloud import LocalCloud
+from fogbank.cloud.lambda_.process import Spawner
+from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
+from fogbank.cloud.lambda_.zygote import Zygote
 from lambda_support import HANDLER_POLICY, ROLE_POLICY, zip_code
 
 
@@ -58,3 +62,30 @@ def make_function(lambda_client: Any, role_arn: str) -> Callable[..., str]:
         return name
 
     return make
+
+
+@pytest.fixture
+def started_zygote(tmp_path: Path) -> Iterator[Zygote]:
+    """A started zygote (its own spawner and runtime directory under tmp_path); closed after the test."""
+    spawner = Spawner()
+    zygote = Zygote(spawner, build_runtime_dir(tmp_path), tmp_path / "lambda" / "opt-probe")
+    zygote.start()
+    try:
+        yield zygote
+    finally:
+        zygote.close()
+        spawner.close()
+
+
+@pytest.fixture
+def namespaced_zygote(started_zygote: Zygote) -> Zygote:
+    """`started_zygote`, where its environments get their own namespaces (/opt, /tmp, /var/task); skips elsewhere."""
+    if started_zygote.opt_error is not None:
+        pytest.skip(f"this machine has no user + mount namespaces: {started_zygote.opt_error}")
+    return started_zygote
+
+
+@pytest.fixture
+def zygote(started_zygote: Zygote) -> Zygote:
+    """`started_zygote` (a test module may override this name, e.g. with `namespaced_zygote`)."""
+    return started_zygote

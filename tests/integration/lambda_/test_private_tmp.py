@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,6 @@ import pytest
 
 from fogbank.cloud import LocalCloud
 from fogbank.cloud.lambda_.machine_cache import shared_cache_root
-from fogbank.cloud.lambda_.process import Spawner
-from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
 from fogbank.cloud.lambda_.worker import Launch
 from fogbank.cloud.lambda_.zygote import Zygote
 from lambda_support import invoke_json, zip_code
@@ -241,17 +239,8 @@ print(stats.f_blocks * stats.f_frsize, open("code.txt").read(), flush=True)
 
 
 @pytest.fixture
-def zygote(tmp_path: Path) -> Iterator[Zygote]:
-    spawner = Spawner()
-    zygote = Zygote(spawner, build_runtime_dir(tmp_path), tmp_path / "lambda" / "opt-probe")
-    zygote.start()
-    try:
-        if zygote.opt_error is not None:
-            pytest.skip(f"this machine has no user + mount namespaces: {zygote.opt_error}")
-        yield zygote
-    finally:
-        zygote.close()
-        spawner.close()
+def zygote(namespaced_zygote: Zygote) -> Zygote:
+    return namespaced_zygote
 
 
 @pytest.mark.parametrize("path", ["spare", "forked on request"])

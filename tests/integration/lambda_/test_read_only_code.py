@@ -9,15 +9,13 @@ import os
 import sys
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from fogbank.cloud import LocalCloud
-from fogbank.cloud.lambda_.process import Spawner
-from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
 from fogbank.cloud.lambda_.worker import Launch
 from fogbank.cloud.lambda_.zygote import Spare, Zygote
 from lambda_support import invoke_json, zip_code
@@ -152,17 +150,8 @@ print(flush=True)
 
 
 @pytest.fixture
-def zygote(tmp_path: Path) -> Iterator[Zygote]:
-    spawner = Spawner()
-    zygote = Zygote(spawner, build_runtime_dir(tmp_path), tmp_path / "lambda" / "opt-probe")
-    zygote.start()
-    try:
-        if zygote.opt_error is not None:
-            pytest.skip(f"this machine has no user + mount namespaces: {zygote.opt_error}")
-        yield zygote
-    finally:
-        zygote.close()
-        spawner.close()
+def zygote(namespaced_zygote: Zygote) -> Zygote:
+    return namespaced_zygote
 
 
 def _ready_spare(zygote: Zygote) -> Spare:

@@ -12,33 +12,19 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from fogbank.cloud.lambda_ import zygote as zygote_module
-from fogbank.cloud.lambda_.process import Spawner, kill_process_group
-from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
+from fogbank.cloud.lambda_.process import kill_process_group
 from fogbank.cloud.lambda_.worker import Launch
 from fogbank.cloud.lambda_.zygote import Zygote
 from fogbank.errors import CloudError
 
 # the environment starts a child of its own (same process group), then both wait to be ended
 PROBE = "sleep 60 & exec sleep 61"
-
-
-@pytest.fixture
-def zygote(tmp_path: Path) -> Iterator[Zygote]:
-    spawner = Spawner()
-    zygote = Zygote(spawner, build_runtime_dir(tmp_path), tmp_path / "lambda" / "opt-probe")
-    zygote.start()
-    try:
-        yield zygote
-    finally:
-        zygote.close()
-        spawner.close()
 
 
 def _marked(marker: str) -> list[int]:

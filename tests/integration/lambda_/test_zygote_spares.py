@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from fogbank.cloud.lambda_.process import Spawner, kill_process_group
 from fogbank.cloud.lambda_.python_runtime import build_runtime_dir
@@ -20,18 +17,6 @@ from fogbank.cloud.lambda_.zygote import SPARES, ForkedProcess, Zygote
 
 # prints what the environment sees, then waits to be ended
 PROBE = 'echo "mine=${MINE:-} other=${OTHER:-} api=${AWS_LAMBDA_RUNTIME_API:-} pid=$$"; exec sleep 30'
-
-
-@pytest.fixture
-def zygote(tmp_path: Path) -> Iterator[Zygote]:
-    spawner = Spawner()
-    zygote = Zygote(spawner, build_runtime_dir(tmp_path), tmp_path / "lambda" / "opt-probe")
-    zygote.start()
-    try:
-        yield zygote
-    finally:
-        zygote.close()
-        spawner.close()
 
 
 def _spare_pids(zygote: Zygote, count: int) -> list[int]:
