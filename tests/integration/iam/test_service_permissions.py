@@ -40,6 +40,13 @@ def cloud() -> Iterator[LocalCloud]:
         yield running
 
 
+def _queue(sqs: Any) -> tuple[str, str]:
+    """A new queue with a unique name: (its URL, its ARN)."""
+    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return queue_url, str(arn)
+
+
 def _role(cloud: LocalCloud, actions: list[str]) -> str:
     """A new execution role allowed `actions` on every resource (none: only its trust policy)."""
     iam = cloud.client("iam")
@@ -100,10 +107,7 @@ def _denied(cloud: LocalCloud) -> list[str]:
 def test_sqs_event_source_mapping_needs_the_role_to_read_the_queue(cloud: LocalCloud) -> None:
     # GIVEN a queue and a function whose execution role may not read it
     sqs = cloud.client("sqs")
-    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    queue_url, queue_arn = _queue(sqs)
     role = _role(cloud, [])
     function = _function(cloud, role)
     lambda_ = cloud.client("lambda")
@@ -219,10 +223,7 @@ def test_the_sqs_poller_sends_batches_as_aws_and_honours_reported_item_failures(
 def test_a_deleted_mapping_delivers_nothing(cloud: LocalCloud) -> None:
     # GIVEN a queue mapped to a function whose role may read it, and the mapping deleted again
     sqs = cloud.client("sqs")
-    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    queue_url, queue_arn = _queue(sqs)
     function = _function(
         cloud, _role(cloud, ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
     )
@@ -243,10 +244,7 @@ def test_a_deleted_mapping_delivers_nothing(cloud: LocalCloud) -> None:
 def test_messages_waiting_before_a_mapping_is_created_or_enabled_are_delivered(cloud: LocalCloud) -> None:
     # GIVEN a queue holding a message, and a function whose role may read it
     sqs, lambda_ = cloud.client("sqs"), cloud.client("lambda")
-    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    queue_url, queue_arn = _queue(sqs)
     function = _function(
         cloud, _role(cloud, ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
     )
@@ -277,10 +275,7 @@ def test_each_mapping_of_a_source_delivers_to_its_current_function(cloud: LocalC
         lambda_.create_event_source_mapping(
             EventSourceArn=stream_arn, FunctionName=function, StartingPosition="TRIM_HORIZON"
         )
-    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    queue_url, queue_arn = _queue(sqs)
     mapping = lambda_.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=first)["UUID"]
 
     # WHEN a record is put on the stream, and the queue's mapping is moved to the third function before a send
@@ -310,10 +305,7 @@ def test_each_mapping_of_a_source_delivers_to_its_current_function(cloud: LocalC
 def test_send_message_does_not_wait_for_the_function_the_poller_invokes(cloud: LocalCloud) -> None:
     # GIVEN a queue mapped to a function that takes 2 s for the body "slow"
     sqs = cloud.client("sqs")
-    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    queue_url, queue_arn = _queue(sqs)
     function = _function(
         cloud, _role(cloud, ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
     )
@@ -338,10 +330,7 @@ def test_send_message_does_not_wait_for_the_function_the_poller_invokes(cloud: L
 def test_a_queue_visibility_timeout_shorter_than_the_function_timeout_is_refused(cloud: LocalCloud) -> None:
     # GIVEN a queue with a 30 s visibility timeout and a function with a 60 s timeout
     sqs, lambda_ = cloud.client("sqs"), cloud.client("lambda")
-    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    _, queue_arn = _queue(sqs)
     function = _function(
         cloud, _role(cloud, ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
     )
@@ -467,10 +456,7 @@ def test_s3_notifications_need_the_destinations_to_allow_s3(cloud: LocalCloud) -
     bucket = f"b-{uuid.uuid4().hex[:8]}"
     s3.create_bucket(Bucket=bucket)
     function = _function(cloud, _role(cloud, []))
-    queue_url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    queue_url, queue_arn = _queue(sqs)
     config = {
         "LambdaFunctionConfigurations": [{"LambdaFunctionArn": function, "Events": ["s3:ObjectCreated:*"]}],
         "QueueConfigurations": [{"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"]}],
